@@ -258,7 +258,7 @@ async function showSession(body, stream, day, start) {
     el('td', { class: 'actions' },
       session.playable ? el('button', { type: 'button', class: 'link play-from', 'data-index': s.index }, 'Play from here') : null,
       s.source === 'none' ? el('span', { class: 'muted' }, 'gone')
-        : el('a', { href: s.url, download: s.relativePath.split('/').pop(), class: 'download' }, 'Download'))));
+        : el('a', { href: s.url, download: s.file, class: 'download' }, 'Download'))));
   const segmentsTable = table(['#', 'Start (UTC)', '#Duration', '#Size', 'Upload', 'Source', 'Actions'], rows, 'segments-table');
 
   if (!session.playable) {

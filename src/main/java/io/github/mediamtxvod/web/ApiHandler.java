@@ -1,8 +1,10 @@
 package io.github.mediamtxvod.web;
 
 import io.github.mediamtxvod.web.RecorderView.RecordingsQuery;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.InstantSource;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -28,13 +30,17 @@ final class ApiHandler implements Request.Handler {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback callback) throws IOException {
         Replies.requireMethod(request, response, HttpMethod.GET);
         String path = request.getHttpURI().getPath();
         return switch (path) {
             case STATUS -> Replies.json(request, response, callback, 200, ApiJson.status(view.status(), clock.instant()));
             case STREAMS -> Replies.json(request, response, callback, 200, ApiJson.streams(view.streams()));
-            case RECORDINGS -> Replies.json(request, response, callback, 200, ApiJson.recordings(view.recordings(query(request))));
+            case RECORDINGS -> {
+                byte[] body = ApiJson.recordings(view.recordings(query(request)));
+                response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+                yield Replies.bytes(request, response, callback, 200, Replies.JSON_TYPE, body);
+            }
             default -> throw HttpProblem.notFound();
         };
     }

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mediamtxvod.config.OutputFormat;
@@ -13,6 +14,8 @@ import io.github.mediamtxvod.web.RecorderView.StreamSummary;
 import io.github.mediamtxvod.web.RecorderView.UploadQueue;
 import io.github.mediamtxvod.web.RecorderView.UploadState;
 import io.github.mediamtxvod.web.RecorderView.WaitingStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -97,56 +100,77 @@ final class ApiJson {
         return root;
     }
 
-    static ObjectNode recordings(RecordingsPage page) {
-        ObjectNode root = Replies.JSON.createObjectNode();
-        root.put("page", page.page());
-        root.put("pageSize", page.pageSize());
-        root.put("totalSessions", page.totalSessions());
-        root.put("totalPages", (page.totalSessions() + page.pageSize() - 1) / page.pageSize());
-        ArrayNode sessions = root.putArray("sessions");
-        for (Session session : page.sessions()) {
-            sessions.add(session(session));
+    /**
+     * A page of sessions, streamed straight to bytes: a page may hold thousands of segments, and
+     * building a tree for them first would double the work.
+     */
+    static byte[] recordings(RecordingsPage page) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + page.sessions().size() * 2048);
+        try (JsonGenerator json = Replies.JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeNumberField("page", page.page());
+            json.writeNumberField("pageSize", page.pageSize());
+            json.writeNumberField("totalSessions", page.totalSessions());
+            json.writeNumberField("totalPages", (page.totalSessions() + page.pageSize() - 1) / page.pageSize());
+            json.writeArrayFieldStart("sessions");
+            for (Session session : page.sessions()) {
+                session(json, session);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
         }
-        return root;
+        return out.toByteArray();
     }
 
-    private static ObjectNode session(Session session) {
-        ObjectNode node = Replies.JSON.createObjectNode();
-        node.put("stream", session.stream());
-        node.put("start", session.start().toString());
-        node.put("format", session.format().extension());
+    private static void session(JsonGenerator json, Session session) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("stream", session.stream());
+        json.writeStringField("start", session.start().toString());
+        json.writeStringField("format", session.format().extension());
         // whole-session playback appends fragmented MP4 files to Media Source Extensions
-        node.put("playable", session.format() == OutputFormat.MP4);
-        node.put("recording", session.recording());
-        node.put("relativePath", session.relativePath());
-        node.put("url", RecordingsHandler.url(session.relativePath()) + "/");
+        json.writeBooleanField("playable", session.format() == OutputFormat.MP4);
+        json.writeBooleanField("recording", session.recording());
+        json.writeStringField("relativePath", session.relativePath());
+        json.writeStringField("url", RecordingsHandler.url(session.relativePath()) + "/");
         long bytes = 0;
         Duration duration = Duration.ZERO;
         boolean durationKnown = true;
-        ArrayNode segments = node.putArray("segments");
         for (Segment segment : session.segments()) {
-            segments.add(segment(segment));
             bytes += segment.sizeBytes();
             durationKnown &= segment.duration() != null;
             duration = segment.duration() == null ? duration : duration.plus(segment.duration());
         }
-        node.put("sizeBytes", bytes);
-        node.put("durationSeconds", durationKnown ? seconds(duration) : null);
-        return node;
+        json.writeNumberField("sizeBytes", bytes);
+        writeSeconds(json, "durationSeconds", durationKnown ? duration : null);
+        json.writeArrayFieldStart("segments");
+        for (Segment segment : session.segments()) {
+            segment(json, segment);
+        }
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
-    private static ObjectNode segment(Segment segment) {
-        ObjectNode node = Replies.JSON.createObjectNode();
-        node.put("index", segment.index());
-        node.put("start", segment.start().toString());
-        node.put("durationSeconds", seconds(segment.duration()));
-        node.put("sizeBytes", segment.sizeBytes());
-        node.put("upload", segment.upload().name());
-        node.put("local", segment.localFile());
-        node.put("source", source(segment));
-        node.put("relativePath", segment.relativePath());
-        node.put("url", RecordingsHandler.url(segment.relativePath()));
-        return node;
+    private static void segment(JsonGenerator json, Segment segment) throws IOException {
+        json.writeStartObject();
+        json.writeNumberField("index", segment.index());
+        json.writeStringField("start", segment.start().toString());
+        writeSeconds(json, "durationSeconds", segment.duration());
+        json.writeNumberField("sizeBytes", segment.sizeBytes());
+        json.writeStringField("upload", segment.upload().name());
+        json.writeBooleanField("local", segment.localFile());
+        json.writeStringField("source", source(segment));
+        String path = segment.relativePath();
+        json.writeStringField("file", path.substring(path.lastIndexOf('/') + 1));
+        json.writeStringField("url", RecordingsHandler.url(path));
+        json.writeEndObject();
+    }
+
+    private static void writeSeconds(JsonGenerator json, String name, Duration duration) throws IOException {
+        if (duration == null) {
+            json.writeNullField(name);
+        } else {
+            json.writeNumberField(name, duration.toNanos() / 1e9);
+        }
     }
 
     /** Where the bytes come from when the segment's URL is fetched: "local", "s3" or "none". */

@@ -33,6 +33,8 @@ record RecordingPath(List<String> segments, boolean trailingSlash) {
     /** Letters, digits and a few harmless marks; never a dot or a space first. */
     private static final String FIRST = "-A-Za-z0-9_~+,=@()&'";
     private static final Pattern NAME = Pattern.compile("[" + FIRST + "][" + FIRST + ". ]{0,254}");
+    private static final Pattern UNRESERVED = Pattern.compile("[A-Za-z0-9._~-]*");
+    private static final Pattern UNRESERVED_PATH = Pattern.compile("[A-Za-z0-9._~/-]*");
     private static final Pattern HIDDEN_NAME = Pattern.compile("\\.[" + FIRST + "][" + FIRST + ". ]{0,253}");
 
     RecordingPath {
@@ -76,6 +78,9 @@ record RecordingPath(List<String> segments, boolean trailingSlash) {
 
     /** Percent-encodes a name for a URL path: every byte outside {@code [A-Za-z0-9._~-]}. */
     static String encode(String name) {
+        if (UNRESERVED.matcher(name).matches()) {
+            return name;
+        }
         StringBuilder out = new StringBuilder(name.length() + 8);
         for (byte b : name.getBytes(UTF_8)) {
             int c = b & 0xff;
@@ -93,6 +98,9 @@ record RecordingPath(List<String> segments, boolean trailingSlash) {
 
     /** A '/'-separated relative path made into a URL path, each name encoded. */
     static String encodePath(String relativePath) {
+        if (UNRESERVED_PATH.matcher(relativePath).matches()) {
+            return relativePath;
+        }
         StringBuilder out = new StringBuilder(relativePath.length() + 8);
         for (String name : relativePath.split("/", -1)) {
             out.append(out.isEmpty() ? "" : "/").append(encode(name));
