@@ -270,6 +270,7 @@ async function showSession(body, stream, day, start) {
   replace(body, header, el('div', { class: 'player' }, video, timeline, el('div', { class: 'player-info' }, now, state)), segmentsTable);
 
   player = new SessionPlayer(video, session.segments, (text) => { state.textContent = text; });
+  video.sessionPlayer = player; // for debugging and browser tests
   drawTimeline(timeline, player, session);
   timeline.addEventListener('click', (event) => {
     const box = timeline.getBoundingClientRect();

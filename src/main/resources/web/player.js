@@ -24,8 +24,7 @@ export class SessionPlayer {
     this.onState = onState || (() => {});
     this.offsets = SessionPlayer.estimateOffsets(segments);
     this.generation = 0;
-    this.loading = -1;
-    this.ended = false;
+    this.seekTarget = null;
     this.listeners = [];
   }
 
@@ -148,13 +147,14 @@ export class SessionPlayer {
           await new Promise((resolve) => { this.waker = resolve; });
         }
         if (generation !== this.generation) return;
-        this.loading = i;
         this.onState(`Loading segment ${i + 1} of ${this.segments.length}`);
         const bytes = await this.fetchSegment(i);
         if (generation !== this.generation) return;
         await this.trimBehind();
         if (generation !== this.generation) return;
         await this.append(bytes);
+        if (generation !== this.generation) return;
+        if (this.seekTarget !== null && i === this.segmentAt(this.seekTarget)) this.seekTarget = null;
         const ranges = this.buffer.buffered;
         if (ranges.length && i + 1 < this.offsets.length) {
           // the real end of what was appended beats the estimate from the catalogue
@@ -169,8 +169,6 @@ export class SessionPlayer {
       }
     } catch (error) {
       if (generation === this.generation) this.onState(`Playback stopped: ${error.message}`);
-    } finally {
-      if (generation === this.generation) this.loading = -1;
     }
   }
 
@@ -194,7 +192,9 @@ export class SessionPlayer {
 
   onSeeking() {
     const t = this.video.currentTime;
-    if (this.reloading || this.isBuffered(t)) {
+    const ownSeek = this.seekTarget !== null && this.segmentAt(t) === this.segmentAt(this.seekTarget);
+    if (ownSeek || this.isBuffered(t)) {
+      // our own currentTime change, or data already there: let the current feed go on
       this.wake();
       return;
     }
@@ -209,23 +209,16 @@ export class SessionPlayer {
       return;
     }
     const generation = ++this.generation;
+    this.seekTarget = target;
     this.wake();
-    this.reloading = true;
-    try {
-      if (this.mediaSource.readyState === 'ended') {
-        // endOfStream() closed it; setting the duration reopens it for appending
-        this.mediaSource.duration = this.duration;
-      }
-      if (this.buffer.updating) this.buffer.abort();
-      if (this.buffer.buffered.length) await this.remove(0, Infinity);
-      if (generation !== this.generation) return;
-      const index = this.segmentAt(target);
-      this.buffer.timestampOffset = this.offsets[index];
-      this.video.currentTime = target;
-      this.feed(generation, index);
-    } finally {
-      if (generation === this.generation) this.reloading = false;
-    }
+    // remove() reopens an 'ended' MediaSource by itself; abort() drops a half-parsed append
+    if (this.buffer.updating) this.buffer.abort();
+    if (this.buffer.buffered.length) await this.remove(0, Infinity);
+    if (generation !== this.generation) return;
+    const index = this.segmentAt(target);
+    this.buffer.timestampOffset = this.offsets[index];
+    this.video.currentTime = target;
+    this.feed(generation, index);
   }
 
   destroy() {
