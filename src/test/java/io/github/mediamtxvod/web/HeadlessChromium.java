@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -35,6 +36,8 @@ final class HeadlessChromium {
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,1000",
                 "--autoplay-policy=no-user-gesture-required", "--mute-audio");
+        // keep the console, so tests can see script errors and CSP violations
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(DRIVER))
                 .usingAnyFreePort()

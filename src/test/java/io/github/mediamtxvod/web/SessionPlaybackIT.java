@@ -86,9 +86,35 @@ class SessionPlaybackIT {
         assertThat(ui.awaitCurrentTimeBelow(boundary)).isGreaterThan(0.5);
         assertThat(ui.awaitCurrentTime(boundary + 0.5)).as("played on across the boundary").isGreaterThan(boundary);
         assertThat(ui.playerState()).doesNotContain("stopped");
+        assertThat(ui.consoleErrors()).as("script errors or CSP violations").isEmpty();
 
         browser.get("http://127.0.0.1:" + test.server.port() + "/recordings/lobby~2Fcam1/2024-05-01/20240501_100000/");
         ui.screenshot(SCREENSHOTS.resolve("listing.png"));
+    }
+
+    @Test
+    void dashboardShowsTroubleAndRendersHostileNamesAsText() throws Exception {
+        String hostile = "<img src=x onerror=alert(1)>";
+        Instant since = Instant.now().minusSeconds(300);
+        StatusSnapshot idle = FakeRecorderView.idleStatus();
+        test.view.status = new StatusSnapshot(RecorderView.RecorderState.RUNNING, "0.1.0-test", since.minusSeconds(3600),
+                List.of(new ActiveRecording(hostile, since, 5, 9_000_000, 3, "ffmpeg exited with status 1: Connection refused")),
+                List.of(new RecorderView.WaitingStream("cam-waiting", since)),
+                new RecorderView.UploadQueue(false, 42, 3, 2, Duration.ofMinutes(7), "S3 answered 503 Slow Down"),
+                new RecorderView.DiskSpace(500L << 20, 1L << 30),
+                new RecorderView.Reachability(false, since, "connect timed out"),
+                new RecorderView.Reachability(true, since, null));
+        RecorderUi ui = new RecorderUi(browser, "http://127.0.0.1:" + test.server.port());
+
+        ui.openDashboard();
+        ui.screenshot(SCREENSHOTS.resolve("dashboard-trouble.png"));
+
+        assertThat(ui.recordingNowText()).contains(hostile, "Connection refused");
+        assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("#recording img"))).isEmpty();
+        assertThat(browser.findElement(org.openqa.selenium.By.id("cards")).getText())
+                .contains("unreachable", "connect timed out", "42 pending", "S3 answered 503 Slow Down", "500.0 MiB");
+        assertThat(browser.findElement(org.openqa.selenium.By.id("waiting")).getText()).contains("cam-waiting");
+        assertThat(ui.consoleErrors()).isEmpty();
     }
 
     private static double seconds(Duration duration) {
