@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -160,7 +161,7 @@ public final class MediaMtxClient implements AutoCloseable {
             return new MediaMtxException(
                     MediaMtxException.Reason.TIMEOUT,
                     source(uri) + " did not accept a connection within "
-                            + format(config.apiTimeout())
+                            + describe(config.apiTimeout())
                             + " (MEDIAMTX_API_TIMEOUT_SECONDS); check MEDIAMTX_API_URL and the"
                             + " network between the recorder and MediaMTX",
                     cause);
@@ -201,7 +202,7 @@ public final class MediaMtxClient implements AutoCloseable {
                         + " MEDIAMTX_API_USER/MEDIAMTX_API_PASSWORD";
         return new MediaMtxException(
                 MediaMtxException.Reason.TIMEOUT,
-                source(uri) + " did not answer within " + format(config.apiTimeout())
+                source(uri) + " did not answer within " + describe(config.apiTimeout())
                         + " (MEDIAMTX_API_TIMEOUT_SECONDS)" + hint,
                 cause);
     }
@@ -298,9 +299,14 @@ public final class MediaMtxClient implements AutoCloseable {
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(UTF_8));
     }
 
-    private static String format(Duration duration) {
-        return duration.toMillis() % 1000 == 0
-                ? duration.toSeconds() + " s"
-                : duration.toMillis() + " ms";
+    /** A duration for people: {@code 500 ms}, {@code 10 s}, {@code 1.5 s}. */
+    static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        return millis % 1000 == 0
+                ? millis / 1000 + " s"
+                : String.format(Locale.ROOT, "%.3f s", millis / 1000.0);
     }
 }

@@ -139,7 +139,8 @@ final class PathListParser {
             throw new RejectedItem(null, node, "the name is blank");
         }
         if (hasUnsafeCharacter(name)) {
-            throw new RejectedItem(null, node, "the name contains control or invisible formatting characters");
+            throw new RejectedItem(
+                    null, node, "the name contains control or invisible formatting characters");
         }
         return name;
     }
@@ -250,7 +251,8 @@ final class PathListParser {
         return type.textValue();
     }
 
-    private static RejectedItem wrongType(String name, String field, String expected, JsonNode got) {
+    private static RejectedItem wrongType(
+            String name, String field, String expected, JsonNode got) {
         return new RejectedItem(name, null, "'" + field + "' is not " + expected + " but "
                 + printable(got.toString(), 40));
     }

@@ -65,7 +65,9 @@ class MediaMtxClientTest {
         fake.requireCredentials("recorder", "pa:ss wörd");
         fake.setLive("cam1", true);
 
-        List<MediaMtxPath> paths = client(config(fake.apiUrl(), "recorder", "pa:ss wörd")).listPaths();
+        MediaMtxClient client = client(config(fake.apiUrl(), "recorder", "pa:ss wörd"));
+
+        List<MediaMtxPath> paths = client.listPaths();
 
         assertThat(paths).extracting(MediaMtxPath::name).containsExactly("cam1");
         assertThat(fake.requestCount()).as("no challenge round trip").isEqualTo(1);
@@ -103,7 +105,9 @@ class MediaMtxClientTest {
                 config(fake.apiUrl(), "recorder", "not-it-7", Duration.ofMillis(300))));
 
         assertThat(e.reason()).isEqualTo(MediaMtxException.Reason.TIMEOUT);
-        assertThat(e.getMessage()).contains("300 ms", "MEDIAMTX_API_PASSWORD").doesNotContain("not-it-7");
+        assertThat(e.getMessage())
+                .contains("300 ms", "MEDIAMTX_API_PASSWORD")
+                .doesNotContain("not-it-7");
     }
 
     @Test
@@ -312,7 +316,8 @@ class MediaMtxClientTest {
             assertThat(first).extracting(MediaMtxPath::name).containsExactly("good");
             assertThat(second).isEqualTo(first);
             List<String> warnings = logs.messages(Level.WARN);
-            assertThat(warnings).hasSize(4).noneMatch(m -> m.contains("\n") || m.contains("\u0007"));
+            assertThat(warnings).hasSize(4)
+                    .noneMatch(m -> m.contains("\n") || m.contains("\u0007"));
             assertThat(warnings).anyMatch(m -> m.startsWith("'new\\u000aline' - skipped"));
         }
     }

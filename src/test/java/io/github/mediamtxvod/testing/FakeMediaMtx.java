@@ -16,19 +16,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -68,16 +63,6 @@ public final class FakeMediaMtx implements AutoCloseable {
         CONNECTION_CLOSED
     }
 
-    /** Where a path stands. */
-    public enum PathState {
-        /** A publisher is connected: available, online. */
-        LIVE,
-        /** A configured path nobody publishes to: not available, no source. */
-        NOT_READY,
-        /** alwaysAvailable filler: available but not online, no source. */
-        FILLER
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Go compares strings byte-wise, i.e. by UTF-8; Java's compareTo differs above U+FFFF. */
     private static final Comparator<String> GO_ORDER =
@@ -94,7 +79,7 @@ public final class FakeMediaMtx implements AutoCloseable {
 
     private final Object lock = new Object();
     // guarded by lock
-    private final Map<String, PathSpec> paths = new TreeMap<>(GO_ORDER);
+    private final Map<String, FakePath> paths = new TreeMap<>(GO_ORDER);
     private String rawBody;
     private Failure failure = Failure.NONE;
     private CountDownLatch noAnswerRelease = new CountDownLatch(0);
@@ -120,7 +105,8 @@ public final class FakeMediaMtx implements AutoCloseable {
     public static FakeMediaMtx start(String pathPrefix) {
         requireNonNull(pathPrefix, "pathPrefix is null");
         if (!pathPrefix.isEmpty() && (!pathPrefix.startsWith("/") || pathPrefix.endsWith("/"))) {
-            throw new IllegalArgumentException("pathPrefix must be empty or /like/this: " + pathPrefix);
+            throw new IllegalArgumentException(
+                    "pathPrefix must be empty or /like/this: " + pathPrefix);
         }
         try {
             InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
@@ -137,14 +123,14 @@ public final class FakeMediaMtx implements AutoCloseable {
         }
     }
 
-    /** The value for MEDIAMTX_API_URL: {@code http://127.0.0.1:<port><prefix>}, no trailing slash. */
+    /** For MEDIAMTX_API_URL: {@code http://127.0.0.1:<port><prefix>}, no trailing slash. */
     public URI apiUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + prefix);
     }
 
     /** A builder for one path; defaults: live, H264, published over RTSP, no readers. */
-    public static PathBuilder path(String name) {
-        return new PathBuilder(name);
+    public static FakePath.Builder path(String name) {
+        return FakePath.builder(name);
     }
 
     /**
@@ -154,37 +140,37 @@ public final class FakeMediaMtx implements AutoCloseable {
     public void setLive(String name, boolean live) {
         requireNonNull(name, "name is null");
         synchronized (lock) {
-            PathSpec existing = paths.get(name);
-            PathSpec updated = existing == null
+            FakePath existing = paths.get(name);
+            FakePath updated = existing == null
                     ? path(name).live(live).build()
-                    : existing.withState(live ? PathState.LIVE : PathState.NOT_READY);
+                    : existing.withState(live ? FakePath.State.LIVE : FakePath.State.NOT_READY);
             paths.put(name, updated);
         }
     }
 
     /** Replaces all paths. */
-    public void setPaths(PathSpec... specs) {
+    public void setPaths(FakePath... specs) {
         setPaths(Arrays.asList(specs));
     }
 
     /** Replaces all paths. */
-    public void setPaths(Collection<PathSpec> specs) {
+    public void setPaths(Collection<FakePath> specs) {
         synchronized (lock) {
             paths.clear();
-            for (PathSpec spec : specs) {
+            for (FakePath spec : specs) {
                 paths.put(spec.name(), spec);
             }
         }
     }
 
     /** Adds or replaces one path. */
-    public void putPath(PathSpec spec) {
+    public void putPath(FakePath spec) {
         synchronized (lock) {
             paths.put(spec.name(), spec);
         }
     }
 
-    /** Drops a path from the list, as MediaMTX does when a publisher of a non-configured path leaves. */
+    /** Drops a path, as MediaMTX does when the publisher of a non-configured path leaves. */
     public void removePath(String name) {
         synchronized (lock) {
             paths.remove(name);
@@ -214,7 +200,8 @@ public final class FakeMediaMtx implements AutoCloseable {
     /** Requires these basic-auth credentials on every request; a null user requires none. */
     public void requireCredentials(String user, String password) {
         synchronized (lock) {
-            expectedCredentials = user == null ? null : user + ":" + (password == null ? "" : password);
+            expectedCredentials =
+                    user == null ? null : user + ":" + (password == null ? "" : password);
         }
     }
 
@@ -268,7 +255,7 @@ public final class FakeMediaMtx implements AutoCloseable {
         String expected;
         Duration delay;
         String raw;
-        List<PathSpec> snapshot;
+        List<FakePath> snapshot;
         synchronized (lock) {
             mode = failure;
             release = noAnswerRelease;
@@ -342,7 +329,7 @@ public final class FakeMediaMtx implements AutoCloseable {
         }
     }
 
-    private void sendList(HttpExchange exchange, List<PathSpec> all) throws IOException {
+    private void sendList(HttpExchange exchange, List<FakePath> all) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         long itemsPerPage = 100;
         long page = 0;
@@ -369,7 +356,7 @@ public final class FakeMediaMtx implements AutoCloseable {
         root.put("itemCount", count);
         root.put("pageCount", pageCount);
         ArrayNode items = root.putArray("items");
-        for (PathSpec spec : all.subList(from, to)) {
+        for (FakePath spec : all.subList(from, to)) {
             items.add(spec.toJson());
         }
         send(exchange, 200, "application/json; charset=utf-8", JSON.writeValueAsString(root));
@@ -423,240 +410,6 @@ public final class FakeMediaMtx implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
-        }
-    }
-
-    /**
-     * One path as the fake lists it. Build with {@link FakeMediaMtx#path(String)}.
-     *
-     * @param oldServer answer like MediaMTX before v1.16: no {@code available}, {@code
-     *     availableTime}, {@code online}, {@code onlineTime}
-     * @param withoutTracks2 leave out {@code tracks2}, so that only the deprecated {@code tracks}
-     *     says the codecs
-     * @param extraFields properties appended to the item (unknown-field tests), or replacing a
-     *     standard one with a value of any type (hostile-answer tests)
-     */
-    public record PathSpec(
-            String name,
-            String confName,
-            PathState state,
-            List<String> codecs,
-            String sourceType,
-            Instant since,
-            List<String> readerTypes,
-            boolean oldServer,
-            boolean withoutTracks2,
-            Map<String, Object> extraFields) {
-
-        public PathSpec {
-            requireNonNull(name, "name is null");
-            requireNonNull(confName, "confName is null");
-            requireNonNull(state, "state is null");
-            codecs = List.copyOf(codecs);
-            requireNonNull(sourceType, "sourceType is null");
-            requireNonNull(since, "since is null");
-            readerTypes = List.copyOf(readerTypes);
-            // unmodifiable but ordered and null-friendly: a JSON null is a fair extra value
-            extraFields = Collections.unmodifiableMap(new LinkedHashMap<>(extraFields));
-        }
-
-        PathSpec withState(PathState newState) {
-            return new PathSpec(name, confName, newState, codecs, sourceType, since, readerTypes,
-                    oldServer, withoutTracks2, extraFields);
-        }
-
-        /** The item exactly as MediaMTX v1.20.1 writes it (Go field order of APIPath). */
-        ObjectNode toJson() {
-            boolean available = state != PathState.NOT_READY;
-            boolean online = state == PathState.LIVE;
-            String time = available ? goTime(since) : null;
-            long inbound = online ? 1_000_000L + Math.floorMod(name.hashCode(), 1_000_000) : 0;
-            long outbound = online ? inbound * readerTypes.size() : 0;
-            ObjectNode item = JSON.createObjectNode();
-            item.put("name", name);
-            item.put("confName", confName);
-            item.put("ready", available);
-            item.put("readyTime", time);
-            if (!oldServer) {
-                item.put("available", available);
-                item.put("availableTime", time);
-                item.put("online", online);
-                item.put("onlineTime", online ? goTime(since) : null);
-            }
-            if (online) {
-                ObjectNode source = item.putObject("source");
-                source.put("type", sourceType);
-                source.put("id", uuid(name + "/source"));
-            } else {
-                item.putNull("source");
-            }
-            ArrayNode tracks = item.putArray("tracks");
-            ArrayNode tracks2 = JSON.createArrayNode();
-            if (available) {
-                for (String codec : codecs) {
-                    tracks.add(codec);
-                    ObjectNode track = tracks2.addObject();
-                    track.put("codec", codec);
-                    track.set("codecProps", codecProps(codec));
-                }
-            }
-            if (!withoutTracks2) {
-                item.set("tracks2", tracks2);
-            }
-            ArrayNode readers = item.putArray("readers");
-            if (online) {
-                for (int i = 0; i < readerTypes.size(); i++) {
-                    ObjectNode reader = readers.addObject();
-                    reader.put("type", readerTypes.get(i));
-                    reader.put("id", uuid(name + "/reader/" + i));
-                }
-            }
-            item.put("inboundBytes", inbound);
-            item.put("outboundBytes", outbound);
-            item.put("inboundFramesInError", 0);
-            item.put("bytesReceived", inbound);
-            item.put("bytesSent", outbound);
-            extraFields.forEach((key, value) -> item.set(key, JSON.valueToTree(value)));
-            return item;
-        }
-
-        /** The {@code PathTrackCodecProps*} schema of the codec; null for codecs without one. */
-        private static ObjectNode codecProps(String codec) {
-            ObjectNode props = JSON.createObjectNode();
-            switch (codec) {
-                case "H264", "H265" -> {
-                    props.put("width", 1920);
-                    props.put("height", 1080);
-                    props.put("profile", codec.equals("H264") ? "High" : "Main");
-                    props.put("level", "4.1");
-                }
-                case "AV1" -> {
-                    props.put("width", 1920);
-                    props.put("height", 1080);
-                    props.put("profile", 0);
-                    props.put("level", 8);
-                    props.put("tier", 0);
-                }
-                case "VP9" -> props.put("profile", 0);
-                case "Opus" -> props.put("channelCount", 2);
-                case "MPEG-4 Audio", "AC3" -> {
-                    props.put("sampleRate", 48000);
-                    props.put("channelCount", 2);
-                }
-                case "G711" -> {
-                    props.put("channelCount", 1);
-                    props.put("muLaw", true);
-                    props.put("sampleRate", 8000);
-                }
-                case "LPCM" -> {
-                    props.put("bitDepth", 16);
-                    props.put("channelCount", 2);
-                    props.put("sampleRate", 48000);
-                }
-                default -> {
-                    return null;
-                }
-            }
-            return props;
-        }
-
-        /** Go's RFC 3339 with nanoseconds: fraction without trailing zeros, UTC as Z. */
-        private static String goTime(Instant instant) {
-            String text = DateTimeFormatter.ISO_INSTANT.format(instant);
-            return text.contains(".") ? text.replaceAll("\\.?0*Z$", "Z") : text;
-        }
-
-        private static String uuid(String seed) {
-            return UUID.nameUUIDFromBytes(seed.getBytes(UTF_8)).toString();
-        }
-    }
-
-    /** Builds a {@link PathSpec}. Not thread-safe; build, then hand the spec over. */
-    public static final class PathBuilder {
-        private final String name;
-        private String confName;
-        private PathState state = PathState.LIVE;
-        private List<String> codecs = List.of("H264");
-        private String sourceType = "rtspSession";
-        private Instant since = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        private List<String> readerTypes = List.of();
-        private boolean oldServer;
-        private boolean withoutTracks2;
-        private final Map<String, Object> extraFields = new LinkedHashMap<>();
-
-        private PathBuilder(String name) {
-            this.name = requireNonNull(name, "name is null");
-        }
-
-        /** Live (a publisher) or a configured path without one. */
-        public PathBuilder live(boolean live) {
-            state = live ? PathState.LIVE : PathState.NOT_READY;
-            return this;
-        }
-
-        /** Available from alwaysAvailable's filler while nobody publishes: available, not online. */
-        public PathBuilder alwaysAvailableFiller() {
-            state = PathState.FILLER;
-            return this;
-        }
-
-        /** Track codecs as MediaMTX names them ({@code PathTrackCodec}): H264, MPEG-4 Audio... */
-        public PathBuilder codecs(String... codecNames) {
-            codecs = List.of(codecNames);
-            return this;
-        }
-
-        /** {@code PathSourceType} of the publisher, e.g. rtmpConn; default rtspSession. */
-        public PathBuilder sourceType(String type) {
-            sourceType = requireNonNull(type, "type is null");
-            return this;
-        }
-
-        /** The configuration entry; default all_others when live, else the name. */
-        public PathBuilder confName(String value) {
-            confName = requireNonNull(value, "value is null");
-            return this;
-        }
-
-        /** When the stream became available. */
-        public PathBuilder since(Instant instant) {
-            since = requireNonNull(instant, "instant is null");
-            return this;
-        }
-
-        /** Readers by {@code PathReaderType}, e.g. rtspSession, hlsSession. */
-        public PathBuilder readers(String... types) {
-            readerTypes = List.of(types);
-            return this;
-        }
-
-        /** Answer like MediaMTX before v1.16: only ready/readyTime, no available/online. */
-        public PathBuilder oldServer() {
-            oldServer = true;
-            return this;
-        }
-
-        /** Leave out tracks2, so that only the deprecated tracks list names the codecs. */
-        public PathBuilder withoutTracks2() {
-            withoutTracks2 = true;
-            return this;
-        }
-
-        /**
-         * Adds a property no schema knows, or overrides a standard one, with any value Jackson
-         * can serialise (null included).
-         */
-        public PathBuilder extraField(String key, Object value) {
-            extraFields.put(requireNonNull(key, "key is null"), value);
-            return this;
-        }
-
-        public PathSpec build() {
-            String conf = confName != null
-                    ? confName
-                    : state == PathState.LIVE ? "all_others" : name;
-            return new PathSpec(name, conf, state, codecs, sourceType, since, readerTypes,
-                    oldServer, withoutTracks2, new LinkedHashMap<>(extraFields));
         }
     }
 

@@ -35,7 +35,8 @@ class FakeMediaMtxTest {
             "available", "availableTime", "bytesReceived", "bytesSent", "confName",
             "inboundBytes", "inboundFramesInError", "name", "online", "onlineTime",
             "outboundBytes", "readers", "ready", "readyTime", "source", "tracks", "tracks2");
-    private static final Set<String> PATH_LIST_PROPERTIES = Set.of("itemCount", "items", "pageCount");
+    private static final Set<String> PATH_LIST_PROPERTIES =
+            Set.of("itemCount", "items", "pageCount");
     private static final Set<String> PATH_SOURCE_PROPERTIES = Set.of("id", "type");
     private static final Set<String> PATH_READER_PROPERTIES = Set.of("id", "type");
     private static final Set<String> PATH_TRACK_PROPERTIES = Set.of("codec", "codecProps");
@@ -62,14 +63,16 @@ class FakeMediaMtxTest {
             "G711", Set.of("channelCount", "muLaw", "sampleRate"),
             "LPCM", Set.of("bitDepth", "channelCount", "sampleRate"));
     private static final Set<String> BOOLEANS = Set.of("available", "online", "ready");
-    private static final Set<String> NULLABLE_TIMES = Set.of("availableTime", "onlineTime", "readyTime");
+    private static final Set<String> NULLABLE_TIMES =
+            Set.of("availableTime", "onlineTime", "readyTime");
     private static final Set<String> COUNTERS = Set.of(
             "bytesReceived", "bytesSent", "inboundBytes", "inboundFramesInError", "outboundBytes");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FakeMediaMtx fake = FakeMediaMtx.start();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @AfterEach
     void tearDown() {
@@ -151,8 +154,9 @@ class FakeMediaMtxTest {
         HttpResponse<String> negative = get("/v3/paths/list?page=-1", null);
 
         assertThat(zero.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(zero.body()).get("error").textValue()).isEqualTo("invalid items per page");
-        assertThat(JSON.readTree(zero.body()).get("status").textValue()).isEqualTo("error");
+        JsonNode error = JSON.readTree(zero.body());
+        assertThat(error.get("error").textValue()).isEqualTo("invalid items per page");
+        assertThat(error.get("status").textValue()).isEqualTo("error");
         assertThat(text.statusCode()).isEqualTo(400);
         assertThat(negative.statusCode()).isEqualTo(400);
     }
@@ -172,7 +176,8 @@ class FakeMediaMtxTest {
         HttpResponse<String> right = get("/v3/paths/list", basic("api-user", "api-pass"));
 
         assertThat(none.statusCode()).isEqualTo(401);
-        assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"mediamtx\"");
+        assertThat(none.headers().firstValue("WWW-Authenticate"))
+                .contains("Basic realm=\"mediamtx\"");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.headers().firstValue("WWW-Authenticate")).isEmpty();
         assertThat(right.statusCode()).isEqualTo(200);
@@ -206,7 +211,8 @@ class FakeMediaMtxTest {
     @Test
     void namesAreSortedByteWiseLikeGo() throws Exception {
         // U+1F600 comes first in UTF-16 order (a surrogate pair, D83D...) but after U+FF5E in UTF-8
-        fake.setPaths(List.of(FakeMediaMtx.path("\uD83D\uDE00").build(), FakeMediaMtx.path("\uFF5E").build()));
+        fake.setPaths(List.of(
+                FakeMediaMtx.path("\uD83D\uDE00").build(), FakeMediaMtx.path("\uFF5E").build()));
 
         assertThat(getJson("/v3/paths/list").get("items").findValuesAsText("name"))
                 .containsExactly("\uFF5E", "\uD83D\uDE00");
@@ -216,11 +222,18 @@ class FakeMediaMtxTest {
         String name = item.get("name").textValue();
         assertThat(names(item)).as(name).isEqualTo(PATH_PROPERTIES);
         assertThat(item.get("confName").isTextual()).as(name).isTrue();
-        BOOLEANS.forEach(field -> assertThat(item.get(field).isBoolean()).as(name + " " + field).isTrue());
-        NULLABLE_TIMES.forEach(field -> assertThat(item.get(field).isTextual() || item.get(field).isNull())
-                .as(name + " " + field).isTrue());
-        COUNTERS.forEach(field -> assertThat(item.get(field).isIntegralNumber() && item.get(field).longValue() >= 0)
-                .as(name + " " + field).isTrue());
+        for (String field : BOOLEANS) {
+            assertThat(item.get(field).isBoolean()).as(name + " " + field).isTrue();
+        }
+        for (String field : NULLABLE_TIMES) {
+            JsonNode value = item.get(field);
+            assertThat(value.isTextual() || value.isNull()).as(name + " " + field).isTrue();
+        }
+        for (String field : COUNTERS) {
+            JsonNode value = item.get(field);
+            assertThat(value.isIntegralNumber() && value.longValue() >= 0)
+                    .as(name + " " + field).isTrue();
+        }
         JsonNode source = item.get("source");
         if (!source.isNull()) {
             assertThat(names(source)).isEqualTo(PATH_SOURCE_PROPERTIES);
@@ -257,13 +270,15 @@ class FakeMediaMtxTest {
     private JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {
         HttpResponse<String> response = get(pathAndQuery, null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
+        assertThat(response.headers().firstValue("Content-Type"))
+                .contains("application/json; charset=utf-8");
         return JSON.readTree(response.body());
     }
 
     private HttpResponse<String> get(String pathAndQuery, String authorization)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url(pathAndQuery)).timeout(Duration.ofSeconds(5));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(url(pathAndQuery)).timeout(Duration.ofSeconds(5));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -275,6 +290,7 @@ class FakeMediaMtxTest {
     }
 
     private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
+        byte[] pair = (user + ":" + password).getBytes(UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(pair);
     }
 }
