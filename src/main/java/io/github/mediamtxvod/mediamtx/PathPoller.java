@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: polls and listener calls run one at a time on the single thread {@code
  * mediamtx-poller} that {@link #start()} creates; the listener must not block for long. {@link
  * #pollNow()} and {@link #status()} may be called from any thread. The owner calls {@link
- * #close()}, which stops the thread; the client is the caller's to close.
+ * #close()} (not from the listener), which stops the thread; the client is the caller's to
+ * close.
  */
 public final class PathPoller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PathPoller.class);

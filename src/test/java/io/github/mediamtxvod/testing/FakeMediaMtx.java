@@ -149,24 +149,24 @@ public final class FakeMediaMtx implements AutoCloseable {
     }
 
     /** Replaces all paths. */
-    public void setPaths(FakePath... specs) {
-        setPaths(Arrays.asList(specs));
+    public void setPaths(FakePath... newPaths) {
+        setPaths(Arrays.asList(newPaths));
     }
 
     /** Replaces all paths. */
-    public void setPaths(Collection<FakePath> specs) {
+    public void setPaths(Collection<FakePath> newPaths) {
         synchronized (lock) {
             paths.clear();
-            for (FakePath spec : specs) {
-                paths.put(spec.name(), spec);
+            for (FakePath path : newPaths) {
+                paths.put(path.name(), path);
             }
         }
     }
 
     /** Adds or replaces one path. */
-    public void putPath(FakePath spec) {
+    public void putPath(FakePath path) {
         synchronized (lock) {
-            paths.put(spec.name(), spec);
+            paths.put(path.name(), path);
         }
     }
 
@@ -356,8 +356,8 @@ public final class FakeMediaMtx implements AutoCloseable {
         root.put("itemCount", count);
         root.put("pageCount", pageCount);
         ArrayNode items = root.putArray("items");
-        for (FakePath spec : all.subList(from, to)) {
-            items.add(spec.toJson());
+        for (FakePath path : all.subList(from, to)) {
+            items.add(path.toJson());
         }
         send(exchange, 200, "application/json; charset=utf-8", JSON.writeValueAsString(root));
     }
