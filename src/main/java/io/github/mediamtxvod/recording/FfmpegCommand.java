@@ -31,7 +31,11 @@ final class FfmpegCommand {
     /** Codec names MediaMTX uses for video; anything else in the track list is audio or data. */
     private static final Set<String> VIDEO =
             Set.of("h264", "h265", "av1", "vp9", "vp8", "mpeg-4 video", "mpeg-1/2 video", "m-jpeg", "mjpeg");
-    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@]*@");
+    /**
+     * A URL's user info: everything from {@code ://} to the last '@' before the path, because
+     * FFmpeg takes the last '@' as the end of the password, so a password may contain '@'.
+     */
+    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/]*@");
     private static final Pattern UNRESERVED = Pattern.compile("[A-Za-z0-9._~!$&'()*+,;=:@-]");
 
     private FfmpegCommand() {}
@@ -142,8 +146,13 @@ final class FfmpegCommand {
     static String describe(List<String> args) {
         List<String> masked = new ArrayList<>(args.size());
         for (String arg : args) {
-            masked.add(USER_INFO.matcher(arg).replaceAll("[REDACTED]@"));
+            masked.add(maskUserInfo(arg));
         }
         return String.join(" ", masked);
+    }
+
+    /** The text with any {@code user:password@} of a URL masked; FFmpeg prints its input URL. */
+    static String maskUserInfo(String text) {
+        return USER_INFO.matcher(text).replaceAll("[REDACTED]@");
     }
 }

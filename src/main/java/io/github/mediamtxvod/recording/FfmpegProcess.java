@@ -135,8 +135,10 @@ final class FfmpegProcess {
 
     private void drainStderr() {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
+            String raw;
+            while ((raw = reader.readLine()) != null) {
+                // FFmpeg names its input URL in errors, password included
+                String line = FfmpegCommand.maskUserInfo(raw);
                 log.debug("{} - ffmpeg: {}", stream, line);
                 synchronized (stderrTail) {
                     if (stderrTail.size() == STDERR_LINES) {

@@ -54,23 +54,27 @@ final class FragmentedMp4 {
                 } else if (boxSize == 0) {
                     boxSize = size - position;
                 }
-                if (boxSize < headerLength || position + boxSize > size) {
+                if (boxSize < headerLength || boxSize > size - position) {
                     break; // cut off: everything before this box is complete
                 }
                 long body = position + headerLength;
                 long bodyLength = boxSize - headerLength;
-                switch (type) {
-                    case "moov" -> parseContainer(readAt(body, bodyLength, size), "moov");
-                    case "moof" -> pendingMoof = readAt(body, bodyLength, size);
-                    case "mdat" -> {
-                        if (pendingMoof != null) {
-                            parseContainer(pendingMoof, "moof");
-                            pendingMoof = null;
+                try {
+                    switch (type) {
+                        case "moov" -> parseContainer(readAt(body, bodyLength, size), "moov");
+                        case "moof" -> pendingMoof = readAt(body, bodyLength, size);
+                        case "mdat" -> {
+                            if (pendingMoof != null) {
+                                parseContainer(pendingMoof, "moof");
+                                pendingMoof = null;
+                            }
+                        }
+                        default -> {
+                            // ftyp, free, sidx, mfra: nothing to learn about timing
                         }
                     }
-                    default -> {
-                        // ftyp, free, sidx, mfra: nothing to learn about timing
-                    }
+                } catch (IndexOutOfBoundsException e) {
+                    break; // a box too short for its own fields: corrupt, keep what came before it
                 }
                 position += boxSize;
             }

@@ -23,12 +23,13 @@ final class StallWatchdog {
     /** Records the progress seen at {@code nowNanos}; true when it has not grown for too long. */
     boolean stalled(long progress, long nowNanos) {
         if (progress > lastProgress) {
+            // a first look at an empty output is no growth: the clock keeps running from the start
             boolean first = lastProgress < 0 && progress == 0;
             lastProgress = progress;
             if (!first) {
                 lastGrowthNanos = nowNanos;
+                return false;
             }
-            return false;
         }
         return nowNanos - lastGrowthNanos >= timeoutNanos;
     }
