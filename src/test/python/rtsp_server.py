@@ -57,13 +57,20 @@ _emit_lock = threading.Lock()
 def emit(line):
     # Client threads and the main loop both report events; keep each line whole.
     with _emit_lock:
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        _write(sys.stdout, line)
 
 
 def log(message):
-    sys.stderr.write("rtsp_server: " + message + "\n")
-    sys.stderr.flush()
+    _write(sys.stderr, "rtsp_server: " + message)
+
+
+def _write(stream, line):
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        # The owner is gone (broken pipe); the server is about to exit and must not fail first.
+        pass
 
 
 class Feed:
@@ -331,8 +338,8 @@ class Server:
     def _on_stdin(self, fd, condition):
         data = os.read(fd, 4096) if condition & GLib.IO_IN else b""
         if not data:
-            log("standard input closed, exiting")
             self.loop.quit()
+            log("standard input closed, exiting")
             return False
         self._stdin_buffer += data
         while b"\n" in self._stdin_buffer:
