@@ -9,9 +9,10 @@ The payloaders are created when tsdemux exposes its pads, so video-only publishe
 Behaviour (modelled on MediaMTX where it matters to a recording client):
 - A path's media is shared: every reader of a path reads the same pipeline.
 - The media, and so the UDP socket of the path, exists only while at least one reader is connected.
-- A reader that connects while nobody publishes waits in DESCRIBE. If a publisher starts within
-  about 20 s (GstRTSPMedia's fixed preparation timeout) the reader gets the stream; otherwise the
-  server answers 503 and the reader fails.
+- A reader of an unknown path gets 404 at once.
+- A reader of a known path that connects while nobody publishes waits in DESCRIBE. If a publisher
+  starts within about 20 s (GstRTSPMedia's fixed preparation timeout) the reader gets the stream;
+  otherwise the server answers 503 and the reader fails.
 - When a path's publisher stops (no data for --stop-timeout seconds, default 2), the server closes
   the connections of that path's readers, so a reading ffmpeg sees EOF and exits, and the next
   reader gets a fresh pipeline.
@@ -19,7 +20,7 @@ Behaviour (modelled on MediaMTX where it matters to a recording client):
 Command line: --port P (0 = any free port) --path name=udpport ... (path names may contain '/').
 Standard output, one line per event:
   READY <port>                        once listening
-  OK add <name> / OK remove <name>    answers to control commands
+  OK <command>                        a control command succeeded (the command is echoed)
   ERR <message>                       a control command failed
   MEDIA <name>                        a reader made the server create a pipeline for <name>
   PUBLISHING <name>                   a media of <name> received its first data
@@ -37,6 +38,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 
 import gi
 
@@ -45,8 +47,8 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 LOOPBACK = "127.0.0.1"
-# Socket receive buffer: the kernel allows up to net.core.rmem_max (4 MiB here) without privileges.
-# A few seconds of stream, so a busy machine stalling this process loses no datagram.
+# Socket receive buffer, capped by the kernel at net.core.rmem_max (4 MiB on the build machine):
+# seconds of stream, so a busy machine stalling this process loses no datagram.
 UDP_BUFFER_BYTES = 4 * 1024 * 1024
 MONITOR_INTERVAL_MS = 200
 
@@ -57,13 +59,20 @@ _emit_lock = threading.Lock()
 def emit(line):
     # Client threads and the main loop both report events; keep each line whole.
     with _emit_lock:
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        _write(sys.stdout, line)
 
 
 def log(message):
-    sys.stderr.write("rtsp_server: " + message + "\n")
-    sys.stderr.flush()
+    _write(sys.stderr, "rtsp_server: " + message)
+
+
+def _write(stream, line):
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        # The owner is gone (broken pipe); the server is about to exit and must not fail first.
+        pass
 
 
 class Feed:
@@ -80,6 +89,7 @@ class Feed:
         self._pending_caps = set()
         self._demux_done = False
         self._prepared = False
+        self._lock = threading.Lock()
         self.element = self._build(udp_port)
 
     def _build(self, udp_port):
@@ -140,7 +150,8 @@ class Feed:
         if kind == "video/x-h264":
             payloader.set_property("config-interval", 0)
         src = payloader.get_static_pad("src")
-        self._pending_caps.add(index)
+        with self._lock:
+            self._pending_caps.add(index)
         src.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, self._on_payloader_event, index, kind)
         ghost = Gst.GhostPad.new("src_%d" % index, src)
         ghost.set_active(True)
@@ -153,7 +164,8 @@ class Feed:
             structure = event.parse_caps().get_structure(0)
             # The SDP is built from these caps; H264 is usable once it carries SPS/PPS.
             if kind != "video/x-h264" or structure.has_field("sprop-parameter-sets"):
-                self._pending_caps.discard(index)
+                with self._lock:
+                    self._pending_caps.discard(index)
                 self._maybe_prepared()
                 return Gst.PadProbeReturn.REMOVE
         return Gst.PadProbeReturn.OK
@@ -163,9 +175,11 @@ class Feed:
         self._maybe_prepared()
 
     def _maybe_prepared(self):
-        # Called from streaming threads; the GIL serialises these small updates.
-        if self._demux_done and not self._pending_caps and not self._prepared:
-            self._prepared = True
+        # Called from the streaming threads of audio and video: signal exactly once.
+        with self._lock:
+            ready = self._demux_done and not self._pending_caps and not self._prepared
+            self._prepared = self._prepared or ready
+        if ready:
             # Lets GstRTSPMedia finish preparing: DESCRIBE waits until here.
             self.dynpay.no_more_pads()
 
@@ -274,6 +288,14 @@ class Server:
         log("%s - removed, %d connections closed" % (name, closed))
 
     def _monitor(self):
+        # An exception escaping a GLib callback would silently cancel it; log it and go on.
+        try:
+            self._check_publishers()
+        except Exception:  # noqa: BLE001
+            log("monitor failed: %s" % traceback.format_exc())
+        return True
+
+    def _check_publishers(self):
         now = time.monotonic()
         for path in list(self.paths.values()):
             for feed in list(path.feeds):
@@ -283,7 +305,6 @@ class Server:
                 if feed.had_data and not feed.stopped and now - feed.last_data > self.stop_timeout:
                     feed.stopped = True
                     self._unpublish(path, feed)
-        return True
 
     def _unpublish(self, path, feed):
         # New readers must get a fresh pipeline, never the stale shared one.
@@ -331,8 +352,8 @@ class Server:
     def _on_stdin(self, fd, condition):
         data = os.read(fd, 4096) if condition & GLib.IO_IN else b""
         if not data:
-            log("standard input closed, exiting")
             self.loop.quit()
+            log("standard input closed, exiting")
             return False
         self._stdin_buffer += data
         while b"\n" in self._stdin_buffer:
@@ -356,6 +377,10 @@ class Server:
             emit("OK " + " ".join(words))
         except ValueError as e:
             emit("ERR %s" % e)
+        except Exception as e:  # noqa: BLE001
+            # Keep the control channel alive: it is also how the server learns its owner is gone.
+            log("command %r failed: %s" % (line, traceback.format_exc()))
+            emit("ERR %s failed: %s" % (line, e))
 
     def _watch(self, pid):
         self.watched[pid] = process_start_time(pid)

@@ -53,8 +53,8 @@ final class ChildProcess {
     }
 
     /**
-     * Starts command. Standard error goes to the tail; each standard output line goes to
-     * stdoutListener when given, otherwise to the tail as well.
+     * Starts command. Standard error goes to the tail; standard output goes to stdoutListener
+     * (called on a drain thread) when one is given, otherwise to the tail as well.
      */
     static ChildProcess start(String name, List<String> command, Consumer<String> stdoutListener) {
         requireNonNull(name, "name is null");
@@ -68,9 +68,8 @@ final class ChildProcess {
         ChildProcess child = new ChildProcess(name, List.copyOf(command), process, Instant.now());
         LIVE.add(process);
         process.onExit().thenRun(() -> LIVE.remove(process));
-        Consumer<String> toTail = child::remember;
-        child.drain("stderr", process.getErrorStream(), toTail);
-        child.drain("stdout", process.getInputStream(), stdoutListener == null ? toTail : stdoutListener);
+        child.drain("stderr", process.getErrorStream(), child::remember);
+        child.drain("stdout", process.getInputStream(), stdoutListener == null ? child::remember : stdoutListener);
         return child;
     }
 
@@ -100,8 +99,7 @@ final class ChildProcess {
         return process.getOutputStream();
     }
 
-    /** Records a line of output; also used for lines a stdout listener wants to keep. */
-    void remember(String line) {
+    private void remember(String line) {
         synchronized (tail) {
             if (tail.size() == TAIL_LINES) {
                 tail.removeFirst();

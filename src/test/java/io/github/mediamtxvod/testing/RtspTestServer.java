@@ -5,9 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +52,6 @@ public final class RtspTestServer implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    private static final Set<Integer> HANDED_OUT_PORTS = ConcurrentHashMap.newKeySet();
 
     private final Map<String, Integer> udpPorts = new ConcurrentHashMap<>();
     private final List<Publisher> publishers = new CopyOnWriteArrayList<>();
@@ -64,8 +59,8 @@ public final class RtspTestServer implements AutoCloseable {
     private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> ready = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private ChildProcess server;
-    private int port;
+    private volatile ChildProcess server;
+    private volatile int port;
 
     private RtspTestServer() {
     }
@@ -92,7 +87,7 @@ public final class RtspTestServer implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--port", "0"));
         for (String path : paths) {
-            int udpPort = freeUdpPort();
+            int udpPort = LoopbackPorts.freeUdpPort();
             udpPorts.put(checkPathName(path), udpPort);
             command.add("--path");
             command.add(path + "=" + udpPort);
@@ -126,7 +121,7 @@ public final class RtspTestServer implements AutoCloseable {
         if (udpPorts.containsKey(path)) {
             return;
         }
-        int udpPort = freeUdpPort();
+        int udpPort = LoopbackPorts.freeUdpPort();
         command("add " + path + " " + udpPort);
         udpPorts.put(path, udpPort);
     }
@@ -230,7 +225,6 @@ public final class RtspTestServer implements AutoCloseable {
     }
 
     private void onServerLine(String line) {
-        server.remember(line);
         if (line.startsWith("READY ")) {
             ready.complete(Integer.parseInt(line.substring("READY ".length()).trim()));
         } else if (line.startsWith("OK ") || line.startsWith("ERR ")) {
@@ -274,21 +268,6 @@ public final class RtspTestServer implements AutoCloseable {
 
     private static Path projectDirectory() {
         return Path.of(System.getProperty("vod.projectDir", System.getProperty("user.dir")));
-    }
-
-    /** A loopback UDP port that is free now and was not handed out before in this JVM. */
-    private static int freeUdpPort() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                int candidate = socket.getLocalPort();
-                if (HANDED_OUT_PORTS.add(candidate)) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find a free UDP port", e);
-            }
-        }
-        throw new IllegalStateException("no fresh free UDP port after 50 attempts");
     }
 
     /**

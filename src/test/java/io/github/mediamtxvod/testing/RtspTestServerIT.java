@@ -161,6 +161,19 @@ class RtspTestServerIT {
     }
 
     @Test
+    void removingAPathDisconnectsItsReaders() {
+        try (Publisher publisher = server.publishVideoOnly("removed");
+                RtspReader reader = RtspReader.start(server.rtspUrl("removed"), null, null)) {
+            awaitFirstFrame(reader);
+
+            server.removePath("removed");
+
+            assertThat(reader.waitForExit(Duration.ofSeconds(5))).as(reader.describe()).isTrue();
+            assertThat(publisher.isAlive()).isTrue();
+        }
+    }
+
+    @Test
     void aLoopedPreEncodedFileIsServedBeyondItsOwnLength(@TempDir Path directory) {
         Path sample = RtspTestServer.encodeSample(directory.resolve("sample.ts"), Duration.ofSeconds(2));
         assertThat(sample).isRegularFile();
