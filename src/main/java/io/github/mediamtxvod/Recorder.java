@@ -86,6 +86,11 @@ public final class Recorder implements AutoCloseable {
 
     /** Starts every component in data-path order; on failure the caller closes what started. */
     public void start() {
+        try {
+            java.nio.file.Files.createDirectories(config.recording().recordingsDir());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create RECORDINGS_DIR " + config.recording().recordingsDir() + ": " + e, e);
+        }
         supervisor = new RecordingSupervisor(
                 config.recording(), config.mediamtx().rtspUrl(), clock, () -> true, registry);
         started.add(() -> supervisor.close(RECORDING_STOP_BUDGET));

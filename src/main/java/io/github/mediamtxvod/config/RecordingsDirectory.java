@@ -6,9 +6,11 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * Prepares RECORDINGS_DIR: resolves it against the working directory, creates it when missing and
- * proves it writable by creating and deleting a file in it, because {@link Files#isWritable}
- * does not see every reason a write fails (read-only mounts, ACLs, quotas).
+ * Checks RECORDINGS_DIR: resolves it against the working directory and proves an existing folder
+ * writable by creating and deleting a file in it, because {@link Files#isWritable} does not see
+ * every reason a write fails (read-only mounts, ACLs, quotas). A missing folder is not created
+ * here, so an invalid configuration leaves nothing behind; its nearest existing parent must be a
+ * writable folder, and the recorder creates it when it starts.
  */
 final class RecordingsDirectory {
     private RecordingsDirectory() {}
@@ -29,11 +31,16 @@ final class RecordingsDirectory {
             reject(values, text, "is not a folder (" + shown + " is a file); point it to a folder or move the file");
             return folder;
         }
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            reject(values, text, "cannot be created as " + shown + " (" + IoReason.of(e)
-                    + "); create the folder or point RECORDINGS_DIR to a writable one");
+        if (!Files.exists(folder)) {
+            Path parent = folder.getParent();
+            while (parent != null && !Files.exists(parent)) {
+                parent = parent.getParent();
+            }
+            if (parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)) {
+                reject(values, text, "cannot be created as " + shown + " ("
+                        + (parent == null ? "no existing parent" : DisplayText.of(parent.toString()) + " is not a writable folder")
+                        + "); create the folder or point RECORDINGS_DIR to a writable one");
+            }
             return folder;
         }
         try {

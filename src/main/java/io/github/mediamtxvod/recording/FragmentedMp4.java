@@ -21,6 +21,38 @@ final class FragmentedMp4 {
 
     private FragmentedMp4() {}
 
+    /**
+     * Whether the file holds no media at all: only the header FFmpeg writes up front, no fragment
+     * even begun. Such a file is what a kill right after a segment started leaves.
+     */
+    static boolean headerOnly(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long position = 0;
+            ByteBuffer header = ByteBuffer.allocate(16);
+            while (position + 8 <= size) {
+                header.clear();
+                while (header.hasRemaining() && channel.read(header, position + header.position()) > 0) {
+                    // fill the header
+                }
+                long boxSize = Integer.toUnsignedLong(header.getInt(0));
+                String type = new String(new byte[] {header.get(4), header.get(5), header.get(6), header.get(7)},
+                        java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (type.equals("moof") || type.equals("mdat")) {
+                    return false;
+                }
+                if (boxSize == 1 && header.position() >= 16) {
+                    boxSize = header.getLong(8);
+                }
+                if (boxSize < 8) {
+                    return false; // not a box structure we understand: keep the file
+                }
+                position += boxSize;
+            }
+            return position > 0;
+        }
+    }
+
     /** The duration of the longest track's complete fragments, or empty when there is none. */
     static Optional<Duration> duration(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

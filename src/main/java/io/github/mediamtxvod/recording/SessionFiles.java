@@ -110,6 +110,12 @@ public final class SessionFiles {
         Instant nextStart = session.get().startedAt();
         for (Path file : files) {
             SegmentList.Entry entry = listed.get(file.getFileName().toString());
+            if (entry == null && holdsNoMedia(session.get(), file)) {
+                log.info("{} - {} holds no media (FFmpeg stopped as it began the file); removed",
+                        session.get().streamName(), file);
+                Files.delete(file);
+                continue;
+            }
             FinishedSegment segment = entry != null
                     ? fromListEntry(session.get(), entry, firstStart, Files.size(file))
                     : unlisted(session.get(), file, nextStart);
@@ -157,6 +163,17 @@ public final class SessionFiles {
                 start,
                 seconds(entry.endSeconds() - entry.startSeconds()),
                 size);
+    }
+
+    /**
+     * Whether a segment file FFmpeg did not list holds nothing at all and may be removed: empty,
+     * or a fragmented MP4 with only its header (FFmpeg was killed just after it began the file).
+     */
+    static boolean holdsNoMedia(Session session, Path file) throws IOException {
+        if (Files.size(file) == 0) {
+            return true;
+        }
+        return session.format() == OutputFormat.MP4 && FragmentedMp4.headerOnly(file);
     }
 
     /** A segment file the list does not cover: the one FFmpeg was writing when it stopped. */

@@ -283,8 +283,8 @@ final class StreamRecorder {
             }
             for (Path file : leftovers) {
                 try {
-                    if (Files.size(file) == 0) {
-                        Files.delete(file); // FFmpeg opened it but never wrote: nothing recorded
+                    if (SessionFiles.holdsNoMedia(session, file)) {
+                        Files.delete(file); // FFmpeg began it but wrote no media: nothing recorded
                         continue;
                     }
                     emit(SessionFiles.unlisted(session, file, nextStart));

@@ -43,7 +43,7 @@ class ConfigLoaderTest {
                 "INFO");
         assertThat(loaded.config()).isEqualTo(expected);
         assertThat(loaded.warnings()).containsExactly(LOCAL_ONLY);
-        assertThat(workingDirectory.resolve("recordings")).isDirectory();
+        assertThat(workingDirectory.resolve("recordings")).as("created when the recorder starts").doesNotExist();
     }
 
     @Test

@@ -179,17 +179,18 @@ class ConfigValidationMessagesTest {
         Files.writeString(workingDirectory.resolve("file"), "x");
 
         assertThat(problems(Map.of("RECORDINGS_DIR", "file/sub"))).containsExactly("RECORDINGS_DIR=file/sub cannot"
-                + " be created as " + workingDirectory.resolve("file/sub") + " (not a directory); create the"
+                + " be created as " + workingDirectory.resolve("file/sub") + " (" + workingDirectory.resolve("file")
+                + " is not a writable folder); create the"
                 + " folder or point RECORDINGS_DIR to a writable one");
     }
 
     @Test
-    void missingRecordingsDirIsCreatedWithItsParents() throws Exception {
+    void missingRecordingsDirIsLeftForTheRecorderToCreate() throws Exception {
         Path folder = workingDirectory.resolve("a/b/c");
 
         new ConfigLoader(Map.of("RECORDINGS_DIR", folder.toString()), workingDirectory).load();
 
-        assertThat(folder).isDirectory().isEmptyDirectory();
+        assertThat(workingDirectory.resolve("a")).doesNotExist();
     }
 
     private List<String> problems(Map<String, String> environment) {
