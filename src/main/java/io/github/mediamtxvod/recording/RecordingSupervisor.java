@@ -41,6 +41,8 @@ public final class RecordingSupervisor implements AutoCloseable {
     /** After a hook, polls that contradict it are ignored this long (they may predate the hook). */
     static final Duration HOOK_GRACE = Duration.ofSeconds(15);
     private static final Duration START_SPACING = Duration.ofMillis(100);
+    /** Successive polls a stream must be missing from before its recording stops. */
+    static final int POLLS_TO_STOP = 2;
 
     private final RecorderConfig.Recording config;
     private final URI rtspUrl;
@@ -56,6 +58,7 @@ public final class RecordingSupervisor implements AutoCloseable {
     private final Map<String, LiveStream> live = new HashMap<>();
     private final Map<String, Long> firstSeen = new HashMap<>();
     private final Map<String, Instant> hookOverrides = new HashMap<>();
+    private final Map<String, Integer> missedPolls = new HashMap<>();
     private final Map<String, StreamRecorder> recorders = new LinkedHashMap<>();
     private final Set<String> announcedWaiting = new HashSet<>();
     private long sequence;
@@ -111,7 +114,12 @@ public final class RecordingSupervisor implements AutoCloseable {
                 polled.put(stream.name(), stream);
             }
             for (String name : new ArrayList<>(live.keySet())) {
-                if (!polled.containsKey(name) && !overridden(name, now)) {
+                if (polled.containsKey(name) || overridden(name, now)) {
+                    missedPolls.remove(name);
+                } else if (missedPolls.merge(name, 1, Integer::sum) >= POLLS_TO_STOP) {
+                    // MediaMTX pages are separate requests: a list that shifts between them can
+                    // hide a live path once, so one miss is not enough to stop a recording
+                    missedPolls.remove(name);
                     live.remove(name);
                 }
             }
@@ -143,6 +151,7 @@ public final class RecordingSupervisor implements AutoCloseable {
         requireNonNull(name, "name is null");
         submit(() -> {
             hookOverrides.put(name, clock.instant().plus(HOOK_GRACE));
+            missedPolls.remove(name);
             live.remove(name);
             reconcile();
         });
