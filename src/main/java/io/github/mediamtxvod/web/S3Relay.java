@@ -37,6 +37,10 @@ final class S3Relay {
     }
 
     boolean relay(Request request, Response response, Callback callback, String relativePath, URI url) {
+        if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
+            log.warn("{} - presigned URL is not http(s); not relaying", relativePath);
+            return Replies.error(request, response, callback, 502, "S3 download unavailable");
+        }
         HttpRequest.Builder builder = HttpRequest.newBuilder(url).GET().timeout(RESPONSE_TIMEOUT);
         copyHeader(request, builder, HttpHeader.RANGE);
         copyHeader(request, builder, HttpHeader.IF_RANGE);

@@ -82,8 +82,8 @@ public final class WebServer implements AutoCloseable {
                 .build();
         jvmMeters = new JvmMeters(registry);
         jvmMeters.bind();
-        server = newServer(wantedPort);
         try {
+            server = newServer(wantedPort);
             server.start();
         } catch (Exception e) {
             close();
@@ -130,7 +130,9 @@ public final class WebServer implements AutoCloseable {
         }
         log.info("Shutdown initiated...");
         try {
-            server.stop();
+            if (server != null) {
+                server.stop();
+            }
         } catch (Exception e) {
             log.warn("Web server did not stop cleanly", e);
         }
