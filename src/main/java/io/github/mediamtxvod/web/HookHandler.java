@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * runOnAvailable}/{@code runOnUnavailable} (the old names still work there), for example:
  *
  * <pre>
- * runOnReady: curl -fsS -X POST -H "Authorization: Bearer $HOOK_TOKEN" http://recorder:8080/api/hooks/ready?path=$MTX_PATH
+ * runOnReady: curl -fsS -X POST -H "Authorization: Bearer TOKEN" http://recorder:8080/api/hooks/ready?path=$MTX_PATH
  * </pre>
  *
  * <p>The token check happens before this handler ({@link AccessControl}). The request body is

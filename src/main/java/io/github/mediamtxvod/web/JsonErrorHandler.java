@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import java.util.Locale;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -22,7 +23,7 @@ final class JsonErrorHandler extends ErrorHandler {
     private static String text(int code, String message) {
         if (code >= 500 || message == null || message.isBlank()) {
             String reason = HttpStatus.getMessage(code);
-            return reason == null ? "error" : reason.toLowerCase(java.util.Locale.ROOT);
+            return reason == null ? "error" : reason.toLowerCase(Locale.ROOT);
         }
         return message;
     }

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mediamtxvod.config.RecorderConfig;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +72,7 @@ class AccessTest {
         for (String header : new String[] {
             TestServer.basicAuth(USER, "wrong"), TestServer.basicAuth("root", PASSWORD),
             TestServer.basicAuth(USER, PASSWORD + "x"), TestServer.basicAuth(USER, ""), "Basic !!!notbase64",
-            "Basic " + java.util.Base64.getEncoder().encodeToString(USER.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            "Basic " + Base64.getEncoder().encodeToString(USER.getBytes(UTF_8)),
             "Bearer " + PASSWORD, "Digest username=\"admin\""}) {
             assertThat(test.get("/api/status", "Authorization", header).statusCode()).as(header).isEqualTo(401);
         }

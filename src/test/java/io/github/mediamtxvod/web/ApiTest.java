@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -275,7 +276,7 @@ class ApiTest {
     }
 
     private static void assertSecurityHeaders(String headers, String what) {
-        String lower = headers.toLowerCase(java.util.Locale.ROOT);
+        String lower = headers.toLowerCase(Locale.ROOT);
         assertThat(lower).as(what)
                 .contains("content-security-policy")
                 .contains("script-src 'self'")

@@ -1,6 +1,7 @@
 package io.github.mediamtxvod.web;
 
 import io.github.mediamtxvod.catalog.SegmentLayout;
+import io.github.mediamtxvod.config.OutputFormat;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,9 +134,9 @@ final class FakeRecorderView implements RecorderView {
             segments.add(new Segment(
                     i, start.plusSeconds((long) i * segmentSeconds), Duration.ofSeconds(segmentSeconds), 1000 + i,
                     UploadState.UPLOADED, true,
-                    folder + "/" + SegmentLayout.segmentFileName(i, io.github.mediamtxvod.config.OutputFormat.MP4)));
+                    folder + "/" + SegmentLayout.segmentFileName(i, OutputFormat.MP4)));
         }
-        Session session = new Session(stream, start, io.github.mediamtxvod.config.OutputFormat.MP4, folder, false, segments);
+        Session session = new Session(stream, start, OutputFormat.MP4, folder, false, segments);
         sessions.add(session);
         return session;
     }

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -39,7 +40,7 @@ final class RecorderUi {
     /** Opens the dashboard and waits for the first status to be shown. */
     RecorderUi openDashboard() {
         driver.get(baseUrl + "/#/");
-        wait.until(ExpectedConditions.textMatches(By.id("refreshed"), java.util.regex.Pattern.compile("Updated")));
+        wait.until(ExpectedConditions.textMatches(By.id("refreshed"), Pattern.compile("Updated")));
         return this;
     }
 
@@ -70,7 +71,7 @@ final class RecorderUi {
         wait.until(ExpectedConditions.elementToBeClickable(By.linkText(shownStart))).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("player")));
         wait.until(ExpectedConditions.textMatches(By.id("player-state"),
-                java.util.regex.Pattern.compile("Ready|Loading|All segments")));
+                Pattern.compile("Ready|Loading|All segments")));
         return this;
     }
 

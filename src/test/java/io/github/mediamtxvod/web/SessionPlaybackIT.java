@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.mediamtxvod.web.RecorderView.ActiveRecording;
+import io.github.mediamtxvod.web.RecorderView.DiskSpace;
+import io.github.mediamtxvod.web.RecorderView.Reachability;
+import io.github.mediamtxvod.web.RecorderView.RecorderState;
 import io.github.mediamtxvod.web.RecorderView.Session;
 import io.github.mediamtxvod.web.RecorderView.StatusSnapshot;
+import io.github.mediamtxvod.web.RecorderView.UploadQueue;
+import io.github.mediamtxvod.web.RecorderView.WaitingStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -97,23 +103,23 @@ class SessionPlaybackIT {
         String hostile = "<img src=x onerror=alert(1)>";
         Instant since = Instant.now().minusSeconds(300);
         StatusSnapshot idle = FakeRecorderView.idleStatus();
-        test.view.status = new StatusSnapshot(RecorderView.RecorderState.RUNNING, "0.1.0-test", since.minusSeconds(3600),
+        test.view.status = new StatusSnapshot(RecorderState.RUNNING, "0.1.0-test", since.minusSeconds(3600),
                 List.of(new ActiveRecording(hostile, since, 5, 9_000_000, 3, "ffmpeg exited with status 1: Connection refused")),
-                List.of(new RecorderView.WaitingStream("cam-waiting", since)),
-                new RecorderView.UploadQueue(false, 42, 3, 2, Duration.ofMinutes(7), "S3 answered 503 Slow Down"),
-                new RecorderView.DiskSpace(500L << 20, 1L << 30),
-                new RecorderView.Reachability(false, since, "connect timed out"),
-                new RecorderView.Reachability(true, since, null));
+                List.of(new WaitingStream("cam-waiting", since)),
+                new UploadQueue(false, 42, 3, 2, Duration.ofMinutes(7), "S3 answered 503 Slow Down"),
+                new DiskSpace(500L << 20, 1L << 30),
+                new Reachability(false, since, "connect timed out"),
+                new Reachability(true, since, null));
         RecorderUi ui = new RecorderUi(browser, "http://127.0.0.1:" + test.server.port());
 
         ui.openDashboard();
         ui.screenshot(SCREENSHOTS.resolve("dashboard-trouble.png"));
 
         assertThat(ui.recordingNowText()).contains(hostile, "Connection refused");
-        assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("#recording img"))).isEmpty();
-        assertThat(browser.findElement(org.openqa.selenium.By.id("cards")).getText())
+        assertThat(browser.findElements(By.cssSelector("#recording img"))).isEmpty();
+        assertThat(browser.findElement(By.id("cards")).getText())
                 .contains("unreachable", "connect timed out", "42 pending", "S3 answered 503 Slow Down", "500.0 MiB");
-        assertThat(browser.findElement(org.openqa.selenium.By.id("waiting")).getText()).contains("cam-waiting");
+        assertThat(browser.findElement(By.id("waiting")).getText()).contains("cam-waiting");
         assertThat(ui.consoleErrors()).isEmpty();
     }
 
