@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Makes a real recording session with real FFmpeg, in the recorder's folder layout: H.264 test
- * video with one-second GOPs cut into fragmented MP4 segments (each with its own init segment),
+ * video with one-second GOPs and AAC audio, cut into fragmented MP4 segments (each with its own
+ * init segment),
  * plus {@code .segments.csv} and {@code .session.json}. Segment durations come from ffprobe.
  */
 final class FfmpegSession {
@@ -30,9 +31,11 @@ final class FfmpegSession {
         Files.createDirectories(folder);
         run(folder, "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin",
                 "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
                 "-t", Integer.toString(segments * segmentSeconds),
                 "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
                 "-g", "25", "-keyint_min", "25", "-sc_threshold", "0",
+                "-c:a", "aac", "-b:a", "64k",
                 "-f", "segment", "-segment_time", Integer.toString(segmentSeconds), "-reset_timestamps", "1",
                 "-segment_format", "mp4",
                 "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
