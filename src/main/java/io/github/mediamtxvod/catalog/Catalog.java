@@ -40,6 +40,8 @@ public final class Catalog implements CatalogView, AutoCloseable {
 
     // @GuardedBy("writeLock")
     private Connection writer;
+    // @GuardedBy("writeLock")
+    private SegmentUpsert upsert;
     private volatile CatalogQueries queries;
 
     public Catalog(Path recordingsDir, InstantSource clock) {
@@ -55,6 +57,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
                 Files.createDirectories(databaseFile.getParent());
                 writer = CatalogSchema.open(databaseFile);
                 CatalogSchema.migrate(writer, databaseFile);
+                upsert = new SegmentUpsert(writer);
                 queries = new CatalogQueries(CatalogSchema.open(databaseFile));
             } catch (IOException | SQLException e) {
                 throw new CatalogException("cannot open catalogue " + databaseFile, e);
@@ -76,7 +79,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     public void recordFinished(FinishedSegment segment) {
         requireNonNull(segment, "segment is null");
         inTransaction("record " + segment.relativePath(), connection -> {
-            SegmentUpsert.apply(connection, segment, clock.millis());
+            upsert.apply(segment, clock.millis());
             return null;
         });
     }
@@ -111,7 +114,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
             }
             execute(connection, "UPDATE segment SET state = 'UPLOADING', attempts = attempts + 1, updated_at_ms = ?"
                     + " WHERE relative_path = ?", now, path);
-            return SegmentUpsert.find(connection, path);
+            return upsert.find(path);
         }));
     }
 
@@ -241,7 +244,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
             List<FinishedSegment> slice = segments.subList(from, Math.min(segments.size(), from + batch));
             inTransaction("record " + slice.size() + " scanned segments", connection -> {
                 for (FinishedSegment segment : slice) {
-                    SegmentUpsert.apply(connection, segment, clock.millis());
+                    upsert.apply(segment, clock.millis());
                 }
                 return null;
             });
@@ -262,11 +265,13 @@ public final class Catalog implements CatalogView, AutoCloseable {
             }
             if (writer != null) {
                 try {
+                    upsert.close();
                     writer.close();
                 } catch (SQLException e) {
                     throw new CatalogException("cannot close catalogue " + databaseFile, e);
                 } finally {
                     writer = null;
+                    upsert = null;
                 }
             }
         }
