@@ -113,7 +113,7 @@ public final class CleanCommand {
         for (String session : sessions) {
             pruner.pruneSession(session, now);
         }
-        out.printf(Locale.ROOT, "Deleted %d files, %.1f MB freed.%n", deleted, freed / (1024.0 * 1024.0));
+        out.printf(Locale.ROOT, "Deleted %d files, %d bytes (%.1f MB) freed.%n", deleted, freed, freed / (1024.0 * 1024.0));
         if (!includeUnuploaded && !unconfirmed.isEmpty()) {
             out.println("Kept " + unconfirmed.size() + " files older than " + days + " days that are not confirmed"
                     + " in S3 (yet); --include-unuploaded deletes them too.");
