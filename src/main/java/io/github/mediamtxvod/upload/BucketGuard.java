@@ -10,8 +10,10 @@ import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 
 /**
  * Makes sure the bucket exists before the first upload: HEAD, and when it is missing create it
- * if S3_CREATE_BUCKET allows, else fail with {@link BucketMissingException}. Remembers success
- * until an upload reports the bucket gone. Thread-safe.
+ * if S3_CREATE_BUCKET allows, else fail with {@link BucketMissingException}. A 403 on the HEAD
+ * proves nothing (HEAD needs s3:ListBucket, which upload-only credentials often lack), so the
+ * uploads go ahead and their own answers tell. Remembers the outcome until an upload reports
+ * the bucket gone. Thread-safe.
  */
 final class BucketGuard {
     private static final Logger log = LoggerFactory.getLogger(BucketGuard.class);
@@ -34,11 +36,19 @@ final class BucketGuard {
             if (ready) {
                 return;
             }
-            if (!exists(client, config.bucket())) {
-                if (!config.createBucket()) {
-                    throw new BucketMissingException(config.bucket(), S3Clients.describeEndpoint(config));
+            try {
+                if (!exists(client, config.bucket())) {
+                    if (!config.createBucket()) {
+                        throw new BucketMissingException(config.bucket(), S3Clients.describeEndpoint(config));
+                    }
+                    create();
                 }
-                create();
+            } catch (AwsServiceException e) {
+                if (e.statusCode() != 403) {
+                    throw e;
+                }
+                log.debug("{} - HEAD bucket answered 403; the first upload will show whether it may write",
+                        config.bucket());
             }
             ready = true;
         }

@@ -50,9 +50,14 @@ enum FailureKind {
 
     /** A short description for logs and the status page: the S3 error code or the exception. */
     static String describe(Throwable failure) {
-        if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+        if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null) {
             return service.statusCode() + " " + service.awsErrorDetails().errorCode() + ": "
                     + service.awsErrorDetails().errorMessage();
+        }
+        if (failure instanceof AwsServiceException service) {
+            // a HEAD answer has no body, so no error code: the status says enough
+            return "HTTP " + service.statusCode() + " (" + service.getClass().getSimpleName() + ")";
         }
         String message = failure.getMessage();
         Throwable root = failure;

@@ -30,6 +30,43 @@ final class FileRange implements ContentStreamProvider, AutoCloseable {
         this.length = length;
     }
 
+    /**
+     * The CRC32 of the range, base64 of the 4 big-endian bytes as S3 writes it. Sent with the
+     * upload so the server verifies the bytes it received against what is on disk.
+     */
+    String crc32() throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 * 1024);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long position = offset;
+            long end = offset + length;
+            while (position < end) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                int n = channel.read(buffer, position);
+                if (n < 0) {
+                    throw new java.io.EOFException(file + " ends at " + position + ", before the expected " + end);
+                }
+                buffer.flip();
+                crc.update(buffer);
+                position += n;
+            }
+        }
+        return encode((int) crc.getValue());
+    }
+
+    /** The composite checksum S3 reports for a multipart upload: CRC32 over the parts' CRC32s, then "-N". */
+    static String composite(java.util.List<String> partChecksums) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (String part : partChecksums) {
+            crc.update(java.util.Base64.getDecoder().decode(part));
+        }
+        return encode((int) crc.getValue()) + "-" + partChecksums.size();
+    }
+
+    private static String encode(int crc) {
+        return java.util.Base64.getEncoder().encodeToString(java.nio.ByteBuffer.allocate(4).putInt(crc).array());
+    }
+
     RequestBody body(String contentType) {
         return RequestBody.fromContentProvider(this, length, contentType);
     }

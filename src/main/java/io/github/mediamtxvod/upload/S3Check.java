@@ -71,8 +71,8 @@ public final class S3Check {
     private static String refusal(AwsServiceException e) {
         String code = FailureKind.errorCode(e);
         if (e.statusCode() == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
-            return e.statusCode() + (code == null ? "" : " " + code) + ": the credentials are wrong or may not use"
-                    + " this bucket; check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY";
+            return e.statusCode() + (code == null ? "" : " " + code) + ": the credentials are wrong or may not list"
+                    + " this bucket (HEAD needs s3:ListBucket); check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY";
         }
         return FailureKind.describe(e);
     }

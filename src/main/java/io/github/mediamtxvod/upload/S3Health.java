@@ -59,7 +59,7 @@ final class S3Health {
             wait = permanentBackoff.delay(consecutiveFailures);
             String refusal = Objects.requireNonNullElse(FailureKind.errorCode(failure), failure.getClass().getName());
             if (!refusal.equals(loggedRefusal)) {
-                log.error("{} - S3 refuses uploads: {}. {} Segments stay queued locally and nothing is deleted;"
+                log.error("{} - S3 refuses uploads: {}. {}Segments stay queued locally and nothing is deleted;"
                         + " retrying slowly (at most every {}s).", target, description, hint(failure),
                         permanentBackoff.max().toSeconds());
                 loggedRefusal = refusal;
@@ -94,18 +94,22 @@ final class S3Health {
             return "";
         }
         String code = FailureKind.errorCode(failure);
+        if (code == null && failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+                && (service.statusCode() == 401 || service.statusCode() == 403)) {
+            return "Check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, and that they may use the bucket. ";
+        }
         if (code == null) {
-            return "Check the bucket, the endpoint and the credentials.";
+            return "Check the bucket, the endpoint and the credentials. ";
         }
         return switch (code) {
             case "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken" ->
-                "Check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.";
+                "Check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY. ";
             case "AccessDenied", "AllAccessDisabled", "AccountProblem" ->
-                "The credentials need s3:PutObject and s3:GetObject on the bucket (and s3:CreateBucket to create it).";
-            case "NoSuchBucket" -> "Create the bucket or set S3_CREATE_BUCKET=true.";
-            case "RequestTimeTooSkewed" -> "Fix this machine's clock.";
-            case "InvalidStorageClass" -> "Check S3_STORAGE_CLASS.";
-            default -> "Check the bucket, the endpoint and the credentials.";
+                "The credentials need s3:PutObject and s3:GetObject on the bucket (and s3:CreateBucket to create it). ";
+            case "NoSuchBucket" -> "Create the bucket or set S3_CREATE_BUCKET=true. ";
+            case "RequestTimeTooSkewed" -> "Fix this machine's clock. ";
+            case "InvalidStorageClass" -> "Check S3_STORAGE_CLASS. ";
+            default -> "Check the bucket, the endpoint and the credentials. ";
         };
     }
 }

@@ -63,30 +63,35 @@ final class S3Uploader {
             throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports "
                     + head.contentLength() + " bytes after uploading " + size + " bytes from " + file);
         }
-        String confirmedChecksum = head.checksumCRC32();
-        if (uploaded.checksum() != null && confirmedChecksum != null && !uploaded.checksum().equals(confirmedChecksum)) {
+        // servers that store checksums report them on HEAD; it must be the one computed from the file
+        String reported = head.checksumCRC32();
+        if (reported != null && !reported.equals(uploaded.checksum())) {
             throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports CRC32 "
-                    + confirmedChecksum + " after the upload answered " + uploaded.checksum());
+                    + reported + " but the local file has " + uploaded.checksum());
         }
-        String checksum = confirmedChecksum != null ? confirmedChecksum : uploaded.checksum();
         String label = uploaded.multipart() ? "CRC32-composite:" : "CRC32:";
         return new Segment.Confirmation(key, size, unquote(head.eTag() != null ? head.eTag() : uploaded.etag()),
-                checksum == null ? null : label + checksum, clock.instant());
+                label + uploaded.checksum(), clock.instant());
     }
 
+    /** The checksum is the one computed from the local file, which the server verified on receipt. */
     private record Uploaded(String etag, String checksum, boolean multipart) {}
 
-    private Uploaded put(String key, Path file, long size, String contentType, Map<String, String> metadata) {
+    private Uploaded put(String key, Path file, long size, String contentType, Map<String, String> metadata)
+            throws IOException {
         try (FileRange body = new FileRange(file, 0, size)) {
+            String crc32 = body.crc32();
             PutObjectResponse response = client.putObject(b -> b.bucket(config.bucket()).key(key)
                     .contentType(contentType).contentLength(size).metadata(metadata)
-                    .storageClass(config.storageClass()).checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                    .storageClass(config.storageClass())
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
                     body.body(contentType));
-            return new Uploaded(response.eTag(), response.checksumCRC32(), false);
+            return new Uploaded(response.eTag(), crc32, false);
         }
     }
 
-    private Uploaded uploadMultipart(String key, Path file, long size, String contentType, Map<String, String> metadata) {
+    private Uploaded uploadMultipart(String key, Path file, long size, String contentType, Map<String, String> metadata)
+            throws IOException {
         String uploadId = client.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)
                 .contentType(contentType).metadata(metadata).storageClass(config.storageClass())
                 .checksumAlgorithm(ChecksumAlgorithm.CRC32)).uploadId();
@@ -99,7 +104,8 @@ final class S3Uploader {
             CompleteMultipartUploadResponse response = client.completeMultipartUpload(b -> b.bucket(config.bucket())
                     .key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
             completed = true;
-            return new Uploaded(response.eTag(), response.checksumCRC32(), true);
+            return new Uploaded(response.eTag(),
+                    FileRange.composite(parts.stream().map(CompletedPart::checksumCRC32).toList()), true);
         } finally {
             if (!completed) {
                 abortQuietly(key, uploadId);
@@ -107,14 +113,16 @@ final class S3Uploader {
         }
     }
 
-    private CompletedPart uploadPart(String key, String uploadId, Path file, MultipartPlan.Part part) {
+    private CompletedPart uploadPart(String key, String uploadId, Path file, MultipartPlan.Part part)
+            throws IOException {
         try (FileRange body = new FileRange(file, part.offset(), part.length())) {
+            String crc32 = body.crc32();
             UploadPartResponse response = client.uploadPart(b -> b.bucket(config.bucket()).key(key)
                     .uploadId(uploadId).partNumber(part.number()).contentLength(part.length())
-                    .checksumAlgorithm(ChecksumAlgorithm.CRC32), body.body("application/octet-stream"));
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
+                    body.body("application/octet-stream"));
             log.debug("{}/{} - part {} uploaded ({} bytes)", config.bucket(), key, part.number(), part.length());
-            return CompletedPart.builder().partNumber(part.number()).eTag(response.eTag())
-                    .checksumCRC32(response.checksumCRC32()).build();
+            return CompletedPart.builder().partNumber(part.number()).eTag(response.eTag()).checksumCRC32(crc32).build();
         }
     }
 

@@ -249,14 +249,24 @@ final class UploadWorkers implements AutoCloseable {
             return;
         }
         executor.shutdown();
-        if (!awaitTermination(tuning.drainTimeout())) {
-            log.warn("{} uploads still running after the drain timeout of {}s; aborting them: they stay queued and"
-                    + " are uploaded again at the next start", inFlight.get(), tuning.drainTimeout().toSeconds());
-            executor.shutdownNow();
-            abortInFlight.run();
-            if (!awaitTermination(ABORT_GRACE)) {
-                log.warn("Upload workers did not stop within {}s after the abort", ABORT_GRACE.toSeconds());
-            }
+        if (awaitTermination(tuning.drainTimeout())) {
+            return;
+        }
+        // idle workers only need a moment to notice the wake-up
+        if (inFlight.get() == 0 && awaitTermination(ABORT_GRACE)) {
+            return;
+        }
+        log.warn("{} uploads still running after the drain timeout of {}s; aborting them: they stay queued and are"
+                + " uploaded again at the next start", inFlight.get(), tuning.drainTimeout().toSeconds());
+        // an interrupt stops the SDK at its next request, so a multipart upload can still abort its parts
+        executor.shutdownNow();
+        if (awaitTermination(ABORT_GRACE)) {
+            return;
+        }
+        // a request blocked on the network: closing the connections ends it
+        abortInFlight.run();
+        if (!awaitTermination(ABORT_GRACE)) {
+            log.warn("Upload workers did not stop within {}s after the abort", ABORT_GRACE.toSeconds());
         }
     }
 
