@@ -1,10 +1,102 @@
 package io.github.mediamtxvod;
 
-/** Command-line entry point: parses the subcommand and turns the outcome into an exit code. */
+import io.github.mediamtxvod.config.ConfigLoader;
+import io.github.mediamtxvod.config.InvalidConfigException;
+import io.github.mediamtxvod.config.LoadedConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Command-line entry point: {@code run} (default), {@code check}, {@code clean DAYS}, {@code
+ * version}, {@code help}. Turns the outcome into the exit code: 0 success, 1 a runtime failure or
+ * a failed check, 2 an invalid configuration or bad arguments.
+ */
 public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
     private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("vod-recorder");
+        // `run` only returns on a failure: a signal ends it through Recorder's shutdown hook
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String command = args.length == 0 ? "run" : args[0];
+        List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
+        switch (command) {
+            case "version", "--version", "-V" -> {
+                out.println("vod-recorder " + version());
+                return OK;
+            }
+            case "help", "--help", "-h" -> {
+                out.print(usage());
+                return OK;
+            }
+            case "run", "check", "clean" -> {
+                return withConfig(command, rest, out, err);
+            }
+            default -> {
+                err.println("Error: unknown command '" + command + "'.");
+                err.print(usage());
+                return USAGE;
+            }
+        }
+    }
+
+    private static int withConfig(String command, List<String> rest, PrintStream out, PrintStream err) {
+        if (command.equals("run") && !rest.isEmpty()) {
+            err.println("Error: 'run' takes no arguments; configure the recorder with environment variables.");
+            return USAGE;
+        }
+        LoadedConfig loaded;
+        try {
+            loaded = ConfigLoader.fromSystem().load();
+        } catch (InvalidConfigException e) {
+            err.println(e.getMessage());
+            return USAGE;
+        }
+        loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+        return switch (command) {
+            case "check" -> CheckCommand.run(loaded, out);
+            case "clean" -> CleanCommand.run(loaded.config(), rest, out, err);
+            default -> Recorder.runUntilStopped(loaded, err);
+        };
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            Properties properties = new Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static String usage() {
+        return """
+                Usage: java -jar vod-recorder.jar [command]
+
+                Commands:
+                  run                 record every live MediaMTX stream and upload it (default)
+                  check               validate the configuration, reach MediaMTX, FFmpeg and S3, print a report
+                  clean DAYS [--include-unuploaded]
+                                      delete local recordings older than DAYS that are safely in S3
+                  version             print the version
+                  help                print this help
+
+                Configuration comes from environment variables (and a .env file in the working
+                directory); see the README for the full list. Exit codes: 0 ok, 1 failure,
+                2 invalid configuration or arguments.
+                """;
     }
 }

@@ -1,9 +1,9 @@
 package io.github.mediamtxvod.catalog;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.config.OutputFormat;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,7 +44,7 @@ public final class SegmentLayout {
     public static String safeStreamName(String streamName) {
         requireNonNull(streamName, "streamName is null");
         StringBuilder out = new StringBuilder(streamName.length() + 8);
-        byte[] bytes = streamName.getBytes(UTF_8);
+        byte[] bytes = utf8(streamName);
         for (int i = 0; i < bytes.length; i++) {
             int b = bytes[i] & 0xff;
             boolean plain = (b >= 'a' && b <= 'z')
@@ -139,9 +139,36 @@ public final class SegmentLayout {
         return prefix.isEmpty() ? relativePath : prefix + "/" + relativePath;
     }
 
+    /**
+     * The name's UTF-8 bytes. A lone surrogate (a string that is not valid UTF-16) gets its own
+     * three bytes, as in WTF-8, where {@link String#getBytes} would put a {@code ?}: otherwise a
+     * name ending in a lone surrogate and the same name ending in {@code ?} would share a folder.
+     */
+    private static byte[] utf8(String name) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(name.length() + 8);
+        name.codePoints().forEach(c -> {
+            if (c < 0x80) {
+                out.write(c);
+            } else if (c < 0x800) {
+                out.write(0xC0 | c >> 6);
+                out.write(0x80 | c & 0x3F);
+            } else if (c < 0x10000) {
+                out.write(0xE0 | c >> 12);
+                out.write(0x80 | c >> 6 & 0x3F);
+                out.write(0x80 | c & 0x3F);
+            } else {
+                out.write(0xF0 | c >> 18);
+                out.write(0x80 | c >> 12 & 0x3F);
+                out.write(0x80 | c >> 6 & 0x3F);
+                out.write(0x80 | c & 0x3F);
+            }
+        });
+        return out.toByteArray();
+    }
+
     private static String sha256Prefix(String streamName) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(streamName.getBytes(UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(utf8(streamName));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every JDK", e);

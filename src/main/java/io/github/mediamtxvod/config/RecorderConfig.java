@@ -33,7 +33,9 @@ public record RecorderConfig(
 
     /**
      * How to reach MediaMTX. {@code apiUser}/{@code apiPassword} are null when unset (no basic
-     * auth); {@code streamInclude}/{@code streamExclude} are null when unset.
+     * auth); {@code streamInclude}/{@code streamExclude} are null when unset. {@code apiUrl} and
+     * {@code rtspUrl} never end with '/', so a path is appended as {@code "/" + name}; {@code
+     * rtspUrl} may carry MediaMTX read credentials as user info (mask it when printing).
      */
     public record MediaMtx(
             URI apiUrl,
@@ -60,7 +62,10 @@ public record RecorderConfig(
         }
     }
 
-    /** How FFmpeg records: where, how many at once, segment length and container. */
+    /**
+     * How FFmpeg records: where, how many at once, segment length and container. {@code
+     * recordingsDir} is absolute and existed and was writable when the configuration was loaded.
+     */
     public record Recording(
             Path recordingsDir,
             String ffmpegPath,
@@ -84,8 +89,9 @@ public record RecorderConfig(
     /**
      * S3-compatible storage. {@code enabled} is false in local-only mode (no S3 setting given).
      * {@code endpoint}, {@code accessKeyId} and {@code secretAccessKey} are null when unset (AWS
-     * S3 and the SDK's default credential chain); {@code prefix} is empty when unset, else has no
-     * leading or trailing slash.
+     * S3 and the SDK's default credential chain); {@code endpoint} never ends with '/'; {@code
+     * prefix} is empty when unset, else has no leading or trailing slash. Sizes are in bytes (MB
+     * settings times 1024 * 1024).
      */
     public record S3(
             boolean enabled,

@@ -1,0 +1,56 @@
+package io.github.mediamtxvod.recording;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An immutable snapshot of what is being recorded, for the web UI and metrics.
+ *
+ * @param recording one entry per stream holding a recording slot, sorted by name
+ * @param waiting streams that are live but wait for a slot, in the order they will start
+ * @param maxConcurrent MAX_CONCURRENT_RECORDINGS
+ * @param newSessionsBlocked true while the disk guard stops new recordings
+ */
+public record RecordingStatus(
+        List<StreamStatus> recording, List<String> waiting, int maxConcurrent, boolean newSessionsBlocked) {
+    public RecordingStatus {
+        recording = List.copyOf(requireNonNull(recording, "recording is null"));
+        waiting = List.copyOf(requireNonNull(waiting, "waiting is null"));
+    }
+
+    /** What one stream recorder is doing. */
+    public enum State {
+        /** Waiting for its start slot or for FFmpeg to connect. */
+        STARTING,
+        RECORDING,
+        /** FFmpeg failed; waiting for the backoff to pass. */
+        RESTARTING,
+        STOPPING
+    }
+
+    /**
+     * One stream's recording.
+     *
+     * @param since when this recording slot was taken (first FFmpeg start)
+     * @param sessionStart start of the current session (folder name), null before the first one
+     * @param lastError the last failure, null when none
+     */
+    public record StreamStatus(
+            String name,
+            State state,
+            Instant since,
+            Instant sessionStart,
+            long segments,
+            long bytes,
+            long restarts,
+            String lastError,
+            Instant lastErrorAt) {
+        public StreamStatus {
+            requireNonNull(name, "name is null");
+            requireNonNull(state, "state is null");
+            requireNonNull(since, "since is null");
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package io.github.mediamtxvod.recording;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.config.RecorderConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns every stream recorder: starts one per live stream up to MAX_CONCURRENT_RECORDINGS, keeps
+ * the rest waiting in a deterministic order, stops recorders of streams that went away and hands
+ * every finished segment to the listeners.
+ *
+ * <p>Threading: all decisions run on one thread, {@code recording-supervisor}; the public methods
+ * only enqueue work and may be called from any thread. {@link #status()} returns an immutable
+ * snapshot. Segment listeners are called on the stream's recorder thread.
+ */
+public final class RecordingSupervisor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RecordingSupervisor.class);
+    /** After a hook, polls that contradict it are ignored this long (they may predate the hook). */
+    static final Duration HOOK_GRACE = Duration.ofSeconds(15);
+    private static final Duration START_SPACING = Duration.ofMillis(100);
+    /** Successive polls a stream must be missing from before its recording stops. */
+    static final int POLLS_TO_STOP = 2;
+
+    private final RecorderConfig.Recording config;
+    private final URI rtspUrl;
+    private final InstantSource clock;
+    private final BooleanSupplier mayStartNewSessions;
+    private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService events = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("recording-supervisor").daemon(true).factory());
+    private final ProcessLauncher launcher;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    // state below is confined to the recording-supervisor thread
+    private final Map<String, LiveStream> live = new HashMap<>();
+    private final Map<String, Long> firstSeen = new HashMap<>();
+    private final Map<String, Instant> hookOverrides = new HashMap<>();
+    private final Map<String, Integer> missedPolls = new HashMap<>();
+    private final Map<String, StreamRecorder> recorders = new LinkedHashMap<>();
+    private final Set<String> announcedWaiting = new HashSet<>();
+    private long sequence;
+    private volatile boolean blockedLogged;
+    private boolean shuttingDown;
+
+    private volatile List<String> waiting = List.of();
+    private final Counter restarts;
+    private final Counter segmentsRecorded;
+    private final Counter bytesRecorded;
+
+    public RecordingSupervisor(
+            RecorderConfig.Recording config,
+            URI rtspUrl,
+            InstantSource clock,
+            BooleanSupplier mayStartNewSessions,
+            MeterRegistry registry) {
+        this.config = requireNonNull(config, "config is null");
+        this.rtspUrl = requireNonNull(rtspUrl, "rtspUrl is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.mayStartNewSessions = requireNonNull(mayStartNewSessions, "mayStartNewSessions is null");
+        this.launcher = new ProcessLauncher(new StartPacer(START_SPACING, System::nanoTime));
+        Gauge.builder("vodrecorder.recordings.active", this, s -> s.runningCount())
+                .description("Streams holding a recording slot")
+                .register(registry);
+        Gauge.builder("vodrecorder.recordings.waiting", this, s -> s.waiting.size())
+                .description("Live streams waiting for a recording slot")
+                .register(registry);
+        this.restarts = Counter.builder("vodrecorder.ffmpeg.restarts")
+                .description("FFmpeg restarts after an exit or a stall")
+                .register(registry);
+        this.segmentsRecorded = Counter.builder("vodrecorder.segments.recorded")
+                .description("Segments finished by FFmpeg")
+                .register(registry);
+        this.bytesRecorded = Counter.builder("vodrecorder.recorded.bytes")
+                .baseUnit("bytes")
+                .description("Bytes of finished segments")
+                .register(registry);
+    }
+
+    /** Adds a listener for finished segments; add them all before the first stream goes live. */
+    public void addListener(SegmentListener listener) {
+        listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** The complete set of live streams, from a successful poll of MediaMTX. */
+    public void updateLiveStreams(List<LiveStream> streams) {
+        List<LiveStream> copy = List.copyOf(streams);
+        submit(() -> {
+            Instant now = clock.instant();
+            Map<String, LiveStream> polled = new HashMap<>();
+            for (LiveStream stream : copy) {
+                polled.put(stream.name(), stream);
+            }
+            for (String name : new ArrayList<>(live.keySet())) {
+                if (polled.containsKey(name) || overridden(name, now)) {
+                    missedPolls.remove(name);
+                } else if (missedPolls.merge(name, 1, Integer::sum) >= POLLS_TO_STOP) {
+                    // MediaMTX pages are separate requests: a list that shifts between them can
+                    // hide a live path once, so one miss is not enough to stop a recording
+                    missedPolls.remove(name);
+                    live.remove(name);
+                }
+            }
+            for (LiveStream stream : copy) {
+                if (!live.containsKey(stream.name()) && !overridden(stream.name(), now)) {
+                    markLive(stream);
+                } else if (live.containsKey(stream.name())) {
+                    live.put(stream.name(), stream);
+                }
+            }
+            reconcile();
+        });
+    }
+
+    /** A hook said the stream is available: record it at once. */
+    public void streamAvailable(LiveStream stream) {
+        requireNonNull(stream, "stream is null");
+        submit(() -> {
+            hookOverrides.put(stream.name(), clock.instant().plus(HOOK_GRACE));
+            if (!live.containsKey(stream.name())) {
+                markLive(stream);
+            }
+            reconcile();
+        });
+    }
+
+    /** A hook said the stream is gone: stop recording it at once. */
+    public void streamUnavailable(String name) {
+        requireNonNull(name, "name is null");
+        submit(() -> {
+            hookOverrides.put(name, clock.instant().plus(HOOK_GRACE));
+            missedPolls.remove(name);
+            live.remove(name);
+            reconcile();
+        });
+    }
+
+    /** Re-evaluates the waiting list, e.g. after the disk guard allowed new sessions again. */
+    public void refresh() {
+        submit(this::reconcile);
+    }
+
+    /** A fresh snapshot of every recording and the waiting list. */
+    public RecordingStatus status() {
+        List<RecordingStatus.StreamStatus> streams = new ArrayList<>();
+        synchronized (recorders) {
+            recorders.values().forEach(recorder -> streams.add(recorder.status()));
+        }
+        streams.sort(Comparator.comparing(RecordingStatus.StreamStatus::name));
+        return new RecordingStatus(streams, waiting, config.maxConcurrentRecordings(), blockedLogged);
+    }
+
+    private int runningCount() {
+        synchronized (recorders) {
+            return recorders.size();
+        }
+    }
+
+    /** Whether FFmpeg children are killed by the kernel if the recorder dies. */
+    public boolean childrenDieWithRecorder() {
+        return launcher.childrenDieWithRecorder();
+    }
+
+    /**
+     * Stops every recording gracefully: each FFmpeg finishes its segment, which reaches the
+     * listeners. Waits up to {@code timeout} in all; idempotent.
+     */
+    public void close(Duration timeout) {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<StreamRecorder> stopping = new ArrayList<>();
+        // a quarter of the budget per stop step: q, then SIGINT, then SIGKILL still fit
+        Duration step = timeout.dividedBy(4);
+        submit(() -> {
+            shuttingDown = true;
+            live.clear();
+            synchronized (recorders) {
+                stopping.addAll(recorders.values());
+            }
+            for (StreamRecorder recorder : stopping) {
+                recorder.requestStop(step.compareTo(config.stopTimeout()) < 0 ? step : config.stopTimeout());
+            }
+            publishSnapshot(List.of());
+        });
+        events.shutdown();
+        try {
+            if (!events.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("recording-supervisor did not finish its queue within {}", timeout);
+            }
+            synchronized (recorders) {
+                while (!recorders.isEmpty()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        log.warn("{} recording(s) still stopping after {}: {}", recorders.size(), timeout, recorders.keySet());
+                        break;
+                    }
+                    recorders.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        launcher.close();
+    }
+
+    @Override
+    public void close() {
+        close(config.stopTimeout().multipliedBy(3));
+    }
+
+    private void markLive(LiveStream stream) {
+        live.put(stream.name(), stream);
+        firstSeen.putIfAbsent(stream.name(), sequence++);
+    }
+
+    private boolean overridden(String name, Instant now) {
+        Instant until = hookOverrides.get(name);
+        if (until == null) {
+            return false;
+        }
+        if (now.isBefore(until)) {
+            return true;
+        }
+        hookOverrides.remove(name);
+        return false;
+    }
+
+    /** Applies the slot plan: runs on the supervisor thread only. */
+    private void reconcile() {
+        if (shuttingDown) {
+            return;
+        }
+        Set<String> stopping = new HashSet<>();
+        List<String> running;
+        synchronized (recorders) {
+            recorders.forEach((name, recorder) -> {
+                if (recorder.stopping()) {
+                    stopping.add(name);
+                }
+            });
+            running = List.copyOf(recorders.keySet());
+        }
+        boolean mayStart = mayStartNewSessions.getAsBoolean();
+        Map<String, Long> order = new HashMap<>();
+        live.keySet().forEach(name -> order.put(name, firstSeen.get(name)));
+        SlotPlan plan = SlotPlan.plan(order, running, stopping, config.maxConcurrentRecordings(), mayStart);
+        for (String name : plan.toStop()) {
+            log.info("{} - no longer live; stopping its recording", name);
+            StreamRecorder recorder;
+            synchronized (recorders) {
+                recorder = recorders.get(name);
+            }
+            if (recorder != null) {
+                recorder.requestStop(config.stopTimeout());
+            }
+        }
+        for (String name : plan.toStart()) {
+            startRecorder(live.get(name));
+        }
+        logWaiting(plan, mayStart);
+        firstSeen.keySet().retainAll(live.keySet());
+        publishSnapshot(plan.waiting());
+    }
+
+    private void startRecorder(LiveStream stream) {
+        announcedWaiting.remove(stream.name());
+        log.info("{} - live; starting its recording ({} of {} slots in use)",
+                stream.name(), runningCount() + 1, config.maxConcurrentRecordings());
+        StreamRecorder recorder = new StreamRecorder(
+                stream, config, rtspUrl, launcher, clock, this::dispatch, restarts::increment,
+                () -> recorderFinished(stream.name()));
+        synchronized (recorders) {
+            recorders.put(stream.name(), recorder);
+        }
+        recorder.start();
+    }
+
+    private void recorderFinished(String name) {
+        synchronized (recorders) {
+            recorders.remove(name);
+            recorders.notifyAll();
+        }
+        log.info("{} - recording stopped", name);
+        submit(this::reconcile);
+    }
+
+    private void logWaiting(SlotPlan plan, boolean mayStart) {
+        if (!mayStart && !plan.waiting().isEmpty() && !blockedLogged) {
+            log.error("Not starting new recordings ({} waiting): free disk space is below MIN_FREE_DISK_MB", plan.waiting().size());
+            blockedLogged = true;
+        } else if (mayStart && blockedLogged) {
+            log.info("Free disk space recovered; new recordings may start again");
+            blockedLogged = false;
+        }
+        for (String name : plan.waiting()) {
+            if (announcedWaiting.add(name) && mayStart) {
+                log.info("{} - live, waiting for a recording slot ({} of {} in use)",
+                        name, runningCount(), config.maxConcurrentRecordings());
+            }
+        }
+        announcedWaiting.retainAll(plan.waiting());
+    }
+
+    private void publishSnapshot(List<String> waitingNow) {
+        waiting = List.copyOf(waitingNow);
+    }
+
+    private void dispatch(FinishedSegment segment) {
+        segmentsRecorded.increment();
+        bytesRecorded.increment(segment.sizeBytes());
+        log.debug("{} - finished {} ({} bytes, {})", segment.streamName(), segment.relativePath(),
+                segment.sizeBytes(), segment.duration());
+        for (SegmentListener listener : listeners) {
+            try {
+                listener.segmentFinished(segment);
+            } catch (RuntimeException e) {
+                log.error("{} - a segment listener failed for {}", segment.streamName(), segment.relativePath(), e);
+            }
+        }
+    }
+
+    private void submit(Runnable task) {
+        if (events.isShutdown()) {
+            return;
+        }
+        try {
+            events.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("recording-supervisor task failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: nothing more to decide
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.github.mediamtxvod.testing;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real ffprobe and ffmpeg to inspect media files in tests.
+ *
+ * <p>ffprobe is found as {@code FFPROBE_PATH}, else next to {@code FFMPEG_PATH} when that is a path,
+ * else {@code ffprobe} on the PATH. Stateless and thread-safe; every call starts and reaps its own
+ * process with a deadline.
+ */
+public final class Ffprobe {
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DECODE_TIMEOUT = Duration.ofMinutes(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Ffprobe() {
+    }
+
+    /**
+     * What ffprobe saw in a file or stream.
+     *
+     * @param codecsByType codec names per codec type ("video", "audio", ...), in stream order
+     * @param duration     the container duration, null when ffprobe reports none
+     * @param startTime    the container start time (first timestamp), null when ffprobe reports none
+     * @param errors       what ffprobe wrote to standard error, plus {@code exit status N} when it failed
+     */
+    public record ProbeResult(Map<String, List<String>> codecsByType, Duration duration, Duration startTime,
+            List<String> errors) {
+        public ProbeResult {
+            requireNonNull(codecsByType, "codecsByType is null");
+            requireNonNull(errors, "errors is null");
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            codecsByType.forEach((type, codecs) -> copy.put(type, List.copyOf(codecs)));
+            codecsByType = Collections.unmodifiableMap(copy);
+            errors = List.copyOf(errors);
+        }
+
+        /** Codec names of one type ("video", "audio"), empty when there is none. */
+        public List<String> codecs(String codecType) {
+            return codecsByType.getOrDefault(codecType, List.of());
+        }
+
+        public List<String> videoCodecs() {
+            return codecs("video");
+        }
+
+        public List<String> audioCodecs() {
+            return codecs("audio");
+        }
+
+        /** Has an h264 video stream and a positive duration. */
+        public boolean playable() {
+            return videoCodecs().contains("h264") && duration != null && duration.isPositive();
+        }
+    }
+
+    /**
+     * Probes a file: {@code ffprobe -v error -show_entries format=duration,start_time:stream=codec_type,codec_name}.
+     * A file ffprobe cannot read gives a result with no codecs and the errors, not an exception.
+     */
+    public static ProbeResult probe(Path file) {
+        return probe(List.of(file.toString()));
+    }
+
+    /** Probes an RTSP stream over TCP; waits as long as the server lets DESCRIBE wait. */
+    public static ProbeResult probe(URI rtspUrl) {
+        return probe(List.of("-rtsp_transport", "tcp", rtspUrl.toString()));
+    }
+
+    /**
+     * Decodes the whole file ({@code ffmpeg -v error -i file -f null -}) and returns the error lines;
+     * empty means every frame decoded cleanly. A non-zero exit adds a line {@code exit status N}.
+     * Lines of the null muxer itself ({@code [null @ ...] ... non monotonically increasing dts}) are
+     * left out: they are about rounding of decoded frame times, not about the file.
+     */
+    public static List<String> decodeErrors(Path file) {
+        Outcome outcome = run(List.of(PublisherCommand.ffmpeg(), "-nostdin", "-v", "error", "-i", file.toString(),
+                "-f", "null", "-"), DECODE_TIMEOUT);
+        List<String> errors = new ArrayList<>(outcome.stderr().stream()
+                .filter(line -> !line.startsWith("[null @") && !line.strip().startsWith("Last message repeated"))
+                .toList());
+        if (outcome.exitStatus() != 0) {
+            errors.add("exit status " + outcome.exitStatus());
+        }
+        return errors;
+    }
+
+    private static ProbeResult probe(List<String> input) {
+        List<String> command = new ArrayList<>(List.of(ffprobe(), "-v", "error",
+                "-show_entries", "format=duration,start_time:stream=codec_type,codec_name", "-of", "json"));
+        command.addAll(input);
+        Outcome outcome = run(command, PROBE_TIMEOUT);
+        List<String> errors = new ArrayList<>(outcome.stderr());
+        if (outcome.exitStatus() != 0) {
+            errors.add("exit status " + outcome.exitStatus());
+        }
+        Map<String, List<String>> codecs = new LinkedHashMap<>();
+        Duration duration = null;
+        Duration startTime = null;
+        if (!outcome.stdout().isBlank()) {
+            JsonNode root = parse(outcome.stdout());
+            for (JsonNode stream : root.path("streams")) {
+                String type = stream.path("codec_type").asText("unknown");
+                codecs.computeIfAbsent(type, t -> new ArrayList<>()).add(stream.path("codec_name").asText("unknown"));
+            }
+            duration = seconds(root.path("format").path("duration").asText(""));
+            startTime = seconds(root.path("format").path("start_time").asText(""));
+        }
+        return new ProbeResult(codecs, duration, startTime, errors);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("ffprobe printed no valid JSON: " + json, e);
+        }
+    }
+
+    private static Duration seconds(String text) {
+        try {
+            BigDecimal seconds = new BigDecimal(text);
+            return Duration.ofNanos(seconds.movePointRight(9).longValue());
+        } catch (NumberFormatException e) {
+            // "N/A" or absent: ffprobe knows no duration.
+            return null;
+        }
+    }
+
+    private static String ffprobe() {
+        String configured = System.getenv("FFPROBE_PATH");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        Path ffmpeg = Path.of(PublisherCommand.ffmpeg());
+        return ffmpeg.getParent() == null ? "ffprobe" : ffmpeg.resolveSibling("ffprobe").toString();
+    }
+
+    private record Outcome(int exitStatus, String stdout, List<String> stderr) {
+    }
+
+    private static Outcome run(List<String> command, Duration timeout) {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
+        }
+        ChildProcess.track(process);
+        CompletableFuture<String> stdout = readAll(process.getInputStream());
+        CompletableFuture<String> stderr = readAll(process.getErrorStream());
+        try {
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", command));
+            }
+            String errors = stderr.get();
+            return new Outcome(process.exitValue(), stdout.get(), errors.isBlank() ? List.of() : errors.lines().toList());
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the output of " + String.join(" ", command), e.getCause());
+        }
+    }
+
+    private static CompletableFuture<String> readAll(InputStream stream) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("ffprobe-output").start(() -> {
+            try (stream) {
+                result.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+}

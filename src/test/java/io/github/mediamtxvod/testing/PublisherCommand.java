@@ -1,0 +1,81 @@
+package io.github.mediamtxvod.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FFmpeg argument lists of the test publishers. Pure: builds argv, runs nothing.
+ *
+ * <p>Live sources are {@code testsrc2} 640x360@25 (plus a {@code sine} tone), libx264 ultrafast
+ * with zero latency and a GOP of exactly 1 s, sent in real time ({@code -re}) as MPEG-TS to a
+ * loopback UDP port in 1316-byte datagrams (7 TS packets).
+ */
+final class PublisherCommand {
+    private static final String VIDEO_SOURCE = "testsrc2=size=640x360:rate=25";
+    private static final String AUDIO_SOURCE = "sine=frequency=440:sample_rate=48000";
+
+    private final List<String> inputAndCodecs;
+
+    private PublisherCommand(List<String> inputAndCodecs) {
+        this.inputAndCodecs = List.copyOf(inputAndCodecs);
+    }
+
+    static PublisherCommand liveTestSource(boolean withAudio) {
+        return new PublisherCommand(testSource(withAudio, true));
+    }
+
+    static PublisherCommand loopFile(Path preEncodedTs) {
+        return new PublisherCommand(List.of("-stream_loop", "-1", "-re", "-i", preEncodedTs.toString(),
+                "-map", "0", "-c", "copy"));
+    }
+
+    /** The whole argv that publishes to udpPort on loopback. */
+    List<String> command(int udpPort) {
+        List<String> command = new ArrayList<>(List.of(ffmpeg(), "-hide_banner", "-nostats", "-loglevel", "info"));
+        command.addAll(inputAndCodecs);
+        command.addAll(List.of("-f", "mpegts", "udp://127.0.0.1:" + udpPort + "?pkt_size=1316"));
+        return command;
+    }
+
+    static List<String> encodeSample(Path target, Duration length) {
+        List<String> command = new ArrayList<>(List.of(ffmpeg(), "-hide_banner", "-nostdin", "-nostats",
+                "-loglevel", "warning", "-y"));
+        command.addAll(testSource(true, false));
+        command.addAll(List.of("-t", Double.toString(length.toMillis() / 1000.0), "-f", "mpegts", target.toString()));
+        return command;
+    }
+
+    /** FFmpeg as production finds it: FFMPEG_PATH, else {@code ffmpeg} on the PATH. */
+    static String ffmpeg() {
+        String configured = System.getenv("FFMPEG_PATH");
+        return configured == null || configured.isBlank() ? "ffmpeg" : configured;
+    }
+
+    private static List<String> testSource(boolean withAudio, boolean realTime) {
+        List<String> args = new ArrayList<>();
+        addLavfiInput(args, VIDEO_SOURCE, realTime);
+        if (withAudio) {
+            addLavfiInput(args, AUDIO_SOURCE, realTime);
+        }
+        args.addAll(List.of("-map", "0:v"));
+        if (withAudio) {
+            args.addAll(List.of("-map", "1:a"));
+        }
+        args.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+                "-pix_fmt", "yuv420p", "-g", "25", "-keyint_min", "25", "-sc_threshold", "0"));
+        if (withAudio) {
+            args.addAll(List.of("-c:a", "aac", "-b:a", "64k"));
+        }
+        return args;
+    }
+
+    private static void addLavfiInput(List<String> args, String source, boolean realTime) {
+        // -re is an input option: it paces only the input that follows it.
+        if (realTime) {
+            args.add("-re");
+        }
+        args.addAll(List.of("-f", "lavfi", "-i", source));
+    }
+}
