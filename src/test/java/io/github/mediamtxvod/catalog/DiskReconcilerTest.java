@@ -56,7 +56,7 @@ class DiskReconcilerTest {
         FinishedSegment first = files.write("cam1", T0, 0, 10);
         FinishedSegment second = files.write("cam1", T0, 1, 10);
         Files.writeString(first.file().resolveSibling(".segments.csv"),
-                "segment_000.mp4,0.000000,59.960000\nsegment_001.mp4,59.960000,120.0", StandardCharsets.UTF_8);
+                "segment_000.mp4,0.000000,59.960000\nsegment_001.mp4,59.960000,120.0\n", StandardCharsets.UTF_8);
 
         catalog.reconcileWithDisk();
 
