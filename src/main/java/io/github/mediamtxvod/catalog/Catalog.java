@@ -4,9 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.recording.FinishedSegment;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -36,32 +34,23 @@ public final class Catalog implements CatalogView, AutoCloseable {
     private final Path databaseFile;
     private final InstantSource clock;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object writeLock = new Object();
-
-    // @GuardedBy("writeLock")
-    private Connection writer;
-    // @GuardedBy("writeLock")
-    private SegmentUpsert upsert;
+    private final CatalogWriter writer;
     private volatile CatalogQueries queries;
 
     public Catalog(Path recordingsDir, InstantSource clock) {
         this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
         this.databaseFile = CatalogSchema.databaseFile(recordingsDir);
         this.clock = requireNonNull(clock, "clock is null");
+        this.writer = new CatalogWriter(databaseFile);
     }
 
     /** Opens (creating when missing) the database and brings its schema up to date. */
     public void start() {
-        synchronized (writeLock) {
-            try {
-                Files.createDirectories(databaseFile.getParent());
-                writer = CatalogSchema.open(databaseFile);
-                CatalogSchema.migrate(writer, databaseFile);
-                upsert = new SegmentUpsert(writer);
-                queries = new CatalogQueries(CatalogSchema.open(databaseFile));
-            } catch (IOException | SQLException e) {
-                throw new CatalogException("cannot open catalogue " + databaseFile, e);
-            }
+        try {
+            writer.open();
+            queries = new CatalogQueries(CatalogSchema.open(databaseFile));
+        } catch (IOException | SQLException e) {
+            throw new CatalogException("cannot open catalogue " + databaseFile, e);
         }
     }
 
@@ -78,7 +67,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     /** Records a finished segment file durably (see {@link SegmentUpsert} for the rules). */
     public void recordFinished(FinishedSegment segment) {
         requireNonNull(segment, "segment is null");
-        inTransaction("record " + segment.relativePath(), connection -> {
+        writer.inTransaction("record " + segment.relativePath(), (connection, upsert) -> {
             upsert.apply(segment, clock.millis());
             return null;
         });
@@ -86,7 +75,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
 
     /** Moves every UPLOADING segment back to PENDING; call once at start, before any worker runs. */
     public int requeueInterrupted() {
-        return update("requeue interrupted uploads",
+        return writer.update("requeue interrupted uploads",
                 "UPDATE segment SET state = 'PENDING', retry_at_ms = 0, updated_at_ms = ? WHERE state = 'UPLOADING'",
                 clock.millis());
     }
@@ -99,7 +88,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     /** Claims the oldest PENDING segment whose retry time has come: it becomes UPLOADING. */
     public Optional<Segment> claimNextPending() {
         long now = clock.millis();
-        return Optional.ofNullable(inTransaction("claim next pending segment", connection -> {
+        return Optional.ofNullable(writer.inTransaction("claim next pending segment", (connection, upsert) -> {
             String path;
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT relative_path FROM segment WHERE state = 'PENDING' AND retry_at_ms <= ?"
@@ -112,7 +101,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
                     path = rs.getString(1);
                 }
             }
-            execute(connection, "UPDATE segment SET state = 'UPLOADING', attempts = attempts + 1, updated_at_ms = ?"
+            CatalogWriter.execute(connection, "UPDATE segment SET state = 'UPLOADING', attempts = attempts + 1, updated_at_ms = ?"
                     + " WHERE relative_path = ?", now, path);
             return upsert.find(path);
         }));
@@ -125,8 +114,8 @@ public final class Catalog implements CatalogView, AutoCloseable {
     public boolean markUploaded(Segment claimed, Segment.Confirmation confirmation) {
         requireNonNull(confirmation, "confirmation is null");
         long now = clock.millis();
-        return inTransaction("mark uploaded " + claimed.relativePath(), connection -> {
-            int changed = execute(connection, "UPDATE segment SET state = 'UPLOADED', s3_key = ?, confirmed_size = ?,"
+        return writer.inTransaction("mark uploaded " + claimed.relativePath(), (connection, upsert) -> {
+            int changed = CatalogWriter.execute(connection, "UPDATE segment SET state = 'UPLOADED', s3_key = ?, confirmed_size = ?,"
                             + " size_bytes = ?, etag = ?, checksum = ?, confirmed_at_ms = ?, last_error = NULL,"
                             + " retry_at_ms = 0, updated_at_ms = ?"
                             + " WHERE relative_path = ? AND state = 'UPLOADING' AND version = ?",
@@ -134,7 +123,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
                     confirmation.checksum(), confirmation.confirmedAt().toEpochMilli(), now,
                     claimed.relativePath(), claimed.version());
             if (changed == 0) {
-                execute(connection, "UPDATE segment SET state = 'PENDING', updated_at_ms = ?"
+                CatalogWriter.execute(connection, "UPDATE segment SET state = 'PENDING', updated_at_ms = ?"
                         + " WHERE relative_path = ? AND state = 'UPLOADING'", now, claimed.relativePath());
             }
             return changed == 1;
@@ -143,7 +132,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
 
     /** A failed upload attempt: the claimed segment is PENDING again, not before {@code retryAt}. */
     public void markFailed(Segment claimed, String error, Instant retryAt) {
-        update("mark failed " + claimed.relativePath(),
+        writer.update("mark failed " + claimed.relativePath(),
                 "UPDATE segment SET state = 'PENDING', last_error = ?, retry_at_ms = ?, updated_at_ms = ?"
                         + " WHERE relative_path = ? AND state = 'UPLOADING'",
                 error, retryAt.toEpochMilli(), clock.millis(), claimed.relativePath());
@@ -151,7 +140,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
 
     /** Sets an entry aside (never deleted, never uploaded) until its file is recorded again. */
     public void quarantine(Segment segment, String reason, boolean localPresent) {
-        update("quarantine " + segment.relativePath(),
+        writer.update("quarantine " + segment.relativePath(),
                 "UPDATE segment SET state = 'QUARANTINED', last_error = ?, local_present = ?, updated_at_ms = ?"
                         + " WHERE relative_path = ? AND version = ? AND state IN ('PENDING', 'UPLOADING')",
                 reason, localPresent ? 1 : 0, clock.millis(), segment.relativePath(), segment.version());
@@ -159,7 +148,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
 
     /** UPLOADED → LOCAL_DELETED, only if nothing changed since {@code uploaded} was read. */
     public boolean markLocalDeleted(Segment uploaded) {
-        return update("mark local deleted " + uploaded.relativePath(),
+        return writer.update("mark local deleted " + uploaded.relativePath(),
                 "UPDATE segment SET state = 'LOCAL_DELETED', local_present = 0, updated_at_ms = ?"
                         + " WHERE relative_path = ? AND state = 'UPLOADED' AND version = ?",
                 clock.millis(), uploaded.relativePath(), uploaded.version()) == 1;
@@ -168,7 +157,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     /** A confirmed segment whose local file no longer matches the confirmation: PENDING again. */
     public boolean requeueChanged(Segment confirmed, long actualSize) {
         long now = clock.millis();
-        return update("requeue changed " + confirmed.relativePath(),
+        return writer.update("requeue changed " + confirmed.relativePath(),
                 "UPDATE segment SET state = 'PENDING', size_bytes = ?, local_present = 1, version = version + 1,"
                         + " s3_key = NULL, confirmed_size = NULL, etag = NULL, checksum = NULL, confirmed_at_ms = NULL,"
                         + " retry_at_ms = 0, queued_at_ms = ?, updated_at_ms = ?"
@@ -178,7 +167,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
 
     /** Removes an entry whose file a person chose to delete without upload (clean --include-unuploaded). */
     public boolean forget(Segment segment) {
-        return update("forget " + segment.relativePath(),
+        return writer.update("forget " + segment.relativePath(),
                 "DELETE FROM segment WHERE relative_path = ?", segment.relativePath()) == 1;
     }
 
@@ -242,7 +231,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
         int batch = 500;
         for (int from = 0; from < segments.size(); from += batch) {
             List<FinishedSegment> slice = segments.subList(from, Math.min(segments.size(), from + batch));
-            inTransaction("record " + slice.size() + " scanned segments", connection -> {
+            writer.inTransaction("record " + slice.size() + " scanned segments", (connection, upsert) -> {
                 for (FinishedSegment segment : slice) {
                     upsert.apply(segment, clock.millis());
                 }
@@ -257,23 +246,14 @@ public final class Catalog implements CatalogView, AutoCloseable {
         if (closed.getAndSet(true)) {
             return;
         }
-        synchronized (writeLock) {
-            CatalogQueries reader = queries;
-            queries = null;
+        CatalogQueries reader = queries;
+        queries = null;
+        try {
             if (reader != null) {
                 reader.close();
             }
-            if (writer != null) {
-                try {
-                    upsert.close();
-                    writer.close();
-                } catch (SQLException e) {
-                    throw new CatalogException("cannot close catalogue " + databaseFile, e);
-                } finally {
-                    writer = null;
-                    upsert = null;
-                }
-            }
+        } finally {
+            writer.close();
         }
     }
 
@@ -283,57 +263,5 @@ public final class Catalog implements CatalogView, AutoCloseable {
             throw new CatalogException("catalogue " + databaseFile + " is not open", null);
         }
         return reader;
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, SqlWork<T> work) {
-        synchronized (writeLock) {
-            Connection connection = openWriter(what);
-            try {
-                connection.setAutoCommit(false);
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                throw new CatalogException("catalogue " + databaseFile + ": cannot " + what, e);
-            }
-        }
-    }
-
-    private int update(String what, String sql, Object... parameters) {
-        synchronized (writeLock) {
-            try {
-                return execute(openWriter(what), sql, parameters);
-            } catch (SQLException e) {
-                throw new CatalogException("catalogue " + databaseFile + ": cannot " + what, e);
-            }
-        }
-    }
-
-    private Connection openWriter(String what) {
-        if (writer == null) {
-            throw new CatalogException("catalogue " + databaseFile + " is not open: cannot " + what, null);
-        }
-        return writer;
-    }
-
-    private static int execute(Connection connection, String sql, Object... parameters) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            return statement.executeUpdate();
-        }
     }
 }

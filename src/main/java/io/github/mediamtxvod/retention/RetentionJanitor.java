@@ -46,6 +46,7 @@ public final class RetentionJanitor implements AutoCloseable {
     private final LocalDeleter deleter;
     private final FolderPruner pruner;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean runRequested = new AtomicBoolean();
     private final Set<String> sessionsToPrune = new LinkedHashSet<>();
 
     private volatile boolean mayStartNewSessions = true;
@@ -76,12 +77,17 @@ public final class RetentionJanitor implements AutoCloseable {
     /** Asks for a run as soon as possible (after a confirmed upload with LOCAL_RETENTION_DAYS=0). */
     public void requestRun() {
         ScheduledExecutorService running = executor;
-        if (running != null && !closed.get()) {
-            try {
-                running.execute(this::runQuietly);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // closing: the next start runs retention again
-            }
+        // many uploads confirmed in a burst need one run, not one each
+        if (running == null || closed.get() || runRequested.getAndSet(true)) {
+            return;
+        }
+        try {
+            running.execute(() -> {
+                runRequested.set(false);
+                runQuietly();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: the next start runs retention again
         }
     }
 
