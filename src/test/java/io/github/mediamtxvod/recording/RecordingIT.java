@@ -286,7 +286,7 @@ class RecordingIT {
     private RecorderProcess startRecorder(Map<String, String> overrides) throws IOException {
         RecorderProcess recorder = RecorderProcess.start("recording", workDir, environment(overrides));
         recorders.add(recorder);
-        recorder.awaitOutput("Start completed", Duration.ofSeconds(30));
+        recorder.awaitOutput("Recorder - Start completed", Duration.ofSeconds(30));
         return recorder;
     }
 
