@@ -1,6 +1,7 @@
 #!/bin/sh
 # vod-healthcheck [PATH] — asks the recorder inside this container for PATH (default /health) and
-# prints the answer. Exit status 0 when the answer is 2xx, non-zero otherwise.
+# prints the answer (also when it is an error: /ready says why it is not ready). Exit status 0 when
+# the answer is 2xx, non-zero otherwise. Needs curl 7.76 or newer (--fail-with-body).
 #
 # Used by the image's HEALTHCHECK and by `./setup.sh health` (with /ready). When WEB_PROTECT_PROBES
 # is true the probes need basic auth: the credentials are taken from WEB_USERNAME / WEB_PASSWORD or
@@ -32,15 +33,17 @@ curl_quote() {
 
 url="http://127.0.0.1:${port}${probe_path}"
 protect=$(setting WEB_PROTECT_PROBES | tr '[:upper:]' '[:lower:]')
+status=0
 case $protect in
   true | yes | 1)
     user=$(setting WEB_USERNAME)
     password=$(setting WEB_PASSWORD)
     printf 'user = "%s:%s"\n' "$(curl_quote "$user")" "$(curl_quote "$password")" |
-      curl -fsS --max-time 8 -K - "$url"
+      curl --fail-with-body -sS --max-time 8 -K - "$url" || status=$?
     ;;
   *)
-    curl -fsS --max-time 8 "$url"
+    curl --fail-with-body -sS --max-time 8 "$url" || status=$?
     ;;
 esac
 echo
+exit "$status"

@@ -39,10 +39,11 @@ teardown() {
   grep -q '"path": "/ready", "authorization": null' "$SERVER_LOG"
 }
 
-@test "vod-healthcheck fails on a 503 and when nothing listens" {
+@test "vod-healthcheck fails on a 503, still printing why, and when nothing listens" {
   start_server --status 503
   run env -i PATH="$PATH" HTTP_PORT="$SERVER_PORT" sh "$HEALTHCHECK" /ready
   [ "$status" -ne 0 ]
+  [[ $output == *'"status": "DOWN", "path": "/ready"'* ]]
   port=$SERVER_PORT
   teardown
   SERVER_PID=
