@@ -57,6 +57,7 @@ public final class RecordingSupervisor implements AutoCloseable {
     // state below is confined to the recording-supervisor thread
     private final Map<String, LiveStream> live = new HashMap<>();
     private final Map<String, Long> firstSeen = new HashMap<>();
+    private final Map<String, Instant> liveSince = new HashMap<>();
     private final Map<String, Instant> hookOverrides = new HashMap<>();
     private final Map<String, Integer> missedPolls = new HashMap<>();
     private final Map<String, StreamRecorder> recorders = new LinkedHashMap<>();
@@ -65,7 +66,7 @@ public final class RecordingSupervisor implements AutoCloseable {
     private volatile boolean blockedLogged;
     private boolean shuttingDown;
 
-    private volatile List<String> waiting = List.of();
+    private volatile List<RecordingStatus.Waiting> waiting = List.of();
     private final Counter restarts;
     private final Counter segmentsRecorded;
     private final Counter bytesRecorded;
@@ -234,7 +235,10 @@ public final class RecordingSupervisor implements AutoCloseable {
 
     private void markLive(LiveStream stream) {
         live.put(stream.name(), stream);
-        firstSeen.putIfAbsent(stream.name(), sequence++);
+        if (firstSeen.putIfAbsent(stream.name(), sequence) == null) {
+            sequence++;
+            liveSince.put(stream.name(), clock.instant());
+        }
     }
 
     private boolean overridden(String name, Instant now) {
@@ -283,6 +287,7 @@ public final class RecordingSupervisor implements AutoCloseable {
         }
         logWaiting(plan, mayStart);
         firstSeen.keySet().retainAll(live.keySet());
+        liveSince.keySet().retainAll(live.keySet());
         publishSnapshot(plan.waiting());
     }
 
@@ -326,7 +331,11 @@ public final class RecordingSupervisor implements AutoCloseable {
     }
 
     private void publishSnapshot(List<String> waitingNow) {
-        waiting = List.copyOf(waitingNow);
+        List<RecordingStatus.Waiting> list = new ArrayList<>(waitingNow.size());
+        for (String name : waitingNow) {
+            list.add(new RecordingStatus.Waiting(name, liveSince.getOrDefault(name, clock.instant())));
+        }
+        waiting = List.copyOf(list);
     }
 
     private void dispatch(FinishedSegment segment) {
