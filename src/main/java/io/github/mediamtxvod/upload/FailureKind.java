@@ -34,10 +34,11 @@ enum FailureKind {
                 return PERMANENT;
             }
             int status = service.statusCode();
-            if (status == 401 || status == 403 || (status == 404 && code == null)) {
+            if (status == 401 || status == 403) {
                 return PERMANENT;
             }
-            // 5xx, 429/SlowDown, 408/RequestTimeout, BadDigest, IncompleteBody, unknown 4xx: retrying is harmless
+            // 5xx, 429/SlowDown, 408/RequestTimeout, BadDigest, IncompleteBody, a HEAD 404 right after an
+            // upload (a lagging replica), unknown 4xx: retrying is harmless
             return TRANSIENT;
         }
         if (failure instanceof SdkClientException) {

@@ -37,6 +37,9 @@ final class UploadMetrics {
     private final Timer duration;
     private final Counter bytes;
     private final List<Meter> gauges = new ArrayList<>();
+    // this instance's own totals: a registry shared by a restarted service keeps counting across runs
+    private final java.util.concurrent.atomic.AtomicLong succeededHere = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong bytesHere = new java.util.concurrent.atomic.AtomicLong();
 
     UploadMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -69,6 +72,8 @@ final class UploadMetrics {
     void succeeded(long sizeBytes, Duration elapsed) {
         uploads.get(Outcome.SUCCESS).increment();
         bytes.increment(sizeBytes);
+        succeededHere.incrementAndGet();
+        bytesHere.addAndGet(sizeBytes);
         duration.record(elapsed);
     }
 
@@ -81,11 +86,11 @@ final class UploadMetrics {
     }
 
     long uploadsSucceeded() {
-        return (long) uploads.get(Outcome.SUCCESS).count();
+        return succeededHere.get();
     }
 
     long bytesUploaded() {
-        return (long) bytes.count();
+        return bytesHere.get();
     }
 
     /** Removes the gauges, which read components that are closing. */

@@ -33,6 +33,7 @@ class FailureKindTest {
         assertThat(FailureKind.of(s3(429, "TooManyRequests"))).isEqualTo(FailureKind.TRANSIENT);
         assertThat(FailureKind.of(s3(400, "RequestTimeout"))).isEqualTo(FailureKind.TRANSIENT);
         assertThat(FailureKind.of(s3(400, "BadDigest"))).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(FailureKind.of(s3(404, null))).isEqualTo(FailureKind.TRANSIENT);
         assertThat(FailureKind.of(SdkClientException.create("refused", new ConnectException("Connection refused"))))
                 .isEqualTo(FailureKind.TRANSIENT);
         assertThat(FailureKind.of(new ConfirmationMismatchException("size"))).isEqualTo(FailureKind.TRANSIENT);
