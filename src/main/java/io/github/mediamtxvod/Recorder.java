@@ -29,14 +29,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds every component with plain constructors, starts them along the
- * data path (storage, recording, web, discovery) and stops them in reverse order. {@link #close()}
+ * data path (storage, recording, web, discovery) and stops them in reverse order, except the web
+ * server, which stops last. {@link #close()}
  * is idempotent, keeps going after a failure and bounds every wait, so SIGTERM ends the process
  * within 10 s with every FFmpeg stopped gracefully and every segment finished.
  */
 public final class Recorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
     /** FFmpeg gets this long to finish its segments on shutdown: q, SIGINT, SIGKILL fit in it. */
-    static final Duration RECORDING_STOP_BUDGET = Duration.ofSeconds(6);
+    static final Duration RECORDING_STOP_BUDGET = Duration.ofSeconds(5);
 
     private final RecorderConfig config;
     private final InstantSource clock;
@@ -125,7 +126,8 @@ public final class Recorder implements AutoCloseable {
         poller = new PathPoller(mediaMtx, config.mediamtx(), this::livePathsPolled, clock, registry);
 
         web = new WebServer(config, new RecorderWebView(config, supervisor, poller, uploads, clock, () -> state), registry);
-        started.add(web);
+        // stopped last, so /ready can say 503 while everything else stops
+        started.add(0, web);
         try {
             web.start();
         } catch (java.io.IOException e) {
