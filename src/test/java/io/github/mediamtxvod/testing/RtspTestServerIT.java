@@ -178,11 +178,13 @@ class RtspTestServerIT {
         Path sample = RtspTestServer.encodeSample(directory.resolve("sample.ts"), Duration.ofSeconds(2));
         assertThat(sample).isRegularFile();
         try (Publisher publisher = server.publishFile("looped", sample);
-                RtspReader reader = RtspReader.start(server.rtspUrl("looped"), null, Duration.ofSeconds(4))) {
+                RtspReader reader = RtspReader.start(server.rtspUrl("looped"), null, Duration.ofSeconds(5))) {
             assertThat(reader.waitForExit(Duration.ofSeconds(40))).as(reader.describe()).isTrue();
             assertThat(reader.exitValue()).as(reader.describe()).isZero();
-            // 4 s at 25 fps from a 2 s file: only possible when the file loops.
-            assertThat(reader.frames()).as(reader.describe()).isGreaterThan(75);
+            // more than the file's 50 frames (2 s at 25 fps): only possible when the file loops. The
+            // timestamps jump back at each loop, so the reader's 5 s cut may come early; the
+            // bound leaves room for that
+            assertThat(reader.frames()).as(reader.describe()).isGreaterThan(60);
             assertThat(publisher.isAlive()).as(publisher.describe()).isTrue();
         }
     }
