@@ -70,11 +70,17 @@ final class CheckCommand {
     }
 
     private static Item recordingsDir(Path dir) {
+        Path existing = dir.toAbsolutePath();
+        while (existing.getParent() != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
         try {
-            long free = Files.getFileStore(dir).getUsableSpace();
-            boolean writable = Files.isWritable(dir);
-            return new Item(writable, "recordings", dir.toAbsolutePath() + (writable ? " is writable" : " is NOT writable")
-                    + ", " + free / (1024 * 1024) + " MB free");
+            long free = Files.getFileStore(existing).getUsableSpace();
+            boolean writable = Files.isWritable(existing);
+            String state = existing.equals(dir.toAbsolutePath())
+                    ? (writable ? " is writable" : " is NOT writable")
+                    : (writable ? " will be created at start" : " cannot be created: " + existing + " is NOT writable");
+            return new Item(writable, "recordings", dir.toAbsolutePath() + state + ", " + free / (1024 * 1024) + " MB free");
         } catch (IOException e) {
             return new Item(false, "recordings", dir.toAbsolutePath() + ": " + e.getMessage());
         }

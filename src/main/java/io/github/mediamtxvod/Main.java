@@ -64,10 +64,16 @@ public final class Main {
         }
         loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
         return switch (command) {
-            case "check" -> CheckCommand.run(loaded, out);
-            case "clean" -> CleanCommand.run(loaded.config(), rest, out, err);
+            case "check" -> rest.isEmpty() ? CheckCommand.run(loaded, out) : usageError("'check' takes no arguments", err);
+            case "clean" -> io.github.mediamtxvod.retention.CleanCommand.run(loaded.config(), rest, out, err);
             default -> Recorder.runUntilStopped(loaded, err);
         };
+    }
+
+    private static int usageError(String message, PrintStream err) {
+        err.println("Error: " + message + ".");
+        err.print(usage());
+        return USAGE;
     }
 
     static String version() {

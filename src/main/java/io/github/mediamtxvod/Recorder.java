@@ -11,6 +11,10 @@ import io.github.mediamtxvod.mediamtx.MediaMtxPath;
 import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.LiveStream;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
+import io.github.mediamtxvod.retention.DiskSpace;
+import io.github.mediamtxvod.upload.UploadService;
+import io.github.mediamtxvod.web.RecorderView;
+import io.github.mediamtxvod.web.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
@@ -25,14 +29,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds every component with plain constructors, starts them along the
- * data path (storage, recording, web, discovery) and stops them in reverse order. {@link #close()}
+ * data path (storage, recording, web, discovery) and stops them in reverse order, except the web
+ * server, which stops last. {@link #close()}
  * is idempotent, keeps going after a failure and bounds every wait, so SIGTERM ends the process
  * within 10 s with every FFmpeg stopped gracefully and every segment finished.
  */
 public final class Recorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
     /** FFmpeg gets this long to finish its segments on shutdown: q, SIGINT, SIGKILL fit in it. */
-    static final Duration RECORDING_STOP_BUDGET = Duration.ofSeconds(6);
+    static final Duration RECORDING_STOP_BUDGET = Duration.ofSeconds(5);
 
     private final RecorderConfig config;
     private final InstantSource clock;
@@ -40,13 +45,23 @@ public final class Recorder implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<AutoCloseable> started = new ArrayList<>();
 
+    private final DiskSpace diskSpace;
+    private volatile RecorderView.RecorderState state = RecorderView.RecorderState.STARTING;
+    private UploadService uploads;
     private RecordingSupervisor supervisor;
     private MediaMtxClient mediaMtx;
     private PathPoller poller;
+    private WebServer web;
 
     public Recorder(RecorderConfig config, InstantSource clock) {
+        this(config, clock, DiskSpace.fileStore());
+    }
+
+    /** With an injected view of free disk space (tests simulate a full disk with it). */
+    Recorder(RecorderConfig config, InstantSource clock, DiskSpace diskSpace) {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.diskSpace = requireNonNull(diskSpace, "diskSpace is null");
     }
 
     /**
@@ -91,8 +106,16 @@ public final class Recorder implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create RECORDINGS_DIR " + config.recording().recordingsDir() + ": " + e, e);
         }
+        // along the data path: storage first (its start-up scan queues what an earlier run left),
+        // then recording, then the web server, and discovery last so nothing records before the
+        // segments have somewhere to go
+        uploads = new UploadService(config, clock, diskSpace, registry);
+        started.add(uploads);
+        uploads.start();
+
         supervisor = new RecordingSupervisor(
-                config.recording(), config.mediamtx().rtspUrl(), clock, () -> true, registry);
+                config.recording(), config.mediamtx().rtspUrl(), clock, uploads::mayStartNewSessions, registry);
+        supervisor.addListener(uploads.listener());
         started.add(() -> supervisor.close(RECORDING_STOP_BUDGET));
         if (!supervisor.childrenDieWithRecorder()) {
             log.warn("FFmpeg processes are not tied to the recorder's life: after a crash, stop leftover ffmpeg processes by hand");
@@ -101,8 +124,19 @@ public final class Recorder implements AutoCloseable {
         mediaMtx = new MediaMtxClient(config.mediamtx());
         started.add(mediaMtx);
         poller = new PathPoller(mediaMtx, config.mediamtx(), this::livePathsPolled, clock, registry);
+
+        web = new WebServer(config, new RecorderWebView(config, supervisor, poller, uploads, clock, () -> state), registry);
+        // stopped last, so /ready can say 503 while everything else stops
+        started.add(0, web);
+        try {
+            web.start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+
         poller.start();
         started.add(poller);
+        state = RecorderView.RecorderState.RUNNING;
     }
 
     private void livePathsPolled(List<MediaMtxPath> paths) {
@@ -126,6 +160,7 @@ public final class Recorder implements AutoCloseable {
             return;
         }
         log.info("Shutdown initiated...");
+        state = RecorderView.RecorderState.STOPPING;
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

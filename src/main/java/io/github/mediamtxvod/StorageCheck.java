@@ -1,16 +1,22 @@
 package io.github.mediamtxvod;
 
 import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.upload.S3Check;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The S3 part of {@code check}. */
+/** The S3 part of {@code check}: one report line per finding of {@link S3Check}. */
 final class StorageCheck {
     private StorageCheck() {}
 
     static List<CheckCommand.Item> items(RecorderConfig config) {
-        if (!config.s3().enabled()) {
-            return List.of(new CheckCommand.Item(true, "s3", "not configured: local-only mode, uploads are off"));
+        S3Check.Report report = S3Check.check(config);
+        List<CheckCommand.Item> items = new ArrayList<>();
+        for (String line : report.lines()) {
+            boolean failed = line.startsWith("FAIL");
+            String detail = line.replaceFirst("^(INFO|OK|FAIL)\\s+", "");
+            items.add(new CheckCommand.Item(!failed, "s3", detail));
         }
-        return List.of(new CheckCommand.Item(true, "s3", "configured for bucket " + config.s3().bucket()));
+        return items;
     }
 }

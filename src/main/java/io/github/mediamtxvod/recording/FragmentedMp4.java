@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 final class FragmentedMp4 {
     private static final int MAX_BOX_READ = 16 * 1024 * 1024;
+    /** The boxes FFmpeg writes before the first fragment of a fragmented MP4. */
+    private static final java.util.Set<String> HEADER_BOXES = java.util.Set.of("moov", "free", "skip", "uuid");
 
     private FragmentedMp4() {}
 
@@ -38,18 +40,18 @@ final class FragmentedMp4 {
                 long boxSize = Integer.toUnsignedLong(header.getInt(0));
                 String type = new String(new byte[] {header.get(4), header.get(5), header.get(6), header.get(7)},
                         java.nio.charset.StandardCharsets.ISO_8859_1);
-                if (type.equals("moof") || type.equals("mdat")) {
-                    return false;
-                }
                 if (boxSize == 1 && header.position() >= 16) {
                     boxSize = header.getLong(8);
                 }
-                if (boxSize < 8) {
-                    return false; // not a box structure we understand: keep the file
+                boolean headerBox = position == 0 ? type.equals("ftyp") : HEADER_BOXES.contains(type);
+                // anything but a complete header box (media, an unknown box, a box cut off or
+                // running past the end) means the file may hold something: keep it
+                if (!headerBox || boxSize < 8 || boxSize > size - position) {
+                    return false;
                 }
                 position += boxSize;
             }
-            return position > 0;
+            return position == size && position > 0;
         }
     }
 

@@ -14,10 +14,18 @@ import java.util.List;
  * @param newSessionsBlocked true while the disk guard stops new recordings
  */
 public record RecordingStatus(
-        List<StreamStatus> recording, List<String> waiting, int maxConcurrent, boolean newSessionsBlocked) {
+        List<StreamStatus> recording, List<Waiting> waiting, int maxConcurrent, boolean newSessionsBlocked) {
     public RecordingStatus {
         recording = List.copyOf(requireNonNull(recording, "recording is null"));
         waiting = List.copyOf(requireNonNull(waiting, "waiting is null"));
+    }
+
+    /** A live stream without a recording slot, and since when it is live. */
+    public record Waiting(String name, Instant since) {
+        public Waiting {
+            requireNonNull(name, "name is null");
+            requireNonNull(since, "since is null");
+        }
     }
 
     /** What one stream recorder is doing. */

@@ -41,6 +41,8 @@ public final class RecordingSupervisor implements AutoCloseable {
     /** After a hook, polls that contradict it are ignored this long (they may predate the hook). */
     static final Duration HOOK_GRACE = Duration.ofSeconds(15);
     private static final Duration START_SPACING = Duration.ofMillis(100);
+    /** Successive polls a stream must be missing from before its recording stops. */
+    static final int POLLS_TO_STOP = 2;
 
     private final RecorderConfig.Recording config;
     private final URI rtspUrl;
@@ -55,14 +57,16 @@ public final class RecordingSupervisor implements AutoCloseable {
     // state below is confined to the recording-supervisor thread
     private final Map<String, LiveStream> live = new HashMap<>();
     private final Map<String, Long> firstSeen = new HashMap<>();
+    private final Map<String, Instant> liveSince = new HashMap<>();
     private final Map<String, Instant> hookOverrides = new HashMap<>();
+    private final Map<String, Integer> missedPolls = new HashMap<>();
     private final Map<String, StreamRecorder> recorders = new LinkedHashMap<>();
     private final Set<String> announcedWaiting = new HashSet<>();
     private long sequence;
     private volatile boolean blockedLogged;
     private boolean shuttingDown;
 
-    private volatile List<String> waiting = List.of();
+    private volatile List<RecordingStatus.Waiting> waiting = List.of();
     private final Counter restarts;
     private final Counter segmentsRecorded;
     private final Counter bytesRecorded;
@@ -111,7 +115,12 @@ public final class RecordingSupervisor implements AutoCloseable {
                 polled.put(stream.name(), stream);
             }
             for (String name : new ArrayList<>(live.keySet())) {
-                if (!polled.containsKey(name) && !overridden(name, now)) {
+                if (polled.containsKey(name) || overridden(name, now)) {
+                    missedPolls.remove(name);
+                } else if (missedPolls.merge(name, 1, Integer::sum) >= POLLS_TO_STOP) {
+                    // MediaMTX pages are separate requests: a list that shifts between them can
+                    // hide a live path once, so one miss is not enough to stop a recording
+                    missedPolls.remove(name);
                     live.remove(name);
                 }
             }
@@ -143,6 +152,7 @@ public final class RecordingSupervisor implements AutoCloseable {
         requireNonNull(name, "name is null");
         submit(() -> {
             hookOverrides.put(name, clock.instant().plus(HOOK_GRACE));
+            missedPolls.remove(name);
             live.remove(name);
             reconcile();
         });
@@ -225,7 +235,10 @@ public final class RecordingSupervisor implements AutoCloseable {
 
     private void markLive(LiveStream stream) {
         live.put(stream.name(), stream);
-        firstSeen.putIfAbsent(stream.name(), sequence++);
+        if (firstSeen.putIfAbsent(stream.name(), sequence) == null) {
+            sequence++;
+            liveSince.put(stream.name(), clock.instant());
+        }
     }
 
     private boolean overridden(String name, Instant now) {
@@ -274,6 +287,7 @@ public final class RecordingSupervisor implements AutoCloseable {
         }
         logWaiting(plan, mayStart);
         firstSeen.keySet().retainAll(live.keySet());
+        liveSince.keySet().retainAll(live.keySet());
         publishSnapshot(plan.waiting());
     }
 
@@ -317,7 +331,11 @@ public final class RecordingSupervisor implements AutoCloseable {
     }
 
     private void publishSnapshot(List<String> waitingNow) {
-        waiting = List.copyOf(waitingNow);
+        List<RecordingStatus.Waiting> list = new ArrayList<>(waitingNow.size());
+        for (String name : waitingNow) {
+            list.add(new RecordingStatus.Waiting(name, liveSince.getOrDefault(name, clock.instant())));
+        }
+        waiting = List.copyOf(list);
     }
 
     private void dispatch(FinishedSegment segment) {

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.file.Files;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -17,8 +17,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -160,41 +158,47 @@ public final class Ffprobe {
     }
 
     private static Outcome run(List<String> command, Duration timeout) {
+        Path stdoutFile;
+        Path stderrFile;
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            // output goes to files, not pipes: nothing to drain, nothing to hang on once it exits
+            stdoutFile = Files.createTempFile("ffprobe-", ".out");
+            stderrFile = Files.createTempFile("ffprobe-", ".err");
+            process = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(stdoutFile.toFile())
+                    .redirectError(stderrFile.toFile())
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
         }
         ChildProcess.track(process);
-        CompletableFuture<String> stdout = readAll(process.getInputStream());
-        CompletableFuture<String> stderr = readAll(process.getErrorStream());
         try {
             if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", command));
             }
-            String errors = stderr.get();
-            return new Outcome(process.exitValue(), stdout.get(), errors.isBlank() ? List.of() : errors.lines().toList());
+            String errors = Files.readString(stderrFile, StandardCharsets.UTF_8);
+            String output = Files.readString(stdoutFile, StandardCharsets.UTF_8);
+            return new Outcome(process.exitValue(), output, errors.isBlank() ? List.of() : errors.lines().toList());
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the output of " + String.join(" ", command), e.getCause());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the output of " + String.join(" ", command), e);
+        } finally {
+            deleteQuietly(stdoutFile);
+            deleteQuietly(stderrFile);
         }
     }
 
-    private static CompletableFuture<String> readAll(InputStream stream) {
-        CompletableFuture<String> result = new CompletableFuture<>();
-        Thread.ofVirtual().name("ffprobe-output").start(() -> {
-            try (stream) {
-                result.complete(new String(stream.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file left behind does no harm
+        }
     }
 }

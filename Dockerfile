@@ -1,0 +1,94 @@
+# Container image of the vod-recorder.
+#
+# Stage 1 builds the shaded jar with the Maven Wrapper; stage 2 runs it on Debian 12 (bookworm) with
+# the Eclipse Temurin 21 JRE and Debian's FFmpeg.
+#
+# Why Debian 12 and not the JRE image's own Ubuntu or Alpine: the recorder's integration tests run
+# against Debian 12's FFmpeg (5.1.x), so the image ships exactly the FFmpeg the FFmpeg arguments,
+# the segment list and the graceful stop were tested with, on glibc (sqlite-jdbc loads a native
+# library). Debian's ffmpeg package pulls in Mesa/LLVM through libavdevice, which makes the image
+# larger than an Alpine one would be (see docs/DEPLOYMENT.md); correctness was preferred over size.
+#
+# Only classic Dockerfile instructions are used (no RUN --mount, no COPY --chmod), so the image builds
+# with the legacy builder that docker-compose v1 uses as well as with BuildKit.
+
+ARG BUILD_IMAGE=eclipse-temurin:21-jdk-noble
+ARG JRE_IMAGE=eclipse-temurin:21-jre-noble
+ARG RUNTIME_BASE=debian:bookworm-slim
+
+############################################################################
+FROM ${BUILD_IMAGE} AS build
+WORKDIR /src
+
+# Dependencies first: this layer is rebuilt only when pom.xml or the wrapper change, not on every
+# source change. go-offline does not catch every plugin dependency; the package step below fetches
+# the rest, so it runs online.
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+RUN chmod +x mvnw \
+ && ./mvnw -B -q org.apache.maven.plugins:maven-dependency-plugin:3.11.0:go-offline
+
+COPY src/ src/
+# Tests run in CI, not in the image build; maven.test.skip also skips compiling them.
+RUN ./mvnw -B -q package -Dmaven.test.skip=true \
+ && test -s target/vod-recorder.jar
+
+############################################################################
+FROM ${JRE_IMAGE} AS jre
+
+############################################################################
+FROM ${RUNTIME_BASE}
+
+# C.UTF-8 makes the JVM encode file names as UTF-8 (sun.jnu.encoding follows the locale), so stream
+# names outside ASCII become correct folder names; it needs no locales package.
+ENV JAVA_HOME=/opt/java/openjdk \
+    LANG=C.UTF-8 \
+    LC_ALL=C.UTF-8
+ENV PATH="${JAVA_HOME}/bin:${PATH}"
+
+# The Temurin JRE is a self-contained directory built for glibc; copying it is the way Temurin
+# documents for other base images.
+COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+
+# ffmpeg: the recorder runs one FFmpeg per stream. curl: the HEALTHCHECK (a few hundred kB; a
+# health check with `java` would start a second JVM every 30 s). ca-certificates: rtsps:// sources.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg curl ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && ffmpeg -hide_banner -version | head -n 1 \
+ && java -version
+
+# A fixed, non-root UID/GID so that volume permissions and Kubernetes' runAsNonRoot checks are stable.
+RUN groupadd --system --gid 10001 vod \
+ && useradd --system --uid 10001 --gid vod --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin vod \
+ && mkdir -p /app /recordings \
+ && chown vod:vod /recordings
+
+COPY --from=build /src/target/vod-recorder.jar /app/vod-recorder.jar
+COPY docker/healthcheck.sh /usr/local/bin/vod-healthcheck
+RUN chmod 0755 /usr/local/bin/vod-healthcheck
+
+# Image defaults; the compose file pins the same values because .env (env_file) could override them.
+ENV RECORDINGS_DIR=/recordings \
+    HTTP_PORT=8080 \
+    FFMPEG_PATH=ffmpeg
+
+WORKDIR /app
+USER 10001:10001
+VOLUME ["/recordings"]
+EXPOSE 8080
+
+# The recorder stops every FFmpeg gracefully on SIGTERM and exits 0 within 10 s; give it longer
+# (docker stop -t 30, compose stop_grace_period: 30s).
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["vod-healthcheck", "/health"]
+
+# Exec form: the JVM itself receives SIGTERM (no shell in between that would swallow it).
+# MaxRAMPercentage=50: FFmpeg child processes share the container's memory limit with the JVM, so
+# the heap may take at most half of it. ExitOnOutOfMemoryError: a JVM in an unknown state exits and
+# the restart policy starts a clean one; every segment's state is durable on disk.
+# More JVM options: set JAVA_TOOL_OPTIONS.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/vod-recorder.jar"]
+CMD ["run"]

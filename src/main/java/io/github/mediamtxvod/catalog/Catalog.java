@@ -1,0 +1,267 @@
+package io.github.mediamtxvod.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.recording.FinishedSegment;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The durable catalogue of every finished segment and its upload state, in SQLite at {@code
+ * RECORDINGS_DIR/.vod-recorder/catalog.db}.
+ *
+ * <p>Durability: every state transition is one transaction, committed with {@code
+ * synchronous=FULL} before the method returns, so it survives SIGKILL or power loss at any
+ * instant. The queue contract is at-least-once: a worker claims the oldest PENDING segment
+ * (UPLOADING), uploads it, and only S3's confirmation makes it UPLOADED; an UPLOADING segment
+ * found at start goes back to PENDING. The files on disk stay the truth: {@link
+ * #reconcileWithDisk} adds files the catalogue does not know.
+ *
+ * <p>Threading: thread-safe. Writes are serialised on one connection; reads ({@link CatalogView})
+ * use a second connection and never wait for a write. Another process (the clean command) may
+ * use the same file at the same time. The creator calls {@link #start()} and {@link #close()}.
+ */
+public final class Catalog implements CatalogView, AutoCloseable {
+    private final Path recordingsDir;
+    private final Path databaseFile;
+    private final InstantSource clock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CatalogWriter writer;
+    private volatile CatalogQueries queries;
+
+    public Catalog(Path recordingsDir, InstantSource clock) {
+        this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
+        this.databaseFile = CatalogSchema.databaseFile(recordingsDir);
+        this.clock = requireNonNull(clock, "clock is null");
+        this.writer = new CatalogWriter(databaseFile);
+    }
+
+    /** Opens (creating when missing) the database and brings its schema up to date. */
+    public void start() {
+        try {
+            writer.open();
+            queries = new CatalogQueries(CatalogSchema.open(databaseFile));
+        } catch (IOException | SQLException e) {
+            throw new CatalogException("cannot open catalogue " + databaseFile, e);
+        }
+    }
+
+    /** The folder whose files the catalogue describes. */
+    public Path recordingsDir() {
+        return recordingsDir;
+    }
+
+    /** The local file of a segment. */
+    public Path localFile(Segment segment) {
+        return recordingsDir.resolve(segment.relativePath());
+    }
+
+    /** Records a finished segment file durably (see {@link SegmentUpsert} for the rules). */
+    public void recordFinished(FinishedSegment segment) {
+        requireNonNull(segment, "segment is null");
+        writer.inTransaction("record " + segment.relativePath(), (connection, upsert) -> {
+            upsert.apply(segment, clock.millis());
+            return null;
+        });
+    }
+
+    /** Moves every UPLOADING segment back to PENDING; call once at start, before any worker runs. */
+    public int requeueInterrupted() {
+        return writer.update("requeue interrupted uploads",
+                "UPDATE segment SET state = 'PENDING', retry_at_ms = 0, updated_at_ms = ? WHERE state = 'UPLOADING'",
+                clock.millis());
+    }
+
+    /** Adds what is on disk and not known, and notes what is known and gone; see {@link DiskReconciler}. */
+    public ReconcileReport reconcileWithDisk() {
+        return new DiskReconciler(this).reconcile();
+    }
+
+    /** Claims the oldest PENDING segment whose retry time has come: it becomes UPLOADING. */
+    public Optional<Segment> claimNextPending() {
+        long now = clock.millis();
+        return Optional.ofNullable(writer.inTransaction("claim next pending segment", (connection, upsert) -> {
+            String path;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT relative_path FROM segment WHERE state = 'PENDING' AND retry_at_ms <= ?"
+                            + " ORDER BY start_ms, relative_path LIMIT 1")) {
+                select.setLong(1, now);
+                try (java.sql.ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    path = rs.getString(1);
+                }
+            }
+            CatalogWriter.execute(connection, "UPDATE segment SET state = 'UPLOADING', attempts = attempts + 1, updated_at_ms = ?"
+                    + " WHERE relative_path = ?", now, path);
+            return upsert.find(path);
+        }));
+    }
+
+    /**
+     * Records S3's confirmation of a claimed segment. Returns false, and puts the segment back to
+     * PENDING, when its file changed since the claim (the confirmation describes older bytes).
+     */
+    public boolean markUploaded(Segment claimed, Segment.Confirmation confirmation) {
+        requireNonNull(confirmation, "confirmation is null");
+        long now = clock.millis();
+        return writer.inTransaction("mark uploaded " + claimed.relativePath(), (connection, upsert) -> {
+            int changed = CatalogWriter.execute(connection, "UPDATE segment SET state = 'UPLOADED', s3_key = ?, confirmed_size = ?,"
+                            + " size_bytes = ?, etag = ?, checksum = ?, confirmed_at_ms = ?, last_error = NULL,"
+                            + " retry_at_ms = 0, updated_at_ms = ?"
+                            + " WHERE relative_path = ? AND state = 'UPLOADING' AND version = ?",
+                    confirmation.key(), confirmation.sizeBytes(), confirmation.sizeBytes(), confirmation.etag(),
+                    confirmation.checksum(), confirmation.confirmedAt().toEpochMilli(), now,
+                    claimed.relativePath(), claimed.version());
+            if (changed == 0) {
+                CatalogWriter.execute(connection, "UPDATE segment SET state = 'PENDING', updated_at_ms = ?"
+                        + " WHERE relative_path = ? AND state = 'UPLOADING'", now, claimed.relativePath());
+            }
+            return changed == 1;
+        });
+    }
+
+    /** A failed upload attempt: the claimed segment is PENDING again, not before {@code retryAt}. */
+    public void markFailed(Segment claimed, String error, Instant retryAt) {
+        writer.update("mark failed " + claimed.relativePath(),
+                "UPDATE segment SET state = 'PENDING', last_error = ?, retry_at_ms = ?, updated_at_ms = ?"
+                        + " WHERE relative_path = ? AND state = 'UPLOADING'",
+                error, retryAt.toEpochMilli(), clock.millis(), claimed.relativePath());
+    }
+
+    /** Sets an entry aside (never deleted, never uploaded) until its file is recorded again. */
+    public void quarantine(Segment segment, String reason, boolean localPresent) {
+        writer.update("quarantine " + segment.relativePath(),
+                "UPDATE segment SET state = 'QUARANTINED', last_error = ?, local_present = ?, updated_at_ms = ?"
+                        + " WHERE relative_path = ? AND version = ? AND state IN ('PENDING', 'UPLOADING')",
+                reason, localPresent ? 1 : 0, clock.millis(), segment.relativePath(), segment.version());
+    }
+
+    /** UPLOADED → LOCAL_DELETED, only if nothing changed since {@code uploaded} was read. */
+    public boolean markLocalDeleted(Segment uploaded) {
+        return writer.update("mark local deleted " + uploaded.relativePath(),
+                "UPDATE segment SET state = 'LOCAL_DELETED', local_present = 0, updated_at_ms = ?"
+                        + " WHERE relative_path = ? AND state = 'UPLOADED' AND version = ?",
+                clock.millis(), uploaded.relativePath(), uploaded.version()) == 1;
+    }
+
+    /** A confirmed segment whose local file no longer matches the confirmation: PENDING again. */
+    public boolean requeueChanged(Segment confirmed, long actualSize) {
+        long now = clock.millis();
+        return writer.update("requeue changed " + confirmed.relativePath(),
+                "UPDATE segment SET state = 'PENDING', size_bytes = ?, local_present = 1, version = version + 1,"
+                        + " s3_key = NULL, confirmed_size = NULL, etag = NULL, checksum = NULL, confirmed_at_ms = NULL,"
+                        + " retry_at_ms = 0, queued_at_ms = ?, updated_at_ms = ?"
+                        + " WHERE relative_path = ? AND version = ? AND state IN ('UPLOADED', 'LOCAL_DELETED')",
+                actualSize, now, now, confirmed.relativePath(), confirmed.version()) == 1;
+    }
+
+    /** Removes an entry whose file a person chose to delete without upload (clean --include-unuploaded). */
+    public boolean forget(Segment segment) {
+        return writer.update("forget " + segment.relativePath(),
+                "DELETE FROM segment WHERE relative_path = ?", segment.relativePath()) == 1;
+    }
+
+    /** UPLOADED segments whose start is before {@code cutoff}, oldest first. */
+    public List<Segment> uploadedStartingBefore(Instant cutoff, int limit) {
+        return queries().uploadedStartingBefore(cutoff, limit);
+    }
+
+    /** Segments with a local file that S3 has not confirmed, starting before {@code cutoff}, oldest first. */
+    public List<Segment> unconfirmedStartingBefore(Instant cutoff, int limit) {
+        return queries().unconfirmedStartingBefore(cutoff, limit);
+    }
+
+    /** The earliest retry time among PENDING segments, if any. */
+    public Optional<Instant> nextRetryAt() {
+        return queries().nextRetryAt();
+    }
+
+    /** When the longest-waiting PENDING or UPLOADING segment was queued, if any. */
+    public Optional<Instant> oldestQueuedAt() {
+        return queries().oldestQueuedAt();
+    }
+
+    @Override
+    public List<StreamSummary> streams() {
+        return queries().streams();
+    }
+
+    @Override
+    public Page<SessionSummary> sessions(Query query) {
+        return queries().sessions(query);
+    }
+
+    @Override
+    public Page<Segment> segments(Query query) {
+        return queries().segments(query);
+    }
+
+    @Override
+    public List<Segment> sessionSegments(String streamName, Instant sessionStart) {
+        return queries().sessionSegments(streamName, sessionStart);
+    }
+
+    @Override
+    public Optional<Segment> segment(String relativePath) {
+        return queries().segment(relativePath);
+    }
+
+    @Override
+    public Map<SegmentState, Long> countByState() {
+        return queries().countByState();
+    }
+
+    /** Every row, for the start-up reconciliation. */
+    List<Segment> allSegments() {
+        return queries().all();
+    }
+
+    /** Records many finished segments, committing in batches (the start-up scan of a large folder). */
+    void recordAllFinished(List<FinishedSegment> segments) {
+        int batch = 500;
+        for (int from = 0; from < segments.size(); from += batch) {
+            List<FinishedSegment> slice = segments.subList(from, Math.min(segments.size(), from + batch));
+            writer.inTransaction("record " + slice.size() + " scanned segments", (connection, upsert) -> {
+                for (FinishedSegment segment : slice) {
+                    upsert.apply(segment, clock.millis());
+                }
+                return null;
+            });
+        }
+    }
+
+    /** Closes both connections; idempotent. A transition after this throws {@link CatalogException}. */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        CatalogQueries reader = queries;
+        queries = null;
+        try {
+            if (reader != null) {
+                reader.close();
+            }
+        } finally {
+            writer.close();
+        }
+    }
+
+    private CatalogQueries queries() {
+        CatalogQueries reader = queries;
+        if (reader == null) {
+            throw new CatalogException("catalogue " + databaseFile + " is not open", null);
+        }
+        return reader;
+    }
+}

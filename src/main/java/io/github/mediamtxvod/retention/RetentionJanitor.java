@@ -1,0 +1,208 @@
+package io.github.mediamtxvod.retention;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.catalog.Catalog;
+import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.config.RecorderConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps RECORDINGS_DIR within bounds without ever deleting unconfirmed data. Each run: (1)
+ * deletes the local files of UPLOADED segments that started more than LOCAL_RETENTION_DAYS ago
+ * (0 = all of them, right after confirmation); (2) while free space is below MIN_FREE_DISK_MB,
+ * deletes the oldest UPLOADED files regardless of age; (3) if still below, {@link
+ * #mayStartNewSessions()} turns false (ERROR once) until space returns (INFO once); (4) removes
+ * session folders left empty. In local-only mode steps 1 and 2 delete nothing.
+ *
+ * <p>Runs on its own thread ({@code retention-janitor}) with a fixed delay between runs, plus
+ * on request ({@link #requestRun()}); a failing run is logged and the next one still comes.
+ * The creator calls {@link #start()} and {@link #close()}.
+ */
+public final class RetentionJanitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RetentionJanitor.class);
+    private static final int BATCH = 200;
+    private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
+    static final Duration FOLDER_QUIET_PERIOD = Duration.ofMinutes(2);
+
+    private final Catalog catalog;
+    private final RecorderConfig.Retention retention;
+    private final boolean uploadsEnabled;
+    private final DiskSpace diskSpace;
+    private final InstantSource clock;
+    private final Duration period;
+    private final LocalDeleter deleter;
+    private final FolderPruner pruner;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean runRequested = new AtomicBoolean();
+    private final Set<String> sessionsToPrune = new LinkedHashSet<>();
+
+    private volatile boolean mayStartNewSessions = true;
+    private volatile long lastFreeBytes = -1;
+    private ScheduledExecutorService executor;
+
+    /** What one run did. */
+    public record Result(int deletedByAge, int deletedForSpace, long bytesFreed, long freeBytes, boolean mayStartNewSessions) {}
+
+    public RetentionJanitor(Catalog catalog, RecorderConfig.Retention retention, boolean uploadsEnabled,
+            DiskSpace diskSpace, InstantSource clock, Duration period) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.retention = requireNonNull(retention, "retention is null");
+        this.uploadsEnabled = uploadsEnabled;
+        this.diskSpace = requireNonNull(diskSpace, "diskSpace is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.period = requireNonNull(period, "period is null");
+        this.deleter = new LocalDeleter(catalog);
+        this.pruner = new FolderPruner(catalog.recordingsDir(), FOLDER_QUIET_PERIOD);
+    }
+
+    /** Starts the periodic runs; the first one right away. */
+    public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("retention-janitor").daemon(true).factory());
+        executor.scheduleWithFixedDelay(this::runQuietly, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks for a run as soon as possible (after a confirmed upload with LOCAL_RETENTION_DAYS=0). */
+    public void requestRun() {
+        ScheduledExecutorService running = executor;
+        // many uploads confirmed in a burst need one run, not one each
+        if (running == null || closed.get() || runRequested.getAndSet(true)) {
+            return;
+        }
+        try {
+            running.execute(() -> {
+                runRequested.set(false);
+                runQuietly();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: the next start runs retention again
+        }
+    }
+
+    /** False while the disk guard found too little space even after deleting every confirmed file. */
+    public boolean mayStartNewSessions() {
+        return mayStartNewSessions;
+    }
+
+    /** Usable bytes at the last check, or -1 before the first. */
+    public long lastFreeBytes() {
+        return lastFreeBytes;
+    }
+
+    /** One run, on the caller's thread. */
+    public synchronized Result runOnce() throws IOException {
+        Instant now = clock.instant();
+        long[] freed = new long[1];
+        int byAge = 0;
+        int forSpace = 0;
+        if (uploadsEnabled) {
+            byAge = deleteByAge(now.minus(Duration.ofDays(retention.localRetentionDays())), freed);
+        }
+        long free = diskSpace.usableBytes(catalog.recordingsDir());
+        String previous = null;
+        while (uploadsEnabled && free < retention.minFreeDiskBytes()) {
+            List<Segment> oldest = catalog.uploadedStartingBefore(END_OF_TIME, 1);
+            // the same entry twice means it could not be changed: stop rather than spin
+            if (oldest.isEmpty() || oldest.getFirst().relativePath().equals(previous)) {
+                break;
+            }
+            previous = oldest.getFirst().relativePath();
+            delete(oldest.getFirst(), freed);
+            forSpace++;
+            free = diskSpace.usableBytes(catalog.recordingsDir());
+        }
+        lastFreeBytes = free;
+        updateGuard(free);
+        if (byAge + forSpace > 0) {
+            log.info("Retention deleted {} local files confirmed in S3 ({} by age, {} for free space), {} MB freed",
+                    byAge + forSpace, byAge, forSpace, freed[0] / (1024 * 1024));
+        }
+        pruneFolders(now);
+        return new Result(byAge, forSpace, freed[0], free, mayStartNewSessions);
+    }
+
+    private int deleteByAge(Instant cutoff, long[] freed) throws IOException {
+        int deleted = 0;
+        while (true) {
+            List<Segment> batch = catalog.uploadedStartingBefore(cutoff, BATCH);
+            int before = deleted;
+            for (Segment segment : batch) {
+                delete(segment, freed);
+                deleted++;
+            }
+            if (batch.size() < BATCH || deleted == before) {
+                return deleted;
+            }
+        }
+    }
+
+    private void delete(Segment segment, long[] freed) throws IOException {
+        long bytes = deleter.deleteConfirmed(segment);
+        sessionsToPrune.add(segment.sessionPath());
+        freed[0] += bytes;
+        log.debug("{} - local file deleted, kept in S3 as {}", segment.relativePath(), segment.confirmation().key());
+    }
+
+    private void updateGuard(long free) {
+        boolean enough = free >= retention.minFreeDiskBytes();
+        if (!enough && mayStartNewSessions) {
+            log.error("{} - only {} MB free, below MIN_FREE_DISK_MB={}, and {}; new recording sessions are not"
+                            + " started until space is freed, running ones continue; unconfirmed recordings are never"
+                            + " deleted", catalog.recordingsDir(), free / (1024 * 1024),
+                    retention.minFreeDiskBytes() / (1024 * 1024), uploadsEnabled
+                            ? "no local file confirmed in S3 is left to delete"
+                            : "local-only mode deletes nothing");
+        } else if (enough && !mayStartNewSessions) {
+            log.info("{} - {} MB free again; new recording sessions may start", catalog.recordingsDir(),
+                    free / (1024 * 1024));
+        }
+        mayStartNewSessions = enough;
+    }
+
+    private void pruneFolders(Instant now) {
+        sessionsToPrune.removeIf(session -> {
+            try {
+                return pruner.pruneSession(session, now);
+            } catch (IOException e) {
+                log.debug("{} - folder not pruned yet: {}", session, e.toString());
+                return false;
+            }
+        });
+    }
+
+    private void runQuietly() {
+        try {
+            runOnce();
+        } catch (Exception e) {
+            // an exception escaping a scheduled task would cancel every later run
+            log.warn("Retention run failed, the next one comes in {}s: {}", period.toSeconds(), e.toString(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.getAndSet(true) || executor == null) {
+            return;
+        }
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Retention janitor did not stop within 10s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.github.mediamtxvod.upload;
+
+import io.github.mediamtxvod.config.RecorderConfig;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Builds the SDK clients from the S3 settings: the endpoint override and path-style access for
+ * S3-compatible servers, static credentials or the SDK's default chain, the region. The caller
+ * owns and closes what it gets.
+ */
+final class S3Clients {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    // no byte moving for this long means a dead connection; a large upload as such may take longer
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+
+    private S3Clients() {}
+
+    static S3Client client(RecorderConfig.S3 config, int maxConnections) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials(config))
+                .forcePathStyle(config.forcePathStyle())
+                .httpClientBuilder(Apache5HttpClient.builder()
+                        .maxConnections(maxConnections)
+                        .connectionTimeout(CONNECT_TIMEOUT)
+                        .socketTimeout(SOCKET_TIMEOUT));
+        if (config.endpoint() != null) {
+            builder.endpointOverride(config.endpoint());
+        }
+        return builder.build();
+    }
+
+    static S3Presigner presigner(RecorderConfig.S3 config) {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials(config))
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(config.forcePathStyle())
+                        .build());
+        if (config.endpoint() != null) {
+            builder.endpointOverride(config.endpoint());
+        }
+        return builder.build();
+    }
+
+    /** How log lines and reports name the server: the endpoint URL, or AWS S3 and its region. */
+    static String describeEndpoint(RecorderConfig.S3 config) {
+        return config.endpoint() != null ? config.endpoint().toString() : "AWS S3 (" + config.region() + ")";
+    }
+
+    private static AwsCredentialsProvider credentials(RecorderConfig.S3 config) {
+        if (config.accessKeyId() != null && config.secretAccessKey() != null) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey().value()));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.mediamtxvod.upload;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the workers know about S3 right now, shared by all of them: whether it answers, the last
+ * failure, and until when nobody should try again (the backoff gate). Logs transitions only: the
+ * first failure of an outage (WARN), each new kind of refusal (ERROR, once), the recovery (INFO).
+ * Thread-safe.
+ */
+final class S3Health {
+    private static final Logger log = LoggerFactory.getLogger(S3Health.class);
+
+    /** As {@link UploadStatus.S3State} without DISABLED. */
+    private UploadStatus.S3State state = UploadStatus.S3State.UNKNOWN;
+    private int consecutiveFailures;
+    private Instant notBefore = Instant.MIN;
+    private String lastError;
+    private Instant lastErrorAt;
+    private String loggedRefusal;
+
+    private final String target;
+    private final Backoff transientBackoff;
+    private final Backoff permanentBackoff;
+    private final InstantSource clock;
+
+    /** {@code target} names bucket and endpoint in log lines, e.g. {@code bucket 'vod' at http://minio:9000}. */
+    S3Health(String target, Backoff transientBackoff, Backoff permanentBackoff, InstantSource clock) {
+        this.target = target;
+        this.transientBackoff = transientBackoff;
+        this.permanentBackoff = permanentBackoff;
+        this.clock = clock;
+    }
+
+    synchronized void succeeded() {
+        if (state == UploadStatus.S3State.UNREACHABLE || state == UploadStatus.S3State.REFUSED) {
+            log.info("{} - S3 accepts uploads again after {} failed attempts; the backlog drains oldest first",
+                    target, consecutiveFailures);
+        }
+        state = UploadStatus.S3State.REACHABLE;
+        consecutiveFailures = 0;
+        notBefore = Instant.MIN;
+        loggedRefusal = null;
+    }
+
+    /** Records a failure and returns how long every worker should now wait. */
+    synchronized Duration failed(FailureKind kind, Throwable failure) {
+        String description = FailureKind.describe(failure);
+        consecutiveFailures++;
+        lastError = description;
+        lastErrorAt = clock.instant();
+        Duration wait;
+        if (kind == FailureKind.PERMANENT) {
+            wait = permanentBackoff.delay(consecutiveFailures);
+            String refusal = Objects.requireNonNullElse(FailureKind.errorCode(failure), failure.getClass().getName());
+            if (!refusal.equals(loggedRefusal)) {
+                log.error("{} - S3 refuses uploads: {}. {}Segments stay queued locally and nothing is deleted;"
+                        + " retrying slowly (at most every {}s).", target, description, hint(failure),
+                        permanentBackoff.max().toSeconds());
+                loggedRefusal = refusal;
+            }
+            state = UploadStatus.S3State.REFUSED;
+        } else {
+            wait = transientBackoff.delay(consecutiveFailures);
+            if (state != UploadStatus.S3State.UNREACHABLE) {
+                log.warn("{} - S3 upload failed: {}; segments stay queued locally and are retried with backoff"
+                        + " (at most every {}s)", target, description, transientBackoff.max().toSeconds());
+            }
+            state = UploadStatus.S3State.UNREACHABLE;
+            loggedRefusal = null;
+        }
+        notBefore = clock.instant().plus(wait);
+        return wait;
+    }
+
+    /** Until when workers should not start another request; {@link Instant#MIN} when free. */
+    synchronized Instant notBefore() {
+        return notBefore;
+    }
+
+    synchronized Snapshot snapshot() {
+        return new Snapshot(state, consecutiveFailures, lastError, lastErrorAt);
+    }
+
+    record Snapshot(UploadStatus.S3State state, int consecutiveFailures, String lastError, Instant lastErrorAt) {}
+
+    private static String hint(Throwable failure) {
+        if (failure instanceof BucketGuard.BucketMissingException) {
+            return "";
+        }
+        String code = FailureKind.errorCode(failure);
+        if (code == null && failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+                && (service.statusCode() == 401 || service.statusCode() == 403)) {
+            return "Check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, and that they may use the bucket. ";
+        }
+        if (code == null) {
+            return "Check the bucket, the endpoint and the credentials. ";
+        }
+        return switch (code) {
+            case "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken" ->
+                "Check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY. ";
+            case "AccessDenied", "AllAccessDisabled", "AccountProblem" ->
+                "The credentials need s3:PutObject and s3:GetObject on the bucket (and s3:CreateBucket to create it). ";
+            case "NoSuchBucket" -> "Create the bucket or set S3_CREATE_BUCKET=true. ";
+            case "RequestTimeTooSkewed" -> "Fix this machine's clock. ";
+            case "InvalidStorageClass" -> "Check S3_STORAGE_CLASS. ";
+            default -> "Check the bucket, the endpoint and the credentials. ";
+        };
+    }
+}

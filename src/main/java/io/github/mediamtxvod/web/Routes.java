@@ -1,0 +1,92 @@
+package io.github.mediamtxvod.web;
+
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks access, picks the handler by the raw request path and turns failures into JSON errors:
+ * an {@link HttpProblem} becomes its status and message; anything else is logged and answered 500
+ * without detail. Runs on a virtual thread (a blocking handler), so handlers may block.
+ */
+final class Routes extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
+
+    private final AccessControl access;
+    private final StaticAssets assets;
+    private final RecordingsHandler recordings;
+    private final ApiHandler api;
+    private final HookHandler hooks;
+    private final ProbeHandler probes;
+    private final MetricsHandler metrics;
+
+    Routes(
+            AccessControl access,
+            StaticAssets assets,
+            RecordingsHandler recordings,
+            ApiHandler api,
+            HookHandler hooks,
+            ProbeHandler probes,
+            MetricsHandler metrics) {
+        super(InvocationType.BLOCKING);
+        this.access = access;
+        this.assets = assets;
+        this.recordings = recordings;
+        this.api = api;
+        this.hooks = hooks;
+        this.probes = probes;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        try {
+            access.check(request, response);
+            if (path.equals("/recordings")) {
+                Response.sendRedirect(request, response, callback, 301, RecordingsHandler.MOUNT, true);
+                return true;
+            }
+            Request.Handler handler = route(path);
+            if (handler == null) {
+                throw HttpProblem.notFound();
+            }
+            return handler.handle(request, response, callback);
+        } catch (HttpProblem problem) {
+            return fail(request, response, callback, problem.status(), problem.getMessage(), null);
+        } catch (Exception e) {
+            return fail(request, response, callback, 500, "internal error", e);
+        }
+    }
+
+    private Request.Handler route(String path) {
+        return switch (path) {
+            case "/" -> assets;
+            case ApiHandler.STATUS, ApiHandler.STREAMS, ApiHandler.RECORDINGS -> api;
+            case HookHandler.READY, HookHandler.NOT_READY -> hooks;
+            case ProbeHandler.HEALTH, ProbeHandler.READY -> probes;
+            case MetricsHandler.PATH -> metrics;
+            default -> {
+                if (path.startsWith(StaticAssets.MOUNT)) {
+                    yield assets;
+                }
+                yield path.startsWith(RecordingsHandler.MOUNT) ? recordings : null;
+            }
+        };
+    }
+
+    private static boolean fail(
+            Request request, Response response, Callback callback, int status, String message, Exception cause) {
+        if (cause != null) {
+            log.warn("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), cause);
+        }
+        if (response.isCommitted()) {
+            callback.failed(cause != null ? cause : new IllegalStateException(message));
+            return true;
+        }
+        return Replies.error(request, response, callback, status, message);
+    }
+}

@@ -1,0 +1,232 @@
+// Plays a whole recording session in one <video>: every segment is a self-contained fragmented
+// MP4 file (its own ftyp + moov), appended one after the other to a Media Source Extensions
+// SourceBuffer in 'sequence' mode, so the timeline runs on across segment boundaries without a
+// stop. A seek to a part not yet loaded starts appending again from the segment holding it.
+
+import { codecs, completePrefix } from './mp4.js';
+
+const AHEAD_SECONDS = 30; // keep this much loaded ahead of the playhead
+const BEHIND_SECONDS = 30; // and drop what lies further behind, to stay within the quota
+
+function once(target, event) {
+  return new Promise((resolve) => target.addEventListener(event, resolve, { once: true }));
+}
+
+export class SessionPlayer {
+  /**
+   * @param video the <video> element
+   * @param segments the session's segments from /api/recordings (url, durationSeconds, start)
+   * @param onState called with a short text whenever the player's state changes
+   */
+  constructor(video, segments, onState) {
+    this.video = video;
+    this.segments = segments;
+    this.onState = onState || (() => {});
+    this.offsets = SessionPlayer.estimateOffsets(segments);
+    this.generation = 0;
+    this.seekTarget = null;
+    this.listeners = [];
+  }
+
+  /** Where each segment starts on the session timeline (seconds), from durations or start times. */
+  static estimateOffsets(segments) {
+    const offsets = [0];
+    const known = segments.map((s) => s.durationSeconds).filter((d) => d > 0);
+    const typical = known.length ? known.reduce((a, b) => a + b, 0) / known.length : 2;
+    for (let i = 0; i < segments.length; i++) {
+      let duration = segments[i].durationSeconds;
+      if (!(duration > 0) && i + 1 < segments.length) {
+        duration = (Date.parse(segments[i + 1].start) - Date.parse(segments[i].start)) / 1000;
+      }
+      offsets.push(offsets[i] + (duration > 0 ? duration : typical));
+    }
+    return offsets;
+  }
+
+  get duration() {
+    return this.offsets[this.offsets.length - 1];
+  }
+
+  /** The segment index holding session time t. */
+  segmentAt(t) {
+    for (let i = this.segments.length - 1; i > 0; i--) {
+      if (t >= this.offsets[i]) return i;
+    }
+    return 0;
+  }
+
+  /** Prepares MSE with the first segment's codecs; rejects when this browser cannot play them. */
+  async open() {
+    if (!window.MediaSource) throw new Error('This browser has no Media Source Extensions.');
+    const first = await this.fetchSegment(0);
+    const mime = `video/mp4; codecs="${codecs(first).join(', ')}"`;
+    if (!MediaSource.isTypeSupported(mime)) throw new Error(`This browser cannot play ${mime}.`);
+    this.mime = mime;
+    this.mediaSource = new MediaSource();
+    this.objectUrl = URL.createObjectURL(this.mediaSource);
+    this.video.src = this.objectUrl;
+    await once(this.mediaSource, 'sourceopen');
+    this.buffer = this.mediaSource.addSourceBuffer(mime);
+    this.buffer.mode = 'sequence';
+    this.mediaSource.duration = this.duration;
+    this.listen(this.video, 'seeking', () => this.onSeeking());
+    this.listen(this.video, 'waiting', () => this.skipGap());
+    this.listen(this.video, 'timeupdate', () => this.wake());
+    this.prefetched = first;
+    this.feed(this.generation, 0);
+    this.onState(`Ready: ${this.segments.length} segments, ${mime}`);
+  }
+
+  listen(target, event, handler) {
+    target.addEventListener(event, handler);
+    this.listeners.push(() => target.removeEventListener(event, handler));
+  }
+
+  async fetchSegment(index) {
+    if (index === 0 && this.prefetched) {
+      const bytes = this.prefetched;
+      this.prefetched = null;
+      return bytes;
+    }
+    const response = await fetch(this.segments[index].url, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`segment ${index}: HTTP ${response.status}`);
+    return completePrefix(await response.arrayBuffer());
+  }
+
+  append(bytes) {
+    return new Promise((resolve, reject) => {
+      const done = () => { cleanup(); resolve(); };
+      const failed = () => { cleanup(); reject(new Error('the browser refused the segment')); };
+      const cleanup = () => {
+        this.buffer.removeEventListener('updateend', done);
+        this.buffer.removeEventListener('error', failed);
+      };
+      this.buffer.addEventListener('updateend', done);
+      this.buffer.addEventListener('error', failed);
+      this.buffer.appendBuffer(bytes);
+    });
+  }
+
+  remove(start, end) {
+    if (end <= start) return Promise.resolve();
+    const done = once(this.buffer, 'updateend');
+    this.buffer.remove(start, end);
+    return done;
+  }
+
+  bufferedAhead() {
+    const t = this.video.currentTime;
+    const ranges = this.buffer.buffered;
+    for (let i = 0; i < ranges.length; i++) {
+      if (t >= ranges.start(i) - 0.5 && t <= ranges.end(i)) return ranges.end(i) - t;
+    }
+    return 0;
+  }
+
+  isBuffered(t) {
+    const ranges = this.buffer.buffered;
+    for (let i = 0; i < ranges.length; i++) {
+      if (t >= ranges.start(i) && t < ranges.end(i)) return true;
+    }
+    return false;
+  }
+
+  wake() {
+    if (this.waker) {
+      const resolve = this.waker;
+      this.waker = null;
+      resolve();
+    }
+  }
+
+  /** Appends segments from index on, staying AHEAD_SECONDS ahead; stops when a seek restarts it. */
+  async feed(generation, index) {
+    try {
+      for (let i = index; i < this.segments.length; i++) {
+        while (generation === this.generation && this.bufferedAhead() > AHEAD_SECONDS) {
+          await new Promise((resolve) => { this.waker = resolve; });
+        }
+        if (generation !== this.generation) return;
+        this.onState(`Loading segment ${i + 1} of ${this.segments.length}`);
+        const bytes = await this.fetchSegment(i);
+        if (generation !== this.generation) return;
+        await this.trimBehind();
+        if (generation !== this.generation) return;
+        await this.append(bytes);
+        if (generation !== this.generation) return;
+        if (this.seekTarget !== null && i === this.segmentAt(this.seekTarget)) this.seekTarget = null;
+        const ranges = this.buffer.buffered;
+        if (ranges.length && i + 1 < this.offsets.length) {
+          // the real end of what was appended beats the estimate from the catalogue
+          const end = ranges.end(ranges.length - 1);
+          const shift = end - this.offsets[i + 1];
+          for (let k = i + 1; k < this.offsets.length; k++) this.offsets[k] += shift;
+        }
+      }
+      if (generation === this.generation && this.mediaSource.readyState === 'open') {
+        this.mediaSource.endOfStream();
+        this.onState('All segments loaded');
+      }
+    } catch (error) {
+      if (generation === this.generation) this.onState(`Playback stopped: ${error.message}`);
+    }
+  }
+
+  async trimBehind() {
+    const cut = this.video.currentTime - BEHIND_SECONDS;
+    const ranges = this.buffer.buffered;
+    if (ranges.length && cut > ranges.start(0) + 1) await this.remove(ranges.start(0), cut);
+  }
+
+  /** Chrome stalls at a small gap between two segments; step over it. */
+  skipGap() {
+    const t = this.video.currentTime;
+    const ranges = this.buffer.buffered;
+    for (let i = 0; i < ranges.length; i++) {
+      if (ranges.start(i) > t && ranges.start(i) - t < 1) {
+        this.video.currentTime = ranges.start(i) + 0.001;
+        return;
+      }
+    }
+  }
+
+  onSeeking() {
+    const t = this.video.currentTime;
+    const ownSeek = this.seekTarget !== null && this.segmentAt(t) === this.segmentAt(this.seekTarget);
+    if (ownSeek || this.isBuffered(t)) {
+      // our own currentTime change, or data already there: let the current feed go on
+      this.wake();
+      return;
+    }
+    this.seek(t);
+  }
+
+  /** Moves playback to session time t (seconds), loading from the segment that holds it. */
+  async seek(t) {
+    const target = Math.max(0, Math.min(t, this.duration - 0.05));
+    if (this.isBuffered(target)) {
+      this.video.currentTime = target;
+      return;
+    }
+    const generation = ++this.generation;
+    this.seekTarget = target;
+    this.wake();
+    // remove() reopens an 'ended' MediaSource by itself; abort() drops a half-parsed append
+    if (this.buffer.updating) this.buffer.abort();
+    if (this.buffer.buffered.length) await this.remove(0, Infinity);
+    if (generation !== this.generation) return;
+    const index = this.segmentAt(target);
+    this.buffer.timestampOffset = this.offsets[index];
+    this.video.currentTime = target;
+    this.feed(generation, index);
+  }
+
+  destroy() {
+    this.generation++;
+    this.wake();
+    this.listeners.forEach((remove) => remove());
+    this.video.removeAttribute('src');
+    this.video.load();
+    if (this.objectUrl) URL.revokeObjectURL(this.objectUrl);
+  }
+}

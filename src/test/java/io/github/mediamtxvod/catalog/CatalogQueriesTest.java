@@ -1,0 +1,127 @@
+package io.github.mediamtxvod.catalog;
+
+import static io.github.mediamtxvod.catalog.CatalogTest.T0;
+import static io.github.mediamtxvod.catalog.CatalogTest.finished;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mediamtxvod.fixtures.MutableClock;
+import io.github.mediamtxvod.recording.FinishedSegment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The web UI's queries over a catalogue of 100,000 segments: correct pages, and fast. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CatalogQueriesTest {
+    static final int STREAMS = 10;
+    static final int SESSIONS_PER_STREAM = 100;
+    static final int SEGMENTS_PER_SESSION = 100;
+    // generous for a loaded 2-core machine; a missing index costs a full scan and sort per query
+    static final Duration FAST = Duration.ofSeconds(1);
+
+    Catalog catalog;
+
+    @BeforeAll
+    void fill(@TempDir Path dir) {
+        catalog = new Catalog(dir, new MutableClock(T0));
+        catalog.start();
+        List<FinishedSegment> all = new ArrayList<>();
+        for (int stream = 0; stream < STREAMS; stream++) {
+            for (int session = 0; session < SESSIONS_PER_STREAM; session++) {
+                Instant sessionStart = T0.plus(Duration.ofHours(2L * session));
+                for (int index = 0; index < SEGMENTS_PER_SESSION; index++) {
+                    all.add(finished("cam" + stream, sessionStart, index, 1000 + index));
+                }
+            }
+        }
+        catalog.recordAllFinished(all);
+    }
+
+    @AfterAll
+    void close() {
+        catalog.close();
+    }
+
+    @Test
+    void countsEverySegmentByState() {
+        assertThat(timed(() -> catalog.countByState()))
+                .containsEntry(SegmentState.PENDING, (long) STREAMS * SESSIONS_PER_STREAM * SEGMENTS_PER_SESSION);
+    }
+
+    @Test
+    void listsStreamsWithTheirExtent() {
+        List<CatalogView.StreamSummary> streams = timed(() -> catalog.streams());
+        assertThat(streams).hasSize(STREAMS);
+        assertThat(streams.getFirst().streamName()).isEqualTo("cam0");
+        assertThat(streams.getFirst().segments()).isEqualTo((long) SESSIONS_PER_STREAM * SEGMENTS_PER_SESSION);
+        assertThat(streams.getFirst().firstStart()).isEqualTo(T0);
+    }
+
+    @Test
+    void pagesThroughOneStreamsSegmentsInATimeRange() {
+        Instant from = T0.plus(Duration.ofHours(10));
+        Instant to = from.plus(Duration.ofMinutes(30));
+        CatalogView.Page<Segment> first = timed(() -> catalog.segments(new CatalogView.Query("cam7", from, to, 0, 20, false)));
+        CatalogView.Page<Segment> second = timed(() -> catalog.segments(new CatalogView.Query("cam7", from, to, 20, 20, false)));
+
+        assertThat(first.total()).isEqualTo(30);
+        assertThat(first.items()).hasSize(20).allMatch(s -> s.streamName().equals("cam7"));
+        assertThat(first.items().getFirst().start()).isEqualTo(from);
+        assertThat(first.hasMore()).isTrue();
+        assertThat(second.items()).hasSize(10);
+        assertThat(second.items().getLast().start()).isEqualTo(to.minus(Duration.ofMinutes(1)));
+        assertThat(second.hasMore()).isFalse();
+    }
+
+    @Test
+    void listsTheNewestSegmentsOfAllStreamsFirst() {
+        CatalogView.Page<Segment> page = timed(() -> catalog.segments(CatalogView.Query.latest(50)));
+        assertThat(page.items()).hasSize(50);
+        assertThat(page.items().getFirst().start()).isAfterOrEqualTo(page.items().getLast().start());
+        assertThat(page.items().getFirst().index()).isEqualTo(SEGMENTS_PER_SESSION - 1);
+    }
+
+    @Test
+    void summarisesSessionsOfAStreamNewestFirst() {
+        CatalogView.Page<CatalogView.SessionSummary> page =
+                timed(() -> catalog.sessions(new CatalogView.Query("cam3", null, null, 0, 10, true)));
+
+        assertThat(page.total()).isEqualTo(SESSIONS_PER_STREAM);
+        CatalogView.SessionSummary newest = page.items().getFirst();
+        assertThat(newest.sessionStart()).isEqualTo(T0.plus(Duration.ofHours(2L * (SESSIONS_PER_STREAM - 1))));
+        assertThat(newest.segments()).isEqualTo(SEGMENTS_PER_SESSION);
+        assertThat(newest.totalDuration()).isEqualTo(Duration.ofMinutes(SEGMENTS_PER_SESSION));
+        assertThat(newest.confirmed()).isZero();
+        assertThat(newest.localSegments()).isEqualTo(SEGMENTS_PER_SESSION);
+        assertThat(newest.sessionPath()).isEqualTo(SegmentLayout.sessionPath("cam3", newest.sessionStart()));
+    }
+
+    @Test
+    void listsOneSessionsSegmentsInOrder() {
+        List<Segment> segments = timed(() -> catalog.sessionSegments("cam1", T0));
+        assertThat(segments).hasSize(SEGMENTS_PER_SESSION);
+        assertThat(segments).extracting(Segment::index).isSorted();
+    }
+
+    @Test
+    void findsASegmentByPathAndNothingForAnUnknownOrHostilePath() {
+        String path = finished("cam2", T0, 5, 0).relativePath();
+        assertThat(timed(() -> catalog.segment(path))).map(Segment::index).contains(5);
+        assertThat(catalog.segment("../../etc/passwd")).isEmpty();
+        assertThat(catalog.segment("cam2' OR '1'='1")).isEmpty();
+    }
+
+    private static <T> T timed(java.util.function.Supplier<T> query) {
+        long started = System.nanoTime();
+        T result = query.get();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(FAST);
+        return result;
+    }
+}

@@ -1,0 +1,186 @@
+package io.github.mediamtxvod.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.mediamtxvod.fixtures.MutableClock;
+import io.github.mediamtxvod.recording.FinishedSegment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CatalogTest {
+    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    final MutableClock clock = new MutableClock(T0);
+    Catalog catalog;
+
+    @BeforeEach
+    void open() {
+        catalog = new Catalog(dir, clock);
+        catalog.start();
+    }
+
+    @AfterEach
+    void close() {
+        catalog.close();
+    }
+
+    static FinishedSegment finished(String stream, Instant sessionStart, int index, long size) {
+        String path = SegmentLayout.sessionPath(stream, sessionStart) + "/segment_%03d.mp4".formatted(index);
+        return new FinishedSegment(stream, sessionStart, index, Path.of("/unused", path), path,
+                sessionStart.plusSeconds(60L * index), Duration.ofSeconds(60), size);
+    }
+
+    static Segment.Confirmation confirmation(Segment segment) {
+        return new Segment.Confirmation("vod/" + segment.relativePath(), segment.sizeBytes(), "etag", "CRC32:abc", T0);
+    }
+
+    @Test
+    void aFinishedSegmentIsPendingOnceHoweverOftenItIsRecorded() {
+        FinishedSegment segment = finished("cam1", T0, 0, 100);
+        catalog.recordFinished(segment);
+        catalog.recordFinished(segment);
+
+        assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 1L);
+        Segment stored = catalog.segment(segment.relativePath()).orElseThrow();
+        assertThat(stored.streamName()).isEqualTo("cam1");
+        assertThat(stored.sizeBytes()).isEqualTo(100);
+        assertThat(stored.duration()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(stored.localPresent()).isTrue();
+    }
+
+    @Test
+    void workersClaimTheOldestPendingSegmentFirstAcrossStreams() {
+        catalog.recordFinished(finished("b", T0.plusSeconds(120), 0, 10));
+        catalog.recordFinished(finished("a", T0, 1, 10));
+        catalog.recordFinished(finished("c", T0, 0, 10));
+
+        assertThat(catalog.claimNextPending().orElseThrow().streamName()).isEqualTo("c");
+        assertThat(catalog.claimNextPending().orElseThrow().streamName()).isEqualTo("a");
+        assertThat(catalog.claimNextPending().orElseThrow().streamName()).isEqualTo("b");
+        assertThat(catalog.claimNextPending()).isEmpty();
+        assertThat(catalog.countByState()).containsEntry(SegmentState.UPLOADING, 3L);
+    }
+
+    @Test
+    void aFailedSegmentWaitsForItsRetryTime() {
+        catalog.recordFinished(finished("cam1", T0, 0, 10));
+        Segment claimed = catalog.claimNextPending().orElseThrow();
+        catalog.markFailed(claimed, "boom", T0.plusSeconds(30));
+
+        assertThat(catalog.claimNextPending()).isEmpty();
+        assertThat(catalog.nextRetryAt()).contains(T0.plusSeconds(30));
+        clock.advance(Duration.ofSeconds(30));
+        Segment again = catalog.claimNextPending().orElseThrow();
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.lastError()).isEqualTo("boom");
+    }
+
+    @Test
+    void aConfirmationMakesTheSegmentUploadedAndRemembersWhatS3Confirmed() {
+        catalog.recordFinished(finished("cam1", T0, 0, 10));
+        Segment claimed = catalog.claimNextPending().orElseThrow();
+
+        assertThat(catalog.markUploaded(claimed, confirmation(claimed))).isTrue();
+        Segment uploaded = catalog.segment(claimed.relativePath()).orElseThrow();
+        assertThat(uploaded.state()).isEqualTo(SegmentState.UPLOADED);
+        assertThat(uploaded.confirmation()).isEqualTo(confirmation(claimed));
+        assertThat(uploaded.lastError()).isNull();
+    }
+
+    @Test
+    void aConfirmationOfBytesThatChangedDuringTheUploadIsRefusedAndTheSegmentQueuedAgain() {
+        catalog.recordFinished(finished("cam1", T0, 0, 10));
+        Segment claimed = catalog.claimNextPending().orElseThrow();
+        catalog.recordFinished(finished("cam1", T0, 0, 20));
+
+        assertThat(catalog.markUploaded(claimed, confirmation(claimed))).isFalse();
+        Segment again = catalog.segment(claimed.relativePath()).orElseThrow();
+        assertThat(again.state()).isEqualTo(SegmentState.PENDING);
+        assertThat(again.sizeBytes()).isEqualTo(20);
+        assertThat(again.confirmation()).isNull();
+    }
+
+    @Test
+    void aConfirmedSegmentWhoseFileChangedIsPendingAgainButTheSameBytesStayConfirmed() {
+        FinishedSegment original = finished("cam1", T0, 0, 10);
+        catalog.recordFinished(original);
+        Segment claimed = catalog.claimNextPending().orElseThrow();
+        catalog.markUploaded(claimed, confirmation(claimed));
+
+        catalog.recordFinished(original);
+        assertThat(catalog.segment(original.relativePath()).orElseThrow().state()).isEqualTo(SegmentState.UPLOADED);
+
+        catalog.recordFinished(finished("cam1", T0, 0, 11));
+        assertThat(catalog.segment(original.relativePath()).orElseThrow().state()).isEqualTo(SegmentState.PENDING);
+    }
+
+    @Test
+    void onlyAnUploadedSegmentCanBecomeLocalDeleted() {
+        catalog.recordFinished(finished("cam1", T0, 0, 10));
+        Segment pending = catalog.segment(finished("cam1", T0, 0, 10).relativePath()).orElseThrow();
+        assertThat(catalog.markLocalDeleted(pending)).isFalse();
+
+        Segment claimed = catalog.claimNextPending().orElseThrow();
+        assertThat(catalog.markLocalDeleted(claimed)).isFalse();
+        catalog.markUploaded(claimed, confirmation(claimed));
+        Segment uploaded = catalog.segment(claimed.relativePath()).orElseThrow();
+        assertThat(catalog.markLocalDeleted(uploaded)).isTrue();
+        Segment deleted = catalog.segment(claimed.relativePath()).orElseThrow();
+        assertThat(deleted.state()).isEqualTo(SegmentState.LOCAL_DELETED);
+        assertThat(deleted.localPresent()).isFalse();
+    }
+
+    @Test
+    void uploadsInterruptedByACrashArePendingAgainAfterReopening() {
+        catalog.recordFinished(finished("cam1", T0, 0, 10));
+        catalog.recordFinished(finished("cam1", T0, 1, 10));
+        catalog.claimNextPending().orElseThrow();
+        catalog.close();
+
+        catalog = new Catalog(dir, clock);
+        catalog.start();
+        assertThat(catalog.requeueInterrupted()).isEqualTo(1);
+        assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 2L).containsEntry(SegmentState.UPLOADING, 0L);
+    }
+
+    @Test
+    void aQuarantinedEntryIsPendingAgainWhenItsFileIsRecordedAgain() {
+        FinishedSegment segment = finished("cam1", T0, 0, 10);
+        catalog.recordFinished(segment);
+        catalog.quarantine(catalog.segment(segment.relativePath()).orElseThrow(), "file missing", false);
+        assertThat(catalog.claimNextPending()).isEmpty();
+
+        catalog.recordFinished(segment);
+        assertThat(catalog.segment(segment.relativePath()).orElseThrow().state()).isEqualTo(SegmentState.PENDING);
+    }
+
+    @Test
+    void oldestQueuedAtIsWhenTheLongestWaitingSegmentWasQueued() {
+        assertThat(catalog.oldestQueuedAt()).isEmpty();
+        catalog.recordFinished(finished("cam1", T0, 0, 10));
+        clock.advance(Duration.ofSeconds(5));
+        catalog.recordFinished(finished("cam1", T0, 1, 10));
+
+        assertThat(catalog.oldestQueuedAt()).contains(T0);
+    }
+
+    @Test
+    void aClosedCatalogueRefusesWritesWithAClearError() {
+        catalog.close();
+        assertThatThrownBy(() -> catalog.recordFinished(finished("cam1", T0, 0, 10)))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("catalog.db")
+                .hasMessageContaining("not open");
+        assertThat(Optional.empty()).isEmpty();
+    }
+}

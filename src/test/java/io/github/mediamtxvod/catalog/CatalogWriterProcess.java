@@ -1,0 +1,40 @@
+package io.github.mediamtxvod.catalog;
+
+import io.github.mediamtxvod.recording.FinishedSegment;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Run in a child JVM by {@link CatalogCrashTest}: records segments without end and prints a line
+ * after each commit returned, until it is killed. {@code single} commits one segment per
+ * transaction; {@code batch} commits 500 per transaction.
+ */
+final class CatalogWriterProcess {
+    static final int BATCH = 500;
+
+    private CatalogWriterProcess() {}
+
+    public static void main(String[] args) {
+        Path dir = Path.of(args[0]);
+        boolean batch = args[1].equals("batch");
+        Instant session = Instant.parse("2026-03-01T10:00:00Z");
+        Catalog catalog = new Catalog(dir, InstantSource.system());
+        catalog.start();
+        for (int i = 0; ; i += batch ? BATCH : 1) {
+            if (batch) {
+                List<FinishedSegment> segments = new ArrayList<>();
+                for (int j = i; j < i + BATCH; j++) {
+                    segments.add(CatalogTest.finished("cam", session, j, j));
+                }
+                catalog.recordAllFinished(segments);
+            } else {
+                catalog.recordFinished(CatalogTest.finished("cam", session, i, i));
+            }
+            System.out.println("committed " + i);
+            System.out.flush();
+        }
+    }
+}

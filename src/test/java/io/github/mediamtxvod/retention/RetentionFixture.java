@@ -1,0 +1,91 @@
+package io.github.mediamtxvod.retention;
+
+import io.github.mediamtxvod.catalog.Catalog;
+import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.fixtures.MutableClock;
+import io.github.mediamtxvod.fixtures.SegmentFiles;
+import io.github.mediamtxvod.recording.FinishedSegment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.stream.Stream;
+
+/** A catalogue over real files in a temporary RECORDINGS_DIR, with segments put in any state. */
+final class RetentionFixture implements AutoCloseable {
+    final Path dir;
+    final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    final Catalog catalog;
+    final SegmentFiles files;
+
+    RetentionFixture(Path dir) {
+        this.dir = dir;
+        this.catalog = new Catalog(dir, clock);
+        this.catalog.start();
+        this.files = new SegmentFiles(dir);
+    }
+
+    /** A segment file of a session that started {@code age} ago, PENDING in the catalogue. */
+    FinishedSegment pending(String stream, Duration age, int index, int size) throws IOException {
+        FinishedSegment segment = files.write(stream, clock.instant().minus(age), index, size);
+        catalog.recordFinished(segment);
+        makeOld(segment.file());
+        return segment;
+    }
+
+    /** As {@link #pending}, then confirmed in S3 (UPLOADED). */
+    FinishedSegment uploaded(String stream, Duration age, int index, int size) throws IOException {
+        FinishedSegment segment = pending(stream, age, index, size);
+        Segment claimed;
+        do {
+            claimed = catalog.claimNextPending().orElseThrow();
+        } while (!claimed.relativePath().equals(segment.relativePath()) && requeue(claimed));
+        catalog.markUploaded(claimed, new Segment.Confirmation("k/" + claimed.relativePath(), size, "etag", null,
+                clock.instant()));
+        return segment;
+    }
+
+    private boolean requeue(Segment other) {
+        catalog.markFailed(other, "not this one", clock.instant());
+        return true;
+    }
+
+    Segment stored(FinishedSegment segment) {
+        return catalog.segment(segment.relativePath()).orElseThrow();
+    }
+
+    /** Sets a path's modification time well into the past, as a finished recording's would be. */
+    static void makeOld(Path path) throws IOException {
+        Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    }
+
+    /** Makes every file and folder below {@code root} old. */
+    static void makeAllOld(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path path : all.toList()) {
+                makeOld(path);
+            }
+        }
+    }
+
+    /** Bytes in segment files below the folder. */
+    long bytesOnDisk() throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.filter(p -> p.getFileName().toString().startsWith("segment_"))
+                    .mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** A disk of {@code capacity} bytes filled only by the segment files. */
+    DiskSpace diskOf(long capacity) {
+        return ignored -> capacity - bytesOnDisk();
+    }
+
+    @Override
+    public void close() {
+        catalog.close();
+    }
+}

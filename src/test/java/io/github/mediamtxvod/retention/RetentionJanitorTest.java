@@ -1,0 +1,178 @@
+package io.github.mediamtxvod.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mediamtxvod.catalog.SegmentState;
+import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.recording.FinishedSegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetentionJanitorTest {
+    static final Duration DAYS_8 = Duration.ofDays(8);
+    static final Duration DAY = Duration.ofDays(1);
+
+    @TempDir
+    Path dir;
+
+    RetentionFixture fixture;
+
+    @BeforeEach
+    void open() {
+        fixture = new RetentionFixture(dir);
+    }
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    RetentionJanitor janitor(int days, long minFree, boolean uploadsEnabled, DiskSpace disk) {
+        return new RetentionJanitor(fixture.catalog, new RecorderConfig.Retention(days, minFree), uploadsEnabled, disk,
+                fixture.clock, Duration.ofMinutes(1));
+    }
+
+    @Test
+    void deletesOnlyConfirmedFilesOlderThanTheRetention() throws Exception {
+        FinishedSegment oldUploaded = fixture.uploaded("cam", DAYS_8, 0, 100);
+        FinishedSegment recentUploaded = fixture.uploaded("cam", DAY, 0, 100);
+        FinishedSegment oldPending = fixture.pending("cam2", DAYS_8, 0, 100);
+        FinishedSegment oldUploading = fixture.pending("cam3", DAYS_8, 0, 100);
+        fixture.catalog.claimNextPending().orElseThrow();
+        FinishedSegment oldQuarantined = fixture.pending("cam4", DAYS_8, 0, 100);
+        fixture.catalog.quarantine(fixture.stored(oldQuarantined), "test", true);
+
+        RetentionJanitor.Result result = janitor(7, 0, true, fixture.diskOf(1_000_000)).runOnce();
+
+        assertThat(result.deletedByAge()).isEqualTo(1);
+        assertThat(result.bytesFreed()).isEqualTo(100);
+        assertThat(oldUploaded.file()).doesNotExist();
+        assertThat(fixture.stored(oldUploaded).state()).isEqualTo(SegmentState.LOCAL_DELETED);
+        assertThat(recentUploaded.file()).exists();
+        assertThat(oldPending.file()).exists();
+        assertThat(oldUploading.file()).exists();
+        assertThat(oldQuarantined.file()).exists();
+    }
+
+    @Test
+    void retentionZeroDeletesEveryConfirmedFileAndNothingElse() throws Exception {
+        FinishedSegment uploaded = fixture.uploaded("cam", Duration.ofSeconds(10), 0, 100);
+        FinishedSegment pending = fixture.pending("cam", Duration.ofSeconds(10), 1, 100);
+
+        janitor(0, 0, true, fixture.diskOf(1_000_000)).runOnce();
+
+        assertThat(uploaded.file()).doesNotExist();
+        assertThat(pending.file()).exists();
+        assertThat(uploaded.file().resolveSibling(".session.json")).exists();
+    }
+
+    @Test
+    void theDiskGuardDeletesTheOldestConfirmedFilesFirstUntilThereIsEnoughSpace() throws Exception {
+        FinishedSegment[] uploaded = new FinishedSegment[5];
+        for (int i = 0; i < 5; i++) {
+            uploaded[i] = fixture.uploaded("cam", Duration.ofHours(5 - i), i, 1000);
+        }
+        FinishedSegment pending = fixture.pending("other", Duration.ofHours(9), 0, 1000);
+        // 6000 bytes used of 10000: 4000 free, 6500 wanted: three confirmed files must go
+        RetentionJanitor janitor = janitor(7, 6500, true, fixture.diskOf(10_000));
+
+        RetentionJanitor.Result result = janitor.runOnce();
+
+        assertThat(result.deletedForSpace()).isEqualTo(3);
+        assertThat(result.freeBytes()).isEqualTo(7000);
+        assertThat(uploaded[0].file()).doesNotExist();
+        assertThat(uploaded[1].file()).doesNotExist();
+        assertThat(uploaded[2].file()).doesNotExist();
+        assertThat(uploaded[3].file()).exists();
+        assertThat(uploaded[4].file()).exists();
+        assertThat(pending.file()).exists();
+        assertThat(janitor.mayStartNewSessions()).isTrue();
+    }
+
+    @Test
+    void theDiskGuardNeverDeletesUnconfirmedFilesAndStopsNewSessionsUntilSpaceReturns() throws Exception {
+        FinishedSegment uploaded = fixture.uploaded("cam", Duration.ofHours(1), 0, 1000);
+        FinishedSegment pending = fixture.pending("cam", Duration.ofHours(2), 1, 1000);
+        long[] capacity = {2500};
+        RetentionJanitor janitor = janitor(7, 2000, true, ignored -> capacity[0] - fixture.bytesOnDisk());
+
+        RetentionJanitor.Result full = janitor.runOnce();
+
+        assertThat(full.deletedForSpace()).isEqualTo(1);
+        assertThat(uploaded.file()).doesNotExist();
+        assertThat(pending.file()).exists();
+        assertThat(fixture.stored(pending).state()).isEqualTo(SegmentState.PENDING);
+        assertThat(janitor.mayStartNewSessions()).isFalse();
+
+        capacity[0] = 10_000;
+        assertThat(janitor.runOnce().mayStartNewSessions()).isTrue();
+        assertThat(janitor.mayStartNewSessions()).isTrue();
+        assertThat(pending.file()).exists();
+    }
+
+    @Test
+    void localOnlyModeDeletesNothingEvenWhenTheDiskIsFull() throws Exception {
+        FinishedSegment uploaded = fixture.uploaded("cam", DAYS_8, 0, 1000);
+        RetentionJanitor janitor = janitor(0, 5000, false, fixture.diskOf(1500));
+
+        RetentionJanitor.Result result = janitor.runOnce();
+
+        assertThat(result.deletedByAge() + result.deletedForSpace()).isZero();
+        assertThat(uploaded.file()).exists();
+        assertThat(janitor.mayStartNewSessions()).isFalse();
+    }
+
+    @Test
+    void aConfirmedFileThatChangedSinceTheUploadIsKeptAndQueuedAgain() throws Exception {
+        FinishedSegment uploaded = fixture.uploaded("cam", DAYS_8, 0, 100);
+        Files.write(uploaded.file(), new byte[150]);
+
+        janitor(7, 0, true, fixture.diskOf(1_000_000)).runOnce();
+
+        assertThat(uploaded.file()).exists().hasSize(150);
+        assertThat(fixture.stored(uploaded).state()).isEqualTo(SegmentState.PENDING);
+    }
+
+    @Test
+    void aSessionFolderGoesOnlyAfterItsLastFileWasDeletedAndItWasQuiet() throws Exception {
+        FinishedSegment first = fixture.uploaded("cam", DAYS_8, 0, 100);
+        FinishedSegment second = fixture.uploaded("cam", DAYS_8, 1, 100);
+        FinishedSegment kept = fixture.pending("cam", DAYS_8.plusHours(1), 0, 100);
+        Path session = first.file().getParent();
+        RetentionJanitor janitor = janitor(7, 0, true, fixture.diskOf(1_000_000));
+
+        janitor.runOnce();
+        assertThat(second.file()).doesNotExist();
+        assertThat(session).exists();
+
+        RetentionFixture.makeAllOld(dir);
+        janitor.runOnce();
+        RetentionFixture.makeAllOld(dir);
+        janitor.runOnce();
+        assertThat(session).doesNotExist();
+        assertThat(kept.file()).exists();
+        assertThat(kept.file().resolveSibling(".session.json")).exists();
+        assertThat(dir.resolve("cam")).exists();
+    }
+
+    @Test
+    void aFailingDiskProbeDoesNotStopThePeriodicRuns() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        RetentionJanitor janitor = new RetentionJanitor(fixture.catalog, new RecorderConfig.Retention(7, 0), true,
+                ignored -> {
+                    calls.incrementAndGet();
+                    throw new java.io.IOException("probe failed");
+                }, fixture.clock, Duration.ofMillis(10));
+        janitor.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 3);
+        } finally {
+            janitor.close();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.github.mediamtxvod.upload;
+
+import static io.github.mediamtxvod.upload.UploadHarness.awaitConfirmed;
+import static io.github.mediamtxvod.upload.UploadHarness.awaitState;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.mediamtxvod.catalog.SegmentState;
+import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.fixtures.S3TestServer;
+import io.github.mediamtxvod.fixtures.SegmentFiles;
+import io.github.mediamtxvod.fixtures.TestConfig;
+import io.github.mediamtxvod.recording.FinishedSegment;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Retention after upload, the metrics, the disk guard and the check command against a real S3 server. */
+class UploadOperationsIT {
+    static final Instant SESSION = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(3600);
+
+    @TempDir
+    Path tmp;
+
+    Path recordings;
+    S3TestServer s3;
+    SegmentFiles files;
+
+    @BeforeEach
+    void startS3() throws Exception {
+        recordings = tmp.resolve("recordings");
+        s3 = UploadHarness.server(tmp);
+        files = new SegmentFiles(recordings);
+    }
+
+    @AfterEach
+    void stopS3() {
+        s3.close();
+    }
+
+    @Test
+    void withRetentionZeroALocalFileGoesRightAfterItsConfirmationAndTheSessionBookkeepingStays() throws Exception {
+        try (UploadService service = UploadHarness.start(TestConfig.s3(recordings, s3).retentionDays(0).build())) {
+            FinishedSegment segment = files.write("cam1", SESSION, 0, 10_000);
+            service.listener().segmentFinished(segment);
+
+            awaitState(service, segment, SegmentState.LOCAL_DELETED);
+            assertThat(segment.file()).doesNotExist();
+            assertThat(segment.file().resolveSibling(".session.json")).exists();
+            assertThat(service.status().localDeleted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theDiskGuardFreesConfirmedFilesAndStopsNewSessionsWhenOnlyUnconfirmedOnesAreLeft() throws Exception {
+        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(10_000_000);
+        RecorderConfig config = TestConfig.s3(recordings, s3).minFreeBytes(5_000_000).build();
+        try (UploadService service = UploadHarness.start(config, dir -> free.get())) {
+            FinishedSegment uploaded = files.write("cam1", SESSION, 0, 1000);
+            service.listener().segmentFinished(uploaded);
+            awaitConfirmed(service, List.of(uploaded));
+            s3.stop();
+            FinishedSegment unconfirmed = files.write("cam1", SESSION, 1, 1000);
+            service.listener().segmentFinished(unconfirmed);
+
+            free.set(1_000_000);
+            awaitState(service, uploaded, SegmentState.LOCAL_DELETED);
+            await().atMost(UploadHarness.WAIT).until(() -> !service.mayStartNewSessions());
+            assertThat(unconfirmed.file()).exists();
+            assertThat(service.status().mayStartNewSessions()).isFalse();
+
+            free.set(10_000_000);
+            await().atMost(UploadHarness.WAIT).until(service::mayStartNewSessions);
+            assertThat(unconfirmed.file()).exists();
+        }
+    }
+
+    @Test
+    void theMetricsCountUploadsBytesAndTheQueueUnderPrometheusNames() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RecorderConfig config = TestConfig.s3(recordings, s3).build();
+        try (UploadService service = new UploadService(config, InstantSource.system(),
+                dir -> 123_456_789L, registry, UploadHarness.fastTuning(config))) {
+            service.start();
+            FinishedSegment segment = files.write("cam1", SESSION, 0, 4096);
+            service.listener().segmentFinished(segment);
+            awaitConfirmed(service, List.of(segment));
+
+            String scrape = registry.scrape();
+            assertThat(scrape)
+                    .contains("vodrecorder_uploads_total{outcome=\"success\"} 1.0")
+                    .contains("vodrecorder_uploads_total{outcome=\"transient_error\"} 0.0")
+                    .contains("vodrecorder_uploads_total{outcome=\"permanent_error\"} 0.0")
+                    .contains("vodrecorder_uploaded_bytes_total 4096.0")
+                    .contains("vodrecorder_upload_duration_seconds_bucket")
+                    .contains("vodrecorder_upload_queue_depth 0.0")
+                    .contains("vodrecorder_upload_oldest_pending_age_seconds 0.0")
+                    .contains("vodrecorder_disk_free_bytes 1.23456789E8");
+        }
+    }
+
+    @Test
+    void theCheckReportsAReachableServerAcceptedCredentialsAndTheBucket() throws Exception {
+        S3Check.Report missing = S3Check.check(TestConfig.s3(recordings, s3).build());
+        assertThat(missing.ok()).isTrue();
+        assertThat(missing.lines()).anyMatch(line -> line.startsWith("OK") && line.contains("will be created"));
+
+        assertThat(S3Check.check(TestConfig.s3(recordings, s3).createBucket(false).build()).ok()).isFalse();
+
+        try (var client = s3.client()) {
+            client.createBucket(b -> b.bucket("vod"));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = S3Check.run(TestConfig.s3(recordings, s3).build(), List.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("OK").contains("bucket 'vod' exists")
+                .contains("access key test****").doesNotContain(S3TestServer.SECRET_KEY);
+    }
+
+    @Test
+    void theCheckFailsClearlyOnAWrongSecretAndOnAnUnreachableServer() throws Exception {
+        S3Check.Report wrong = S3Check.check(TestConfig.s3(recordings, s3).secretKey("nope").build());
+        assertThat(wrong.ok()).isFalse();
+        assertThat(wrong.lines()).anyMatch(line -> line.startsWith("FAIL") && line.contains("403")
+                && line.contains("S3_SECRET_ACCESS_KEY"));
+
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        RecorderConfig unreachable = withEndpoint(TestConfig.s3(recordings, s3).build(),
+                URI.create("http://127.0.0.1:" + closedPort));
+        S3Check.Report down = S3Check.check(unreachable);
+        assertThat(down.ok()).isFalse();
+        assertThat(down.lines()).anyMatch(line -> line.startsWith("FAIL cannot reach S3 at http://127.0.0.1:" + closedPort));
+    }
+
+    static RecorderConfig withEndpoint(RecorderConfig config, URI endpoint) {
+        RecorderConfig.S3 s3 = config.s3();
+        return new RecorderConfig(config.mediamtx(), config.recording(),
+                new RecorderConfig.S3(true, endpoint, s3.accessKeyId(), s3.secretAccessKey(), s3.bucket(), s3.region(),
+                        s3.forcePathStyle(), s3.storageClass(), s3.prefix(), s3.createBucket(),
+                        s3.multipartThresholdBytes(), s3.multipartPartSizeBytes()),
+                config.upload(), config.retention(), config.web(), config.logLevel());
+    }
+}

@@ -1,0 +1,129 @@
+package io.github.mediamtxvod.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.mediamtxvod.web.RecorderView.ActiveRecording;
+import io.github.mediamtxvod.web.RecorderView.DiskSpace;
+import io.github.mediamtxvod.web.RecorderView.Reachability;
+import io.github.mediamtxvod.web.RecorderView.RecorderState;
+import io.github.mediamtxvod.web.RecorderView.Session;
+import io.github.mediamtxvod.web.RecorderView.StatusSnapshot;
+import io.github.mediamtxvod.web.RecorderView.UploadQueue;
+import io.github.mediamtxvod.web.RecorderView.WaitingStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The UI in real headless Chromium: a session recorded by real FFmpeg (three fragmented MP4
+ * segments of two seconds) is found from the dashboard and played whole, across segment
+ * boundaries; then seeks by segment and by a click on the timeline (which has to fetch segments
+ * again). Screenshots go to {@code target/screenshots/}.
+ */
+class SessionPlaybackIT {
+    private static final String STREAM = "lobby/cam1";
+    private static final Instant START = Instant.parse("2024-05-01T10:00:00Z");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @TempDir
+    Path recordings;
+
+    private TestServer test;
+    private ChromeDriver browser;
+    private Session session;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue(HeadlessChromium.available(), "chromium and chromedriver are needed");
+        session = FfmpegSession.record(recordings, STREAM, START, 3, 2);
+        test = TestServer.start(recordings, TestConfigs.open());
+        test.view.sessions.add(session);
+        StatusSnapshot idle = FakeRecorderView.idleStatus();
+        test.view.status = new StatusSnapshot(idle.state(), "0.1.0-test", idle.startedAt(),
+                List.of(new ActiveRecording(STREAM, START, 3, 1_234_567, 1, null)), List.of(),
+                idle.uploads(), idle.disk(), idle.mediamtx(), idle.s3());
+        browser = HeadlessChromium.start(Path.of("target", "chromium"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (test != null) {
+            test.close();
+        }
+    }
+
+    @Test
+    void sessionPlaysAcrossSegmentBoundariesAndSeeksToALaterSegment() throws Exception {
+        RecorderUi ui = new RecorderUi(browser, "http://127.0.0.1:" + test.server.port());
+
+        ui.openDashboard();
+        assertThat(ui.recordingNowText()).contains(STREAM);
+        ui.screenshot(SCREENSHOTS.resolve("dashboard.png"));
+
+        ui.openStream(STREAM).openDay("2024-05-01");
+        ui.screenshot(SCREENSHOTS.resolve("sessions.png"));
+        ui.openSession("2024-05-01 10:00:00 UTC").play();
+        double boundary = seconds(session.segments().get(0).duration());
+        double seen = ui.awaitCurrentTime(boundary + 0.5);
+        ui.screenshot(SCREENSHOTS.resolve("session-playing.png"));
+
+        assertThat(seen).as("playback went past the end of segment 0").isGreaterThan(boundary);
+        assertThat(ui.playerState()).doesNotContain("stopped");
+
+        // paused, the playhead only moves on if "Play from here" works
+        double thirdStart = boundary + seconds(session.segments().get(1).duration());
+        ui.pause().playFromSegment(2);
+        assertThat(ui.awaitCurrentTime(thirdStart + 0.5)).isGreaterThan(thirdStart);
+        ui.screenshot(SCREENSHOTS.resolve("session-seeked.png"));
+
+        // with nothing loaded any more, a click on the timeline must fetch from segment 0 again
+        ui.pause().dropLoadedMedia().clickTimelineAt(0.2);
+        assertThat(ui.awaitCurrentTimeBelow(boundary)).isGreaterThan(0.5);
+        assertThat(ui.awaitCurrentTime(boundary + 0.5)).as("played on across the boundary").isGreaterThan(boundary);
+        assertThat(ui.playerState()).doesNotContain("stopped");
+        assertThat(ui.consoleErrors()).as("script errors or CSP violations").isEmpty();
+
+        browser.get("http://127.0.0.1:" + test.server.port() + "/recordings/lobby~2Fcam1/2024-05-01/20240501_100000/");
+        ui.screenshot(SCREENSHOTS.resolve("listing.png"));
+    }
+
+    @Test
+    void dashboardShowsTroubleAndRendersHostileNamesAsText() throws Exception {
+        String hostile = "<img src=x onerror=alert(1)>";
+        Instant since = Instant.now().minusSeconds(300);
+        StatusSnapshot idle = FakeRecorderView.idleStatus();
+        test.view.status = new StatusSnapshot(RecorderState.RUNNING, "0.1.0-test", since.minusSeconds(3600),
+                List.of(new ActiveRecording(hostile, since, 5, 9_000_000, 3, "ffmpeg exited with status 1: Connection refused")),
+                List.of(new WaitingStream("cam-waiting", since)),
+                new UploadQueue(false, 42, 3, 2, Duration.ofMinutes(7), "S3 answered 503 Slow Down"),
+                new DiskSpace(500L << 20, 1L << 30),
+                new Reachability(false, since, "connect timed out"),
+                new Reachability(true, since, null));
+        RecorderUi ui = new RecorderUi(browser, "http://127.0.0.1:" + test.server.port());
+
+        ui.openDashboard();
+        ui.screenshot(SCREENSHOTS.resolve("dashboard-trouble.png"));
+
+        assertThat(ui.recordingNowText()).contains(hostile, "Connection refused");
+        assertThat(browser.findElements(By.cssSelector("#recording img"))).isEmpty();
+        assertThat(browser.findElement(By.id("cards")).getText())
+                .contains("unreachable", "connect timed out", "42 pending", "S3 answered 503 Slow Down", "500.0 MiB");
+        assertThat(browser.findElement(By.id("waiting")).getText()).contains("cam-waiting");
+        assertThat(ui.consoleErrors()).isEmpty();
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+}

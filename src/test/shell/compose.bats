@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# The compose stack's files, checked without a Docker engine: the compose file rendered by
+# `docker-compose config`, mediamtx.yml against MediaMTX's API description, and the hook commands
+# run the way MediaMTX runs them, with BusyBox's wget.
+
+# The scripts given to `bash -c` are in single quotes on purpose and take their values as arguments.
+# shellcheck disable=SC2016
+
+load test_helper
+
+OPENAPI=$BATS_TEST_DIRNAME/fixtures/mediamtx-openapi.yaml
+
+# Fails in CI and skips elsewhere when a tool is missing.
+require() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [[ ${CI:-} == true ]]; then
+    echo "$1 is not installed (Debian package $2)"
+    return 1
+  fi
+  skip "$1 is not installed (Debian package $2)"
+}
+
+@test "docker-compose.yml and docker-compose.secrets.yml validate with .env.example" {
+  require docker-compose docker-compose
+  run bash "$BATS_TEST_DIRNAME/compose-config.sh" "$BATS_TEST_TMPDIR/rendered"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
+
+@test "the compose file refuses to render without the recorder's MediaMTX credentials" {
+  require docker-compose docker-compose
+  project=$(make_project)
+  cp "$REPO_ROOT/.env.example" "$project/.env"
+  sed -i '/^MEDIAMTX_API_PASSWORD=/d' "$project/.env"
+  run env -i PATH="$PATH" HOME="$BATS_TEST_TMPDIR" bash -c 'cd "$1" && docker-compose config' _ "$project"
+  [ "$status" -ne 0 ]
+  [[ $output == *"set MEDIAMTX_API_PASSWORD in .env"* ]]
+}
+
+@test "mediamtx.yml uses only settings MediaMTX v1.20.1 knows, none of them deprecated" {
+  run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" mediamtx "$REPO_ROOT/mediamtx.yml" "$OPENAPI"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
+
+@test "the mediamtx.yml check catches a deprecated hook name" {
+  sed 's/^  runOnAvailable:/  runOnReady:/' "$REPO_ROOT/mediamtx.yml" >"$BATS_TEST_TMPDIR/old.yml"
+  run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" mediamtx "$BATS_TEST_TMPDIR/old.yml" "$OPENAPI"
+  [ "$status" -eq 1 ]
+  [[ $output == *"pathDefaults.runOnReady is deprecated"* ]]
+}
+
+@test "the runOnAvailable hook, split and run without a shell, POSTs the path and the token" {
+  require busybox busybox
+  run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" hook "$REPO_ROOT/mediamtx.yml" runOnAvailable \
+    live/cam-1 0123abcd
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *'"method": "POST", "path": "/api/hooks/ready?path=live/cam-1", "authorization": "Bearer 0123abcd"'* ]]
+}
+
+@test "the runOnUnavailable hook POSTs to the not-ready endpoint" {
+  require busybox busybox
+  run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" hook "$REPO_ROOT/mediamtx.yml" runOnUnavailable \
+    cam_2 tok
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *'"path": "/api/hooks/not-ready?path=cam_2", "authorization": "Bearer tok"'* ]]
+}
+
+@test ".env.example explains and defaults every variable and ends with the compose-only group" {
+  file=$REPO_ROOT/.env.example
+  # Every assignment, set or commented out, has a comment line right above it that states its default
+  # (compose-only variables excepted) and is assigned once.
+  run awk '
+    /^# --- Compose stack only \(not read by the recorder\) ---$/ { composeOnly = 1 }
+    /^#? ?[A-Z][A-Z0-9_]*=/ {
+      name = $0; sub(/^# ?/, "", name); sub(/=.*/, "", name)
+      if (previous !~ /^# [^ -]/ || previous ~ /^# ?[A-Z][A-Z0-9_]*=/) print "no explanation above " name
+      if (!composeOnly && previous !~ /default/) print "no default stated for " name
+      if (seen[name]++) print "assigned twice: " name
+    }
+    { previous = $0 }
+    END { if (!composeOnly) print "the compose-only group header is missing" }
+  ' "$file"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  # The compose-only group is the last group.
+  [ "$(grep -c '^# --- ' "$file")" -ge 2 ]
+  [ "$(grep '^# --- ' "$file" | tail -n 1)" = "# --- Compose stack only (not read by the recorder) ---" ]
+}
