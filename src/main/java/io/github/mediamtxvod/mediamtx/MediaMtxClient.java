@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mediamtxvod.config.RecorderConfig;
 import io.github.mediamtxvod.config.Secret;
+import io.github.mediamtxvod.runtime.Durations;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -161,7 +161,7 @@ public final class MediaMtxClient implements AutoCloseable {
             return new MediaMtxException(
                     MediaMtxException.Reason.TIMEOUT,
                     source(uri) + " did not accept a connection within "
-                            + describe(config.apiTimeout())
+                            + Durations.describe(config.apiTimeout())
                             + " (MEDIAMTX_API_TIMEOUT_SECONDS); check MEDIAMTX_API_URL and the"
                             + " network between the recorder and MediaMTX",
                     cause);
@@ -202,7 +202,7 @@ public final class MediaMtxClient implements AutoCloseable {
                         + " MEDIAMTX_API_USER/MEDIAMTX_API_PASSWORD";
         return new MediaMtxException(
                 MediaMtxException.Reason.TIMEOUT,
-                source(uri) + " did not answer within " + describe(config.apiTimeout())
+                source(uri) + " did not answer within " + Durations.describe(config.apiTimeout())
                         + " (MEDIAMTX_API_TIMEOUT_SECONDS)" + hint,
                 cause);
     }
@@ -297,16 +297,5 @@ public final class MediaMtxClient implements AutoCloseable {
         }
         String pair = user + ":" + (password == null ? "" : password.value());
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(UTF_8));
-    }
-
-    /** A duration for people: {@code 500 ms}, {@code 10 s}, {@code 1.5 s}. */
-    static String describe(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis < 1000) {
-            return millis + " ms";
-        }
-        return millis % 1000 == 0
-                ? millis / 1000 + " s"
-                : String.format(Locale.ROOT, "%.3f s", millis / 1000.0);
     }
 }

@@ -3,6 +3,9 @@ package io.github.mediamtxvod.mediamtx;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.runtime.Backoff;
+import io.github.mediamtxvod.runtime.Durations;
+import io.github.mediamtxvod.runtime.TransitionLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -17,13 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Polls MediaMTX every POLLING_INTERVAL and hands the live paths that pass STREAM_INCLUDE and
  * STREAM_EXCLUDE, sorted by name, to a listener after every successful poll.
  *
  * <p>When a poll fails the listener is not called, so recordings in progress go on as they
- * are; the poller backs off ({@link PollBackoff}) and goes back to the normal interval after the
+ * are; the poller backs off ({@link #pollDelay}) and goes back to the normal interval after the
  * next success. It logs the first failure (WARN) and the recovery (INFO), the failures between
  * at DEBUG, and counts every failure in {@code vodrecorder.mediamtx.poll.failures}.
  *
@@ -36,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class PathPoller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PathPoller.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration MAX_POLL_DELAY = Duration.ofSeconds(60);
     static final String FAILURES_METRIC = "vodrecorder.mediamtx.poll.failures";
 
     private final MediaMtxClient client;
@@ -49,10 +54,12 @@ public final class PathPoller implements AutoCloseable {
     private volatile ScheduledThreadPoolExecutor executor;
     private volatile PollerStatus status = PollerStatus.INITIAL;
 
+    private final TransitionLog pollFailures = new TransitionLog(log);
+    private final TransitionLog listenerFailures =
+            new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
+
     // confined to the poller thread
     private ScheduledFuture<?> nextPoll;
-    private long failingSinceNanos;
-    private boolean listenerFailing;
 
     public PathPoller(
             MediaMtxClient client,
@@ -83,7 +90,7 @@ public final class PathPoller implements AutoCloseable {
         created.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor = created;
         log.info("Polling MediaMTX at {} every {}", client.pathsListUrl(),
-                MediaMtxClient.describe(config.pollingInterval()));
+                Durations.describe(config.pollingInterval()));
         pollNow();
     }
 
@@ -124,7 +131,7 @@ public final class PathPoller implements AutoCloseable {
         try {
             if (!current.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("mediamtx-poller did not stop within {}",
-                        MediaMtxClient.describe(CLOSE_TIMEOUT));
+                        Durations.describe(CLOSE_TIMEOUT));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -188,14 +195,14 @@ public final class PathPoller implements AutoCloseable {
     private void onSuccess(int pathCount, int liveCount) {
         PollerStatus previous = status;
         status = new PollerStatus(true, clock.instant(), null, 0, previous.totalFailures());
-        if (previous.consecutiveFailures() > 0) {
-            Duration down = Duration.ofNanos(System.nanoTime() - failingSinceNanos);
-            log.info("MediaMTX API reachable again after {} failed polls over {}: {} paths, {}"
-                    + " live and recorded", previous.consecutiveFailures(),
-                    MediaMtxClient.describe(down), pathCount, liveCount);
-        } else if (previous.lastSuccess() == null) {
-            log.info("MediaMTX API reachable: {} paths, {} live and recorded",
-                    pathCount, liveCount);
+        boolean recovered = pollFailures.recovered("MediaMTX API reachable again after {} failed polls over {}: {} paths,"
+                + " {} live and recorded", pollFailures.failures(), Durations.describe(pollFailures.failingFor()),
+                pathCount, liveCount);
+        if (recovered) {
+            return;
+        }
+        if (previous.lastSuccess() == null) {
+            log.info("MediaMTX API reachable: {} paths, {} live and recorded", pathCount, liveCount);
         } else {
             log.debug("MediaMTX poll: {} paths, {} live and recorded", pathCount, liveCount);
         }
@@ -210,37 +217,40 @@ public final class PathPoller implements AutoCloseable {
         long failures = previous.consecutiveFailures() + 1;
         status = new PollerStatus(
                 false, previous.lastSuccess(), message, failures, previous.totalFailures() + 1);
-        Duration delay = PollBackoff.delay(config.pollingInterval(), failures);
-        if (failures == 1) {
-            failingSinceNanos = System.nanoTime();
-            if (unexpected != null) {
-                log.warn("MediaMTX poll failed; recordings in progress continue, retrying in {}",
-                        MediaMtxClient.describe(delay), unexpected);
-            } else {
-                log.warn("MediaMTX poll failed; recordings in progress continue, retrying in {}:"
-                        + " {}", MediaMtxClient.describe(delay), message);
-            }
+        Duration delay = pollDelay(config.pollingInterval(), failures);
+        if (unexpected != null) {
+            pollFailures.failed("MediaMTX poll failed; recordings in progress continue, retrying in {}",
+                    Durations.describe(delay), unexpected);
         } else {
-            log.debug("MediaMTX poll failed {} times in a row, retrying in {}: {}",
-                    failures, MediaMtxClient.describe(delay), message);
+            pollFailures.failed("MediaMTX poll failed; recordings in progress continue, retrying in {}: {}",
+                    Durations.describe(delay), message);
         }
         return delay;
+    }
+
+    /**
+     * When to poll again after {@code consecutiveFailures}: {@code min(interval * 2^failures,
+     * max(interval, 60 s))}. Doubling spares a struggling MediaMTX; the cap keeps recovery noticed
+     * within a minute, or within one interval when the interval is longer than that.
+     */
+    static Duration pollDelay(Duration interval, long consecutiveFailures) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval is not positive: " + interval);
+        }
+        if (consecutiveFailures == 0) {
+            return interval;
+        }
+        Duration cap = interval.compareTo(MAX_POLL_DELAY) > 0 ? interval : MAX_POLL_DELAY;
+        Duration twice = interval.multipliedBy(2);
+        return Backoff.exponential(twice.compareTo(cap) < 0 ? twice : cap, cap).delay(consecutiveFailures);
     }
 
     private void notifyListener(List<MediaMtxPath> live) {
         try {
             listener.accept(live);
-            if (listenerFailing) {
-                listenerFailing = false;
-                log.info("Live path listener works again");
-            }
+            listenerFailures.recovered("Live path listener works again");
         } catch (RuntimeException e) {
-            if (!listenerFailing) {
-                listenerFailing = true;
-                log.error("Live path listener failed; it gets the next poll's paths", e);
-            } else {
-                log.debug("Live path listener failed again", e);
-            }
+            listenerFailures.failed("Live path listener failed; it gets the next poll's paths", e);
         }
     }
 }

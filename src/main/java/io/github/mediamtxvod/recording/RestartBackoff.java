@@ -2,22 +2,21 @@ package io.github.mediamtxvod.recording;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mediamtxvod.runtime.Backoff;
 import java.time.Duration;
 
 /**
- * Capped exponential backoff for restarting a failed FFmpeg: 1 s, 2 s, 4 s ... up to the cap. A
- * run that lasted at least {@code healthyRun} resets it, so a stream that fails once a day
- * restarts at once. Pure; not thread-safe (one per stream recorder thread).
+ * When to restart a failed FFmpeg: the recorder's {@link Backoff} over the failures in a row,
+ * where a run that lasted at least {@code healthyRun} starts the count again, so a stream that
+ * fails once a day restarts at once. Not thread-safe (one per stream recorder thread).
  */
 final class RestartBackoff {
-    private final Duration initial;
-    private final Duration max;
+    private final Backoff backoff;
     private final Duration healthyRun;
     private int failures;
 
     RestartBackoff(Duration initial, Duration max, Duration healthyRun) {
-        this.initial = requireNonNull(initial, "initial is null");
-        this.max = requireNonNull(max, "max is null");
+        this.backoff = Backoff.exponential(initial.compareTo(max) > 0 ? max : initial, max);
         this.healthyRun = requireNonNull(healthyRun, "healthyRun is null");
     }
 
@@ -26,12 +25,8 @@ final class RestartBackoff {
         if (runLength.compareTo(healthyRun) >= 0) {
             failures = 0;
         }
-        Duration delay = initial;
-        for (int i = 0; i < failures && delay.compareTo(max) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
         failures++;
-        return delay.compareTo(max) > 0 ? max : delay;
+        return backoff.delay(failures);
     }
 
     int consecutiveFailures() {

@@ -1,16 +1,21 @@
 package io.github.mediamtxvod.upload;
 
+import io.github.mediamtxvod.runtime.Backoff;
+import io.github.mediamtxvod.runtime.Durations;
+import io.github.mediamtxvod.runtime.TransitionLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * What the workers know about S3 right now, shared by all of them: whether it answers, the last
  * failure, and until when nobody should try again (the backoff gate). Logs transitions only: the
- * first failure of an outage (WARN), each new kind of refusal (ERROR, once), the recovery (INFO).
+ * first failure of an outage (WARN), each new kind of refusal (ERROR), a summary at most once a
+ * minute while it lasts, and the recovery (INFO).
  * Thread-safe.
  */
 final class S3Health {
@@ -22,7 +27,9 @@ final class S3Health {
     private Instant notBefore = Instant.MIN;
     private String lastError;
     private Instant lastErrorAt;
-    private String loggedRefusal;
+    private String refusal;
+    private final TransitionLog unreachable = new TransitionLog(log);
+    private final TransitionLog refused = new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
 
     private final String target;
     private final Backoff transientBackoff;
@@ -38,14 +45,13 @@ final class S3Health {
     }
 
     synchronized void succeeded() {
-        if (state == UploadStatus.S3State.UNREACHABLE || state == UploadStatus.S3State.REFUSED) {
-            log.info("{} - S3 accepts uploads again after {} failed attempts; the backlog drains oldest first",
-                    target, consecutiveFailures);
-        }
+        String recovery = "{} - S3 accepts uploads again after {} failed attempts over {}; the backlog drains oldest first";
+        unreachable.recovered(recovery, target, unreachable.failures(), Durations.describe(unreachable.failingFor()));
+        refused.recovered(recovery, target, refused.failures(), Durations.describe(refused.failingFor()));
         state = UploadStatus.S3State.REACHABLE;
         consecutiveFailures = 0;
         notBefore = Instant.MIN;
-        loggedRefusal = null;
+        refusal = null;
     }
 
     /** Records a failure and returns how long every worker should now wait. */
@@ -57,22 +63,24 @@ final class S3Health {
         Duration wait;
         if (kind == FailureKind.PERMANENT) {
             wait = permanentBackoff.delay(consecutiveFailures);
-            String refusal = Objects.requireNonNullElse(FailureKind.errorCode(failure), failure.getClass().getName());
-            if (!refusal.equals(loggedRefusal)) {
-                log.error("{} - S3 refuses uploads: {}. {}Segments stay queued locally and nothing is deleted;"
-                        + " retrying slowly (at most every {}s).", target, description, hint(failure),
-                        permanentBackoff.max().toSeconds());
-                loggedRefusal = refusal;
+            String code = Objects.requireNonNullElse(FailureKind.errorCode(failure), failure.getClass().getName());
+            if (!code.equals(refusal)) {
+                // a new kind of refusal is news for the operator, even within one outage
+                refused.recovered("{} - S3 refusal changed", target);
+                refusal = code;
             }
+            unreachable.recovered("{} - S3 answers again, but refuses", target);
+            refused.failed("{} - S3 refuses uploads: {}. {}Segments stay queued locally and nothing is deleted;"
+                    + " retrying slowly (at most every {}s).", target, description, hint(failure),
+                    permanentBackoff.max().toSeconds());
             state = UploadStatus.S3State.REFUSED;
         } else {
             wait = transientBackoff.delay(consecutiveFailures);
-            if (state != UploadStatus.S3State.UNREACHABLE) {
-                log.warn("{} - S3 upload failed: {}; segments stay queued locally and are retried with backoff"
-                        + " (at most every {}s)", target, description, transientBackoff.max().toSeconds());
-            }
+            refused.recovered("{} - S3 no longer refuses, but does not answer", target);
+            refusal = null;
+            unreachable.failed("{} - S3 upload failed: {}; segments stay queued locally and are retried with backoff"
+                    + " (at most every {}s)", target, description, transientBackoff.max().toSeconds());
             state = UploadStatus.S3State.UNREACHABLE;
-            loggedRefusal = null;
         }
         notBefore = clock.instant().plus(wait);
         return wait;

@@ -13,6 +13,7 @@ import io.github.mediamtxvod.recording.FinishedSegment;
 import io.github.mediamtxvod.recording.SegmentListener;
 import io.github.mediamtxvod.retention.DiskSpace;
 import io.github.mediamtxvod.retention.RetentionJanitor;
+import io.github.mediamtxvod.runtime.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -107,8 +108,8 @@ public final class UploadService implements AutoCloseable {
         client = S3Clients.client(s3, config.upload().workers() + 2);
         presigner = S3Clients.presigner(s3);
         health = new S3Health(target,
-                new Backoff(tuning.transientRetryInitial(), tuning.transientRetryMax(), Math::random),
-                new Backoff(tuning.permanentRetryInitial(), tuning.permanentRetryMax(), Math::random), clock);
+                Backoff.withJitter(tuning.transientRetryInitial(), tuning.transientRetryMax(), Math::random),
+                Backoff.withJitter(tuning.permanentRetryInitial(), tuning.permanentRetryMax(), Math::random), clock);
         S3Client uploadClient = client;
         Runnable onConfirmed = config.retention().localRetentionDays() == 0 ? janitor::requestRun : () -> {};
         workers = new UploadWorkers(catalog, new S3Uploader(uploadClient, s3, clock), new BucketGuard(uploadClient, s3),

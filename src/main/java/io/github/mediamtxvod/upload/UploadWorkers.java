@@ -3,6 +3,7 @@ package io.github.mediamtxvod.upload;
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogException;
 import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.runtime.Backoff;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ final class UploadWorkers implements AutoCloseable {
         this.bucket = bucket;
         this.health = health;
         this.metrics = metrics;
-        this.localBackoff = new Backoff(tuning.localRetryInitial(), tuning.localRetryMax(), Math::random);
+        this.localBackoff = Backoff.withJitter(tuning.localRetryInitial(), tuning.localRetryMax(), Math::random);
         this.clock = clock;
         this.tuning = tuning;
         this.onConfirmed = onConfirmed;

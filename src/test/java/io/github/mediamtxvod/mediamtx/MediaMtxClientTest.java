@@ -1,5 +1,7 @@
 package io.github.mediamtxvod.mediamtx;
 
+import io.github.mediamtxvod.testing.LogCapture;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

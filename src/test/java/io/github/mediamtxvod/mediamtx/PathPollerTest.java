@@ -1,5 +1,7 @@
 package io.github.mediamtxvod.mediamtx;
 
+import io.github.mediamtxvod.testing.LogCapture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

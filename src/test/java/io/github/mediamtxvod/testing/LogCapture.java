@@ -1,4 +1,4 @@
-package io.github.mediamtxvod.mediamtx;
+package io.github.mediamtxvod.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -8,7 +8,7 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Collects what one class logs, for tests of what gets logged and how often. Close to detach. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
@@ -16,7 +16,7 @@ final class LogCapture implements AutoCloseable {
         this.logger = (Logger) LoggerFactory.getLogger(type);
     }
 
-    static LogCapture of(Class<?> type) {
+    public static LogCapture of(Class<?> type) {
         LogCapture capture = new LogCapture(type);
         capture.appender.start();
         capture.logger.addAppender(capture.appender);
@@ -24,7 +24,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Formatted messages logged at exactly this level, in order. */
-    List<String> messages(Level level) {
+    public List<String> messages(Level level) {
         synchronized (appender) { // AppenderBase appends under this lock
             return appender.list.stream()
                     .filter(event -> event.getLevel() == level)
