@@ -4,20 +4,27 @@ import static java.util.Objects.requireNonNull;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.config.LoadedConfig;
 import io.github.mediamtxvod.config.RecorderConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxClient;
 import io.github.mediamtxvod.mediamtx.MediaMtxPath;
 import io.github.mediamtxvod.mediamtx.PathPoller;
+import io.github.mediamtxvod.recording.DiskGuard;
+import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.LiveStream;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
-import io.github.mediamtxvod.retention.DiskSpace;
-import io.github.mediamtxvod.upload.UploadService;
+import io.github.mediamtxvod.retention.RetentionJanitor;
+import io.github.mediamtxvod.runtime.Lifecycle;
+import io.github.mediamtxvod.upload.S3Reader;
+import io.github.mediamtxvod.upload.UploadWorkers;
 import io.github.mediamtxvod.web.RecorderView;
 import io.github.mediamtxvod.web.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -28,30 +35,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds every component with plain constructors, starts them along the
- * data path (storage, recording, web, discovery) and stops them in reverse order, except the web
- * server, which stops last. {@link #close()}
- * is idempotent, keeps going after a failure and bounds every wait, so SIGTERM ends the process
- * within 10 s with every FFmpeg stopped gracefully and every segment finished.
+ * The composition root: builds every stage of the data path with plain constructors, wires the
+ * events between them, starts them in path order and stops them in reverse. The data path:
+ *
+ * <pre>
+ * MediaMTX API ─poll/hook─► PathPoller ─live set─► RecordingSupervisor ─segments─► Catalog ─pending─► UploadWorkers
+ *                                                    (FFmpeg per stream)   (durable)        (S3)    │ confirmed
+ *                                                                                      RetentionJanitor ◄┘
+ * WebServer reads the stages' snapshots; DiskGuard is asked before each new session.
+ * </pre>
+ *
+ * The web server starts first (so probes answer while the catalogue scans the disk) and stops
+ * last (so /ready says 503 while the rest stops); discovery starts last and stops first. {@link
+ * #close()} is idempotent, keeps going after a failure and bounds every wait, so SIGTERM ends the
+ * process within 10 s with every FFmpeg stopped gracefully and every segment catalogued.
  */
 public final class Recorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
-    /** FFmpeg gets this long to finish its segments on shutdown: q, SIGINT, SIGKILL fit in it. */
-    static final Duration RECORDING_STOP_BUDGET = Duration.ofSeconds(5);
+    private static final Duration RETENTION_PERIOD = Duration.ofSeconds(60);
 
     private final RecorderConfig config;
     private final InstantSource clock;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final List<AutoCloseable> started = new ArrayList<>();
-
     private final DiskSpace diskSpace;
-    private volatile RecorderView.RecorderState state = RecorderView.RecorderState.STARTING;
-    private UploadService uploads;
-    private RecordingSupervisor supervisor;
-    private MediaMtxClient mediaMtx;
-    private PathPoller poller;
-    private WebServer web;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final RecorderState state = new RecorderState();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public Recorder(RecorderConfig config, InstantSource clock) {
         this(config, clock, DiskSpace.fileStore());
@@ -62,6 +71,81 @@ public final class Recorder implements AutoCloseable {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.diskSpace = requireNonNull(diskSpace, "diskSpace is null");
+    }
+
+    /** Builds, wires and starts every stage in data-path order; on failure the caller closes. */
+    public void start() {
+        try {
+            Files.createDirectories(config.recording().recordingsDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create RECORDINGS_DIR " + config.recording().recordingsDir() + ": " + e, e);
+        }
+        DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
+                .register(registry);
+        Catalog catalog = new Catalog(config.recording().recordingsDir(), clock);
+        RecordingSupervisor recording = new RecordingSupervisor(
+                config.recording(), config.mediamtx().rtspUrl(), clock, disk, registry);
+        UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
+        S3Reader s3 = new S3Reader(config.s3());
+        RetentionJanitor retention = new RetentionJanitor(
+                catalog, config.retention(), uploads.enabled(), disk, clock, RETENTION_PERIOD);
+        MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
+        PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), paths -> recording.updateLiveStreams(live(paths)),
+                clock, registry);
+        WebServer web = new WebServer(config, new WebView(state, recording, discovery, catalog, uploads, s3, disk,
+                new Hooks(config.mediamtx(), recording, discovery)), registry);
+
+        recording.addListener(catalog);
+        catalog.whenPending(uploads::wake);
+        uploads.whenConfirmed(config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { });
+        disk.whenLow(retention::requestRun);
+
+        lifecycle.start("web server", web, WebServer::start);
+        lifecycle.start("catalogue", catalog, started -> {
+            started.start();
+            started.reconcileAtStart(); // every file on disk now counts as finished: before any FFmpeg starts
+        });
+        lifecycle.start("uploads", uploads, UploadWorkers::start);
+        lifecycle.start("S3 reader", s3, S3Reader::start);
+        lifecycle.start("retention", retention, RetentionJanitor::start);
+        lifecycle.add("recording", recording);
+        if (!recording.childrenDieWithRecorder()) {
+            log.warn("FFmpeg processes are not tied to the recorder's life: after a crash, stop leftover ffmpeg processes by hand");
+        }
+        lifecycle.add("MediaMTX client", mediaMtx);
+        lifecycle.start("discovery", discovery, PathPoller::start);
+        state.set(RecorderView.State.RUNNING);
+    }
+
+    private static List<LiveStream> live(List<MediaMtxPath> paths) {
+        List<LiveStream> streams = new ArrayList<>(paths.size());
+        for (MediaMtxPath path : paths) {
+            if (path.live()) {
+                streams.add(new LiveStream(path.name(), path.trackCodecs()));
+            }
+        }
+        return streams;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Stops every stage in reverse start order; idempotent; never throws. */
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        state.set(RecorderView.State.STOPPING);
+        log.info("Shutdown initiated...");
+        try {
+            lifecycle.close();
+        } catch (Lifecycle.LifecycleException e) {
+            log.warn("Shutdown completed with failures: {}", e.getMessage(), e);
+            return;
+        }
+        log.info("Shutdown completed");
     }
 
     /**
@@ -99,78 +183,6 @@ public final class Recorder implements AutoCloseable {
         return Main.OK;
     }
 
-    /** Starts every component in data-path order; on failure the caller closes what started. */
-    public void start() {
-        try {
-            java.nio.file.Files.createDirectories(config.recording().recordingsDir());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create RECORDINGS_DIR " + config.recording().recordingsDir() + ": " + e, e);
-        }
-        // along the data path: storage first (its start-up scan queues what an earlier run left),
-        // then recording, then the web server, and discovery last so nothing records before the
-        // segments have somewhere to go
-        uploads = new UploadService(config, clock, diskSpace, registry);
-        started.add(uploads);
-        uploads.start();
-
-        supervisor = new RecordingSupervisor(
-                config.recording(), config.mediamtx().rtspUrl(), clock, uploads::mayStartNewSessions, registry);
-        supervisor.addListener(uploads.listener());
-        started.add(() -> supervisor.close(RECORDING_STOP_BUDGET));
-        if (!supervisor.childrenDieWithRecorder()) {
-            log.warn("FFmpeg processes are not tied to the recorder's life: after a crash, stop leftover ffmpeg processes by hand");
-        }
-
-        mediaMtx = new MediaMtxClient(config.mediamtx());
-        started.add(mediaMtx);
-        poller = new PathPoller(mediaMtx, config.mediamtx(), this::livePathsPolled, clock, registry);
-
-        web = new WebServer(config, new RecorderWebView(config, supervisor, poller, uploads, clock, () -> state), registry);
-        // stopped last, so /ready can say 503 while everything else stops
-        started.add(0, web);
-        try {
-            web.start();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-
-        poller.start();
-        started.add(poller);
-        state = RecorderView.RecorderState.RUNNING;
-    }
-
-    private void livePathsPolled(List<MediaMtxPath> paths) {
-        List<LiveStream> streams = new ArrayList<>(paths.size());
-        for (MediaMtxPath path : paths) {
-            if (path.live()) {
-                streams.add(new LiveStream(path.name(), path.trackCodecs()));
-            }
-        }
-        supervisor.updateLiveStreams(streams);
-    }
-
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
-
-    /** Stops everything in reverse start order; idempotent; never throws. */
-    @Override
-    public void close() {
-        if (closed.getAndSet(true)) {
-            return;
-        }
-        log.info("Shutdown initiated...");
-        state = RecorderView.RecorderState.STOPPING;
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                log.warn("Failed to stop {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
-            }
-        }
-        log.info("Shutdown completed");
-    }
-
     private static void applyLogLevel(String level) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
@@ -183,5 +195,18 @@ public final class Recorder implements AutoCloseable {
         }
         System.out.flush();
         System.err.flush();
+    }
+
+    /** Where the recorder is in its life, for /ready and the dashboard. Thread-safe. */
+    static final class RecorderState {
+        private volatile RecorderView.State state = RecorderView.State.STARTING;
+
+        RecorderView.State get() {
+            return state;
+        }
+
+        void set(RecorderView.State next) {
+            state = next;
+        }
     }
 }

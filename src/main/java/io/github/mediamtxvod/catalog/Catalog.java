@@ -2,7 +2,10 @@ package io.github.mediamtxvod.catalog;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentListener;
+import io.github.mediamtxvod.recording.Session;
+import io.github.mediamtxvod.runtime.TransitionLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -13,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The durable catalogue of every finished segment and its upload state, in SQLite at {@code
@@ -29,13 +35,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * use a second connection and never wait for a write. Another process (the clean command) may
  * use the same file at the same time. The creator calls {@link #start()} and {@link #close()}.
  */
-public final class Catalog implements CatalogView, AutoCloseable {
+public final class Catalog implements CatalogView, SegmentListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+
     private final Path recordingsDir;
     private final Path databaseFile;
     private final InstantSource clock;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CatalogWriter writer;
+    private final TransitionLog recordFailures =
+            new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
     private volatile CatalogQueries queries;
+    private volatile Runnable whenPending = () -> { };
 
     public Catalog(Path recordingsDir, InstantSource clock) {
         this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
@@ -54,18 +65,57 @@ public final class Catalog implements CatalogView, AutoCloseable {
         }
     }
 
+    /**
+     * Makes the catalogue true to the disk after the recorder was not running: interrupted
+     * uploads go back to PENDING, files the catalogue does not know are queued, known files that
+     * are gone are noted. Call after {@link #start()} and before the first FFmpeg starts (every
+     * file found counts as finished); never from a second process such as the clean command.
+     */
+    public ReconcileReport reconcileAtStart() {
+        int interrupted = requeueInterrupted();
+        ReconcileReport report = reconcileWithDisk();
+        log.info("Catalogue ready: {} segment files on disk, {} newly queued or changed, {} interrupted uploads"
+                        + " queued again, {} confirmed files gone, {} quarantined", report.filesOnDisk(), report.recorded(),
+                interrupted, report.goneAfterUpload(), report.quarantined());
+        return report;
+    }
+
+    /** Runs after each finished segment the catalogue recorded (to wake the upload workers). */
+    public void whenPending(Runnable action) {
+        this.whenPending = requireNonNull(action, "action is null");
+    }
+
+    /**
+     * The recording stage's listener: records the finished segment durably (one SQLite commit, a
+     * few milliseconds) and wakes whoever waits for pending work. Never throws: when the
+     * catalogue cannot be written the failure is logged, and the file, still on disk, is queued
+     * by the next reconciliation.
+     */
+    @Override
+    public void segmentFinished(Segment segment) {
+        try {
+            recordFinished(segment);
+            recordFailures.recovered("The catalogue records finished segments again");
+        } catch (CatalogException e) {
+            recordFailures.failed("{} - cannot record the finished segment in the catalogue; the file stays on disk"
+                    + " and is queued by the next reconciliation: {}", segment.relativePath(), e.toString());
+            return;
+        }
+        whenPending.run();
+    }
+
     /** The folder whose files the catalogue describes. */
     public Path recordingsDir() {
         return recordingsDir;
     }
 
     /** The local file of a segment. */
-    public Path localFile(Segment segment) {
-        return recordingsDir.resolve(segment.relativePath());
+    public Path localFile(Entry entry) {
+        return entry.segment().file(recordingsDir);
     }
 
     /** Records a finished segment file durably (see {@link SegmentUpsert} for the rules). */
-    public void recordFinished(FinishedSegment segment) {
+    public void recordFinished(Segment segment) {
         requireNonNull(segment, "segment is null");
         writer.inTransaction("record " + segment.relativePath(), (connection, upsert) -> {
             upsert.apply(segment, clock.millis());
@@ -86,7 +136,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     }
 
     /** Claims the oldest PENDING segment whose retry time has come: it becomes UPLOADING. */
-    public Optional<Segment> claimNextPending() {
+    public Optional<Entry> claimNextPending() {
         long now = clock.millis();
         return Optional.ofNullable(writer.inTransaction("claim next pending segment", (connection, upsert) -> {
             String path;
@@ -111,7 +161,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
      * Records S3's confirmation of a claimed segment. Returns false, and puts the segment back to
      * PENDING, when its file changed since the claim (the confirmation describes older bytes).
      */
-    public boolean markUploaded(Segment claimed, Segment.Confirmation confirmation) {
+    public boolean markUploaded(Entry claimed, Confirmation confirmation) {
         requireNonNull(confirmation, "confirmation is null");
         long now = clock.millis();
         return writer.inTransaction("mark uploaded " + claimed.relativePath(), (connection, upsert) -> {
@@ -131,7 +181,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     }
 
     /** A failed upload attempt: the claimed segment is PENDING again, not before {@code retryAt}. */
-    public void markFailed(Segment claimed, String error, Instant retryAt) {
+    public void markFailed(Entry claimed, String error, Instant retryAt) {
         writer.update("mark failed " + claimed.relativePath(),
                 "UPDATE segment SET state = 'PENDING', last_error = ?, retry_at_ms = ?, updated_at_ms = ?"
                         + " WHERE relative_path = ? AND state = 'UPLOADING'",
@@ -139,7 +189,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     }
 
     /** Sets an entry aside (never deleted, never uploaded) until its file is recorded again. */
-    public void quarantine(Segment segment, String reason, boolean localPresent) {
+    public void quarantine(Entry segment, String reason, boolean localPresent) {
         writer.update("quarantine " + segment.relativePath(),
                 "UPDATE segment SET state = 'QUARANTINED', last_error = ?, local_present = ?, updated_at_ms = ?"
                         + " WHERE relative_path = ? AND version = ? AND state IN ('PENDING', 'UPLOADING')",
@@ -147,7 +197,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     }
 
     /** UPLOADED → LOCAL_DELETED, only if nothing changed since {@code uploaded} was read. */
-    public boolean markLocalDeleted(Segment uploaded) {
+    public boolean markLocalDeleted(Entry uploaded) {
         return writer.update("mark local deleted " + uploaded.relativePath(),
                 "UPDATE segment SET state = 'LOCAL_DELETED', local_present = 0, updated_at_ms = ?"
                         + " WHERE relative_path = ? AND state = 'UPLOADED' AND version = ?",
@@ -155,7 +205,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
     }
 
     /** A confirmed segment whose local file no longer matches the confirmation: PENDING again. */
-    public boolean requeueChanged(Segment confirmed, long actualSize) {
+    public boolean requeueChanged(Entry confirmed, long actualSize) {
         long now = clock.millis();
         return writer.update("requeue changed " + confirmed.relativePath(),
                 "UPDATE segment SET state = 'PENDING', size_bytes = ?, local_present = 1, version = version + 1,"
@@ -166,18 +216,18 @@ public final class Catalog implements CatalogView, AutoCloseable {
     }
 
     /** Removes an entry whose file a person chose to delete without upload (clean --include-unuploaded). */
-    public boolean forget(Segment segment) {
+    public boolean forget(Entry segment) {
         return writer.update("forget " + segment.relativePath(),
                 "DELETE FROM segment WHERE relative_path = ?", segment.relativePath()) == 1;
     }
 
     /** UPLOADED segments whose start is before {@code cutoff}, oldest first. */
-    public List<Segment> uploadedStartingBefore(Instant cutoff, int limit) {
+    public List<Entry> uploadedStartingBefore(Instant cutoff, int limit) {
         return queries().uploadedStartingBefore(cutoff, limit);
     }
 
     /** Segments with a local file that S3 has not confirmed, starting before {@code cutoff}, oldest first. */
-    public List<Segment> unconfirmedStartingBefore(Instant cutoff, int limit) {
+    public List<Entry> unconfirmedStartingBefore(Instant cutoff, int limit) {
         return queries().unconfirmedStartingBefore(cutoff, limit);
     }
 
@@ -186,7 +236,7 @@ public final class Catalog implements CatalogView, AutoCloseable {
         return queries().nextRetryAt();
     }
 
-    /** When the longest-waiting PENDING or UPLOADING segment was queued, if any. */
+    @Override
     public Optional<Instant> oldestQueuedAt() {
         return queries().oldestQueuedAt();
     }
@@ -197,22 +247,22 @@ public final class Catalog implements CatalogView, AutoCloseable {
     }
 
     @Override
-    public Page<SessionSummary> sessions(Query query) {
+    public Page<Session> sessions(Query query) {
         return queries().sessions(query);
     }
 
     @Override
-    public Page<Segment> segments(Query query) {
+    public Page<Entry> segments(Query query) {
         return queries().segments(query);
     }
 
     @Override
-    public List<Segment> sessionSegments(String streamName, Instant sessionStart) {
-        return queries().sessionSegments(streamName, sessionStart);
+    public List<Entry> sessionSegments(String stream, Instant sessionStart) {
+        return queries().sessionSegments(stream, sessionStart);
     }
 
     @Override
-    public Optional<Segment> segment(String relativePath) {
+    public Optional<Entry> segment(String relativePath) {
         return queries().segment(relativePath);
     }
 
@@ -222,17 +272,17 @@ public final class Catalog implements CatalogView, AutoCloseable {
     }
 
     /** Every row, for the start-up reconciliation. */
-    List<Segment> allSegments() {
+    List<Entry> allSegments() {
         return queries().all();
     }
 
     /** Records many finished segments, committing in batches (the start-up scan of a large folder). */
-    void recordAllFinished(List<FinishedSegment> segments) {
+    public void recordAllFinished(List<Segment> segments) {
         int batch = 500;
         for (int from = 0; from < segments.size(); from += batch) {
-            List<FinishedSegment> slice = segments.subList(from, Math.min(segments.size(), from + batch));
+            List<Segment> slice = segments.subList(from, Math.min(segments.size(), from + batch));
             writer.inTransaction("record " + slice.size() + " scanned segments", (connection, upsert) -> {
-                for (FinishedSegment segment : slice) {
+                for (Segment segment : slice) {
                     upsert.apply(segment, clock.millis());
                 }
                 return null;

@@ -1,13 +1,16 @@
 package io.github.mediamtxvod.catalog;
 
+import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.Session;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,14 +30,19 @@ final class CatalogQueries {
     }
 
     synchronized List<CatalogView.StreamSummary> streams() {
-        String sql = "SELECT stream, count(*), sum(size_bytes), min(start_ms), max(start_ms)"
-                + " FROM segment GROUP BY stream ORDER BY stream";
+        Map<String, List<LocalDate>> days = new HashMap<>();
+        query("list days", "SELECT DISTINCT stream, session_start / 86400000 AS day FROM segment ORDER BY stream, day DESC",
+                List.of(), rs -> days.computeIfAbsent(rs.getString(1), stream -> new ArrayList<>())
+                        .add(LocalDate.ofEpochDay(rs.getLong(2))));
+        String sql = "SELECT stream, count(DISTINCT session_start), count(*), sum(size_bytes), min(start_ms),"
+                + " max(session_start) FROM segment GROUP BY stream ORDER BY stream";
         return query("list streams", sql, List.of(), rs -> new CatalogView.StreamSummary(
-                rs.getString(1), rs.getLong(2), rs.getLong(3),
-                Instant.ofEpochMilli(rs.getLong(4)), Instant.ofEpochMilli(rs.getLong(5))));
+                rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)),
+                days.getOrDefault(rs.getString(1), List.of())));
     }
 
-    synchronized CatalogView.Page<Segment> segments(CatalogView.Query q) {
+    synchronized CatalogView.Page<Entry> segments(CatalogView.Query q) {
         List<Object> parameters = new ArrayList<>();
         String where = where(q, parameters);
         long total = count("count segments", "SELECT count(*) FROM segment" + where, parameters);
@@ -42,42 +50,38 @@ final class CatalogQueries {
         List<Object> paged = new ArrayList<>(parameters);
         paged.add(q.limit());
         paged.add(q.offset());
-        List<Segment> items = query("list segments", SELECT + where + order + " LIMIT ? OFFSET ?", paged, SegmentRows::read);
+        List<Entry> items = query("list segments", SELECT + where + order + " LIMIT ? OFFSET ?", paged, SegmentRows::read);
         return new CatalogView.Page<>(items, total, q.offset(), q.limit());
     }
 
-    synchronized CatalogView.Page<CatalogView.SessionSummary> sessions(CatalogView.Query q) {
+    synchronized CatalogView.Page<Session> sessions(CatalogView.Query q) {
         List<Object> parameters = new ArrayList<>();
         String where = where(q, parameters);
         long total = count("count sessions",
                 "SELECT count(*) FROM (SELECT 1 FROM segment" + where + " GROUP BY stream, session_start)", parameters);
-        String sql = "SELECT stream, session_start, min(relative_path), min(start_ms), sum(coalesce(duration_ms, 0)),"
-                + " count(*), sum(size_bytes),"
-                + " sum(state IN ('UPLOADED', 'LOCAL_DELETED')), sum(local_present)"
+        String sql = "SELECT stream, session_start, min(relative_path), min(start_ms)"
                 + " FROM segment" + where + " GROUP BY stream, session_start"
                 + (q.newestFirst() ? " ORDER BY session_start DESC, stream" : " ORDER BY session_start, stream")
                 + " LIMIT ? OFFSET ?";
         List<Object> paged = new ArrayList<>(parameters);
         paged.add(q.limit());
         paged.add(q.offset());
-        List<CatalogView.SessionSummary> items = query("list sessions", sql, paged, rs -> {
+        List<Session> items = query("list sessions", sql, paged, rs -> {
             String firstPath = rs.getString(3);
             int slash = firstPath.lastIndexOf('/');
-            return new CatalogView.SessionSummary(
-                    rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
-                    slash < 0 ? "" : firstPath.substring(0, slash),
-                    Instant.ofEpochMilli(rs.getLong(4)), Duration.ofMillis(rs.getLong(5)),
-                    rs.getInt(6), rs.getLong(7), rs.getInt(8), rs.getInt(9));
+            OutputFormat format = OutputFormat.fromFileName(firstPath);
+            return new Session(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(4)),
+                    format == null ? OutputFormat.MP4 : format, slash < 0 ? "" : firstPath.substring(0, slash));
         });
         return new CatalogView.Page<>(items, total, q.offset(), q.limit());
     }
 
-    synchronized List<Segment> sessionSegments(String streamName, Instant sessionStart) {
+    synchronized List<Entry> sessionSegments(String streamName, Instant sessionStart) {
         return query("list session segments", SELECT + " WHERE stream = ? AND session_start = ? ORDER BY segment_index",
                 List.of(streamName, sessionStart.toEpochMilli()), SegmentRows::read);
     }
 
-    synchronized Optional<Segment> segment(String relativePath) {
+    synchronized Optional<Entry> segment(String relativePath) {
         return query("find segment", SELECT + " WHERE relative_path = ?", List.of(relativePath), SegmentRows::read)
                 .stream().findFirst();
     }
@@ -98,13 +102,13 @@ final class CatalogQueries {
         return Map.copyOf(counts);
     }
 
-    synchronized List<Segment> uploadedStartingBefore(Instant cutoff, int limit) {
+    synchronized List<Entry> uploadedStartingBefore(Instant cutoff, int limit) {
         return query("list uploaded segments",
                 SELECT + " WHERE state = 'UPLOADED' AND start_ms < ? ORDER BY start_ms, relative_path LIMIT ?",
                 List.of(cutoff.toEpochMilli(), limit), SegmentRows::read);
     }
 
-    synchronized List<Segment> unconfirmedStartingBefore(Instant cutoff, int limit) {
+    synchronized List<Entry> unconfirmedStartingBefore(Instant cutoff, int limit) {
         return query("list unconfirmed segments",
                 SELECT + " WHERE state IN ('PENDING', 'UPLOADING', 'QUARANTINED') AND local_present = 1"
                         + " AND start_ms < ? ORDER BY start_ms, relative_path LIMIT ?",
@@ -120,7 +124,7 @@ final class CatalogQueries {
                 "SELECT min(queued_at_ms) FROM segment WHERE state IN ('PENDING', 'UPLOADING')");
     }
 
-    synchronized List<Segment> all() {
+    synchronized List<Entry> all() {
         return query("list all segments", SELECT, List.of(), SegmentRows::read);
     }
 
@@ -134,9 +138,9 @@ final class CatalogQueries {
 
     private static String where(CatalogView.Query q, List<Object> parameters) {
         List<String> conditions = new ArrayList<>();
-        if (q.streamName() != null) {
+        if (q.stream() != null) {
             conditions.add("stream = ?");
-            parameters.add(q.streamName());
+            parameters.add(q.stream());
         }
         if (q.from() != null) {
             conditions.add("start_ms >= ?");

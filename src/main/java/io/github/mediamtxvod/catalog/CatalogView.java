@@ -2,8 +2,9 @@ package io.github.mediamtxvod.catalog;
 
 import static java.util.Objects.requireNonNull;
 
-import java.time.Duration;
+import io.github.mediamtxvod.recording.Session;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,31 +21,34 @@ public interface CatalogView {
     List<StreamSummary> streams();
 
     /** Sessions with at least one segment starting in the query's range. */
-    Page<SessionSummary> sessions(Query query);
+    Page<Session> sessions(Query query);
 
     /** Segments starting in the query's range. */
-    Page<Segment> segments(Query query);
+    Page<Entry> segments(Query query);
 
     /** Every segment of one session, in index order. */
-    List<Segment> sessionSegments(String streamName, Instant sessionStart);
+    List<Entry> sessionSegments(String stream, Instant sessionStart);
 
     /** The segment at a relative path (untrusted input is fine: it is only a lookup key). */
-    Optional<Segment> segment(String relativePath);
+    Optional<Entry> segment(String relativePath);
 
     /** How many segments are in each state; states with none are present with 0. */
     Map<SegmentState, Long> countByState();
 
+    /** When the longest-waiting PENDING or UPLOADING segment was queued, if any. */
+    Optional<Instant> oldestQueuedAt();
+
     /**
      * A page request.
      *
-     * @param streamName only this stream, or null for all
+     * @param stream only this stream, or null for all
      * @param from inclusive lower bound of the segment start, or null
      * @param to exclusive upper bound of the segment start, or null
      * @param offset items to skip, at least 0
      * @param limit page size, 1..1000
      * @param newestFirst order by start descending instead of ascending
      */
-    record Query(String streamName, Instant from, Instant to, int offset, int limit, boolean newestFirst) {
+    record Query(String stream, Instant from, Instant to, long offset, int limit, boolean newestFirst) {
         public static final int MAX_LIMIT = 1000;
 
         public Query {
@@ -67,7 +71,7 @@ public interface CatalogView {
      *
      * @param total how many items match the query in all
      */
-    record Page<T>(List<T> items, long total, int offset, int limit) {
+    record Page<T>(List<T> items, long total, long offset, int limit) {
         public Page {
             items = List.copyOf(items);
         }
@@ -78,41 +82,28 @@ public interface CatalogView {
     }
 
     /**
-     * A recording session (one FFmpeg run) of a stream.
+     * A stream and the extent of its recordings.
      *
-     * @param sessionPath the session folder below RECORDINGS_DIR
+     * @param sessions how many recording sessions it has
+     * @param segments how many segments it has
+     * @param sizeBytes the size of all its segments
      * @param firstStart start of its first segment
-     * @param totalDuration sum of the known segment durations
-     * @param segments number of segments
-     * @param sizeBytes sum of the segment sizes
-     * @param confirmed segments confirmed in S3
-     * @param localSegments segments whose local file is present
+     * @param lastSessionStart start of its newest session
+     * @param days the UTC days (folder names) that hold its sessions, newest first
      */
-    record SessionSummary(
-            String streamName,
-            Instant sessionStart,
-            String sessionPath,
-            Instant firstStart,
-            Duration totalDuration,
-            int segments,
+    record StreamSummary(
+            String stream,
+            long sessions,
+            long segments,
             long sizeBytes,
-            int confirmed,
-            int localSegments) {
-        public SessionSummary {
-            requireNonNull(streamName, "streamName is null");
-            requireNonNull(sessionStart, "sessionStart is null");
-            requireNonNull(sessionPath, "sessionPath is null");
-            requireNonNull(firstStart, "firstStart is null");
-            requireNonNull(totalDuration, "totalDuration is null");
-        }
-    }
-
-    /** A stream and the extent of its recordings. */
-    record StreamSummary(String streamName, long segments, long sizeBytes, Instant firstStart, Instant lastStart) {
+            Instant firstStart,
+            Instant lastSessionStart,
+            List<LocalDate> days) {
         public StreamSummary {
-            requireNonNull(streamName, "streamName is null");
+            requireNonNull(stream, "stream is null");
             requireNonNull(firstStart, "firstStart is null");
-            requireNonNull(lastStart, "lastStart is null");
+            requireNonNull(lastSessionStart, "lastSessionStart is null");
+            days = List.copyOf(days);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.mediamtxvod.catalog;
 
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SessionFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -34,14 +35,14 @@ final class DiskReconciler {
     }
 
     ReconcileReport reconcile() {
-        List<FinishedSegment> onDisk = scanDisk(catalog.recordingsDir());
-        Map<String, Segment> known = new HashMap<>();
-        for (Segment segment : catalog.allSegments()) {
+        List<Segment> onDisk = scanDisk(catalog.recordingsDir());
+        Map<String, Entry> known = new HashMap<>();
+        for (Entry segment : catalog.allSegments()) {
             known.put(segment.relativePath(), segment);
         }
-        List<FinishedSegment> toRecord = new ArrayList<>();
+        List<Segment> toRecord = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (FinishedSegment file : onDisk) {
+        for (Segment file : onDisk) {
             seen.add(file.relativePath());
             if (needsWrite(known.get(file.relativePath()), file)) {
                 toRecord.add(file);
@@ -50,14 +51,14 @@ final class DiskReconciler {
         catalog.recordAllFinished(toRecord);
         int gone = 0;
         int quarantined = 0;
-        for (Segment segment : known.values()) {
+        for (Entry segment : known.values()) {
             if (!segment.localPresent() || seen.contains(segment.relativePath())) {
                 continue;
             }
             switch (segment.state()) {
                 case UPLOADED -> gone += catalog.markLocalDeleted(segment) ? 1 : 0;
                 case PENDING, UPLOADING -> {
-                    String reason = "local file missing before upload: expected " + segment.sizeBytes()
+                    String reason = "local file missing before upload: expected " + segment.segment().sizeBytes()
                             + " bytes at " + catalog.localFile(segment);
                     if (quarantined++ < MAX_LOGGED_ENTRIES) {
                         log.error("{} - {}; the entry is quarantined", segment.relativePath(), reason);
@@ -76,22 +77,22 @@ final class DiskReconciler {
         return new ReconcileReport(onDisk.size(), toRecord.size(), gone, quarantined, unreadableSessions);
     }
 
-    private static boolean needsWrite(Segment existing, FinishedSegment file) {
+    private static boolean needsWrite(Entry existing, Segment file) {
         if (SegmentUpsert.decide(existing, file.sizeBytes()) != SegmentUpsert.Action.REFRESH) {
             return true;
         }
         return !existing.localPresent()
                 || existing.state() == SegmentState.LOCAL_DELETED
-                || (existing.duration() == null && file.duration() != null);
+                || (existing.segment().duration() == null && file.duration() != null);
     }
 
-    private List<FinishedSegment> scanDisk(Path recordingsDir) {
-        List<FinishedSegment> found = new ArrayList<>();
+    private List<Segment> scanDisk(Path recordingsDir) {
+        List<Segment> found = new ArrayList<>();
         for (Path streamDir : subfolders(recordingsDir)) {
             for (Path dayDir : subfolders(streamDir)) {
                 for (Path sessionDir : subfolders(dayDir)) {
                     try {
-                        found.addAll(SessionFilesAdapter.scan(recordingsDir, sessionDir));
+                        found.addAll(SessionFiles.scan(recordingsDir, sessionDir));
                     } catch (IOException | RuntimeException e) {
                         unreadableSessions++;
                         log.warn("{} - cannot read session folder, its files stay as they are: {}", sessionDir, e.toString());

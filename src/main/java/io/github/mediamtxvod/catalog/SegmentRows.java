@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.catalog;
 
+import io.github.mediamtxvod.recording.Segment;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,7 +8,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Maps rows of the {@code segment} table to {@link Segment} snapshots and back. */
+/** Maps rows of the {@code segment} table to {@link Entry} snapshots and back. */
 final class SegmentRows {
     static final String COLUMNS = "relative_path, stream, session_start, segment_index, start_ms, duration_ms,"
             + " size_bytes, state, local_present, attempts, last_error, version,"
@@ -15,7 +16,7 @@ final class SegmentRows {
 
     private SegmentRows() {}
 
-    static Segment read(ResultSet rs) throws SQLException {
+    static Entry read(ResultSet rs) throws SQLException {
         String stateName = rs.getString("state");
         SegmentState state = parseState(stateName);
         String lastError = rs.getString("last_error");
@@ -26,14 +27,16 @@ final class SegmentRows {
         }
         long duration = rs.getLong("duration_ms");
         Duration durationOrNull = rs.wasNull() ? null : Duration.ofMillis(duration);
-        return new Segment(
-                rs.getString("relative_path"),
+        Segment segment = new Segment(
                 rs.getString("stream"),
                 Instant.ofEpochMilli(rs.getLong("session_start")),
                 rs.getInt("segment_index"),
+                rs.getString("relative_path"),
                 Instant.ofEpochMilli(rs.getLong("start_ms")),
                 durationOrNull,
-                rs.getLong("size_bytes"),
+                rs.getLong("size_bytes"));
+        return new Entry(
+                segment,
                 state,
                 rs.getInt("local_present") != 0,
                 rs.getInt("attempts"),
@@ -42,14 +45,14 @@ final class SegmentRows {
                 rs.getLong("version"));
     }
 
-    private static Segment.Confirmation readConfirmation(ResultSet rs) throws SQLException {
+    private static Confirmation readConfirmation(ResultSet rs) throws SQLException {
         String key = rs.getString("s3_key");
         String etag = rs.getString("etag");
         long confirmedAt = rs.getLong("confirmed_at_ms");
         if (key == null || etag == null || rs.wasNull()) {
             return null;
         }
-        return new Segment.Confirmation(
+        return new Confirmation(
                 key, rs.getLong("confirmed_size"), etag, rs.getString("checksum"), Instant.ofEpochMilli(confirmedAt));
     }
 

@@ -1,6 +1,6 @@
 package io.github.mediamtxvod.catalog;
 
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.recording.Segment;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,12 +51,12 @@ final class SegmentUpsert implements AutoCloseable {
     }
 
     /** Pure decision; {@code existing} is null for an unknown path. */
-    static Action decide(Segment existing, long newSize) {
+    static Action decide(Entry existing, long newSize) {
         if (existing == null) {
             return Action.INSERT;
         }
         return switch (existing.state()) {
-            case PENDING, UPLOADING -> existing.sizeBytes() == newSize ? Action.REFRESH : Action.REQUEUE;
+            case PENDING, UPLOADING -> existing.segment().sizeBytes() == newSize ? Action.REFRESH : Action.REQUEUE;
             case UPLOADED, LOCAL_DELETED -> existing.confirmation() != null
                             && existing.confirmation().sizeBytes() == newSize
                     ? Action.REFRESH
@@ -65,8 +65,8 @@ final class SegmentUpsert implements AutoCloseable {
         };
     }
 
-    Action apply(FinishedSegment segment, long nowMillis) throws SQLException {
-        Segment existing = find(segment.relativePath());
+    Action apply(Segment segment, long nowMillis) throws SQLException {
+        Entry existing = find(segment.relativePath());
         Action action = decide(existing, segment.sizeBytes());
         switch (action) {
             case INSERT -> insert(segment, nowMillis);
@@ -76,16 +76,16 @@ final class SegmentUpsert implements AutoCloseable {
         return action;
     }
 
-    Segment find(String relativePath) throws SQLException {
+    Entry find(String relativePath) throws SQLException {
         select.setString(1, relativePath);
         try (ResultSet rs = select.executeQuery()) {
             return rs.next() ? SegmentRows.read(rs) : null;
         }
     }
 
-    private void insert(FinishedSegment segment, long now) throws SQLException {
+    private void insert(Segment segment, long now) throws SQLException {
         insert.setString(1, segment.relativePath());
-        insert.setString(2, segment.streamName());
+        insert.setString(2, segment.stream());
         insert.setLong(3, segment.sessionStart().toEpochMilli());
         insert.setInt(4, segment.index());
         insert.setLong(5, segment.start().toEpochMilli());
@@ -96,8 +96,8 @@ final class SegmentUpsert implements AutoCloseable {
         insert.executeUpdate();
     }
 
-    private void requeue(FinishedSegment segment, long now) throws SQLException {
-        requeue.setString(1, segment.streamName());
+    private void requeue(Segment segment, long now) throws SQLException {
+        requeue.setString(1, segment.stream());
         requeue.setLong(2, segment.sessionStart().toEpochMilli());
         requeue.setInt(3, segment.index());
         requeue.setLong(4, segment.start().toEpochMilli());
@@ -109,7 +109,7 @@ final class SegmentUpsert implements AutoCloseable {
         requeue.executeUpdate();
     }
 
-    private void refresh(FinishedSegment segment, long now) throws SQLException {
+    private void refresh(Segment segment, long now) throws SQLException {
         refresh.setLong(1, segment.start().toEpochMilli());
         SegmentRows.setNullableLong(refresh, 2, SegmentRows.millisOrNull(segment.duration()));
         refresh.setLong(3, now);

@@ -3,7 +3,6 @@ package io.github.mediamtxvod.recording;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import io.github.mediamtxvod.catalog.SegmentLayout;
 import io.github.mediamtxvod.config.OutputFormat;
 import java.net.URI;
 import java.util.ArrayList;

@@ -11,10 +11,9 @@ import java.util.List;
  * @param recording one entry per stream holding a recording slot, sorted by name
  * @param waiting streams that are live but wait for a slot, in the order they will start
  * @param maxConcurrent MAX_CONCURRENT_RECORDINGS
- * @param newSessionsBlocked true while the disk guard stops new recordings
  */
 public record RecordingStatus(
-        List<StreamStatus> recording, List<Waiting> waiting, int maxConcurrent, boolean newSessionsBlocked) {
+        List<StreamStatus> recording, List<Waiting> waiting, int maxConcurrent) {
     public RecordingStatus {
         recording = List.copyOf(requireNonNull(recording, "recording is null"));
         waiting = List.copyOf(requireNonNull(waiting, "waiting is null"));

@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +39,8 @@ public final class RecordingSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RecordingSupervisor.class);
     /** After a hook, polls that contradict it are ignored this long (they may predate the hook). */
     static final Duration HOOK_GRACE = Duration.ofSeconds(15);
+    /** FFmpeg gets this long to finish its segments on shutdown: q, SIGINT, SIGKILL fit in it. */
+    public static final Duration SHUTDOWN_BUDGET = Duration.ofSeconds(5);
     private static final Duration START_SPACING = Duration.ofMillis(100);
     /** Successive polls a stream must be missing from before its recording stops. */
     static final int POLLS_TO_STOP = 2;
@@ -47,7 +48,7 @@ public final class RecordingSupervisor implements AutoCloseable {
     private final RecorderConfig.Recording config;
     private final URI rtspUrl;
     private final InstantSource clock;
-    private final BooleanSupplier mayStartNewSessions;
+    private final DiskGuard disk;
     private final List<SegmentListener> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService events = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("recording-supervisor").daemon(true).factory());
@@ -63,7 +64,7 @@ public final class RecordingSupervisor implements AutoCloseable {
     private final Map<String, StreamRecorder> recorders = new LinkedHashMap<>();
     private final Set<String> announcedWaiting = new HashSet<>();
     private long sequence;
-    private volatile boolean blockedLogged;
+    private boolean blockedLogged;
     private boolean shuttingDown;
 
     private volatile List<RecordingStatus.Waiting> waiting = List.of();
@@ -75,12 +76,12 @@ public final class RecordingSupervisor implements AutoCloseable {
             RecorderConfig.Recording config,
             URI rtspUrl,
             InstantSource clock,
-            BooleanSupplier mayStartNewSessions,
+            DiskGuard disk,
             MeterRegistry registry) {
         this.config = requireNonNull(config, "config is null");
         this.rtspUrl = requireNonNull(rtspUrl, "rtspUrl is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.mayStartNewSessions = requireNonNull(mayStartNewSessions, "mayStartNewSessions is null");
+        this.disk = requireNonNull(disk, "disk is null");
         this.launcher = new ProcessLauncher(new StartPacer(START_SPACING, System::nanoTime));
         Gauge.builder("vodrecorder.recordings.active", this, s -> s.runningCount())
                 .description("Streams holding a recording slot")
@@ -170,7 +171,7 @@ public final class RecordingSupervisor implements AutoCloseable {
             recorders.values().forEach(recorder -> streams.add(recorder.status()));
         }
         streams.sort(Comparator.comparing(RecordingStatus.StreamStatus::name));
-        return new RecordingStatus(streams, waiting, config.maxConcurrentRecordings(), blockedLogged);
+        return new RecordingStatus(streams, waiting, config.maxConcurrentRecordings());
     }
 
     private int runningCount() {
@@ -228,9 +229,10 @@ public final class RecordingSupervisor implements AutoCloseable {
         launcher.close();
     }
 
+    /** Stops every recording within {@link #SHUTDOWN_BUDGET}. */
     @Override
     public void close() {
-        close(config.stopTimeout().multipliedBy(3));
+        close(SHUTDOWN_BUDGET);
     }
 
     private void markLive(LiveStream stream) {
@@ -268,7 +270,7 @@ public final class RecordingSupervisor implements AutoCloseable {
             });
             running = List.copyOf(recorders.keySet());
         }
-        boolean mayStart = mayStartNewSessions.getAsBoolean();
+        boolean mayStart = disk.hasRoom();
         Map<String, Long> order = new HashMap<>();
         live.keySet().forEach(name -> order.put(name, firstSeen.get(name)));
         SlotPlan plan = SlotPlan.plan(order, running, stopping, config.maxConcurrentRecordings(), mayStart);
@@ -338,16 +340,16 @@ public final class RecordingSupervisor implements AutoCloseable {
         waiting = List.copyOf(list);
     }
 
-    private void dispatch(FinishedSegment segment) {
+    private void dispatch(Segment segment) {
         segmentsRecorded.increment();
         bytesRecorded.increment(segment.sizeBytes());
-        log.debug("{} - finished {} ({} bytes, {})", segment.streamName(), segment.relativePath(),
+        log.debug("{} - finished {} ({} bytes, {})", segment.stream(), segment.relativePath(),
                 segment.sizeBytes(), segment.duration());
         for (SegmentListener listener : listeners) {
             try {
                 listener.segmentFinished(segment);
             } catch (RuntimeException e) {
-                log.error("{} - a segment listener failed for {}", segment.streamName(), segment.relativePath(), e);
+                log.error("{} - a segment listener failed for {}", segment.stream(), segment.relativePath(), e);
             }
         }
     }

@@ -7,5 +7,5 @@ package io.github.mediamtxvod.recording;
  */
 @FunctionalInterface
 public interface SegmentListener {
-    void segmentFinished(FinishedSegment segment);
+    void segmentFinished(Segment segment);
 }

@@ -1,16 +1,16 @@
 package io.github.mediamtxvod.recording;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.mediamtxvod.catalog.SegmentLayout;
 import io.github.mediamtxvod.config.OutputFormat;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The files of a recording session folder: {@code .session.json} (which stream, when), FFmpeg's
  * {@code .segments.csv} and the {@code segment_NNN.<ext>} files. Creates sessions for the
- * recorder and turns a folder back into {@link FinishedSegment}s for start-up scans. Stateless and
- * thread-safe.
+ * recorder and turns a folder back into {@link Segment}s for scans of the disk, which is the
+ * truth the catalogue is rebuilt from. Stateless and thread-safe.
  */
 public final class SessionFiles {
     /** Written once, atomically, when a session starts. */
@@ -42,29 +42,16 @@ public final class SessionFiles {
 
     private SessionFiles() {}
 
-    /** A recording session: one FFmpeg run of one stream. */
-    public record Session(
-            String streamName, Instant sessionStart, Instant startedAt, OutputFormat format, Path dir, String relativeDir) {
-        public Session {
-            requireNonNull(streamName, "streamName is null");
-            requireNonNull(sessionStart, "sessionStart is null");
-            requireNonNull(startedAt, "startedAt is null");
-            requireNonNull(format, "format is null");
-            requireNonNull(dir, "dir is null");
-            requireNonNull(relativeDir, "relativeDir is null");
-        }
-    }
-
     /**
-     * Creates a new session folder for {@code streamName} starting {@code now}, and its {@code
+     * Creates a new session folder for {@code stream} starting {@code now}, and its {@code
      * .session.json}. Folder names have one-second resolution: when the folder exists already
      * (a restart within the same second), the next free second is taken.
      */
-    public static Session create(Path recordingsDir, String streamName, Instant now, OutputFormat format)
+    public static Session create(Path recordingsDir, String stream, Instant now, OutputFormat format)
             throws IOException {
         Instant sessionStart = SegmentLayout.sessionStart(now);
         for (int attempt = 0; ; attempt++) {
-            Path dir = SegmentLayout.sessionDir(recordingsDir, streamName, sessionStart);
+            Path dir = SegmentLayout.sessionDir(recordingsDir, stream, sessionStart);
             Files.createDirectories(dir.getParent());
             try {
                 Files.createDirectory(dir);
@@ -75,52 +62,46 @@ public final class SessionFiles {
                 sessionStart = sessionStart.plusSeconds(1);
                 continue;
             }
-            Session session = new Session(
-                    streamName, sessionStart, now, format, dir, SegmentLayout.sessionPath(streamName, sessionStart));
-            writeSessionFile(session);
+            Session session = new Session(stream, sessionStart, now, format, SegmentLayout.sessionPath(stream, sessionStart));
+            writeSessionFile(session, dir);
             return session;
         }
     }
 
     /**
-     * Every segment file of a session folder, in index order, as finished segments: durations from
-     * FFmpeg's segment list, else from the MP4 boxes (the file a crash cut off), else unknown.
-     * Returns an empty list for a folder without {@code .session.json} or segment files.
+     * Every segment file of a session folder, in index order: durations from FFmpeg's segment
+     * list, else from the MP4 boxes (the file a crash cut off), else unknown. A folder whose
+     * {@code .session.json} is missing or unreadable still counts, because its files are
+     * recordings: stream and session start are then read back from the folder names. A segment
+     * file that holds no media at all (FFmpeg stopped as it began it) is removed.
      */
-    public static List<FinishedSegment> scan(Path recordingsDir, Path sessionDir) throws IOException {
-        Optional<Session> session = readSession(recordingsDir, sessionDir);
-        if (session.isEmpty()) {
+    public static List<Segment> scan(Path recordingsDir, Path sessionDir) throws IOException {
+        List<Path> files = segmentFiles(sessionDir);
+        if (files.isEmpty()) {
             return List.of();
         }
+        Optional<Session> described = readSession(recordingsDir, sessionDir);
+        Session session = described.isPresent() ? described.get() : fromFolderNames(recordingsDir, sessionDir, files);
         Map<String, SegmentList.Entry> listed = new HashMap<>();
         List<SegmentList.Entry> entries = SegmentList.readAll(sessionDir.resolve(FfmpegCommand.SEGMENT_LIST));
         for (SegmentList.Entry entry : entries) {
             listed.put(entry.fileName(), entry);
         }
         double firstStart = entries.isEmpty() ? 0 : entries.get(0).startSeconds();
-        List<Path> files;
-        try (Stream<Path> children = Files.list(sessionDir)) {
-            files = children
-                    .filter(path -> SegmentLayout.segmentIndex(path.getFileName().toString()) >= 0)
-                    .filter(Files::isRegularFile)
-                    .sorted(Comparator.comparingInt(path -> SegmentLayout.segmentIndex(path.getFileName().toString())))
-                    .toList();
-        }
-        List<FinishedSegment> segments = new ArrayList<>(files.size());
-        Instant nextStart = session.get().startedAt();
+        List<Segment> segments = new ArrayList<>(files.size());
+        Instant nextStart = session.startedAt();
         for (Path file : files) {
             SegmentList.Entry entry = listed.get(file.getFileName().toString());
-            if (entry == null && holdsNoMedia(session.get(), file)) {
-                log.info("{} - {} holds no media (FFmpeg stopped as it began the file); removed",
-                        session.get().streamName(), file);
+            if (entry == null && holdsNoMedia(session, file)) {
+                log.info("{} - {} holds no media (FFmpeg stopped as it began the file); removed", session.stream(), file);
                 Files.delete(file);
                 continue;
             }
-            FinishedSegment segment = entry != null
-                    ? fromListEntry(session.get(), entry, firstStart, Files.size(file))
-                    : unlisted(session.get(), file, nextStart);
+            Segment segment = entry != null
+                    ? fromListEntry(session, entry, firstStart, Files.size(file))
+                    : unlisted(session, file, nextStart);
             segments.add(segment);
-            nextStart = segment.duration() == null ? segment.start() : segment.start().plus(segment.duration());
+            nextStart = segment.end();
         }
         return segments;
     }
@@ -140,26 +121,33 @@ public final class SessionFiles {
                 log.warn("{} - {} lacks the stream name or has an unknown format; skipped", sessionDir, SESSION_FILE);
                 return Optional.empty();
             }
-            String relative = relativize(recordingsDir, sessionDir);
-            return Optional.of(new Session(stream, sessionStart, startedAt, format, sessionDir, relative));
-        } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
+            return Optional.of(new Session(stream, sessionStart, startedAt, format, relativize(recordingsDir, sessionDir)));
+        } catch (NoSuchFileException | FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException | DateTimeParseException e) {
-            log.warn("{} - cannot read {}: {}; skipped", sessionDir, SESSION_FILE, e.getMessage());
+            log.warn("{} - cannot read {}: {}", sessionDir, SESSION_FILE, e.getMessage());
             return Optional.empty();
         }
     }
 
+    /** A session without a readable {@code .session.json}, described by its folder names. */
+    private static Session fromFolderNames(Path recordingsDir, Path sessionDir, List<Path> files) {
+        String stream = SegmentLayout.streamName(sessionDir.getParent().getParent().getFileName().toString());
+        Instant sessionStart = SegmentLayout.parseSessionName(sessionDir.getFileName().toString());
+        OutputFormat format = OutputFormat.fromFileName(files.getFirst().getFileName().toString());
+        log.warn("{} - no readable {}; its {} segment files are queued as stream '{}' from the folder names",
+                sessionDir, SESSION_FILE, files.size(), stream);
+        return new Session(stream, sessionStart, sessionStart, format, relativize(recordingsDir, sessionDir));
+    }
+
     /** A segment FFmpeg's list reports as finished. */
-    static FinishedSegment fromListEntry(Session session, SegmentList.Entry entry, double firstStart, long size) {
+    static Segment fromListEntry(Session session, SegmentList.Entry entry, double firstStart, long size) {
         Instant start = session.startedAt().plus(seconds(entry.startSeconds() - firstStart));
-        int index = SegmentLayout.segmentIndex(entry.fileName());
-        return new FinishedSegment(
-                session.streamName(),
-                session.sessionStart(),
-                index,
-                session.dir().resolve(entry.fileName()),
-                session.relativeDir() + "/" + entry.fileName(),
+        return new Segment(
+                session.stream(),
+                session.start(),
+                SegmentLayout.segmentIndex(entry.fileName()),
+                session.relativePath() + "/" + entry.fileName(),
                 start,
                 seconds(entry.endSeconds() - entry.startSeconds()),
                 size);
@@ -173,43 +161,54 @@ public final class SessionFiles {
         if (Files.size(file) == 0) {
             return true;
         }
-        return session.format() == OutputFormat.MP4 && FragmentedMp4.headerOnly(file);
+        return isMp4(file) && FragmentedMp4.headerOnly(file);
     }
 
     /** A segment file the list does not cover: the one FFmpeg was writing when it stopped. */
-    static FinishedSegment unlisted(Session session, Path file, Instant start) throws IOException {
-        Duration duration = null;
-        if (session.format() == OutputFormat.MP4) {
-            duration = FragmentedMp4.duration(file).orElse(null);
-        }
+    static Segment unlisted(Session session, Path file, Instant start) throws IOException {
+        Duration duration = isMp4(file) ? FragmentedMp4.duration(file).orElse(null) : null;
         String name = file.getFileName().toString();
-        return new FinishedSegment(
-                session.streamName(),
-                session.sessionStart(),
+        return new Segment(
+                session.stream(),
+                session.start(),
                 SegmentLayout.segmentIndex(name),
-                file,
-                session.relativeDir() + "/" + name,
+                session.relativePath() + "/" + name,
                 start,
                 duration,
                 Files.size(file));
+    }
+
+    /** The segment files of a folder, in index order. */
+    static List<Path> segmentFiles(Path sessionDir) throws IOException {
+        try (Stream<Path> children = Files.list(sessionDir)) {
+            return children
+                    .filter(path -> SegmentLayout.segmentIndex(path.getFileName().toString()) >= 0)
+                    .filter(Files::isRegularFile)
+                    .sorted(Comparator.comparingInt(path -> SegmentLayout.segmentIndex(path.getFileName().toString())))
+                    .toList();
+        }
     }
 
     static Duration seconds(double seconds) {
         return Duration.ofNanos(Math.round(Math.max(0, seconds) * 1e9));
     }
 
-    private static void writeSessionFile(Session session) throws IOException {
+    private static boolean isMp4(Path file) {
+        return OutputFormat.fromFileName(file.getFileName().toString()) == OutputFormat.MP4;
+    }
+
+    private static void writeSessionFile(Session session, Path dir) throws IOException {
         ObjectNode node = JSON.createObjectNode();
-        node.put("stream", session.streamName());
-        node.put("sessionStart", session.sessionStart().toString());
+        node.put("stream", session.stream());
+        node.put("sessionStart", session.start().toString());
         node.put("startedAt", session.startedAt().toString());
         node.put("format", session.format().extension());
-        Path target = session.dir().resolve(SESSION_FILE);
-        Path temp = session.dir().resolve(SESSION_FILE + ".tmp");
+        Path target = dir.resolve(SESSION_FILE);
+        Path temp = dir.resolve(SESSION_FILE + ".tmp");
         // temp file, fsync, atomic rename: a crash leaves either no file or the whole file
         try (FileChannel channel = FileChannel.open(
                 temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(node)));
+            channel.write(ByteBuffer.wrap(JSON.writeValueAsBytes(node)));
             channel.force(true);
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,6 +1,5 @@
 package io.github.mediamtxvod.recording;
 
-import io.github.mediamtxvod.catalog.SegmentLayout;
 import io.github.mediamtxvod.config.RecorderConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -47,7 +46,7 @@ final class StreamRecorder {
     private final URI rtspUrl;
     private final ProcessLauncher launcher;
     private final InstantSource clock;
-    private final Consumer<FinishedSegment> sink;
+    private final Consumer<Segment> sink;
     private final Runnable onRestart;
     private final Runnable onFinished;
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
@@ -68,7 +67,7 @@ final class StreamRecorder {
             URI rtspUrl,
             ProcessLauncher launcher,
             InstantSource clock,
-            Consumer<FinishedSegment> sink,
+            Consumer<Segment> sink,
             Runnable onRestart,
             Runnable onFinished) {
         this.stream = stream;
@@ -155,7 +154,7 @@ final class StreamRecorder {
     private record Run(String reason, List<String> stderr, int segments) {}
 
     private Run recordOneSession(AudioMode audio) {
-        SessionFiles.Session session;
+        Session session;
         FfmpegProcess process;
         List<String> command;
         try {
@@ -170,7 +169,7 @@ final class StreamRecorder {
                 config.segmentDuration().toSeconds(),
                 audio);
         try {
-            process = FfmpegProcess.started(stream.name(), launcher.start(command, session.dir()));
+            process = FfmpegProcess.started(stream.name(), launcher.start(command, session.dir(config.recordingsDir())));
         } catch (IOException e) {
             removeIfEmpty(session);
             return new Run("cannot start ffmpeg (" + FfmpegCommand.describe(command) + "): " + e.getMessage(),
@@ -180,8 +179,8 @@ final class StreamRecorder {
             removeIfEmpty(session);
             return new Run("interrupted while starting ffmpeg", List.of(), 0);
         }
-        sessionStart = session.sessionStart();
-        log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativeDir(), process.pid());
+        sessionStart = session.start();
+        log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativePath(), process.pid());
         log.debug("{} - {}", stream.name(), FfmpegCommand.describe(command));
         SessionTracker tracker = new SessionTracker(session);
         String reason = monitor(process, tracker);
@@ -231,16 +230,18 @@ final class StreamRecorder {
 
     /** Follows one session's files: emits each segment once, as soon as FFmpeg has finished it. */
     private final class SessionTracker {
-        private final SessionFiles.Session session;
+        private final Session session;
+        private final Path dir;
         private final SegmentList list;
         private double firstStart = Double.NaN;
         private int emitted;
         private long finishedBytes;
         private Instant nextStart;
 
-        SessionTracker(SessionFiles.Session session) {
+        SessionTracker(Session session) {
             this.session = session;
-            this.list = new SegmentList(session.dir().resolve(FfmpegCommand.SEGMENT_LIST));
+            this.dir = session.dir(config.recordingsDir());
+            this.list = new SegmentList(dir.resolve(FfmpegCommand.SEGMENT_LIST));
             this.nextStart = session.startedAt();
         }
 
@@ -250,7 +251,7 @@ final class StreamRecorder {
 
         /** Bytes written so far in this session: grows while FFmpeg records. */
         long progress() {
-            Path current = session.dir().resolve(SegmentLayout.segmentFileName(emitted, config.outputFormat()));
+            Path current = dir.resolve(SegmentLayout.segmentFileName(emitted, config.outputFormat()));
             try {
                 return finishedBytes + Files.size(current);
             } catch (IOException e) {
@@ -268,11 +269,11 @@ final class StreamRecorder {
                     if (Double.isNaN(firstStart)) {
                         firstStart = entry.startSeconds();
                     }
-                    Path file = session.dir().resolve(entry.fileName());
+                    Path file = dir.resolve(entry.fileName());
                     emit(SessionFiles.fromListEntry(session, entry, firstStart, Files.size(file)));
                 }
             } catch (IOException e) {
-                log.warn("{} - cannot read the segment list of {}: {}", stream.name(), session.relativeDir(), e.getMessage());
+                log.warn("{} - cannot read the segment list of {}: {}", stream.name(), session.relativePath(), e.getMessage());
             }
         }
 
@@ -280,14 +281,14 @@ final class StreamRecorder {
         void finish() {
             poll();
             List<Path> leftovers;
-            try (Stream<Path> children = Files.list(session.dir())) {
+            try (Stream<Path> children = Files.list(dir)) {
                 leftovers = children
                         .filter(path -> SegmentLayout.segmentIndex(path.getFileName().toString()) >= emitted)
                         .sorted(java.util.Comparator.comparingInt(
                                 path -> SegmentLayout.segmentIndex(path.getFileName().toString())))
                         .toList();
             } catch (IOException e) {
-                log.warn("{} - cannot list {}: {}", stream.name(), session.relativeDir(), e.getMessage());
+                log.warn("{} - cannot list {}: {}", stream.name(), session.relativePath(), e.getMessage());
                 return;
             }
             for (Path file : leftovers) {
@@ -303,10 +304,10 @@ final class StreamRecorder {
             }
         }
 
-        private void emit(FinishedSegment segment) {
+        private void emit(Segment segment) {
             emitted = segment.index() + 1;
             finishedBytes += segment.sizeBytes();
-            nextStart = segment.duration() == null ? segment.start() : segment.start().plus(segment.duration());
+            nextStart = segment.end();
             segments++;
             bytes += segment.sizeBytes();
             sink.accept(segment);
@@ -330,8 +331,9 @@ final class StreamRecorder {
     }
 
     /** A session that produced nothing leaves no folder behind (a start that failed at once). */
-    private void removeIfEmpty(SessionFiles.Session session) {
-        try (Stream<Path> children = Files.list(session.dir())) {
+    private void removeIfEmpty(Session session) {
+        Path dir = session.dir(config.recordingsDir());
+        try (Stream<Path> children = Files.list(dir)) {
             if (children.anyMatch(path -> SegmentLayout.segmentIndex(path.getFileName().toString()) >= 0)) {
                 return;
             }
@@ -339,13 +341,13 @@ final class StreamRecorder {
             return;
         }
         try {
-            Files.deleteIfExists(session.dir().resolve(FfmpegCommand.SEGMENT_LIST));
-            Files.deleteIfExists(session.dir().resolve(SessionFiles.SESSION_FILE));
-            Files.deleteIfExists(session.dir());
-            deleteIfEmptyDirectory(session.dir().getParent());
-            deleteIfEmptyDirectory(session.dir().getParent().getParent());
+            Files.deleteIfExists(dir.resolve(FfmpegCommand.SEGMENT_LIST));
+            Files.deleteIfExists(dir.resolve(SessionFiles.SESSION_FILE));
+            Files.deleteIfExists(dir);
+            deleteIfEmptyDirectory(dir.getParent());
+            deleteIfEmptyDirectory(dir.getParent().getParent());
         } catch (IOException e) {
-            log.debug("{} - cannot remove empty session {}: {}", stream.name(), session.relativeDir(), e.getMessage());
+            log.debug("{} - cannot remove empty session {}: {}", stream.name(), session.relativePath(), e.getMessage());
         }
     }
 

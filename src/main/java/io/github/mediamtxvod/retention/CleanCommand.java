@@ -2,7 +2,7 @@ package io.github.mediamtxvod.retention;
 
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogException;
-import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.config.RecorderConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -92,16 +92,16 @@ public final class CleanCommand {
         Instant cutoff = now.minus(Duration.ofDays(days));
         LocalDeleter deleter = new LocalDeleter(catalog);
         int skipped = 0;
-        for (Segment segment : catalog.uploadedStartingBefore(cutoff, Integer.MAX_VALUE)) {
+        for (Entry segment : catalog.uploadedStartingBefore(cutoff, Integer.MAX_VALUE)) {
             if (isStillWritten(segment, now)) {
                 skipped++;
                 continue;
             }
             report(segment, deleter.deleteConfirmed(segment), "");
         }
-        List<Segment> unconfirmed = catalog.unconfirmedStartingBefore(cutoff, Integer.MAX_VALUE);
+        List<Entry> unconfirmed = catalog.unconfirmedStartingBefore(cutoff, Integer.MAX_VALUE);
         if (includeUnuploaded) {
-            for (Segment segment : unconfirmed) {
+            for (Entry segment : unconfirmed) {
                 if (isStillWritten(segment, now)) {
                     skipped++;
                     continue;
@@ -123,13 +123,13 @@ public final class CleanCommand {
         }
     }
 
-    private boolean isStillWritten(Segment segment, Instant now) throws IOException {
+    private boolean isStillWritten(Entry segment, Instant now) throws IOException {
         Path file = catalog.localFile(segment);
         return Files.exists(file) && Files.getLastModifiedTime(file).toInstant().isAfter(now.minus(STILL_WRITTEN));
     }
 
-    private void report(Segment segment, long bytes, String note) {
-        sessions.add(segment.sessionPath());
+    private void report(Entry segment, long bytes, String note) {
+        sessions.add(segment.segment().sessionPath());
         if (bytes > 0) {
             deleted++;
             freed += bytes;

@@ -1,7 +1,7 @@
 package io.github.mediamtxvod.retention;
 
 import io.github.mediamtxvod.catalog.Catalog;
-import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.SegmentState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ final class LocalDeleter {
     }
 
     /** Bytes freed; 0 when nothing was deleted. */
-    long deleteConfirmed(Segment segment) throws IOException {
+    long deleteConfirmed(Entry segment) throws IOException {
         if (segment.state() != SegmentState.UPLOADED || segment.confirmation() == null) {
             throw new IllegalArgumentException(segment.relativePath() + " is " + segment.state()
                     + ", not confirmed in S3: its local file must not be deleted");
@@ -53,7 +53,7 @@ final class LocalDeleter {
     }
 
     /** Deletes a file S3 has not confirmed; only for an explicit request (clean --include-unuploaded). */
-    long deleteUnconfirmed(Segment segment) throws IOException {
+    long deleteUnconfirmed(Entry segment) throws IOException {
         Path file = catalog.localFile(segment);
         // forget first: a crash in between leaves an unknown file, which the next scan queues again
         catalog.forget(segment);

@@ -3,8 +3,9 @@ package io.github.mediamtxvod.retention;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.catalog.Catalog;
-import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.recording.DiskGuard;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,10 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps RECORDINGS_DIR within bounds without ever deleting unconfirmed data. Each run: (1)
  * deletes the local files of UPLOADED segments that started more than LOCAL_RETENTION_DAYS ago
- * (0 = all of them, right after confirmation); (2) while free space is below MIN_FREE_DISK_MB,
- * deletes the oldest UPLOADED files regardless of age; (3) if still below, {@link
- * #mayStartNewSessions()} turns false (ERROR once) until space returns (INFO once); (4) removes
- * session folders left empty. In local-only mode steps 1 and 2 delete nothing.
+ * (0 = all of them, right after confirmation); (2) while the {@link DiskGuard} is not met (free
+ * space below MIN_FREE_DISK_MB), deletes the oldest UPLOADED files regardless of age; (3) removes
+ * session folders left empty. In local-only mode steps 1 and 2 delete nothing. Whether new
+ * recordings may start is the guard's answer, which the recording stage asks itself.
  *
  * <p>Runs on its own thread ({@code retention-janitor}) with a fixed delay between runs, plus
  * on request ({@link #requestRun()}); a failing run is logged and the next one still comes.
@@ -40,7 +41,7 @@ public final class RetentionJanitor implements AutoCloseable {
     private final Catalog catalog;
     private final RecorderConfig.Retention retention;
     private final boolean uploadsEnabled;
-    private final DiskSpace diskSpace;
+    private final DiskGuard disk;
     private final InstantSource clock;
     private final Duration period;
     private final LocalDeleter deleter;
@@ -49,19 +50,17 @@ public final class RetentionJanitor implements AutoCloseable {
     private final AtomicBoolean runRequested = new AtomicBoolean();
     private final Set<String> sessionsToPrune = new LinkedHashSet<>();
 
-    private volatile boolean mayStartNewSessions = true;
-    private volatile long lastFreeBytes = -1;
     private ScheduledExecutorService executor;
 
     /** What one run did. */
-    public record Result(int deletedByAge, int deletedForSpace, long bytesFreed, long freeBytes, boolean mayStartNewSessions) {}
+    public record Result(int deletedByAge, int deletedForSpace, long bytesFreed, long freeBytes) {}
 
     public RetentionJanitor(Catalog catalog, RecorderConfig.Retention retention, boolean uploadsEnabled,
-            DiskSpace diskSpace, InstantSource clock, Duration period) {
+            DiskGuard disk, InstantSource clock, Duration period) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.retention = requireNonNull(retention, "retention is null");
         this.uploadsEnabled = uploadsEnabled;
-        this.diskSpace = requireNonNull(diskSpace, "diskSpace is null");
+        this.disk = requireNonNull(disk, "disk is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.period = requireNonNull(period, "period is null");
         this.deleter = new LocalDeleter(catalog);
@@ -91,16 +90,6 @@ public final class RetentionJanitor implements AutoCloseable {
         }
     }
 
-    /** False while the disk guard found too little space even after deleting every confirmed file. */
-    public boolean mayStartNewSessions() {
-        return mayStartNewSessions;
-    }
-
-    /** Usable bytes at the last check, or -1 before the first. */
-    public long lastFreeBytes() {
-        return lastFreeBytes;
-    }
-
     /** One run, on the caller's thread. */
     public synchronized Result runOnce() throws IOException {
         Instant now = clock.instant();
@@ -110,10 +99,9 @@ public final class RetentionJanitor implements AutoCloseable {
         if (uploadsEnabled) {
             byAge = deleteByAge(now.minus(Duration.ofDays(retention.localRetentionDays())), freed);
         }
-        long free = diskSpace.usableBytes(catalog.recordingsDir());
         String previous = null;
-        while (uploadsEnabled && free < retention.minFreeDiskBytes()) {
-            List<Segment> oldest = catalog.uploadedStartingBefore(END_OF_TIME, 1);
+        while (uploadsEnabled && disk.belowMinimum()) {
+            List<Entry> oldest = catalog.uploadedStartingBefore(END_OF_TIME, 1);
             // the same entry twice means it could not be changed: stop rather than spin
             if (oldest.isEmpty() || oldest.getFirst().relativePath().equals(previous)) {
                 break;
@@ -121,24 +109,21 @@ public final class RetentionJanitor implements AutoCloseable {
             previous = oldest.getFirst().relativePath();
             delete(oldest.getFirst(), freed);
             forSpace++;
-            free = diskSpace.usableBytes(catalog.recordingsDir());
         }
-        lastFreeBytes = free;
-        updateGuard(free);
         if (byAge + forSpace > 0) {
             log.info("Retention deleted {} local files confirmed in S3 ({} by age, {} for free space), {} MB freed",
                     byAge + forSpace, byAge, forSpace, freed[0] / (1024 * 1024));
         }
         pruneFolders(now);
-        return new Result(byAge, forSpace, freed[0], free, mayStartNewSessions);
+        return new Result(byAge, forSpace, freed[0], disk.lastFreeBytes());
     }
 
     private int deleteByAge(Instant cutoff, long[] freed) throws IOException {
         int deleted = 0;
         while (true) {
-            List<Segment> batch = catalog.uploadedStartingBefore(cutoff, BATCH);
+            List<Entry> batch = catalog.uploadedStartingBefore(cutoff, BATCH);
             int before = deleted;
-            for (Segment segment : batch) {
+            for (Entry segment : batch) {
                 delete(segment, freed);
                 deleted++;
             }
@@ -148,27 +133,11 @@ public final class RetentionJanitor implements AutoCloseable {
         }
     }
 
-    private void delete(Segment segment, long[] freed) throws IOException {
+    private void delete(Entry segment, long[] freed) throws IOException {
         long bytes = deleter.deleteConfirmed(segment);
-        sessionsToPrune.add(segment.sessionPath());
+        sessionsToPrune.add(segment.segment().sessionPath());
         freed[0] += bytes;
         log.debug("{} - local file deleted, kept in S3 as {}", segment.relativePath(), segment.confirmation().key());
-    }
-
-    private void updateGuard(long free) {
-        boolean enough = free >= retention.minFreeDiskBytes();
-        if (!enough && mayStartNewSessions) {
-            log.error("{} - only {} MB free, below MIN_FREE_DISK_MB={}, and {}; new recording sessions are not"
-                            + " started until space is freed, running ones continue; unconfirmed recordings are never"
-                            + " deleted", catalog.recordingsDir(), free / (1024 * 1024),
-                    retention.minFreeDiskBytes() / (1024 * 1024), uploadsEnabled
-                            ? "no local file confirmed in S3 is left to delete"
-                            : "local-only mode deletes nothing");
-        } else if (enough && !mayStartNewSessions) {
-            log.info("{} - {} MB free again; new recording sessions may start", catalog.recordingsDir(),
-                    free / (1024 * 1024));
-        }
-        mayStartNewSessions = enough;
     }
 
     private void pruneFolders(Instant now) {

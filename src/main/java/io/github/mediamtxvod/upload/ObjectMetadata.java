@@ -2,7 +2,7 @@ package io.github.mediamtxvod.upload;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.recording.Segment;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +29,7 @@ final class ObjectMetadata {
     /** Keys without the {@code x-amz-meta-} prefix; the SDK adds it. Instants in ISO-8601 UTC. */
     static Map<String, String> of(Segment segment) {
         Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(STREAM, encode(segment.streamName()));
+        metadata.put(STREAM, encode(segment.stream()));
         metadata.put(SESSION_START, segment.sessionStart().toString());
         metadata.put(SEGMENT_START, segment.start().toString());
         metadata.put(SEGMENT_INDEX, Integer.toString(segment.index()));

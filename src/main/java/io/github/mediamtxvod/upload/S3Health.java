@@ -27,6 +27,7 @@ final class S3Health {
     private Instant notBefore = Instant.MIN;
     private String lastError;
     private Instant lastErrorAt;
+    private Instant lastCheck;
     private String refusal;
     private final TransitionLog unreachable = new TransitionLog(log);
     private final TransitionLog refused = new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
@@ -49,6 +50,7 @@ final class S3Health {
         unreachable.recovered(recovery, target, unreachable.failures(), Durations.describe(unreachable.failingFor()));
         refused.recovered(recovery, target, refused.failures(), Durations.describe(refused.failingFor()));
         state = UploadStatus.S3State.REACHABLE;
+        lastCheck = clock.instant();
         consecutiveFailures = 0;
         notBefore = Instant.MIN;
         refusal = null;
@@ -60,6 +62,7 @@ final class S3Health {
         consecutiveFailures++;
         lastError = description;
         lastErrorAt = clock.instant();
+        lastCheck = lastErrorAt;
         Duration wait;
         if (kind == FailureKind.PERMANENT) {
             wait = permanentBackoff.delay(consecutiveFailures);
@@ -92,10 +95,11 @@ final class S3Health {
     }
 
     synchronized Snapshot snapshot() {
-        return new Snapshot(state, consecutiveFailures, lastError, lastErrorAt);
+        return new Snapshot(state, consecutiveFailures, lastError, lastErrorAt, lastCheck);
     }
 
-    record Snapshot(UploadStatus.S3State state, int consecutiveFailures, String lastError, Instant lastErrorAt) {}
+    record Snapshot(UploadStatus.S3State state, int consecutiveFailures, String lastError, Instant lastErrorAt,
+            Instant lastCheck) {}
 
     private static String hint(Throwable failure) {
         if (failure instanceof BucketGuard.BucketMissingException) {

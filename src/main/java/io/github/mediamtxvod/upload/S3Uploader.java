@@ -1,7 +1,8 @@
 package io.github.mediamtxvod.upload;
 
-import io.github.mediamtxvod.catalog.Segment;
-import io.github.mediamtxvod.catalog.SegmentLayout;
+import io.github.mediamtxvod.catalog.Confirmation;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.config.OutputFormat;
 import io.github.mediamtxvod.config.RecorderConfig;
 import java.io.IOException;
@@ -49,7 +50,7 @@ final class S3Uploader {
     }
 
     /** Uploads the file as it is now and returns what S3 confirmed. */
-    Segment.Confirmation upload(Segment segment, Path file) throws IOException {
+    Confirmation upload(Segment segment, Path file) throws IOException {
         String key = keyOf(segment);
         long size = Files.size(file);
         OutputFormat format = OutputFormat.fromFileName(file.getFileName().toString());
@@ -70,7 +71,7 @@ final class S3Uploader {
                     + reported + " but the local file has " + uploaded.checksum());
         }
         String label = uploaded.multipart() ? "CRC32-composite:" : "CRC32:";
-        return new Segment.Confirmation(key, size, unquote(head.eTag() != null ? head.eTag() : uploaded.etag()),
+        return new Confirmation(key, size, unquote(head.eTag() != null ? head.eTag() : uploaded.etag()),
                 label + uploaded.checksum(), clock.instant());
     }
 

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 /**
  * The upload meters. Prometheus names: {@code vodrecorder_upload_queue_depth}, {@code
  * vodrecorder_uploads_total{outcome}}, {@code vodrecorder_upload_duration_seconds} (histogram),
- * {@code vodrecorder_uploaded_bytes_total}, {@code vodrecorder_upload_oldest_pending_age_seconds},
- * {@code vodrecorder_disk_free_bytes}. Gauges read their value at scrape time; a value that
+ * {@code vodrecorder_uploaded_bytes_total}, {@code vodrecorder_upload_oldest_pending_age_seconds}.
+ * Gauges read their value at scrape time; a value that
  * cannot be read is NaN. Thread-safe.
  */
 final class UploadMetrics {
@@ -59,14 +59,12 @@ final class UploadMetrics {
                 .register(registry);
     }
 
-    void registerGauges(Supplier<Number> queueDepth, Supplier<Number> oldestPendingAgeSeconds, Supplier<Number> diskFree) {
+    void registerGauges(Supplier<Number> queueDepth, Supplier<Number> oldestPendingAgeSeconds) {
         gauges.add(Gauge.builder("vodrecorder.upload.queue.depth", safe(queueDepth))
                 .description("Segments waiting for upload or being uploaded").register(registry));
         gauges.add(Gauge.builder("vodrecorder.upload.oldest.pending.age", safe(oldestPendingAgeSeconds))
                 .description("How long the longest-waiting segment has waited for upload")
                 .baseUnit("seconds").register(registry));
-        gauges.add(Gauge.builder("vodrecorder.disk.free", safe(diskFree))
-                .description("Usable space in RECORDINGS_DIR").baseUnit("bytes").register(registry));
     }
 
     void succeeded(long sizeBytes, Duration elapsed) {

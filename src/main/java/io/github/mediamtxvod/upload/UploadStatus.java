@@ -2,48 +2,38 @@ package io.github.mediamtxvod.upload;
 
 import static java.util.Objects.requireNonNull;
 
-import java.time.Duration;
 import java.time.Instant;
 
 /**
- * An immutable snapshot of the upload side, for the dashboard, /ready and logs.
+ * An immutable snapshot of the upload workers, for the dashboard, /ready and logs. The queue
+ * itself (pending, quarantined, oldest) is the catalogue's to tell.
  *
- * @param uploadsEnabled false in local-only mode (no S3 setting given)
- * @param s3State what the last S3 request taught us
- * @param pending segments waiting for upload (PENDING)
+ * @param s3State what the last S3 request taught us; {@link S3State#DISABLED} in local-only mode
  * @param inFlight uploads running right now
- * @param uploaded segments confirmed in S3 whose local file is still there
- * @param localDeleted segments confirmed in S3 whose local file was deleted
- * @param quarantined entries set aside for a human (e.g. file vanished before upload)
- * @param oldestPendingAge how long the longest-waiting segment has waited; zero when none
  * @param consecutiveFailures failed S3 requests since the last success
  * @param lastError the last upload failure, or null
  * @param lastErrorAt when it happened, or null
+ * @param lastCheck when S3 last answered or failed to, or null before the first request
  * @param uploadsSucceeded uploads confirmed since start
  * @param bytesUploaded bytes confirmed since start
- * @param mayStartNewSessions false when the disk guard says: start no new recording session
- * @param diskFreeBytes usable space in RECORDINGS_DIR at the last check, or -1 when unknown
  */
 public record UploadStatus(
-        boolean uploadsEnabled,
         S3State s3State,
-        long pending,
         int inFlight,
-        long uploaded,
-        long localDeleted,
-        long quarantined,
-        Duration oldestPendingAge,
         int consecutiveFailures,
         String lastError,
         Instant lastErrorAt,
+        Instant lastCheck,
         long uploadsSucceeded,
-        long bytesUploaded,
-        boolean mayStartNewSessions,
-        long diskFreeBytes) {
+        long bytesUploaded) {
 
     public UploadStatus {
         requireNonNull(s3State, "s3State is null");
-        requireNonNull(oldestPendingAge, "oldestPendingAge is null");
+    }
+
+    /** Whether segments are uploaded at all (false in local-only mode). */
+    public boolean uploadsEnabled() {
+        return s3State != S3State.DISABLED;
     }
 
     /** Whether the last S3 request succeeded. */

@@ -42,12 +42,12 @@ record UploadTuning(
         requireNonNull(drainTimeout, "drainTimeout is null");
     }
 
-    static UploadTuning defaults(RecorderConfig config) {
+    static UploadTuning defaults(RecorderConfig.Upload upload) {
         return new UploadTuning(
                 Duration.ofMillis(500), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofMinutes(5),
                 Duration.ofSeconds(10), Duration.ofMinutes(10),
                 Duration.ofSeconds(5), Duration.ofSeconds(60),
-                config.upload().drainTimeout());
+                upload.drainTimeout());
     }
 }

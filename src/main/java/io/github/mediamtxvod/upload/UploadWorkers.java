@@ -1,15 +1,23 @@
 package io.github.mediamtxvod.upload;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogException;
-import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.catalog.Confirmation;
+import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.SegmentState;
+import io.github.mediamtxvod.config.RecorderConfig;
 import io.github.mediamtxvod.runtime.Backoff;
+import io.github.mediamtxvod.runtime.TransitionLog;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,63 +28,102 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * UPLOAD_WORKERS threads ({@code upload-worker-N}), each looping: wait for the shared backoff
- * gate, claim the oldest PENDING segment, upload and confirm it, record the outcome. A failure
- * never drops a segment: it goes back to PENDING. {@link #wake()} is called when new work was
- * recorded. Owns its threads: {@link #close()} stops claiming, lets uploads in flight finish up
- * to the drain timeout, then aborts them (they stay queued for the next start).
+ * The upload stage: UPLOAD_WORKERS threads ({@code upload-worker-N}), each looping: wait for the
+ * shared backoff gate, claim the oldest PENDING segment of the catalogue, upload and confirm it,
+ * record the outcome. A failure never drops a segment: it goes back to PENDING, and nothing is
+ * ever deleted here. {@link #wake()} is called when new work was recorded.
+ *
+ * <p>Lifecycle: the constructor only assigns. {@link #start()} creates the S3 client and the
+ * threads (in local-only mode, with no S3 setting, it only registers the meters: segments stay
+ * catalogued and are never uploaded). {@link #close()} stops claiming, lets uploads in flight
+ * finish up to UPLOAD_DRAIN_TIMEOUT_SECONDS, then aborts them (they stay queued for the next
+ * start) and closes the client. The creator closes. Thread-safe.
  */
-final class UploadWorkers implements AutoCloseable {
+public final class UploadWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UploadWorkers.class);
     private static final Duration CATALOGUE_RETRY = Duration.ofSeconds(5);
     private static final Duration ABORT_GRACE = Duration.ofSeconds(5);
 
     private final Catalog catalog;
-    private final S3Uploader uploader;
-    private final BucketGuard bucket;
-    private final S3Health health;
-    private final UploadMetrics metrics;
-    private final Backoff localBackoff;
+    private final RecorderConfig.S3 s3;
+    private final int workers;
     private final InstantSource clock;
     private final UploadTuning tuning;
-    private final Runnable onConfirmed;
-    private final Runnable abortInFlight;
-
+    private final UploadMetrics metrics;
+    private final Backoff localBackoff;
+    private final TransitionLog catalogueFailures =
+            new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private volatile Runnable onConfirmed = () -> { };
     private volatile boolean running;
     // @GuardedBy("lock")
     private long generation;
     private ExecutorService executor;
+    private S3Client client;
+    private S3Uploader uploader;
+    private BucketGuard bucket;
+    private volatile S3Health health;
 
-    UploadWorkers(Catalog catalog, S3Uploader uploader, BucketGuard bucket, S3Health health, UploadMetrics metrics,
-            InstantSource clock, UploadTuning tuning, Runnable onConfirmed, Runnable abortInFlight) {
-        this.catalog = catalog;
-        this.uploader = uploader;
-        this.bucket = bucket;
-        this.health = health;
-        this.metrics = metrics;
-        this.localBackoff = Backoff.withJitter(tuning.localRetryInitial(), tuning.localRetryMax(), Math::random);
-        this.clock = clock;
-        this.tuning = tuning;
-        this.onConfirmed = onConfirmed;
-        this.abortInFlight = abortInFlight;
+    public UploadWorkers(Catalog catalog, RecorderConfig.S3 s3, RecorderConfig.Upload upload, InstantSource clock,
+            MeterRegistry registry) {
+        this(catalog, s3, upload.workers(), clock, registry, UploadTuning.defaults(upload));
     }
 
-    void start(int workers) {
+    UploadWorkers(Catalog catalog, RecorderConfig.S3 s3, int workers, InstantSource clock, MeterRegistry registry,
+            UploadTuning tuning) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.s3 = requireNonNull(s3, "s3 is null");
+        this.workers = workers;
+        this.clock = requireNonNull(clock, "clock is null");
+        this.tuning = requireNonNull(tuning, "tuning is null");
+        this.metrics = new UploadMetrics(requireNonNull(registry, "registry is null"));
+        this.localBackoff = Backoff.withJitter(tuning.localRetryInitial(), tuning.localRetryMax(), Math::random);
+    }
+
+    /** Runs after each upload S3 confirmed (retention with LOCAL_RETENTION_DAYS=0); set it before start. */
+    public void whenConfirmed(Runnable action) {
+        this.onConfirmed = requireNonNull(action, "action is null");
+    }
+
+    /** Whether segments are uploaded at all (false in local-only mode). */
+    public boolean enabled() {
+        return s3.enabled();
+    }
+
+    /** Registers the meters and, unless in local-only mode, starts uploading. */
+    public void start() {
+        metrics.registerGauges(this::queueDepth, this::oldestPendingAgeSeconds);
+        if (!s3.enabled()) {
+            log.warn("Uploads are OFF (local-only mode): no S3 setting is given, so recordings stay only in {} and"
+                    + " retention deletes nothing. Set S3_BUCKET_NAME (and S3_ENDPOINT_URL, S3_ACCESS_KEY_ID,"
+                    + " S3_SECRET_ACCESS_KEY as needed) to upload them.", catalog.recordingsDir());
+            return;
+        }
+        String target = "bucket '" + s3.bucket() + "' at " + S3Clients.describeEndpoint(s3);
+        client = S3Clients.client(s3, workers + 2);
+        uploader = new S3Uploader(client, s3, clock);
+        bucket = new BucketGuard(client, s3);
+        health = new S3Health(target,
+                Backoff.withJitter(tuning.transientRetryInitial(), tuning.transientRetryMax(), Math::random),
+                Backoff.withJitter(tuning.permanentRetryInitial(), tuning.permanentRetryMax(), Math::random), clock);
         running = true;
         executor = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("upload-worker-", 1).daemon(true).factory());
         for (int i = 0; i < workers; i++) {
             executor.execute(this::runLoop);
         }
+        log.info("Uploading to {} with {} workers, storage class {}, key prefix '{}'", target, workers,
+                s3.storageClass(), s3.prefix());
     }
 
     /** New work may be there: idle workers look again (the backoff gate still applies). */
-    void wake() {
+    public void wake() {
         lock.lock();
         try {
             generation++;
@@ -86,8 +133,15 @@ final class UploadWorkers implements AutoCloseable {
         }
     }
 
-    int inFlight() {
-        return inFlight.get();
+    /** An immutable snapshot of the upload side; never throws. */
+    public UploadStatus status() {
+        S3Health current = health;
+        S3Health.Snapshot snapshot = current != null
+                ? current.snapshot()
+                : new S3Health.Snapshot(
+                        s3.enabled() ? UploadStatus.S3State.UNKNOWN : UploadStatus.S3State.DISABLED, 0, null, null, null);
+        return new UploadStatus(snapshot.state(), inFlight.get(), snapshot.consecutiveFailures(), snapshot.lastError(),
+                snapshot.lastErrorAt(), snapshot.lastCheck(), metrics.uploadsSucceeded(), metrics.bytesUploaded());
     }
 
     private void runLoop() {
@@ -98,7 +152,9 @@ final class UploadWorkers implements AutoCloseable {
                     return;
                 }
                 long seen = generation();
-                Optional<Segment> next = ensureBucketThenClaim();
+                bucket.ensure();
+                Optional<Entry> next = catalog.claimNextPending();
+                catalogueFailures.recovered("Upload workers can use the catalogue again");
                 if (next.isPresent()) {
                     uploadOne(next.get());
                 } else {
@@ -106,55 +162,54 @@ final class UploadWorkers implements AutoCloseable {
                 }
             } catch (CatalogException e) {
                 if (running) {
-                    log.error("Upload worker cannot use the catalogue, retrying in {}s: {}", CATALOGUE_RETRY.toSeconds(),
-                            e.getMessage(), e);
+                    catalogueFailures.failed("Upload workers cannot use the catalogue, retrying in {}s: {}",
+                            CATALOGUE_RETRY.toSeconds(), e.getMessage(), e);
                     awaitChange(-1, CATALOGUE_RETRY);
                 }
             } catch (RuntimeException e) {
                 FailureKind kind = FailureKind.of(e);
                 metrics.failed(kind);
                 health.failed(kind, e);
+            } catch (Error e) {
+                // a worker that died silently would leave the queue to the others, or to nobody
+                log.error("Upload worker failed unexpectedly; it goes on", e);
+                awaitChange(-1, CATALOGUE_RETRY);
             }
         }
     }
 
-    private Optional<Segment> ensureBucketThenClaim() {
-        bucket.ensure();
-        return catalog.claimNextPending();
-    }
-
-    private void uploadOne(Segment segment) {
+    private void uploadOne(Entry entry) {
         inFlight.incrementAndGet();
         long started = System.nanoTime();
-        Path file = catalog.localFile(segment);
+        Path file = catalog.localFile(entry);
         try {
-            Segment.Confirmation confirmation = uploader.upload(segment, file);
+            Confirmation confirmation = uploader.upload(entry.segment(), file);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            boolean recorded = catalog.markUploaded(segment, confirmation);
+            boolean recorded = catalog.markUploaded(entry, confirmation);
             metrics.succeeded(confirmation.sizeBytes(), elapsed);
             health.succeeded();
             if (recorded) {
-                log.debug("{} - confirmed in S3 as {} ({} bytes, {} ms)", segment.relativePath(), confirmation.key(),
+                log.debug("{} - confirmed in S3 as {} ({} bytes, {} ms)", entry.relativePath(), confirmation.key(),
                         confirmation.sizeBytes(), elapsed.toMillis());
                 onConfirmed.run();
             } else {
-                log.info("{} - the file changed while it was uploaded; it is uploaded again", segment.relativePath());
+                log.info("{} - the file changed while it was uploaded; it is uploaded again", entry.relativePath());
             }
         } catch (NoSuchFileException e) {
-            String reason = "local file missing before upload: expected " + segment.sizeBytes() + " bytes at " + file;
-            log.error("{} - {}; the entry is quarantined", segment.relativePath(), reason);
-            catalog.quarantine(segment, reason, false);
+            String reason = "local file missing before upload: expected " + entry.segment().sizeBytes() + " bytes at " + file;
+            log.error("{} - {}; the entry is quarantined", entry.relativePath(), reason);
+            catalog.quarantine(entry, reason, false);
         } catch (IOException | RuntimeException e) {
-            handleFailure(segment, e);
+            handleFailure(entry, e);
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private void handleFailure(Segment segment, Exception failure) {
+    private void handleFailure(Entry entry, Exception failure) {
         if (!running) {
             // aborted by close(): not S3's fault; the segment stays queued
-            markFailedQuietly(segment, "interrupted by shutdown", clock.instant());
+            markFailedQuietly(entry, "interrupted by shutdown", clock.instant());
             return;
         }
         FailureKind kind = FailureKind.of(failure);
@@ -163,7 +218,7 @@ final class UploadWorkers implements AutoCloseable {
         switch (kind) {
             case TRANSIENT, PERMANENT -> {
                 if (failure instanceof ConfirmationMismatchException) {
-                    log.warn("{} - upload not confirmed, it is repeated: {}", segment.relativePath(), failure.getMessage());
+                    log.warn("{} - upload not confirmed, it is repeated: {}", entry.relativePath(), failure.getMessage());
                 }
                 if ("NoSuchBucket".equals(FailureKind.errorCode(failure))) {
                     bucket.invalidate();
@@ -171,17 +226,17 @@ final class UploadWorkers implements AutoCloseable {
                 health.failed(kind, failure);
             }
             case LOCAL -> {
-                retryAt = retryAt.plus(localBackoff.delay(segment.attempts()));
-                log.warn("{} - cannot read the local file, retrying at {}: {}", segment.relativePath(), retryAt,
+                retryAt = retryAt.plus(localBackoff.delay(entry.attempts()));
+                log.warn("{} - cannot read the local file, retrying at {}: {}", entry.relativePath(), retryAt,
                         FailureKind.describe(failure));
             }
         }
-        catalog.markFailed(segment, FailureKind.describe(failure), retryAt);
+        catalog.markFailed(entry, FailureKind.describe(failure), retryAt);
     }
 
-    private void markFailedQuietly(Segment segment, String reason, Instant retryAt) {
+    private void markFailedQuietly(Entry entry, String reason, Instant retryAt) {
         try {
-            catalog.markFailed(segment, reason, retryAt);
+            catalog.markFailed(entry, reason, retryAt);
         } catch (CatalogException e) {
             // the catalogue is closing; an UPLOADING entry is requeued at the next start anyway
         }
@@ -239,11 +294,33 @@ final class UploadWorkers implements AutoCloseable {
         }
     }
 
+    private Number queueDepth() {
+        Map<SegmentState, Long> counts = catalog.countByState();
+        return counts.get(SegmentState.PENDING) + counts.get(SegmentState.UPLOADING);
+    }
+
+    private Number oldestPendingAgeSeconds() {
+        return catalog.oldestQueuedAt()
+                .map(at -> Math.max(0, Duration.between(at, clock.instant()).toMillis()) / 1000.0)
+                .orElse(0.0);
+    }
+
     @Override
     public void close() {
         if (closed.getAndSet(true)) {
             return;
         }
+        try {
+            stopWorkers();
+        } finally {
+            metrics.close();
+            if (client != null) {
+                client.close();
+            }
+        }
+    }
+
+    private void stopWorkers() {
         running = false;
         wake();
         if (executor == null) {
@@ -265,7 +342,7 @@ final class UploadWorkers implements AutoCloseable {
             return;
         }
         // a request blocked on the network: closing the connections ends it
-        abortInFlight.run();
+        client.close();
         if (!awaitTermination(ABORT_GRACE)) {
             log.warn("Upload workers did not stop within {}s after the abort", ABORT_GRACE.toSeconds());
         }

@@ -3,32 +3,45 @@ package io.github.mediamtxvod.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mediamtxvod.catalog.CatalogView;
+import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.config.OutputFormat;
-import io.github.mediamtxvod.web.RecorderView.ActiveRecording;
-import io.github.mediamtxvod.web.RecorderView.Reachability;
-import io.github.mediamtxvod.web.RecorderView.RecordingsPage;
-import io.github.mediamtxvod.web.RecorderView.Segment;
-import io.github.mediamtxvod.web.RecorderView.Session;
-import io.github.mediamtxvod.web.RecorderView.StatusSnapshot;
-import io.github.mediamtxvod.web.RecorderView.StreamSummary;
-import io.github.mediamtxvod.web.RecorderView.UploadQueue;
-import io.github.mediamtxvod.web.RecorderView.UploadState;
-import io.github.mediamtxvod.web.RecorderView.WaitingStream;
+import io.github.mediamtxvod.mediamtx.PollerStatus;
+import io.github.mediamtxvod.recording.RecordingStatus;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.Session;
+import io.github.mediamtxvod.upload.UploadStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The JSON shapes of the API, written out field by field so the wire format is explicit and stays
- * stable when the view's records change. Instants are ISO-8601 strings in UTC, durations are
- * seconds (decimal), sizes are bytes; unknown values are {@code null}.
+ * The JSON shapes of the API, written out field by field from the stages' snapshots, so the wire
+ * format is explicit and stays stable when the records change. Instants are ISO-8601 strings in
+ * UTC, durations are seconds (decimal), sizes are bytes; unknown values are {@code null}.
  */
 final class ApiJson {
     private ApiJson() {}
 
-    static ObjectNode status(StatusSnapshot status, Instant now) {
+    /** The parts of {@code /api/status}, read at one moment. */
+    record Status(
+            RecorderView.State state,
+            String version,
+            Instant startedAt,
+            RecordingStatus recording,
+            UploadStatus uploads,
+            Map<SegmentState, Long> queue,
+            Duration oldestPendingAge,
+            long diskFreeBytes,
+            long minFreeDiskBytes,
+            PollerStatus mediamtx) {}
+
+    static ObjectNode status(Status status, Instant now) {
         ObjectNode root = Replies.JSON.createObjectNode();
         root.put("state", status.state().name());
         root.put("version", status.version());
@@ -36,9 +49,9 @@ final class ApiJson {
         root.put("now", now.toString());
         root.put("uptimeSeconds", Duration.between(status.startedAt(), now).toSeconds());
         ArrayNode recording = root.putArray("recording");
-        for (ActiveRecording active : status.recording()) {
+        for (RecordingStatus.StreamStatus active : status.recording().recording()) {
             ObjectNode node = recording.addObject();
-            node.put("stream", active.stream());
+            node.put("stream", active.name());
             node.put("since", active.since().toString());
             node.put("segments", active.segments());
             node.put("bytes", active.bytes());
@@ -46,44 +59,45 @@ final class ApiJson {
             node.put("lastError", active.lastError());
         }
         ArrayNode waiting = root.putArray("waiting");
-        for (WaitingStream stream : status.waiting()) {
-            waiting.addObject().put("stream", stream.stream()).put("since", stream.since().toString());
+        for (RecordingStatus.Waiting stream : status.recording().waiting()) {
+            waiting.addObject().put("stream", stream.name()).put("since", stream.since().toString());
         }
-        root.set("uploads", uploads(status.uploads()));
+        UploadStatus uploads = status.uploads();
+        ObjectNode queue = root.putObject("uploads");
+        queue.put("localOnly", !uploads.uploadsEnabled());
+        queue.put("pending", status.queue().getOrDefault(SegmentState.PENDING, 0L));
+        queue.put("inFlight", uploads.inFlight());
+        queue.put("failed", status.queue().getOrDefault(SegmentState.QUARANTINED, 0L));
+        queue.put("oldestPendingAgeSeconds", seconds(status.oldestPendingAge()));
+        queue.put("lastError", uploads.lastError());
         ObjectNode disk = root.putObject("disk");
-        disk.put("freeBytes", status.disk().freeBytes());
-        disk.put("minFreeBytes", status.disk().minFreeBytes());
-        disk.put("aboveGuard", status.disk().aboveGuard());
-        root.set("mediamtx", reachability(status.mediamtx()));
-        ObjectNode s3 = reachability(status.s3());
-        s3.put("localOnly", status.uploads().localOnly());
+        disk.put("freeBytes", status.diskFreeBytes());
+        disk.put("minFreeBytes", status.minFreeDiskBytes());
+        disk.put("aboveGuard", status.diskFreeBytes() < 0 || status.diskFreeBytes() >= status.minFreeDiskBytes());
+        PollerStatus mediamtx = status.mediamtx();
+        root.set("mediamtx", reachability(mediamtx.reachable(), mediamtx.lastSuccess(), mediamtx.lastError()));
+        ObjectNode s3 = reachability(uploads.s3Reachable(), uploads.lastCheck(), uploads.lastError());
+        s3.put("localOnly", !uploads.uploadsEnabled());
         root.set("s3", s3);
         return root;
     }
 
-    private static ObjectNode uploads(UploadQueue queue) {
+    private static ObjectNode reachability(boolean reachable, Instant lastCheck, String lastError) {
         ObjectNode node = Replies.JSON.createObjectNode();
-        node.put("localOnly", queue.localOnly());
-        node.put("pending", queue.pending());
-        node.put("inFlight", queue.inFlight());
-        node.put("failed", queue.failed());
-        node.put("oldestPendingAgeSeconds", seconds(queue.oldestPendingAge()));
-        node.put("lastError", queue.lastError());
+        node.put("reachable", reachable);
+        node.put("lastCheck", text(lastCheck));
+        node.put("lastError", lastError);
         return node;
     }
 
-    private static ObjectNode reachability(Reachability reachability) {
-        ObjectNode node = Replies.JSON.createObjectNode();
-        node.put("reachable", reachability.reachable());
-        node.put("lastCheck", text(reachability.lastCheck()));
-        node.put("lastError", reachability.lastError());
-        return node;
-    }
+    /** One stream of {@code /api/streams}: the catalogue's summary and whether it is recorded now. */
+    record StreamItem(String stream, boolean recording, long sessions, long segments, long bytes, Instant firstStart,
+            Instant lastSessionStart, List<LocalDate> days) {}
 
-    static ObjectNode streams(Iterable<StreamSummary> streams) {
+    static ObjectNode streams(List<StreamItem> streams) {
         ObjectNode root = Replies.JSON.createObjectNode();
         ArrayNode list = root.putArray("streams");
-        for (StreamSummary summary : streams) {
+        for (StreamItem summary : streams) {
             ObjectNode node = list.addObject();
             node.put("stream", summary.stream());
             node.put("recording", summary.recording());
@@ -91,7 +105,7 @@ final class ApiJson {
             node.put("segments", summary.segments());
             node.put("bytes", summary.bytes());
             node.put("firstStart", text(summary.firstStart()));
-            node.put("lastStart", text(summary.lastStart()));
+            node.put("lastStart", text(summary.lastSessionStart()));
             ArrayNode days = node.putArray("days");
             for (LocalDate day : summary.days()) {
                 days.add(day.toString());
@@ -100,21 +114,25 @@ final class ApiJson {
         return root;
     }
 
+    /** A session of {@code /api/recordings} with its entries and whether FFmpeg still writes it. */
+    record SessionItem(Session session, boolean recording, List<Entry> entries) {}
+
     /**
      * A page of sessions, streamed straight to bytes: a page may hold thousands of segments, and
      * building a tree for them first would double the work.
      */
-    static byte[] recordings(RecordingsPage page) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + page.sessions().size() * 2048);
+    static byte[] recordings(int page, int pageSize, CatalogView.Page<Session> sessions, List<SessionItem> items,
+            boolean localOnly) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + items.size() * 2048);
         try (JsonGenerator json = Replies.JSON.getFactory().createGenerator(out)) {
             json.writeStartObject();
-            json.writeNumberField("page", page.page());
-            json.writeNumberField("pageSize", page.pageSize());
-            json.writeNumberField("totalSessions", page.totalSessions());
-            json.writeNumberField("totalPages", (page.totalSessions() + page.pageSize() - 1) / page.pageSize());
+            json.writeNumberField("page", page);
+            json.writeNumberField("pageSize", pageSize);
+            json.writeNumberField("totalSessions", sessions.total());
+            json.writeNumberField("totalPages", (sessions.total() + pageSize - 1) / pageSize);
             json.writeArrayFieldStart("sessions");
-            for (Session session : page.sessions()) {
-                session(json, session);
+            for (SessionItem item : items) {
+                session(json, item, localOnly);
             }
             json.writeEndArray();
             json.writeEndObject();
@@ -122,20 +140,22 @@ final class ApiJson {
         return out.toByteArray();
     }
 
-    private static void session(JsonGenerator json, Session session) throws IOException {
+    private static void session(JsonGenerator json, SessionItem item, boolean localOnly) throws IOException {
+        Session session = item.session();
         json.writeStartObject();
         json.writeStringField("stream", session.stream());
         json.writeStringField("start", session.start().toString());
         json.writeStringField("format", session.format().extension());
         // whole-session playback appends fragmented MP4 files to Media Source Extensions
         json.writeBooleanField("playable", session.format() == OutputFormat.MP4);
-        json.writeBooleanField("recording", session.recording());
+        json.writeBooleanField("recording", item.recording());
         json.writeStringField("relativePath", session.relativePath());
         json.writeStringField("url", RecordingsHandler.url(session.relativePath()) + "/");
         long bytes = 0;
         Duration duration = Duration.ZERO;
         boolean durationKnown = true;
-        for (Segment segment : session.segments()) {
+        for (Entry entry : item.entries()) {
+            Segment segment = entry.segment();
             bytes += segment.sizeBytes();
             durationKnown &= segment.duration() != null;
             duration = segment.duration() == null ? duration : duration.plus(segment.duration());
@@ -143,26 +163,41 @@ final class ApiJson {
         json.writeNumberField("sizeBytes", bytes);
         writeSeconds(json, "durationSeconds", durationKnown ? duration : null);
         json.writeArrayFieldStart("segments");
-        for (Segment segment : session.segments()) {
-            segment(json, segment);
+        for (Entry entry : item.entries()) {
+            segment(json, entry, localOnly);
         }
         json.writeEndArray();
         json.writeEndObject();
     }
 
-    private static void segment(JsonGenerator json, Segment segment) throws IOException {
+    private static void segment(JsonGenerator json, Entry entry, boolean localOnly) throws IOException {
+        Segment segment = entry.segment();
+        String upload = upload(entry, localOnly);
         json.writeStartObject();
         json.writeNumberField("index", segment.index());
         json.writeStringField("start", segment.start().toString());
         writeSeconds(json, "durationSeconds", segment.duration());
         json.writeNumberField("sizeBytes", segment.sizeBytes());
-        json.writeStringField("upload", segment.upload().name());
-        json.writeBooleanField("local", segment.localFile());
-        json.writeStringField("source", source(segment));
-        String path = segment.relativePath();
-        json.writeStringField("file", path.substring(path.lastIndexOf('/') + 1));
-        json.writeStringField("url", RecordingsHandler.url(path));
+        json.writeStringField("upload", upload);
+        json.writeBooleanField("local", entry.localPresent());
+        // where the bytes come from when the segment's URL is fetched
+        json.writeStringField("source", entry.localPresent() ? "local" : upload.equals("UPLOADED") ? "s3" : "none");
+        json.writeStringField("file", segment.fileName());
+        json.writeStringField("url", RecordingsHandler.url(segment.relativePath()));
         json.writeEndObject();
+    }
+
+    /** PENDING, UPLOADING, FAILED, UPLOADED or LOCAL_ONLY: where a segment's upload stands. */
+    private static String upload(Entry entry, boolean localOnly) {
+        if (localOnly) {
+            return "LOCAL_ONLY";
+        }
+        return switch (entry.state()) {
+            case PENDING -> entry.lastError() == null ? "PENDING" : "FAILED";
+            case UPLOADING -> "UPLOADING";
+            case UPLOADED, LOCAL_DELETED -> "UPLOADED";
+            case QUARANTINED -> "FAILED";
+        };
     }
 
     private static void writeSeconds(JsonGenerator json, String name, Duration duration) throws IOException {
@@ -171,14 +206,6 @@ final class ApiJson {
         } else {
             json.writeNumberField(name, duration.toNanos() / 1e9);
         }
-    }
-
-    /** Where the bytes come from when the segment's URL is fetched: "local", "s3" or "none". */
-    private static String source(Segment segment) {
-        if (segment.localFile()) {
-            return "local";
-        }
-        return segment.upload() == UploadState.UPLOADED ? "s3" : "none";
     }
 
     private static Double seconds(Duration duration) {

@@ -52,7 +52,7 @@ final class HookHandler implements Request.Handler {
         }
         boolean ready = request.getHttpURI().getPath().equals(READY);
         String event = ready ? "ready" : "not-ready";
-        HookResult result = ready ? view.hookReady(pathName) : view.hookNotReady(pathName);
+        HookResult result = view.hook(ready, pathName);
         log.info("{} - hook {}: {}", pathName, event, result.outcome());
         if (result.outcome() == HookOutcome.INVALID) {
             throw HttpProblem.badRequest("parameter 'path' is not acceptable: " + result.message());

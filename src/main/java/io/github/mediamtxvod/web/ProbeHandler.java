@@ -1,7 +1,10 @@
 package io.github.mediamtxvod.web;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.mediamtxvod.web.RecorderView.ReadyState;
+import io.github.mediamtxvod.mediamtx.PollerStatus;
+import io.github.mediamtxvod.upload.UploadStatus;
+import java.util.ArrayList;
+import java.util.Locale;
 import java.util.List;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
@@ -12,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code /health} (liveness: answering at all means the process works, always 200 {@code
- * {"status":"UP"}}) and {@code /ready} (readiness from {@link RecorderView#ready()}: 200 {@code
+ * {"status":"UP"}}) and {@code /ready} (running, MediaMTX and S3 reachable, disk above its guard: 200 {@code
  * {"status":"READY","reasons":[]}} or 503 {@code {"status":"NOT_READY","reasons":[...]}}).
  */
 final class ProbeHandler implements Request.Handler {
@@ -38,20 +41,35 @@ final class ProbeHandler implements Request.Handler {
             body.put("version", version);
             return Replies.json(request, response, callback, 200, body);
         }
-        ReadyState state = readyState();
-        body.put("status", state.ready() ? "READY" : "NOT_READY");
-        body.put("ready", state.ready());
-        List<String> reasons = state.reasons();
+        List<String> reasons = notReadyReasons();
+        body.put("status", reasons.isEmpty() ? "READY" : "NOT_READY");
+        body.put("ready", reasons.isEmpty());
         reasons.forEach(body.putArray("reasons")::add);
-        return Replies.json(request, response, callback, state.ready() ? 200 : 503, body);
+        return Replies.json(request, response, callback, reasons.isEmpty() ? 200 : 503, body);
     }
 
-    private ReadyState readyState() {
+    /** Why the recorder is not ready, one line each; empty when it is. */
+    private List<String> notReadyReasons() {
         try {
-            return view.ready();
+            List<String> reasons = new ArrayList<>();
+            if (view.state() != RecorderView.State.RUNNING) {
+                reasons.add("the recorder is " + view.state().name().toLowerCase(Locale.ROOT));
+            }
+            PollerStatus poll = view.mediamtx();
+            if (!poll.reachable()) {
+                reasons.add("MediaMTX API not reachable" + (poll.lastError() == null ? "" : ": " + poll.lastError()));
+            }
+            UploadStatus upload = view.uploads();
+            if (upload.uploadsEnabled() && !upload.s3Reachable()) {
+                reasons.add("S3 not reachable" + (upload.lastError() == null ? "" : ": " + upload.lastError()));
+            }
+            if (view.disk().belowMinimum()) {
+                reasons.add("free disk space below MIN_FREE_DISK_MB");
+            }
+            return reasons;
         } catch (RuntimeException e) {
             log.warn("Readiness check failed", e);
-            return new ReadyState(false, List.of("readiness check failed"));
+            return List.of("readiness check failed");
         }
     }
 }

@@ -79,7 +79,7 @@ final class RecordingsHandler implements Request.Handler {
             throw HttpProblem.notFound();
         }
         String relative = path.relative();
-        Optional<URI> presigned = view.presignedUrl(relative);
+        Optional<URI> presigned = view.catalog().segment(relative).flatMap(view::presignedUrl);
         if (presigned.isEmpty()) {
             throw HttpProblem.notFound();
         }

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.catalog.CatalogException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -57,6 +58,10 @@ final class Routes extends Handler.Abstract {
             return handler.handle(request, response, callback);
         } catch (HttpProblem problem) {
             return fail(request, response, callback, problem.status(), problem.getMessage(), null);
+        } catch (CatalogException e) {
+            // starting (the catalogue opens after the web server) or a catalogue failure the recorder logs itself
+            log.debug("{} {}: catalogue not available: {}", request.getMethod(), path, e.toString());
+            return fail(request, response, callback, 503, "the catalogue is not available", null);
         } catch (Exception e) {
             return fail(request, response, callback, 500, "internal error", e);
         }

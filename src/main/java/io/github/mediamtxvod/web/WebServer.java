@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +49,7 @@ public final class WebServer implements AutoCloseable {
     private HttpClient s3Client;
     private JvmMeters jvmMeters;
     private Server server;
+    private Instant startedAt;
     private ServerConnector connector;
 
     public WebServer(RecorderConfig config, RecorderView view, PrometheusMeterRegistry registry) {
@@ -74,6 +76,7 @@ public final class WebServer implements AutoCloseable {
             throw new IllegalStateException("WebServer already started");
         }
         int wantedPort = config.web().httpPort();
+        startedAt = clock.instant();
         log.info("Starting web server on port {}...", wantedPort);
         handlerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("web-handler-", 0).factory());
         s3Client = HttpClient.newBuilder()
@@ -107,7 +110,7 @@ public final class WebServer implements AutoCloseable {
                 new AccessControl(config.web()),
                 StaticAssets.load(),
                 new RecordingsHandler(config.recording().recordingsDir(), view, new S3Relay(s3Client)),
-                new ApiHandler(view, clock),
+                new ApiHandler(view, clock, version(), startedAt),
                 new HookHandler(view),
                 new ProbeHandler(view, version()),
                 new MetricsHandler(registry));

@@ -121,7 +121,7 @@ class CatalogCrashTest {
     }
 
     private static List<Integer> indexes(Catalog catalog) {
-        return catalog.allSegments().stream().map(Segment::index).sorted().toList();
+        return catalog.allSegments().stream().map(entry -> entry.segment().index()).sorted().toList();
     }
 
     private static List<Integer> range(int size) {

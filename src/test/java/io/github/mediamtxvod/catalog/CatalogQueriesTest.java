@@ -1,11 +1,13 @@
 package io.github.mediamtxvod.catalog;
 
+import io.github.mediamtxvod.recording.SegmentLayout;
 import static io.github.mediamtxvod.catalog.CatalogTest.T0;
 import static io.github.mediamtxvod.catalog.CatalogTest.finished;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.fixtures.MutableClock;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.testing.MutableClock;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.Session;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +34,7 @@ class CatalogQueriesTest {
     void fill(@TempDir Path dir) {
         catalog = new Catalog(dir, new MutableClock(T0));
         catalog.start();
-        List<FinishedSegment> all = new ArrayList<>();
+        List<Segment> all = new ArrayList<>();
         for (int stream = 0; stream < STREAMS; stream++) {
             for (int session = 0; session < SESSIONS_PER_STREAM; session++) {
                 Instant sessionStart = T0.plus(Duration.ofHours(2L * session));
@@ -59,7 +61,7 @@ class CatalogQueriesTest {
     void listsStreamsWithTheirExtent() {
         List<CatalogView.StreamSummary> streams = timed(() -> catalog.streams());
         assertThat(streams).hasSize(STREAMS);
-        assertThat(streams.getFirst().streamName()).isEqualTo("cam0");
+        assertThat(streams.getFirst().stream()).isEqualTo("cam0");
         assertThat(streams.getFirst().segments()).isEqualTo((long) SESSIONS_PER_STREAM * SEGMENTS_PER_SESSION);
         assertThat(streams.getFirst().firstStart()).isEqualTo(T0);
     }
@@ -68,52 +70,51 @@ class CatalogQueriesTest {
     void pagesThroughOneStreamsSegmentsInATimeRange() {
         Instant from = T0.plus(Duration.ofHours(10));
         Instant to = from.plus(Duration.ofMinutes(30));
-        CatalogView.Page<Segment> first = timed(() -> catalog.segments(new CatalogView.Query("cam7", from, to, 0, 20, false)));
-        CatalogView.Page<Segment> second = timed(() -> catalog.segments(new CatalogView.Query("cam7", from, to, 20, 20, false)));
+        CatalogView.Page<Entry> first = timed(() -> catalog.segments(new CatalogView.Query("cam7", from, to, 0, 20, false)));
+        CatalogView.Page<Entry> second = timed(() -> catalog.segments(new CatalogView.Query("cam7", from, to, 20, 20, false)));
 
         assertThat(first.total()).isEqualTo(30);
-        assertThat(first.items()).hasSize(20).allMatch(s -> s.streamName().equals("cam7"));
-        assertThat(first.items().getFirst().start()).isEqualTo(from);
+        assertThat(first.items()).hasSize(20).allMatch(s -> s.segment().stream().equals("cam7"));
+        assertThat(first.items().getFirst().segment().start()).isEqualTo(from);
         assertThat(first.hasMore()).isTrue();
         assertThat(second.items()).hasSize(10);
-        assertThat(second.items().getLast().start()).isEqualTo(to.minus(Duration.ofMinutes(1)));
+        assertThat(second.items().getLast().segment().start()).isEqualTo(to.minus(Duration.ofMinutes(1)));
         assertThat(second.hasMore()).isFalse();
     }
 
     @Test
     void listsTheNewestSegmentsOfAllStreamsFirst() {
-        CatalogView.Page<Segment> page = timed(() -> catalog.segments(CatalogView.Query.latest(50)));
+        CatalogView.Page<Entry> page = timed(() -> catalog.segments(CatalogView.Query.latest(50)));
         assertThat(page.items()).hasSize(50);
-        assertThat(page.items().getFirst().start()).isAfterOrEqualTo(page.items().getLast().start());
-        assertThat(page.items().getFirst().index()).isEqualTo(SEGMENTS_PER_SESSION - 1);
+        assertThat(page.items().getFirst().segment().start()).isAfterOrEqualTo(page.items().getLast().segment().start());
+        assertThat(page.items().getFirst().segment().index()).isEqualTo(SEGMENTS_PER_SESSION - 1);
     }
 
     @Test
     void summarisesSessionsOfAStreamNewestFirst() {
-        CatalogView.Page<CatalogView.SessionSummary> page =
+        CatalogView.Page<Session> page =
                 timed(() -> catalog.sessions(new CatalogView.Query("cam3", null, null, 0, 10, true)));
 
         assertThat(page.total()).isEqualTo(SESSIONS_PER_STREAM);
-        CatalogView.SessionSummary newest = page.items().getFirst();
-        assertThat(newest.sessionStart()).isEqualTo(T0.plus(Duration.ofHours(2L * (SESSIONS_PER_STREAM - 1))));
-        assertThat(newest.segments()).isEqualTo(SEGMENTS_PER_SESSION);
-        assertThat(newest.totalDuration()).isEqualTo(Duration.ofMinutes(SEGMENTS_PER_SESSION));
-        assertThat(newest.confirmed()).isZero();
-        assertThat(newest.localSegments()).isEqualTo(SEGMENTS_PER_SESSION);
-        assertThat(newest.sessionPath()).isEqualTo(SegmentLayout.sessionPath("cam3", newest.sessionStart()));
+        Session newest = page.items().getFirst();
+        assertThat(newest.start()).isEqualTo(T0.plus(Duration.ofHours(2L * (SESSIONS_PER_STREAM - 1))));
+        assertThat(newest.startedAt()).isEqualTo(newest.start());
+        assertThat(newest.stream()).isEqualTo("cam3");
+        assertThat(newest.format()).isEqualTo(io.github.mediamtxvod.config.OutputFormat.MP4);
+        assertThat(newest.relativePath()).isEqualTo(SegmentLayout.sessionPath("cam3", newest.start()));
     }
 
     @Test
     void listsOneSessionsSegmentsInOrder() {
-        List<Segment> segments = timed(() -> catalog.sessionSegments("cam1", T0));
+        List<Entry> segments = timed(() -> catalog.sessionSegments("cam1", T0));
         assertThat(segments).hasSize(SEGMENTS_PER_SESSION);
-        assertThat(segments).extracting(Segment::index).isSorted();
+        assertThat(segments).extracting(entry -> entry.segment().index()).isSorted();
     }
 
     @Test
     void findsASegmentByPathAndNothingForAnUnknownOrHostilePath() {
         String path = finished("cam2", T0, 5, 0).relativePath();
-        assertThat(timed(() -> catalog.segment(path))).map(Segment::index).contains(5);
+        assertThat(timed(() -> catalog.segment(path))).map(entry -> entry.segment().index()).contains(5);
         assertThat(catalog.segment("../../etc/passwd")).isEmpty();
         assertThat(catalog.segment("cam2' OR '1'='1")).isEmpty();
     }

@@ -1,10 +1,11 @@
 package io.github.mediamtxvod.catalog;
 
+import io.github.mediamtxvod.recording.SegmentLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.mediamtxvod.fixtures.MutableClock;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.testing.MutableClock;
+import io.github.mediamtxvod.recording.Segment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,27 +35,27 @@ class CatalogTest {
         catalog.close();
     }
 
-    static FinishedSegment finished(String stream, Instant sessionStart, int index, long size) {
+    static Segment finished(String stream, Instant sessionStart, int index, long size) {
         String path = SegmentLayout.sessionPath(stream, sessionStart) + "/segment_%03d.mp4".formatted(index);
-        return new FinishedSegment(stream, sessionStart, index, Path.of("/unused", path), path,
+        return new Segment(stream, sessionStart, index, path,
                 sessionStart.plusSeconds(60L * index), Duration.ofSeconds(60), size);
     }
 
-    static Segment.Confirmation confirmation(Segment segment) {
-        return new Segment.Confirmation("vod/" + segment.relativePath(), segment.sizeBytes(), "etag", "CRC32:abc", T0);
+    static Confirmation confirmation(Entry entry) {
+        return new Confirmation("vod/" + entry.relativePath(), entry.segment().sizeBytes(), "etag", "CRC32:abc", T0);
     }
 
     @Test
-    void aFinishedSegmentIsPendingOnceHoweverOftenItIsRecorded() {
-        FinishedSegment segment = finished("cam1", T0, 0, 100);
+    void aSegmentIsPendingOnceHoweverOftenItIsRecorded() {
+        Segment segment = finished("cam1", T0, 0, 100);
         catalog.recordFinished(segment);
         catalog.recordFinished(segment);
 
         assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 1L);
-        Segment stored = catalog.segment(segment.relativePath()).orElseThrow();
-        assertThat(stored.streamName()).isEqualTo("cam1");
-        assertThat(stored.sizeBytes()).isEqualTo(100);
-        assertThat(stored.duration()).isEqualTo(Duration.ofSeconds(60));
+        Entry stored = catalog.segment(segment.relativePath()).orElseThrow();
+        assertThat(stored.segment().stream()).isEqualTo("cam1");
+        assertThat(stored.segment().sizeBytes()).isEqualTo(100);
+        assertThat(stored.segment().duration()).isEqualTo(Duration.ofSeconds(60));
         assertThat(stored.localPresent()).isTrue();
     }
 
@@ -64,9 +65,9 @@ class CatalogTest {
         catalog.recordFinished(finished("a", T0, 1, 10));
         catalog.recordFinished(finished("c", T0, 0, 10));
 
-        assertThat(catalog.claimNextPending().orElseThrow().streamName()).isEqualTo("c");
-        assertThat(catalog.claimNextPending().orElseThrow().streamName()).isEqualTo("a");
-        assertThat(catalog.claimNextPending().orElseThrow().streamName()).isEqualTo("b");
+        assertThat(catalog.claimNextPending().orElseThrow().segment().stream()).isEqualTo("c");
+        assertThat(catalog.claimNextPending().orElseThrow().segment().stream()).isEqualTo("a");
+        assertThat(catalog.claimNextPending().orElseThrow().segment().stream()).isEqualTo("b");
         assertThat(catalog.claimNextPending()).isEmpty();
         assertThat(catalog.countByState()).containsEntry(SegmentState.UPLOADING, 3L);
     }
@@ -74,13 +75,13 @@ class CatalogTest {
     @Test
     void aFailedSegmentWaitsForItsRetryTime() {
         catalog.recordFinished(finished("cam1", T0, 0, 10));
-        Segment claimed = catalog.claimNextPending().orElseThrow();
+        Entry claimed = catalog.claimNextPending().orElseThrow();
         catalog.markFailed(claimed, "boom", T0.plusSeconds(30));
 
         assertThat(catalog.claimNextPending()).isEmpty();
         assertThat(catalog.nextRetryAt()).contains(T0.plusSeconds(30));
         clock.advance(Duration.ofSeconds(30));
-        Segment again = catalog.claimNextPending().orElseThrow();
+        Entry again = catalog.claimNextPending().orElseThrow();
         assertThat(again.attempts()).isEqualTo(2);
         assertThat(again.lastError()).isEqualTo("boom");
     }
@@ -88,10 +89,10 @@ class CatalogTest {
     @Test
     void aConfirmationMakesTheSegmentUploadedAndRemembersWhatS3Confirmed() {
         catalog.recordFinished(finished("cam1", T0, 0, 10));
-        Segment claimed = catalog.claimNextPending().orElseThrow();
+        Entry claimed = catalog.claimNextPending().orElseThrow();
 
         assertThat(catalog.markUploaded(claimed, confirmation(claimed))).isTrue();
-        Segment uploaded = catalog.segment(claimed.relativePath()).orElseThrow();
+        Entry uploaded = catalog.segment(claimed.relativePath()).orElseThrow();
         assertThat(uploaded.state()).isEqualTo(SegmentState.UPLOADED);
         assertThat(uploaded.confirmation()).isEqualTo(confirmation(claimed));
         assertThat(uploaded.lastError()).isNull();
@@ -100,21 +101,21 @@ class CatalogTest {
     @Test
     void aConfirmationOfBytesThatChangedDuringTheUploadIsRefusedAndTheSegmentQueuedAgain() {
         catalog.recordFinished(finished("cam1", T0, 0, 10));
-        Segment claimed = catalog.claimNextPending().orElseThrow();
+        Entry claimed = catalog.claimNextPending().orElseThrow();
         catalog.recordFinished(finished("cam1", T0, 0, 20));
 
         assertThat(catalog.markUploaded(claimed, confirmation(claimed))).isFalse();
-        Segment again = catalog.segment(claimed.relativePath()).orElseThrow();
+        Entry again = catalog.segment(claimed.relativePath()).orElseThrow();
         assertThat(again.state()).isEqualTo(SegmentState.PENDING);
-        assertThat(again.sizeBytes()).isEqualTo(20);
+        assertThat(again.segment().sizeBytes()).isEqualTo(20);
         assertThat(again.confirmation()).isNull();
     }
 
     @Test
     void aConfirmedSegmentWhoseFileChangedIsPendingAgainButTheSameBytesStayConfirmed() {
-        FinishedSegment original = finished("cam1", T0, 0, 10);
+        Segment original = finished("cam1", T0, 0, 10);
         catalog.recordFinished(original);
-        Segment claimed = catalog.claimNextPending().orElseThrow();
+        Entry claimed = catalog.claimNextPending().orElseThrow();
         catalog.markUploaded(claimed, confirmation(claimed));
 
         catalog.recordFinished(original);
@@ -127,15 +128,15 @@ class CatalogTest {
     @Test
     void onlyAnUploadedSegmentCanBecomeLocalDeleted() {
         catalog.recordFinished(finished("cam1", T0, 0, 10));
-        Segment pending = catalog.segment(finished("cam1", T0, 0, 10).relativePath()).orElseThrow();
+        Entry pending = catalog.segment(finished("cam1", T0, 0, 10).relativePath()).orElseThrow();
         assertThat(catalog.markLocalDeleted(pending)).isFalse();
 
-        Segment claimed = catalog.claimNextPending().orElseThrow();
+        Entry claimed = catalog.claimNextPending().orElseThrow();
         assertThat(catalog.markLocalDeleted(claimed)).isFalse();
         catalog.markUploaded(claimed, confirmation(claimed));
-        Segment uploaded = catalog.segment(claimed.relativePath()).orElseThrow();
+        Entry uploaded = catalog.segment(claimed.relativePath()).orElseThrow();
         assertThat(catalog.markLocalDeleted(uploaded)).isTrue();
-        Segment deleted = catalog.segment(claimed.relativePath()).orElseThrow();
+        Entry deleted = catalog.segment(claimed.relativePath()).orElseThrow();
         assertThat(deleted.state()).isEqualTo(SegmentState.LOCAL_DELETED);
         assertThat(deleted.localPresent()).isFalse();
     }
@@ -155,7 +156,7 @@ class CatalogTest {
 
     @Test
     void aQuarantinedEntryIsPendingAgainWhenItsFileIsRecordedAgain() {
-        FinishedSegment segment = finished("cam1", T0, 0, 10);
+        Segment segment = finished("cam1", T0, 0, 10);
         catalog.recordFinished(segment);
         catalog.quarantine(catalog.segment(segment.relativePath()).orElseThrow(), "file missing", false);
         assertThat(catalog.claimNextPending()).isEmpty();

@@ -1,6 +1,6 @@
 package io.github.mediamtxvod.catalog;
 
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.recording.Segment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -25,7 +25,7 @@ final class CatalogWriterProcess {
         catalog.start();
         for (int i = 0; ; i += batch ? BATCH : 1) {
             if (batch) {
-                List<FinishedSegment> segments = new ArrayList<>();
+                List<Segment> segments = new ArrayList<>();
                 for (int j = i; j < i + BATCH; j++) {
                     segments.add(CatalogTest.finished("cam", session, j, j));
                 }

@@ -3,8 +3,8 @@ package io.github.mediamtxvod.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.mediamtxvod.catalog.SegmentLayout;
-import io.github.mediamtxvod.fixtures.S3TestServer;
+import io.github.mediamtxvod.recording.SegmentLayout;
+import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.testing.FakeMediaMtx;
 import io.github.mediamtxvod.testing.Ffprobe;
 import io.github.mediamtxvod.testing.RecorderProcess;

@@ -298,7 +298,7 @@ class RecordingIT {
     }
 
     private Path streamDir(String stream) {
-        return workDir.resolve("recordings").resolve(io.github.mediamtxvod.catalog.SegmentLayout.safeStreamName(stream));
+        return workDir.resolve("recordings").resolve(io.github.mediamtxvod.recording.SegmentLayout.safeStreamName(stream));
     }
 
     private List<Path> sessionDirs(String stream) throws IOException {

@@ -3,7 +3,6 @@ package io.github.mediamtxvod.recording;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.catalog.SegmentLayout;
 import io.github.mediamtxvod.config.OutputFormat;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,76 +26,76 @@ class SessionFilesTest {
 
     @Test
     void createMakesTheFolderAndASessionFileThatReadsBack() throws IOException {
-        SessionFiles.Session session = SessionFiles.create(recordings, "cams/front door", NOW, OutputFormat.MP4);
+        Session session = SessionFiles.create(recordings, "cams/front door", NOW, OutputFormat.MP4);
 
-        assertThat(session.dir()).isEqualTo(recordings.resolve("cams~2Ffront~20door/2024-05-06/20240506_070809"));
-        assertThat(session.dir()).isDirectory();
-        assertThat(session.relativeDir()).isEqualTo("cams~2Ffront~20door/2024-05-06/20240506_070809");
-        assertThat(session.streamName()).isEqualTo("cams/front door");
-        assertThat(session.sessionStart()).isEqualTo(SESSION_START);
+        assertThat(session.dir(recordings)).isEqualTo(recordings.resolve("cams~2Ffront~20door/2024-05-06/20240506_070809"));
+        assertThat(session.dir(recordings)).isDirectory();
+        assertThat(session.relativePath()).isEqualTo("cams~2Ffront~20door/2024-05-06/20240506_070809");
+        assertThat(session.stream()).isEqualTo("cams/front door");
+        assertThat(session.start()).isEqualTo(SESSION_START);
         assertThat(session.startedAt()).isEqualTo(NOW);
         assertThat(session.format()).isEqualTo(OutputFormat.MP4);
-        try (Stream<Path> files = Files.list(session.dir())) {
+        try (Stream<Path> files = Files.list(session.dir(recordings))) {
             assertThat(files.map(path -> path.getFileName().toString())).containsExactly(".session.json");
         }
 
-        assertThat(SessionFiles.readSession(recordings, session.dir())).contains(session);
+        assertThat(SessionFiles.readSession(recordings, session.dir(recordings))).contains(session);
     }
 
     @Test
     void aSecondCreateInTheSameSecondTakesTheNextSecond() throws IOException {
-        SessionFiles.Session first = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MP4);
-        SessionFiles.Session second = SessionFiles.create(recordings, "cam", NOW.plusMillis(500), OutputFormat.MP4);
-        SessionFiles.Session third = SessionFiles.create(recordings, "cam", NOW.plusMillis(600), OutputFormat.TS);
+        Session first = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MP4);
+        Session second = SessionFiles.create(recordings, "cam", NOW.plusMillis(500), OutputFormat.MP4);
+        Session third = SessionFiles.create(recordings, "cam", NOW.plusMillis(600), OutputFormat.TS);
 
-        assertThat(first.sessionStart()).isEqualTo(SESSION_START);
-        assertThat(second.sessionStart()).isEqualTo(SESSION_START.plusSeconds(1));
-        assertThat(third.sessionStart()).isEqualTo(SESSION_START.plusSeconds(2));
-        assertThat(second.dir().getFileName()).hasToString("20240506_070810");
+        assertThat(first.start()).isEqualTo(SESSION_START);
+        assertThat(second.start()).isEqualTo(SESSION_START.plusSeconds(1));
+        assertThat(third.start()).isEqualTo(SESSION_START.plusSeconds(2));
+        assertThat(second.dir(recordings).getFileName()).hasToString("20240506_070810");
         assertThat(second.startedAt()).isEqualTo(NOW.plusMillis(500));
-        assertThat(SessionFiles.readSession(recordings, third.dir())).contains(third);
-        assertThat(SessionFiles.readSession(recordings, first.dir())).contains(first);
+        assertThat(SessionFiles.readSession(recordings, third.dir(recordings))).contains(third);
+        assertThat(SessionFiles.readSession(recordings, first.dir(recordings))).contains(first);
     }
 
     @Test
     void otherStreamsInTheSameSecondGetTheirOwnFolders() throws IOException {
-        SessionFiles.Session one = SessionFiles.create(recordings, "a", NOW, OutputFormat.MP4);
-        SessionFiles.Session two = SessionFiles.create(recordings, "b", NOW, OutputFormat.MP4);
+        Session one = SessionFiles.create(recordings, "a", NOW, OutputFormat.MP4);
+        Session two = SessionFiles.create(recordings, "b", NOW, OutputFormat.MP4);
 
-        assertThat(one.sessionStart()).isEqualTo(two.sessionStart());
-        assertThat(one.dir()).isNotEqualTo(two.dir());
+        assertThat(one.start()).isEqualTo(two.start());
+        assertThat(one.dir(recordings)).isNotEqualTo(two.dir(recordings));
     }
 
     @Test
     void aHostileStreamNameStaysInsideTheRecordingsFolder() throws IOException {
         for (String name : List.of("../../escape", "..", "/etc", ".hidden", "a\0b")) {
-            SessionFiles.Session session = SessionFiles.create(recordings, name, NOW, OutputFormat.MP4);
+            Session session = SessionFiles.create(recordings, name, NOW, OutputFormat.MP4);
 
-            assertThat(session.dir().normalize().startsWith(recordings)).as(name).isTrue();
-            assertThat(session.relativeDir().split("/")).as(name).hasSize(3);
-            assertThat(SessionFiles.readSession(recordings, session.dir()).orElseThrow().streamName()).isEqualTo(name);
+            assertThat(session.dir(recordings).normalize().startsWith(recordings)).as(name).isTrue();
+            assertThat(session.relativePath().split("/")).as(name).hasSize(3);
+            assertThat(SessionFiles.readSession(recordings, session.dir(recordings)).orElseThrow().stream()).isEqualTo(name);
         }
     }
 
     @Test
     void scanReportsListedAndUnlistedSegmentsInOrder() throws IOException {
         byte[] mp4 = FragmentedMp4Test.fixtureBytes();
-        SessionFiles.Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MP4);
-        Files.write(session.dir().resolve("segment_000.mp4"), mp4);
-        Files.write(session.dir().resolve("segment_001.mp4"), mp4);
-        Files.writeString(session.dir().resolve(".segments.csv"), "segment_000.mp4,0.500000,2.750000\n", UTF_8);
-        Files.writeString(session.dir().resolve("notes.txt"), "not a segment", UTF_8);
-        Files.createDirectory(session.dir().resolve("segment_002.mp4"));
+        Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MP4);
+        Files.write(session.dir(recordings).resolve("segment_000.mp4"), mp4);
+        Files.write(session.dir(recordings).resolve("segment_001.mp4"), mp4);
+        Files.writeString(session.dir(recordings).resolve(".segments.csv"), "segment_000.mp4,0.500000,2.750000\n", UTF_8);
+        Files.writeString(session.dir(recordings).resolve("notes.txt"), "not a segment", UTF_8);
+        Files.createDirectory(session.dir(recordings).resolve("segment_002.mp4"));
 
-        List<FinishedSegment> segments = SessionFiles.scan(recordings, session.dir());
+        List<Segment> segments = SessionFiles.scan(recordings, session.dir(recordings));
 
         assertThat(segments).hasSize(2);
-        FinishedSegment first = segments.get(0);
-        FinishedSegment second = segments.get(1);
+        Segment first = segments.get(0);
+        Segment second = segments.get(1);
         assertThat(first.index()).isZero();
-        assertThat(first.streamName()).isEqualTo("cam");
+        assertThat(first.stream()).isEqualTo("cam");
         assertThat(first.sessionStart()).isEqualTo(SESSION_START);
-        assertThat(first.file()).isEqualTo(session.dir().resolve("segment_000.mp4"));
+        assertThat(first.file(recordings)).isEqualTo(session.dir(recordings).resolve("segment_000.mp4"));
         assertThat(first.relativePath()).isEqualTo("cam/2024-05-06/20240506_070809/segment_000.mp4");
         assertThat(first.start()).isEqualTo(NOW);
         assertThat(first.duration()).isEqualTo(Duration.ofMillis(2250));
@@ -112,28 +111,28 @@ class SessionFilesTest {
 
     @Test
     void scanOrdersByIndexNotByName() throws IOException {
-        SessionFiles.Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.TS);
+        Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.TS);
         StringBuilder list = new StringBuilder();
         for (int index : new int[] {0, 1, 999, 1000}) {
             String name = SegmentLayout.segmentFileName(index, OutputFormat.TS);
-            Files.write(session.dir().resolve(name), new byte[10]);
+            Files.write(session.dir(recordings).resolve(name), new byte[10]);
             list.append(name).append(',').append(index * 10).append(',').append(index * 10 + 10).append('\n');
         }
-        Files.writeString(session.dir().resolve(".segments.csv"), list.toString(), UTF_8);
+        Files.writeString(session.dir(recordings).resolve(".segments.csv"), list.toString(), UTF_8);
 
-        List<FinishedSegment> segments = SessionFiles.scan(recordings, session.dir());
+        List<Segment> segments = SessionFiles.scan(recordings, session.dir(recordings));
 
-        assertThat(segments).extracting(FinishedSegment::index).containsExactly(0, 1, 999, 1000);
-        assertThat(segments).extracting(FinishedSegment::start).isSorted();
+        assertThat(segments).extracting(Segment::index).containsExactly(0, 1, 999, 1000);
+        assertThat(segments).extracting(Segment::start).isSorted();
         assertThat(segments.get(3).start()).isEqualTo(NOW.plusSeconds(10000));
     }
 
     @Test
     void anUnlistedSegmentOfAnotherFormatHasNoDuration() throws IOException {
-        SessionFiles.Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MKV);
-        Files.write(session.dir().resolve("segment_000.mkv"), new byte[100]);
+        Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MKV);
+        Files.write(session.dir(recordings).resolve("segment_000.mkv"), new byte[100]);
 
-        List<FinishedSegment> segments = SessionFiles.scan(recordings, session.dir());
+        List<Segment> segments = SessionFiles.scan(recordings, session.dir(recordings));
 
         assertThat(segments).singleElement().satisfies(segment -> {
             assertThat(segment.duration()).isNull();
@@ -143,12 +142,25 @@ class SessionFilesTest {
     }
 
     @Test
-    void aFolderWithoutSessionFileScansAsEmpty() throws IOException {
-        Path dir = Files.createDirectories(recordings.resolve("cam/2024-05-06/20240506_070809"));
+    void aFolderWithoutSessionFileIsScannedFromItsFolderNames() throws IOException {
+        Path dir = Files.createDirectories(recordings.resolve("cam~20one/2024-05-06/20240506_070809"));
         Files.write(dir.resolve("segment_000.mp4"), FragmentedMp4Test.fixtureBytes());
         Files.writeString(dir.resolve(".segments.csv"), "segment_000.mp4,0,3\n", UTF_8);
 
         assertThat(SessionFiles.readSession(recordings, dir)).isEmpty();
+        assertThat(SessionFiles.scan(recordings, dir)).singleElement().satisfies(segment -> {
+            assertThat(segment.stream()).isEqualTo("cam one");
+            assertThat(segment.sessionStart()).isEqualTo(SESSION_START);
+            assertThat(segment.relativePath()).isEqualTo("cam~20one/2024-05-06/20240506_070809/segment_000.mp4");
+            assertThat(segment.duration()).isEqualTo(Duration.ofSeconds(3));
+        });
+    }
+
+    @Test
+    void aFolderWithoutSegmentFilesScansAsEmpty() throws IOException {
+        Path dir = Files.createDirectories(recordings.resolve("cam/2024-05-06/20240506_070809"));
+        Files.writeString(dir.resolve(".session.json"), "{", UTF_8);
+
         assertThat(SessionFiles.scan(recordings, dir)).isEmpty();
     }
 
@@ -170,13 +182,14 @@ class SessionFilesTest {
         "{\"stream\":\"cam\",\"sessionStart\":\"2024-05-06T07:08:09Z\",\"startedAt\":\"soon\"}",
         "\u0000\u0001\u0002garbage"
     })
-    void aCorruptSessionFileReadsAsEmptyWithoutException(String content) throws IOException {
+    void aCorruptSessionFileReadsAsEmptyAndItsSegmentsStillCount(String content) throws IOException {
         Path dir = Files.createDirectories(recordings.resolve("cam/2024-05-06/20240506_070809"));
         Files.writeString(dir.resolve(".session.json"), content, UTF_8);
         Files.write(dir.resolve("segment_000.mp4"), new byte[10]);
 
         assertThat(SessionFiles.readSession(recordings, dir)).isEmpty();
-        assertThat(SessionFiles.scan(recordings, dir)).isEmpty();
+        assertThat(SessionFiles.scan(recordings, dir)).singleElement()
+                .satisfies(segment -> assertThat(segment.stream()).isEqualTo("cam"));
     }
 
     @Test
@@ -193,12 +206,12 @@ class SessionFilesTest {
         Files.writeString(
                 dir.resolve(".session.json"), "{\"stream\":\"cam\",\"sessionStart\":\"2024-05-06T07:08:09Z\"}", UTF_8);
 
-        Optional<SessionFiles.Session> session = SessionFiles.readSession(recordings, dir);
+        Optional<Session> session = SessionFiles.readSession(recordings, dir);
 
         assertThat(session).isPresent();
         assertThat(session.get().startedAt()).isEqualTo(SESSION_START);
         assertThat(session.get().format()).isEqualTo(OutputFormat.MP4);
-        assertThat(session.get().relativeDir()).isEqualTo("cam/2024-05-06/20240506_070809");
+        assertThat(session.get().relativePath()).isEqualTo("cam/2024-05-06/20240506_070809");
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.config.RecorderConfig;
-import io.github.mediamtxvod.fixtures.TestConfig;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.testing.TestConfig;
+import io.github.mediamtxvod.recording.Segment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -64,16 +64,16 @@ class CleanCommandTest {
 
     @Test
     void deletesOnlyConfirmedRecordingsOlderThanDaysAndSaysWhatItKept() throws Exception {
-        FinishedSegment oldUploaded = fixture.uploaded("cam", DAYS_10, 0, 2048);
-        FinishedSegment newUploaded = fixture.uploaded("cam", Duration.ofDays(2), 0, 100);
-        FinishedSegment oldPending = fixture.pending("cam2", DAYS_10, 0, 100);
+        Segment oldUploaded = fixture.uploaded("cam", DAYS_10, 0, 2048);
+        Segment newUploaded = fixture.uploaded("cam", Duration.ofDays(2), 0, 100);
+        Segment oldPending = fixture.pending("cam2", DAYS_10, 0, 100);
 
         assertThat(clean("7")).isZero();
 
-        assertThat(oldUploaded.file()).doesNotExist();
+        assertThat(oldUploaded.file(dir)).doesNotExist();
         assertThat(fixture.stored(oldUploaded).state()).isEqualTo(SegmentState.LOCAL_DELETED);
-        assertThat(newUploaded.file()).exists();
-        assertThat(oldPending.file()).exists();
+        assertThat(newUploaded.file(dir)).exists();
+        assertThat(oldPending.file(dir)).exists();
         assertThat(out()).contains("deleted " + oldUploaded.relativePath() + " (2048 bytes)")
                 .contains("Deleted 1 files, 2048 bytes (0.0 MB) freed.")
                 .contains("Kept 1 files older than 7 days that are not confirmed in S3");
@@ -82,16 +82,16 @@ class CleanCommandTest {
 
     @Test
     void includeUnuploadedDeletesTheRestTooAfterAWarning() throws Exception {
-        FinishedSegment oldUploaded = fixture.uploaded("cam", DAYS_10, 0, 100);
-        FinishedSegment oldPending = fixture.pending("cam2", DAYS_10, 0, 100);
-        FinishedSegment newPending = fixture.pending("cam2", Duration.ofDays(1), 0, 100);
+        Segment oldUploaded = fixture.uploaded("cam", DAYS_10, 0, 100);
+        Segment oldPending = fixture.pending("cam2", DAYS_10, 0, 100);
+        Segment newPending = fixture.pending("cam2", Duration.ofDays(1), 0, 100);
 
         assertThat(clean("--include-unuploaded", "7")).isZero();
 
-        assertThat(oldUploaded.file()).doesNotExist();
-        assertThat(oldPending.file()).doesNotExist();
+        assertThat(oldUploaded.file(dir)).doesNotExist();
+        assertThat(oldPending.file(dir)).doesNotExist();
         assertThat(fixture.catalog.segment(oldPending.relativePath())).isEmpty();
-        assertThat(newPending.file()).exists();
+        assertThat(newPending.file(dir)).exists();
         assertThat(err()).contains("WARNING").contains("NOT confirmed in S3");
         assertThat(out()).contains("deleted " + oldPending.relativePath() + " (100 bytes) (NOT in S3)")
                 .contains("Deleted 2 files");
@@ -99,12 +99,12 @@ class CleanCommandTest {
 
     @Test
     void filesChangedInTheLastMinuteAreNeverDeleted() throws Exception {
-        FinishedSegment live = fixture.pending("cam", DAYS_10, 0, 100);
-        Files.writeString(live.file(), "still growing");
+        Segment live = fixture.pending("cam", DAYS_10, 0, 100);
+        Files.writeString(live.file(dir), "still growing");
 
         assertThat(clean("0", "--include-unuploaded")).isZero();
 
-        assertThat(live.file()).exists();
+        assertThat(live.file(dir)).exists();
         assertThat(out()).contains("Skipped 1 files changed in the last minute");
     }
 

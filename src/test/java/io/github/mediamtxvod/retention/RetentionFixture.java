@@ -1,10 +1,12 @@
 package io.github.mediamtxvod.retention;
 
 import io.github.mediamtxvod.catalog.Catalog;
-import io.github.mediamtxvod.catalog.Segment;
-import io.github.mediamtxvod.fixtures.MutableClock;
-import io.github.mediamtxvod.fixtures.SegmentFiles;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.catalog.Confirmation;
+import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.recording.DiskSpace;
+import io.github.mediamtxvod.testing.MutableClock;
+import io.github.mediamtxvod.testing.SegmentFiles;
+import io.github.mediamtxvod.recording.Segment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,31 +31,31 @@ final class RetentionFixture implements AutoCloseable {
     }
 
     /** A segment file of a session that started {@code age} ago, PENDING in the catalogue. */
-    FinishedSegment pending(String stream, Duration age, int index, int size) throws IOException {
-        FinishedSegment segment = files.write(stream, clock.instant().minus(age), index, size);
+    Segment pending(String stream, Duration age, int index, int size) throws IOException {
+        Segment segment = files.write(stream, clock.instant().minus(age), index, size);
         catalog.recordFinished(segment);
-        makeOld(segment.file());
+        makeOld(segment.file(dir));
         return segment;
     }
 
     /** As {@link #pending}, then confirmed in S3 (UPLOADED). */
-    FinishedSegment uploaded(String stream, Duration age, int index, int size) throws IOException {
-        FinishedSegment segment = pending(stream, age, index, size);
-        Segment claimed;
+    Segment uploaded(String stream, Duration age, int index, int size) throws IOException {
+        Segment segment = pending(stream, age, index, size);
+        Entry claimed;
         do {
             claimed = catalog.claimNextPending().orElseThrow();
         } while (!claimed.relativePath().equals(segment.relativePath()) && requeue(claimed));
-        catalog.markUploaded(claimed, new Segment.Confirmation("k/" + claimed.relativePath(), size, "etag", null,
+        catalog.markUploaded(claimed, new Confirmation("k/" + claimed.relativePath(), size, "etag", null,
                 clock.instant()));
         return segment;
     }
 
-    private boolean requeue(Segment other) {
+    private boolean requeue(Entry other) {
         catalog.markFailed(other, "not this one", clock.instant());
         return true;
     }
 
-    Segment stored(FinishedSegment segment) {
+    Entry stored(Segment segment) {
         return catalog.segment(segment.relativePath()).orElseThrow();
     }
 

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.config.RecorderConfig;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.recording.DiskGuard;
+import io.github.mediamtxvod.recording.DiskSpace;
+import io.github.mediamtxvod.recording.Segment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,52 +34,55 @@ class RetentionJanitorTest {
         fixture.close();
     }
 
+    DiskGuard guard;
+
     RetentionJanitor janitor(int days, long minFree, boolean uploadsEnabled, DiskSpace disk) {
-        return new RetentionJanitor(fixture.catalog, new RecorderConfig.Retention(days, minFree), uploadsEnabled, disk,
+        guard = new DiskGuard(dir, minFree, disk);
+        return new RetentionJanitor(fixture.catalog, new RecorderConfig.Retention(days, minFree), uploadsEnabled, guard,
                 fixture.clock, Duration.ofMinutes(1));
     }
 
     @Test
     void deletesOnlyConfirmedFilesOlderThanTheRetention() throws Exception {
-        FinishedSegment oldUploaded = fixture.uploaded("cam", DAYS_8, 0, 100);
-        FinishedSegment recentUploaded = fixture.uploaded("cam", DAY, 0, 100);
-        FinishedSegment oldPending = fixture.pending("cam2", DAYS_8, 0, 100);
-        FinishedSegment oldUploading = fixture.pending("cam3", DAYS_8, 0, 100);
+        Segment oldUploaded = fixture.uploaded("cam", DAYS_8, 0, 100);
+        Segment recentUploaded = fixture.uploaded("cam", DAY, 0, 100);
+        Segment oldPending = fixture.pending("cam2", DAYS_8, 0, 100);
+        Segment oldUploading = fixture.pending("cam3", DAYS_8, 0, 100);
         fixture.catalog.claimNextPending().orElseThrow();
-        FinishedSegment oldQuarantined = fixture.pending("cam4", DAYS_8, 0, 100);
+        Segment oldQuarantined = fixture.pending("cam4", DAYS_8, 0, 100);
         fixture.catalog.quarantine(fixture.stored(oldQuarantined), "test", true);
 
         RetentionJanitor.Result result = janitor(7, 0, true, fixture.diskOf(1_000_000)).runOnce();
 
         assertThat(result.deletedByAge()).isEqualTo(1);
         assertThat(result.bytesFreed()).isEqualTo(100);
-        assertThat(oldUploaded.file()).doesNotExist();
+        assertThat(oldUploaded.file(dir)).doesNotExist();
         assertThat(fixture.stored(oldUploaded).state()).isEqualTo(SegmentState.LOCAL_DELETED);
-        assertThat(recentUploaded.file()).exists();
-        assertThat(oldPending.file()).exists();
-        assertThat(oldUploading.file()).exists();
-        assertThat(oldQuarantined.file()).exists();
+        assertThat(recentUploaded.file(dir)).exists();
+        assertThat(oldPending.file(dir)).exists();
+        assertThat(oldUploading.file(dir)).exists();
+        assertThat(oldQuarantined.file(dir)).exists();
     }
 
     @Test
     void retentionZeroDeletesEveryConfirmedFileAndNothingElse() throws Exception {
-        FinishedSegment uploaded = fixture.uploaded("cam", Duration.ofSeconds(10), 0, 100);
-        FinishedSegment pending = fixture.pending("cam", Duration.ofSeconds(10), 1, 100);
+        Segment uploaded = fixture.uploaded("cam", Duration.ofSeconds(10), 0, 100);
+        Segment pending = fixture.pending("cam", Duration.ofSeconds(10), 1, 100);
 
         janitor(0, 0, true, fixture.diskOf(1_000_000)).runOnce();
 
-        assertThat(uploaded.file()).doesNotExist();
-        assertThat(pending.file()).exists();
-        assertThat(uploaded.file().resolveSibling(".session.json")).exists();
+        assertThat(uploaded.file(dir)).doesNotExist();
+        assertThat(pending.file(dir)).exists();
+        assertThat(uploaded.file(dir).resolveSibling(".session.json")).exists();
     }
 
     @Test
     void theDiskGuardDeletesTheOldestConfirmedFilesFirstUntilThereIsEnoughSpace() throws Exception {
-        FinishedSegment[] uploaded = new FinishedSegment[5];
+        Segment[] uploaded = new Segment[5];
         for (int i = 0; i < 5; i++) {
             uploaded[i] = fixture.uploaded("cam", Duration.ofHours(5 - i), i, 1000);
         }
-        FinishedSegment pending = fixture.pending("other", Duration.ofHours(9), 0, 1000);
+        Segment pending = fixture.pending("other", Duration.ofHours(9), 0, 1000);
         // 6000 bytes used of 10000: 4000 free, 6500 wanted: three confirmed files must go
         RetentionJanitor janitor = janitor(7, 6500, true, fixture.diskOf(10_000));
 
@@ -85,69 +90,70 @@ class RetentionJanitorTest {
 
         assertThat(result.deletedForSpace()).isEqualTo(3);
         assertThat(result.freeBytes()).isEqualTo(7000);
-        assertThat(uploaded[0].file()).doesNotExist();
-        assertThat(uploaded[1].file()).doesNotExist();
-        assertThat(uploaded[2].file()).doesNotExist();
-        assertThat(uploaded[3].file()).exists();
-        assertThat(uploaded[4].file()).exists();
-        assertThat(pending.file()).exists();
-        assertThat(janitor.mayStartNewSessions()).isTrue();
+        assertThat(uploaded[0].file(dir)).doesNotExist();
+        assertThat(uploaded[1].file(dir)).doesNotExist();
+        assertThat(uploaded[2].file(dir)).doesNotExist();
+        assertThat(uploaded[3].file(dir)).exists();
+        assertThat(uploaded[4].file(dir)).exists();
+        assertThat(pending.file(dir)).exists();
+        assertThat(guard.hasRoom()).isTrue();
     }
 
     @Test
-    void theDiskGuardNeverDeletesUnconfirmedFilesAndStopsNewSessionsUntilSpaceReturns() throws Exception {
-        FinishedSegment uploaded = fixture.uploaded("cam", Duration.ofHours(1), 0, 1000);
-        FinishedSegment pending = fixture.pending("cam", Duration.ofHours(2), 1, 1000);
+    void theDiskGuardNeverDeletesUnconfirmedFilesAndSaysNoToNewSessionsUntilSpaceReturns() throws Exception {
+        Segment uploaded = fixture.uploaded("cam", Duration.ofHours(1), 0, 1000);
+        Segment pending = fixture.pending("cam", Duration.ofHours(2), 1, 1000);
         long[] capacity = {2500};
         RetentionJanitor janitor = janitor(7, 2000, true, ignored -> capacity[0] - fixture.bytesOnDisk());
 
         RetentionJanitor.Result full = janitor.runOnce();
 
         assertThat(full.deletedForSpace()).isEqualTo(1);
-        assertThat(uploaded.file()).doesNotExist();
-        assertThat(pending.file()).exists();
+        assertThat(uploaded.file(dir)).doesNotExist();
+        assertThat(pending.file(dir)).exists();
         assertThat(fixture.stored(pending).state()).isEqualTo(SegmentState.PENDING);
-        assertThat(janitor.mayStartNewSessions()).isFalse();
+        assertThat(guard.hasRoom()).isFalse();
 
         capacity[0] = 10_000;
-        assertThat(janitor.runOnce().mayStartNewSessions()).isTrue();
-        assertThat(janitor.mayStartNewSessions()).isTrue();
-        assertThat(pending.file()).exists();
+        janitor.runOnce();
+        assertThat(guard.hasRoom()).isTrue();
+        assertThat(guard.hasRoom()).isTrue();
+        assertThat(pending.file(dir)).exists();
     }
 
     @Test
     void localOnlyModeDeletesNothingEvenWhenTheDiskIsFull() throws Exception {
-        FinishedSegment uploaded = fixture.uploaded("cam", DAYS_8, 0, 1000);
+        Segment uploaded = fixture.uploaded("cam", DAYS_8, 0, 1000);
         RetentionJanitor janitor = janitor(0, 5000, false, fixture.diskOf(1500));
 
         RetentionJanitor.Result result = janitor.runOnce();
 
         assertThat(result.deletedByAge() + result.deletedForSpace()).isZero();
-        assertThat(uploaded.file()).exists();
-        assertThat(janitor.mayStartNewSessions()).isFalse();
+        assertThat(uploaded.file(dir)).exists();
+        assertThat(guard.hasRoom()).isFalse();
     }
 
     @Test
     void aConfirmedFileThatChangedSinceTheUploadIsKeptAndQueuedAgain() throws Exception {
-        FinishedSegment uploaded = fixture.uploaded("cam", DAYS_8, 0, 100);
-        Files.write(uploaded.file(), new byte[150]);
+        Segment uploaded = fixture.uploaded("cam", DAYS_8, 0, 100);
+        Files.write(uploaded.file(dir), new byte[150]);
 
         janitor(7, 0, true, fixture.diskOf(1_000_000)).runOnce();
 
-        assertThat(uploaded.file()).exists().hasSize(150);
+        assertThat(uploaded.file(dir)).exists().hasSize(150);
         assertThat(fixture.stored(uploaded).state()).isEqualTo(SegmentState.PENDING);
     }
 
     @Test
     void aSessionFolderGoesOnlyAfterItsLastFileWasDeletedAndItWasQuiet() throws Exception {
-        FinishedSegment first = fixture.uploaded("cam", DAYS_8, 0, 100);
-        FinishedSegment second = fixture.uploaded("cam", DAYS_8, 1, 100);
-        FinishedSegment kept = fixture.pending("cam", DAYS_8.plusHours(1), 0, 100);
-        Path session = first.file().getParent();
+        Segment first = fixture.uploaded("cam", DAYS_8, 0, 100);
+        Segment second = fixture.uploaded("cam", DAYS_8, 1, 100);
+        Segment kept = fixture.pending("cam", DAYS_8.plusHours(1), 0, 100);
+        Path session = first.file(dir).getParent();
         RetentionJanitor janitor = janitor(7, 0, true, fixture.diskOf(1_000_000));
 
         janitor.runOnce();
-        assertThat(second.file()).doesNotExist();
+        assertThat(second.file(dir)).doesNotExist();
         assertThat(session).exists();
 
         RetentionFixture.makeAllOld(dir);
@@ -155,8 +161,8 @@ class RetentionJanitorTest {
         RetentionFixture.makeAllOld(dir);
         janitor.runOnce();
         assertThat(session).doesNotExist();
-        assertThat(kept.file()).exists();
-        assertThat(kept.file().resolveSibling(".session.json")).exists();
+        assertThat(kept.file(dir)).exists();
+        assertThat(kept.file(dir).resolveSibling(".session.json")).exists();
         assertThat(dir.resolve("cam")).exists();
     }
 
@@ -164,10 +170,10 @@ class RetentionJanitorTest {
     void aFailingDiskProbeDoesNotStopThePeriodicRuns() throws Exception {
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         RetentionJanitor janitor = new RetentionJanitor(fixture.catalog, new RecorderConfig.Retention(7, 0), true,
-                ignored -> {
+                new DiskGuard(dir, 1, ignored -> {
                     calls.incrementAndGet();
                     throw new java.io.IOException("probe failed");
-                }, fixture.clock, Duration.ofMillis(10));
+                }), fixture.clock, Duration.ofMillis(10));
         janitor.start();
         try {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 3);

@@ -2,8 +2,7 @@ package io.github.mediamtxvod.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.catalog.Segment;
-import io.github.mediamtxvod.catalog.SegmentState;
+import io.github.mediamtxvod.recording.Segment;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -13,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class ObjectMetadataTest {
     static Segment segment(String stream, Duration duration) {
         Instant session = Instant.parse("2026-03-01T10:00:00Z");
-        return new Segment("x/2026-03-01/20260301_100000/segment_002.mp4", stream, session, 2,
-                session.plusMillis(120_040), duration, 10, SegmentState.UPLOADING, true, 1, null, null, 0);
+        return new Segment(stream, session, 2, "x/2026-03-01/20260301_100000/segment_002.mp4",
+                session.plusMillis(120_040), duration, 10);
     }
 
     @Test

@@ -2,10 +2,9 @@ package io.github.mediamtxvod.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.catalog.Segment;
-import io.github.mediamtxvod.catalog.SegmentLayout;
-import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.fixtures.TestConfig;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentLayout;
+import io.github.mediamtxvod.testing.TestConfig;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -16,7 +15,7 @@ class S3KeyTest {
 
     static Segment segment(String stream) {
         String path = SegmentLayout.sessionPath(stream, SESSION) + "/segment_007.mp4";
-        return new Segment(path, stream, SESSION, 7, SESSION, null, 1, SegmentState.PENDING, true, 0, null, null, 0);
+        return new Segment(stream, SESSION, 7, path, SESSION, null, 1);
     }
 
     static S3Uploader uploader(String prefix) {

@@ -2,27 +2,24 @@ package io.github.mediamtxvod.upload;
 
 import static org.awaitility.Awaitility.await;
 
-import io.github.mediamtxvod.catalog.Segment;
+import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.config.RecorderConfig;
-import io.github.mediamtxvod.fixtures.S3TestServer;
-import io.github.mediamtxvod.recording.FinishedSegment;
-import io.github.mediamtxvod.retention.DiskSpace;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.github.mediamtxvod.testing.S3TestServer;
+import io.github.mediamtxvod.recording.Segment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.List;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
-/** Starts UploadServices with short timings and answers questions about what reached S3. */
+/** Short timings for the upload stages of tests, and answers about what reached S3. */
 final class UploadHarness {
     static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -38,28 +35,17 @@ final class UploadHarness {
                 config.upload().drainTimeout());
     }
 
-    static UploadService start(RecorderConfig config) {
-        return start(config, DiskSpace.fileStore());
+    static Entry stored(UploadStage stage, Segment segment) {
+        return stage.catalog.segment(segment.relativePath()).orElseThrow();
     }
 
-    static UploadService start(RecorderConfig config, DiskSpace disk) {
-        UploadService service = new UploadService(config, InstantSource.system(), disk, new SimpleMeterRegistry(),
-                fastTuning(config));
-        service.start();
-        return service;
-    }
-
-    static Segment stored(UploadService service, FinishedSegment segment) {
-        return service.catalog().segment(segment.relativePath()).orElseThrow();
-    }
-
-    static void awaitConfirmed(UploadService service, List<FinishedSegment> segments) {
+    static void awaitConfirmed(UploadStage stage, List<Segment> segments) {
         await().atMost(WAIT).until(() -> segments.stream()
-                .allMatch(s -> service.catalog().segment(s.relativePath()).map(x -> x.state().confirmedInS3()).orElse(false)));
+                .allMatch(s -> stage.catalog.segment(s.relativePath()).map(x -> x.state().confirmedInS3()).orElse(false)));
     }
 
-    static void awaitState(UploadService service, FinishedSegment segment, SegmentState state) {
-        await().atMost(WAIT).until(() -> service.catalog().segment(segment.relativePath())
+    static void awaitState(UploadStage stage, Segment segment, SegmentState state) {
+        await().atMost(WAIT).until(() -> stage.catalog.segment(segment.relativePath())
                 .map(s -> s.state() == state).orElse(false));
     }
 

@@ -7,10 +7,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.config.RecorderConfig;
-import io.github.mediamtxvod.fixtures.S3TestServer;
-import io.github.mediamtxvod.fixtures.SegmentFiles;
-import io.github.mediamtxvod.fixtures.TestConfig;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.testing.S3TestServer;
+import io.github.mediamtxvod.testing.SegmentFiles;
+import io.github.mediamtxvod.testing.TestConfig;
+import io.github.mediamtxvod.recording.Segment;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -53,14 +53,14 @@ class UploadOperationsIT {
 
     @Test
     void withRetentionZeroALocalFileGoesRightAfterItsConfirmationAndTheSessionBookkeepingStays() throws Exception {
-        try (UploadService service = UploadHarness.start(TestConfig.s3(recordings, s3).retentionDays(0).build())) {
-            FinishedSegment segment = files.write("cam1", SESSION, 0, 10_000);
-            service.listener().segmentFinished(segment);
+        try (UploadStage service = UploadStage.start(TestConfig.s3(recordings, s3).retentionDays(0).build())) {
+            Segment segment = files.write("cam1", SESSION, 0, 10_000);
+            service.record(segment);
 
             awaitState(service, segment, SegmentState.LOCAL_DELETED);
-            assertThat(segment.file()).doesNotExist();
-            assertThat(segment.file().resolveSibling(".session.json")).exists();
-            assertThat(service.status().localDeleted()).isEqualTo(1);
+            assertThat(segment.file(recordings)).doesNotExist();
+            assertThat(segment.file(recordings).resolveSibling(".session.json")).exists();
+            assertThat(service.count(SegmentState.LOCAL_DELETED)).isEqualTo(1);
         }
     }
 
@@ -68,23 +68,23 @@ class UploadOperationsIT {
     void theDiskGuardFreesConfirmedFilesAndStopsNewSessionsWhenOnlyUnconfirmedOnesAreLeft() throws Exception {
         java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(10_000_000);
         RecorderConfig config = TestConfig.s3(recordings, s3).minFreeBytes(5_000_000).build();
-        try (UploadService service = UploadHarness.start(config, dir -> free.get())) {
-            FinishedSegment uploaded = files.write("cam1", SESSION, 0, 1000);
-            service.listener().segmentFinished(uploaded);
+        try (UploadStage service = UploadStage.start(config, dir -> free.get())) {
+            Segment uploaded = files.write("cam1", SESSION, 0, 1000);
+            service.record(uploaded);
             awaitConfirmed(service, List.of(uploaded));
             s3.stop();
-            FinishedSegment unconfirmed = files.write("cam1", SESSION, 1, 1000);
-            service.listener().segmentFinished(unconfirmed);
+            Segment unconfirmed = files.write("cam1", SESSION, 1, 1000);
+            service.record(unconfirmed);
 
             free.set(1_000_000);
             awaitState(service, uploaded, SegmentState.LOCAL_DELETED);
-            await().atMost(UploadHarness.WAIT).until(() -> !service.mayStartNewSessions());
-            assertThat(unconfirmed.file()).exists();
-            assertThat(service.status().mayStartNewSessions()).isFalse();
+            await().atMost(UploadHarness.WAIT).until(() -> !service.disk.hasRoom());
+            assertThat(unconfirmed.file(recordings)).exists();
+            assertThat(service.disk.hasRoom()).isFalse();
 
             free.set(10_000_000);
-            await().atMost(UploadHarness.WAIT).until(service::mayStartNewSessions);
-            assertThat(unconfirmed.file()).exists();
+            await().atMost(UploadHarness.WAIT).until(service.disk::hasRoom);
+            assertThat(unconfirmed.file(recordings)).exists();
         }
     }
 
@@ -92,11 +92,9 @@ class UploadOperationsIT {
     void theMetricsCountUploadsBytesAndTheQueueUnderPrometheusNames() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RecorderConfig config = TestConfig.s3(recordings, s3).build();
-        try (UploadService service = new UploadService(config, InstantSource.system(),
-                dir -> 123_456_789L, registry, UploadHarness.fastTuning(config))) {
-            service.start();
-            FinishedSegment segment = files.write("cam1", SESSION, 0, 4096);
-            service.listener().segmentFinished(segment);
+        try (UploadStage service = UploadStage.start(config, dir -> 123_456_789L, registry)) {
+            Segment segment = files.write("cam1", SESSION, 0, 4096);
+            service.record(segment);
             awaitConfirmed(service, List.of(segment));
 
             String scrape = registry.scrape();

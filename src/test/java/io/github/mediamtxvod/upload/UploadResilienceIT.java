@@ -13,10 +13,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.fixtures.S3TestServer;
-import io.github.mediamtxvod.fixtures.SegmentFiles;
-import io.github.mediamtxvod.fixtures.TestConfig;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.testing.S3TestServer;
+import io.github.mediamtxvod.testing.SegmentFiles;
+import io.github.mediamtxvod.testing.TestConfig;
+import io.github.mediamtxvod.recording.Segment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,43 +58,43 @@ class UploadResilienceIT {
         s3.close();
     }
 
-    void assertInS3Intact(List<FinishedSegment> segments) throws Exception {
-        for (FinishedSegment segment : segments) {
+    void assertInS3Intact(List<Segment> segments) throws Exception {
+        for (Segment segment : segments) {
             assertThat(client.headObject(b -> b.bucket("vod").key(segment.relativePath())).contentLength())
                     .as(segment.relativePath()).isEqualTo(segment.sizeBytes());
-            assertThat(objectSha256(client, "vod", segment.relativePath())).isEqualTo(sha256(segment.file()));
+            assertThat(objectSha256(client, "vod", segment.relativePath())).isEqualTo(sha256(segment.file(recordings)));
         }
     }
 
     @Test
     void anS3OutageOf20SecondsLosesNothingAndTheBacklogDrainsAfterwards() throws Exception {
-        try (UploadService service = UploadHarness.start(TestConfig.s3(recordings, s3).build())) {
-            List<FinishedSegment> segments = new ArrayList<>();
+        try (UploadStage service = UploadStage.start(TestConfig.s3(recordings, s3).build())) {
+            List<Segment> segments = new ArrayList<>();
             segments.add(files.write("cam1", SESSION, 0, 200_000));
-            service.listener().segmentFinished(segments.getFirst());
+            service.record(segments.getFirst());
             awaitConfirmed(service, segments);
 
             s3.stop();
             long outageStarted = System.nanoTime();
             while (Duration.ofNanos(System.nanoTime() - outageStarted).compareTo(Duration.ofSeconds(20)) < 0) {
                 int failuresBefore = service.status().consecutiveFailures();
-                FinishedSegment segment = files.write(segments.size() % 2 == 0 ? "cam1" : "cam2", SESSION,
+                Segment segment = files.write(segments.size() % 2 == 0 ? "cam1" : "cam2", SESSION,
                         segments.size(), 200_000 + segments.size());
                 segments.add(segment);
-                service.listener().segmentFinished(segment);
+                service.record(segment);
                 await().atMost(Duration.ofSeconds(30)).until(() -> service.status().consecutiveFailures() > failuresBefore);
             }
             UploadStatus down = service.status();
             assertThat(down.s3State()).isEqualTo(UploadStatus.S3State.UNREACHABLE);
-            assertThat(down.pending()).isPositive();
-            assertThat(down.oldestPendingAge()).isPositive();
+            assertThat(service.count(SegmentState.PENDING)).isPositive();
+            assertThat(service.catalog.oldestQueuedAt()).hasValueSatisfying(at -> assertThat(at).isBefore(java.time.Instant.now()));
             assertThat(down.lastError()).isNotBlank();
 
             s3.start();
             awaitConfirmed(service, segments);
             assertInS3Intact(segments);
             assertThat(service.status().s3Reachable()).isTrue();
-            assertThat(service.status().pending()).isZero();
+            assertThat(service.count(SegmentState.PENDING)).isZero();
         }
     }
 
@@ -102,17 +102,17 @@ class UploadResilienceIT {
     void wrongCredentialsGiveOneClearErrorAndNothingIsDeleted() throws Exception {
         ListAppender<ILoggingEvent> logs = capture(S3Health.class);
         TestConfig config = TestConfig.s3(recordings, s3).secretKey("wrong-secret").retentionDays(0);
-        try (UploadService service = UploadHarness.start(config.build())) {
-            List<FinishedSegment> segments = List.of(files.write("cam1", SESSION, 0, 1000),
+        try (UploadStage service = UploadStage.start(config.build())) {
+            List<Segment> segments = List.of(files.write("cam1", SESSION, 0, 1000),
                     files.write("cam1", SESSION, 1, 1000));
-            segments.forEach(service.listener()::segmentFinished);
+            segments.forEach(service::record);
 
             await().atMost(UploadHarness.WAIT).until(() -> service.status().consecutiveFailures() >= 4);
             UploadStatus status = service.status();
             assertThat(status.permanentError()).isTrue();
             assertThat(status.lastError()).contains("403 SignatureDoesNotMatch");
-            for (FinishedSegment segment : segments) {
-                assertThat(segment.file()).exists();
+            for (Segment segment : segments) {
+                assertThat(segment.file(recordings)).exists();
                 assertThat(stored(service, segment).state()).isEqualTo(SegmentState.PENDING);
             }
         } finally {
@@ -127,10 +127,10 @@ class UploadResilienceIT {
 
     @Test
     void aMissingBucketThatMayNotBeCreatedIsAClearErrorAndUploadsResumeOnceItExists() throws Exception {
-        try (UploadService service = UploadHarness.start(TestConfig.s3(recordings, s3).bucket("absent")
+        try (UploadStage service = UploadStage.start(TestConfig.s3(recordings, s3).bucket("absent")
                 .createBucket(false).build())) {
-            FinishedSegment segment = files.write("cam1", SESSION, 0, 1000);
-            service.listener().segmentFinished(segment);
+            Segment segment = files.write("cam1", SESSION, 0, 1000);
+            service.record(segment);
 
             await().atMost(UploadHarness.WAIT).until(() -> service.status().permanentError());
             assertThat(service.status().lastError()).contains("bucket 'absent' does not exist")
@@ -143,15 +143,15 @@ class UploadResilienceIT {
 
     @Test
     void anUploadInterruptedByACrashIsUploadedAgainAfterARestart() throws Exception {
-        FinishedSegment interrupted = files.write("cam1", SESSION, 0, 3 * MIB);
-        FinishedSegment unknown = files.write("cam1", SESSION, 1, 1000);
+        Segment interrupted = files.write("cam1", SESSION, 0, 3 * MIB);
+        Segment unknown = files.write("cam1", SESSION, 1, 1000);
         try (Catalog crashed = new Catalog(recordings, InstantSource.system())) {
             crashed.start();
             crashed.recordFinished(interrupted);
             crashed.claimNextPending().orElseThrow();
         }
 
-        try (UploadService service = UploadHarness.start(TestConfig.s3(recordings, s3).build())) {
+        try (UploadStage service = UploadStage.start(TestConfig.s3(recordings, s3).build())) {
             awaitConfirmed(service, List.of(interrupted, unknown));
             assertThat(stored(service, interrupted).attempts()).isEqualTo(2);
         }
@@ -162,20 +162,20 @@ class UploadResilienceIT {
     void closingInTheMiddleOfUploadsLosesNothingAndTheNextStartFinishes() throws Exception {
         TestConfig config = TestConfig.s3(recordings, s3).workers(2).drainTimeout(Duration.ZERO)
                 .multipart(5L * MIB, 5L * MIB);
-        List<FinishedSegment> segments = new ArrayList<>();
+        List<Segment> segments = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             segments.add(files.write("cam" + (i % 3), SESSION, i, i % 4 == 0 ? 11 * MIB : MIB));
         }
-        try (UploadService service = UploadHarness.start(config.build())) {
-            segments.forEach(service.listener()::segmentFinished);
+        try (UploadStage service = UploadStage.start(config.build())) {
+            segments.forEach(service::record);
             await().atMost(UploadHarness.WAIT).until(() -> service.status().uploadsSucceeded() >= 2);
         }
-        try (UploadService service = UploadHarness.start(config.build())) {
+        try (UploadStage service = UploadStage.start(config.build())) {
             awaitConfirmed(service, segments);
         }
         assertInS3Intact(segments);
-        for (FinishedSegment segment : segments) {
-            assertThat(segment.file()).exists();
+        for (Segment segment : segments) {
+            assertThat(segment.file(recordings)).exists();
         }
     }
 

@@ -6,13 +6,13 @@ import static io.github.mediamtxvod.upload.UploadHarness.sha256;
 import static io.github.mediamtxvod.upload.UploadHarness.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.catalog.Segment;
-import io.github.mediamtxvod.catalog.SegmentLayout;
+import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.fixtures.S3TestServer;
-import io.github.mediamtxvod.fixtures.SegmentFiles;
-import io.github.mediamtxvod.fixtures.TestConfig;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.testing.S3TestServer;
+import io.github.mediamtxvod.testing.SegmentFiles;
+import io.github.mediamtxvod.testing.TestConfig;
+import io.github.mediamtxvod.recording.Segment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,11 +59,11 @@ class UploadServiceIT {
     @Test
     void segmentsArriveUnderTheirKeysWithContentTypeMetadataStorageClassAndChecksum() throws Exception {
         TestConfig config = TestConfig.s3(recordings, s3).prefix("site/a").storageClass("STANDARD_IA");
-        try (UploadService service = UploadHarness.start(config.build())) {
-            FinishedSegment first = files.write("Küche/1", SESSION, 0, 300_000);
-            FinishedSegment second = files.write("Küche/1", SESSION, 1, 1);
-            service.listener().segmentFinished(first);
-            service.listener().segmentFinished(second);
+        try (UploadStage service = UploadStage.start(config.build())) {
+            Segment first = files.write("Küche/1", SESSION, 0, 300_000);
+            Segment second = files.write("Küche/1", SESSION, 1, 1);
+            service.record(first);
+            service.record(second);
             awaitConfirmed(service, List.of(first, second));
 
             String key = "site/a/" + first.relativePath();
@@ -79,15 +79,15 @@ class UploadServiceIT {
                     .containsEntry("segment-index", "0")
                     .containsEntry("duration", "60");
             assertThat(head.storageClassAsString()).isEqualTo("STANDARD_IA");
-            assertThat(objectSha256(client, "vod", key)).isEqualTo(sha256(first.file()));
+            assertThat(objectSha256(client, "vod", key)).isEqualTo(sha256(first.file(recordings)));
 
-            Segment confirmed = stored(service, first);
+            Entry confirmed = stored(service, first);
             assertThat(confirmed.state()).isEqualTo(SegmentState.UPLOADED);
             assertThat(confirmed.confirmation().key()).isEqualTo(key);
             assertThat(confirmed.confirmation().sizeBytes()).isEqualTo(300_000);
             assertThat(confirmed.confirmation().etag()).isNotEmpty();
             assertThat(confirmed.confirmation().checksum()).startsWith("CRC32:");
-            assertThat(first.file()).exists();
+            assertThat(first.file(recordings)).exists();
             assertThat(service.status().uploadsSucceeded()).isEqualTo(2);
             assertThat(service.status().bytesUploaded()).isEqualTo(300_001);
             assertThat(service.status().s3Reachable()).isTrue();
@@ -97,16 +97,16 @@ class UploadServiceIT {
     @Test
     void aLargeFileGoesMultipartAndArrivesIntact() throws Exception {
         TestConfig config = TestConfig.s3(recordings, s3).multipart(5L * MIB, 5L * MIB);
-        try (UploadService service = UploadHarness.start(config.build())) {
-            FinishedSegment large = files.write("cam1", SESSION, 0, 12 * MIB + 17);
-            service.listener().segmentFinished(large);
+        try (UploadStage service = UploadStage.start(config.build())) {
+            Segment large = files.write("cam1", SESSION, 0, 12 * MIB + 17);
+            service.record(large);
             awaitConfirmed(service, List.of(large));
 
             HeadObjectResponse head = client.headObject(b -> b.bucket("vod").key(large.relativePath()));
             assertThat(head.contentLength()).isEqualTo(12L * MIB + 17);
             assertThat(head.eTag()).endsWith("-3\"");
             assertThat(head.metadata()).containsEntry("stream", "cam1");
-            assertThat(objectSha256(client, "vod", large.relativePath())).isEqualTo(sha256(large.file()));
+            assertThat(objectSha256(client, "vod", large.relativePath())).isEqualTo(sha256(large.file(recordings)));
             assertThat(client.listMultipartUploads(b -> b.bucket("vod")).uploads()).isEmpty();
             assertThat(stored(service, large).confirmation().checksum()).startsWith("CRC32-composite:");
         }
@@ -114,17 +114,17 @@ class UploadServiceIT {
 
     @Test
     void aPresignedUrlServesAConfirmedSegmentAndNothingElse() throws Exception {
-        try (UploadService service = UploadHarness.start(TestConfig.s3(recordings, s3).build())) {
-            FinishedSegment segment = files.write("cam1", SESSION, 0, 5000);
+        try (UploadStage service = UploadStage.start(TestConfig.s3(recordings, s3).build())) {
+            Segment segment = files.write("cam1", SESSION, 0, 5000);
             assertThat(service.presignedUrl(segment.relativePath(), Duration.ofMinutes(5))).isEmpty();
-            service.listener().segmentFinished(segment);
+            service.record(segment);
             awaitConfirmed(service, List.of(segment));
 
             URI url = service.presignedUrl(segment.relativePath(), Duration.ofMinutes(5)).orElseThrow();
             HttpResponse<byte[]> response = HttpClient.newHttpClient()
                     .send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(sha256(new java.io.ByteArrayInputStream(response.body()))).isEqualTo(sha256(segment.file()));
+            assertThat(sha256(new java.io.ByteArrayInputStream(response.body()))).isEqualTo(sha256(segment.file(recordings)));
             assertThat(service.presignedUrl("../../etc/passwd", Duration.ofMinutes(5))).isEmpty();
         }
     }

@@ -6,9 +6,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.fixtures.SegmentFiles;
-import io.github.mediamtxvod.fixtures.TestConfig;
-import io.github.mediamtxvod.recording.FinishedSegment;
+import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.testing.SegmentFiles;
+import io.github.mediamtxvod.testing.TestConfig;
+import io.github.mediamtxvod.recording.Segment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,25 +23,25 @@ class UploadServiceLocalOnlyTest {
 
     @Test
     void localOnlyModeWarnsCataloguesAndDeletesNothing() throws Exception {
-        ListAppender<ILoggingEvent> logs = UploadResilienceIT.capture(UploadService.class);
+        ListAppender<ILoggingEvent> logs = UploadResilienceIT.capture(UploadWorkers.class);
         SegmentFiles files = new SegmentFiles(dir);
-        FinishedSegment old = files.write("cam1", Instant.now().minus(Duration.ofDays(30)), 0, 100);
-        try (UploadService service = UploadHarness.start(
+        Segment old = files.write("cam1", Instant.now().minus(Duration.ofDays(30)), 0, 100);
+        try (UploadStage service = UploadStage.start(
                 TestConfig.localOnly(dir).retentionDays(0).minFreeBytes(Long.MAX_VALUE).build())) {
-            FinishedSegment fresh = files.write("cam1", Instant.now().minusSeconds(60), 0, 100);
-            service.listener().segmentFinished(fresh);
+            Segment fresh = files.write("cam1", Instant.now().minusSeconds(60), 0, 100);
+            service.record(fresh);
 
             UploadStatus status = service.status();
             assertThat(status.uploadsEnabled()).isFalse();
             assertThat(status.s3State()).isEqualTo(UploadStatus.S3State.DISABLED);
-            assertThat(status.pending()).isEqualTo(2);
-            assertThat(service.catalog().segment(old.relativePath()).orElseThrow().state()).isEqualTo(SegmentState.PENDING);
+            assertThat(service.count(SegmentState.PENDING)).isEqualTo(2);
+            assertThat(service.catalog.segment(old.relativePath()).orElseThrow().state()).isEqualTo(SegmentState.PENDING);
             assertThat(service.presignedUrl(fresh.relativePath(), Duration.ofMinutes(1))).isEmpty();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !service.mayStartNewSessions());
-            assertThat(old.file()).exists();
-            assertThat(fresh.file()).exists();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !service.disk.hasRoom());
+            assertThat(old.file(dir)).exists();
+            assertThat(fresh.file(dir)).exists();
         } finally {
-            UploadResilienceIT.detach(UploadService.class, logs);
+            UploadResilienceIT.detach(UploadWorkers.class, logs);
         }
         assertThat(logs.list).anyMatch(e -> e.getLevel() == Level.WARN
                 && e.getFormattedMessage().contains("Uploads are OFF (local-only mode)"));
@@ -48,10 +49,12 @@ class UploadServiceLocalOnlyTest {
 
     @Test
     void closeIsIdempotentAndWorksWithoutStart() {
-        UploadService service = new UploadService(TestConfig.localOnly(dir).build(), java.time.InstantSource.system(),
-                ignored -> 0, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        service.close();
-        service.close();
-        assertThat(service.status().pending()).isZero();
+        RecorderConfig config = TestConfig.localOnly(dir).build();
+        UploadWorkers workers = new UploadWorkers(new io.github.mediamtxvod.catalog.Catalog(dir, java.time.InstantSource.system()),
+                config.s3(), config.upload(), java.time.InstantSource.system(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        workers.close();
+        workers.close();
+        assertThat(workers.status().inFlight()).isZero();
     }
 }

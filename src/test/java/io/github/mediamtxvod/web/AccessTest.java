@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.TestConfig;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +43,7 @@ class AccessTest {
 
     @Test
     void withoutCredentialsConfiguredEverythingIsOpen() throws IOException {
-        start(TestConfigs.open());
+        start(TestConfig.open());
 
         for (String path : PROTECTED) {
             assertThat(test.get(path).statusCode()).as(path).isEqualTo(200);
@@ -52,7 +53,7 @@ class AccessTest {
 
     @Test
     void uiFilesAndApiNeedBasicAuthWhenConfigured() throws IOException {
-        start(TestConfigs.basic(USER, PASSWORD, false, null));
+        start(TestConfig.basic(USER, PASSWORD, false, null));
         String good = TestServer.basicAuth(USER, PASSWORD);
 
         for (String path : PROTECTED) {
@@ -67,7 +68,7 @@ class AccessTest {
 
     @Test
     void wrongOrMalformedCredentialsAreRefused() throws IOException {
-        start(TestConfigs.basic(USER, PASSWORD, false, null));
+        start(TestConfig.basic(USER, PASSWORD, false, null));
 
         for (String header : new String[] {
             TestServer.basicAuth(USER, "wrong"), TestServer.basicAuth("root", PASSWORD),
@@ -82,7 +83,7 @@ class AccessTest {
 
     @Test
     void probesStayOpenByDefault() throws IOException {
-        start(TestConfigs.basic(USER, PASSWORD, false, null));
+        start(TestConfig.basic(USER, PASSWORD, false, null));
 
         for (String path : PROBES) {
             assertThat(test.get(path).statusCode()).as(path).isEqualTo(200);
@@ -91,7 +92,7 @@ class AccessTest {
 
     @Test
     void probesNeedBasicAuthWhenProtected() throws IOException {
-        start(TestConfigs.basic(USER, PASSWORD, true, null));
+        start(TestConfig.basic(USER, PASSWORD, true, null));
 
         for (String path : PROBES) {
             assertThat(test.get(path).statusCode()).as(path).isEqualTo(401);
@@ -102,7 +103,7 @@ class AccessTest {
 
     @Test
     void hooksNeedTheTokenWhenSetAsBearerOrQueryParameter() throws IOException {
-        start(TestConfigs.hookToken(TOKEN));
+        start(TestConfig.hookToken(TOKEN));
 
         HttpResponse<String> missing = test.post("/api/hooks/ready?path=cam1");
         assertThat(missing.statusCode()).isEqualTo(401);
@@ -121,7 +122,7 @@ class AccessTest {
 
     @Test
     void withBothSetHooksTakeTheTokenAndNotTheUiPassword() throws IOException {
-        start(TestConfigs.basic(USER, PASSWORD, false, TOKEN));
+        start(TestConfig.basic(USER, PASSWORD, false, TOKEN));
 
         assertThat(test.post("/api/hooks/ready?path=cam1", "Authorization", TestServer.basicAuth(USER, PASSWORD))
                 .statusCode()).isEqualTo(401);
@@ -132,7 +133,7 @@ class AccessTest {
 
     @Test
     void withoutTokenHooksFallUnderBasicAuthLikeTheApi() throws IOException {
-        start(TestConfigs.basic(USER, PASSWORD, false, null));
+        start(TestConfig.basic(USER, PASSWORD, false, null));
 
         assertThat(test.post("/api/hooks/ready?path=cam1").statusCode()).isEqualTo(401);
         assertThat(test.post("/api/hooks/ready?path=cam1", "Authorization", TestServer.basicAuth(USER, PASSWORD))
@@ -141,7 +142,7 @@ class AccessTest {
 
     @Test
     void secretsNeverAppearInAnswers() throws IOException {
-        start(TestConfigs.basic(USER, PASSWORD, false, TOKEN));
+        start(TestConfig.basic(USER, PASSWORD, false, TOKEN));
         String good = TestServer.basicAuth(USER, PASSWORD);
 
         StringBuilder everything = new StringBuilder();

@@ -1,20 +1,13 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mediamtxvod.config.OutputFormat;
-import io.github.mediamtxvod.web.RecorderView.ActiveRecording;
-import io.github.mediamtxvod.web.RecorderView.DiskSpace;
-import io.github.mediamtxvod.web.RecorderView.Reachability;
-import io.github.mediamtxvod.web.RecorderView.RecorderState;
-import io.github.mediamtxvod.web.RecorderView.Segment;
-import io.github.mediamtxvod.web.RecorderView.Session;
-import io.github.mediamtxvod.web.RecorderView.StatusSnapshot;
-import io.github.mediamtxvod.web.RecorderView.UploadQueue;
-import io.github.mediamtxvod.web.RecorderView.UploadState;
-import io.github.mediamtxvod.web.RecorderView.WaitingStream;
+import io.github.mediamtxvod.recording.RecordingStatus;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.upload.UploadStatus;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -41,7 +34,7 @@ class ApiTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        test = TestServer.start(recordings, TestConfigs.open());
+        test = TestServer.start(recordings, TestConfig.open());
     }
 
     @AfterEach
@@ -57,14 +50,17 @@ class ApiTest {
     @Test
     void statusReportsRecordingsQueueDiskAndReachability() throws IOException {
         Instant since = Instant.parse("2024-05-01T11:00:00Z");
-        test.view.status = new StatusSnapshot(
-                RecorderState.RUNNING, "1.2.3", FakeRecorderView.STARTED,
-                List.of(new ActiveRecording("cam1", since, 12, 3_000_000, 2, "ffmpeg exited with status 1")),
-                List.of(new WaitingStream("cam9", since)),
-                new UploadQueue(false, 5, 2, 1, Duration.ofSeconds(90), "S3 timeout"),
-                new DiskSpace(10L << 30, 1L << 30),
-                new Reachability(true, since, null),
-                new Reachability(false, since, "connection refused"));
+        test.view.recording = new RecordingStatus(
+                List.of(new RecordingStatus.StreamStatus("cam1", RecordingStatus.State.RECORDING, since, since, 12,
+                        3_000_000, 2, "ffmpeg exited with status 1", since)),
+                List.of(new RecordingStatus.Waiting("cam9", since)), 10);
+        test.view.uploads = new UploadStatus(UploadStatus.S3State.UNREACHABLE, 2, 4, "S3 timeout", since, since, 0, 0);
+        test.view.freeBytes = 10L << 30;
+        Instant now = test.clock.instant();
+        test.clock.set(now.minusSeconds(90));
+        List<Segment> queued = test.view.addSession("cam1", DAY1, 6, 60);
+        test.view.quarantine(queued.get(5));
+        test.clock.set(now);
 
         HttpResponse<String> response = test.get("/api/status");
 
@@ -72,7 +68,7 @@ class ApiTest {
         assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
         JsonNode status = json(response);
         assertThat(status.path("state").asText()).isEqualTo("RUNNING");
-        assertThat(status.path("version").asText()).isEqualTo("1.2.3");
+        assertThat(status.path("version").asText()).isEqualTo(WebServer.version());
         assertThat(status.path("startedAt").asText()).isEqualTo("2024-05-01T08:00:00Z");
         assertThat(status.path("uptimeSeconds").asLong()).isPositive();
         JsonNode active = status.path("recording").path(0);
@@ -93,7 +89,8 @@ class ApiTest {
         assertThat(status.path("disk").path("aboveGuard").asBoolean()).isTrue();
         assertThat(status.path("mediamtx").path("reachable").asBoolean()).isTrue();
         assertThat(status.path("s3").path("reachable").asBoolean()).isFalse();
-        assertThat(status.path("s3").path("lastError").asText()).isEqualTo("connection refused");
+        assertThat(status.path("s3").path("lastError").asText()).isEqualTo("S3 timeout");
+        assertThat(status.path("s3").path("lastCheck").asText()).isEqualTo("2024-05-01T11:00:00Z");
         assertThat(test.view.lastStatusOnVirtualThread).as("handler ran on a virtual thread").isTrue();
     }
 
@@ -136,10 +133,15 @@ class ApiTest {
     @Test
     void recordingsCarrySegmentsWithUploadStateSourceAndUrl() throws IOException {
         String folder = "cams~2Ffront/2024-05-01/20240501_100000";
-        test.view.sessions.add(new Session("cams/front", DAY1, OutputFormat.MP4, folder, true, List.of(
-                new Segment(0, DAY1, Duration.ofMillis(2002), 100, UploadState.UPLOADED, false, folder + "/segment_000.mp4"),
-                new Segment(1, DAY1.plusSeconds(2), Duration.ofSeconds(2), 200, UploadState.PENDING, true, folder + "/segment_001.mp4"),
-                new Segment(2, DAY1.plusSeconds(4), null, 50, UploadState.RECORDING, true, folder + "/segment_002.mp4"))));
+        test.view.uploads = new UploadStatus(UploadStatus.S3State.REACHABLE, 0, 0, null, null, DAY1, 1, 100);
+        Segment gone = test.view.add(new Segment("cams/front", DAY1, 0, folder + "/segment_000.mp4", DAY1,
+                Duration.ofMillis(2002), 100));
+        test.view.add(new Segment("cams/front", DAY1, 1, folder + "/segment_001.mp4", DAY1.plusSeconds(2),
+                Duration.ofSeconds(2), 200));
+        test.view.add(new Segment("cams/front", DAY1, 2, folder + "/segment_002.mp4", DAY1.plusSeconds(4), null, 50));
+        test.view.deleteLocally(gone);
+        test.view.recording = new RecordingStatus(List.of(new RecordingStatus.StreamStatus("cams/front",
+                RecordingStatus.State.RECORDING, DAY1, DAY1, 3, 350, 0, null, null)), List.of(), 10);
 
         JsonNode session = json(test.get("/api/recordings?stream=cams%2Ffront")).path("sessions").path(0);
 
@@ -165,7 +167,8 @@ class ApiTest {
 
     @Test
     void mkvSessionsAreNotPlayableInThePage() throws IOException {
-        test.view.sessions.add(new Session("cam1", DAY1, OutputFormat.MKV, "cam1/2024-05-01/20240501_100000", false, List.of()));
+        test.view.add(new Segment("cam1", DAY1, 0, "cam1/2024-05-01/20240501_100000/segment_000.mkv", DAY1,
+                Duration.ofSeconds(60), 10));
 
         assertThat(json(test.get("/api/recordings")).path("sessions").path(0).path("playable").asBoolean()).isFalse();
     }
@@ -237,7 +240,7 @@ class ApiTest {
 
     @Test
     void failureInTheViewIsA500WithoutDetail() throws IOException {
-        test.view.sessions.add(null);
+        test.view.failing = true;
 
         HttpResponse<String> response = test.get("/api/streams");
 

@@ -1,143 +1,153 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.catalog.SegmentLayout;
+import io.github.mediamtxvod.catalog.Catalog;
+import io.github.mediamtxvod.catalog.CatalogView;
+import io.github.mediamtxvod.catalog.Confirmation;
+import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.mediamtx.PollerStatus;
+import io.github.mediamtxvod.recording.DiskGuard;
+import io.github.mediamtxvod.recording.RecordingStatus;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentLayout;
+import io.github.mediamtxvod.upload.UploadStatus;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * An in-memory {@link RecorderView}: tests set its status, readiness, sessions and presigned URLs,
- * and read back the hook calls it received. Queries follow the interface's contract (overlap,
- * newest first, pages), so the web layer is tested against the same semantics the real adapter has.
+ * A {@link RecorderView} for web tests: a real catalogue in the test's RECORDINGS_DIR that tests
+ * fill with segments in any upload state, and snapshots of the other stages that tests set. Hook
+ * calls are recorded for the test to read back.
  */
-final class FakeRecorderView implements RecorderView {
+final class FakeRecorderView implements RecorderView, AutoCloseable {
     /** A hook call as received: which event, which path, on a virtual thread or not, when. */
     record HookCall(String event, String pathName, boolean virtualThread, long nanoTime) {}
 
     static final Instant STARTED = Instant.parse("2024-05-01T08:00:00Z");
+    static final long GIB = 1L << 30;
 
-    volatile Instant now = Instant.parse("2024-05-01T12:00:00Z");
-    volatile StatusSnapshot status = idleStatus();
-    volatile ReadyState ready = new ReadyState(true, List.of());
+    volatile State state = State.RUNNING;
+    volatile RecordingStatus recording = new RecordingStatus(List.of(), List.of(), 10);
+    volatile PollerStatus mediamtx = new PollerStatus(true, STARTED, null, 0, 0);
+    volatile UploadStatus uploads = localOnly();
+    volatile long freeBytes = 50 * GIB;
+    volatile boolean failing;
     volatile HookOutcome hookOutcome = HookOutcome.STARTED;
     volatile boolean lastStatusOnVirtualThread;
-    final List<Session> sessions = new CopyOnWriteArrayList<>();
     final Map<String, URI> presigned = new ConcurrentHashMap<>();
     final BlockingQueue<HookCall> hookCalls = new LinkedBlockingQueue<>();
+    private final Catalog catalog;
+    private final DiskGuard disk;
 
-    static StatusSnapshot idleStatus() {
-        return new StatusSnapshot(
-                RecorderState.RUNNING, "test", STARTED, List.of(), List.of(),
-                new UploadQueue(true, 0, 0, 0, null, null),
-                new DiskSpace(50L << 30, 1L << 30),
-                new Reachability(true, STARTED, null),
-                new Reachability(false, null, null));
+    FakeRecorderView(Path recordingsDir, InstantSource clock) {
+        this.catalog = new Catalog(recordingsDir, clock);
+        this.catalog.start();
+        this.disk = new DiskGuard(recordingsDir, GIB, ignored -> freeBytes);
+    }
+
+    static UploadStatus localOnly() {
+        return new UploadStatus(UploadStatus.S3State.DISABLED, 0, 0, null, null, null, 0, 0);
     }
 
     @Override
-    public StatusSnapshot status() {
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public RecordingStatus recording() {
         lastStatusOnVirtualThread = Thread.currentThread().isVirtual();
-        return status;
+        return recording;
     }
 
     @Override
-    public ReadyState ready() {
-        return ready;
+    public PollerStatus mediamtx() {
+        return mediamtx;
     }
 
     @Override
-    public List<StreamSummary> streams() {
-        Map<String, List<Session>> byStream = new TreeMap<>();
-        for (Session session : sessions) {
-            byStream.computeIfAbsent(session.stream(), k -> new ArrayList<>()).add(session);
+    public UploadStatus uploads() {
+        return uploads;
+    }
+
+    @Override
+    public CatalogView catalog() {
+        if (failing) {
+            throw new IllegalStateException("the test made the catalogue fail");
         }
-        List<StreamSummary> summaries = new ArrayList<>();
-        byStream.forEach((stream, list) -> {
-            list.sort(Comparator.comparing(Session::start));
-            long segments = list.stream().mapToLong(s -> s.segments().size()).sum();
-            long bytes = list.stream().flatMap(s -> s.segments().stream()).mapToLong(Segment::sizeBytes).sum();
-            List<LocalDate> days = list.stream()
-                    .map(s -> LocalDate.ofInstant(s.start(), ZoneOffset.UTC))
-                    .distinct()
-                    .sorted(Comparator.reverseOrder())
-                    .toList();
-            summaries.add(new StreamSummary(
-                    stream, list.stream().anyMatch(Session::recording), list.size(), segments, bytes,
-                    list.get(0).start(), list.get(list.size() - 1).start(), days));
-        });
-        return summaries;
+        return catalog;
     }
 
     @Override
-    public RecordingsPage recordings(RecordingsQuery query) {
-        List<Session> matches = sessions.stream()
-                .filter(s -> query.stream() == null || s.stream().equals(query.stream()))
-                .filter(s -> query.to() == null || s.start().isBefore(query.to()))
-                .filter(s -> query.from() == null || end(s).isAfter(query.from()))
-                .sorted(Comparator.comparing(Session::start).reversed())
-                .toList();
-        List<Session> page = matches.stream().skip(query.offset()).limit(query.pageSize()).toList();
-        return new RecordingsPage(query.page(), query.pageSize(), matches.size(), page);
-    }
-
-    private Instant end(Session session) {
-        if (session.recording()) {
-            return now;
-        }
-        Instant end = session.start();
-        for (Segment segment : session.segments()) {
-            Duration duration = segment.duration() == null ? Duration.ZERO : segment.duration();
-            Instant segmentEnd = segment.start().plus(duration);
-            end = segmentEnd.isAfter(end) ? segmentEnd : end;
-        }
-        return end.equals(session.start()) ? end.plusNanos(1) : end;
+    public DiskGuard disk() {
+        return disk;
     }
 
     @Override
-    public Optional<URI> presignedUrl(String relativePath) {
-        return Optional.ofNullable(presigned.get(relativePath));
+    public Optional<URI> presignedUrl(Entry entry) {
+        return Optional.ofNullable(presigned.get(entry.relativePath()));
     }
 
     @Override
-    public HookResult hookReady(String pathName) {
-        return hook("ready", pathName);
-    }
-
-    @Override
-    public HookResult hookNotReady(String pathName) {
-        return hook("not-ready", pathName);
-    }
-
-    private HookResult hook(String event, String pathName) {
+    public HookResult hook(boolean ready, String pathName) {
+        String event = ready ? "ready" : "not-ready";
         hookCalls.add(new HookCall(event, pathName, Thread.currentThread().isVirtual(), System.nanoTime()));
         return new HookResult(hookOutcome, event + " handled");
     }
 
-    /** Adds a session of {@code count} segments of {@code segmentSeconds} each, all UPLOADED and local. */
-    Session addSession(String stream, Instant start, int count, int segmentSeconds) {
-        List<Segment> segments = new ArrayList<>();
+    /** Catalogues a session of {@code count} segments of {@code segmentSeconds} each, PENDING and local. */
+    List<Segment> addSession(String stream, Instant start, int count, int segmentSeconds) {
+        List<Segment> segments = new ArrayList<>(count);
         String folder = SegmentLayout.sessionPath(stream, start);
         for (int i = 0; i < count; i++) {
-            segments.add(new Segment(
-                    i, start.plusSeconds((long) i * segmentSeconds), Duration.ofSeconds(segmentSeconds), 1000 + i,
-                    UploadState.UPLOADED, true,
-                    folder + "/" + SegmentLayout.segmentFileName(i, OutputFormat.MP4)));
+            segments.add(new Segment(stream, start, i, folder + "/" + SegmentLayout.segmentFileName(i, OutputFormat.MP4),
+                    start.plusSeconds((long) i * segmentSeconds), Duration.ofSeconds(segmentSeconds), 1000 + i));
         }
-        Session session = new Session(stream, start, OutputFormat.MP4, folder, false, segments);
-        sessions.add(session);
-        return session;
+        catalog.recordAllFinished(segments);
+        return segments;
+    }
+
+    /** Catalogues one segment, PENDING and local. */
+    Segment add(Segment segment) {
+        catalog.recordFinished(segment);
+        return segment;
+    }
+
+    /** Makes a catalogued segment confirmed in S3 (UPLOADED). */
+    void confirm(Segment segment) {
+        List<Entry> others = new ArrayList<>();
+        Entry claimed = catalog.claimNextPending().orElseThrow();
+        while (!claimed.relativePath().equals(segment.relativePath())) {
+            others.add(claimed);
+            claimed = catalog.claimNextPending().orElseThrow();
+        }
+        catalog.markUploaded(claimed, new Confirmation(segment.relativePath(), segment.sizeBytes(), "etag", null, STARTED));
+        others.forEach(other -> catalog.markFailed(other, null, Instant.EPOCH));
+    }
+
+    /** Confirms a segment and notes its local file as deleted by retention (LOCAL_DELETED). */
+    void deleteLocally(Segment segment) {
+        confirm(segment);
+        catalog.markLocalDeleted(catalog.segment(segment.relativePath()).orElseThrow());
+    }
+
+    /** Sets a catalogued segment aside (QUARANTINED). */
+    void quarantine(Segment segment) {
+        catalog.quarantine(catalog.segment(segment.relativePath()).orElseThrow(), "missing", true);
+    }
+
+    @Override
+    public void close() {
+        catalog.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,7 @@ class HookTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        test = TestServer.start(recordings, TestConfigs.open());
+        test = TestServer.start(recordings, TestConfig.open());
     }
 
     @AfterEach

@@ -1,10 +1,10 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mediamtxvod.web.RecorderView.ReadyState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -36,7 +36,7 @@ class ProbesAndMetricsTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        test = TestServer.start(recordings, TestConfigs.open());
+        test = TestServer.start(recordings, TestConfig.open());
     }
 
     @AfterEach
@@ -64,8 +64,8 @@ class ProbesAndMetricsTest {
 
     @Test
     void readyIs503WithReasonsWhenNot() throws IOException {
-        test.view.ready = new ReadyState(false, List.of("MediaMTX API unreachable: connection refused",
-                "free disk space 200 MiB is below MIN_FREE_DISK_MB=1024"));
+        test.view.mediamtx = new io.github.mediamtxvod.mediamtx.PollerStatus(false, null, "connection refused", 3, 3);
+        test.view.freeBytes = 200L << 20;
 
         HttpResponse<String> response = test.get("/ready");
 
@@ -73,7 +73,7 @@ class ProbesAndMetricsTest {
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.path("status").asText()).isEqualTo("NOT_READY");
         assertThat(body.path("reasons")).extracting(JsonNode::asText).containsExactly(
-                "MediaMTX API unreachable: connection refused", "free disk space 200 MiB is below MIN_FREE_DISK_MB=1024");
+                "MediaMTX API not reachable: connection refused", "free disk space below MIN_FREE_DISK_MB");
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mediamtxvod.catalog.SegmentLayout;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.testing.FakeMediaMtx;
 import io.github.mediamtxvod.testing.RecorderProcess;
 import io.github.mediamtxvod.testing.RtspTestServer;

@@ -1,5 +1,10 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.recording.Segment;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.github.mediamtxvod.testing.TestConfig;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,14 +49,14 @@ class RecordingsFilesTest {
         Files.createDirectories(recordings.resolve("zeta"));
         Files.createDirectories(recordings.resolve("alpha"));
         Files.createDirectories(recordings.resolve(".vod-recorder"));
-        Files.writeString(recordings.resolve(".vod-recorder/catalog.db"), MARKER);
+        Files.writeString(recordings.resolve(".vod-recorder/notes.txt"), MARKER);
         Files.writeString(recordings.resolve("b-file.txt"), "b");
         Files.writeString(recordings.resolve("Tom & Jerry's (1).txt"), "cartoon");
         Files.writeString(recordings.resolve("<script>.txt"), "never listed");
         Files.createSymbolicLink(recordings.resolve("escape"), base);
         Files.createSymbolicLink(recordings.resolve("escape-file.mp4"), base.resolve("secret.txt"));
         Files.createSymbolicLink(recordings.resolve("inside-link"), recordings.resolve("cam1"));
-        test = TestServer.start(recordings, TestConfigs.open());
+        test = TestServer.start(recordings, TestConfig.open());
     }
 
     @AfterEach
@@ -196,7 +201,8 @@ class RecordingsFilesTest {
         assertThat(test.get("/recordings/" + SESSION + "/.session.json").statusCode()).isEqualTo(404);
         assertThat(test.get("/recordings/" + SESSION + "/.segments.csv").statusCode()).isEqualTo(404);
         assertThat(test.get("/recordings/.vod-recorder/").statusCode()).isEqualTo(404);
-        assertThat(test.get("/recordings/.vod-recorder/catalog.db").body()).doesNotContain(MARKER);
+        assertThat(test.get("/recordings/.vod-recorder/notes.txt").body()).doesNotContain(MARKER);
+        assertThat(test.get("/recordings/.vod-recorder/catalog.db").statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -268,6 +274,7 @@ class RecordingsFilesTest {
     @Test
     void segmentWhoseLocalFileIsGoneIsRelayedFromItsPresignedUrl() {
         String gone = SESSION + "/segment_009.mp4";
+        test.view.deleteLocally(test.view.add(catalogued(gone, 9)));
         // the "bucket" here is this very server serving another file; the relay only sees a URL
         test.view.presigned.put(gone, test.uri("/recordings/" + SESSION + "/segment_000.mp4"));
 
@@ -285,6 +292,7 @@ class RecordingsFilesTest {
     @Test
     void segmentMissingEverywhereIsNotFound() {
         String gone = SESSION + "/segment_008.mp4";
+        test.view.deleteLocally(test.view.add(catalogued(gone, 8)));
         test.view.presigned.put(gone, URI.create(test.uri("/recordings/" + SESSION + "/segment_404.mp4").toString()));
 
         HttpResponse<String> response = test.get("/recordings/" + gone);
@@ -293,5 +301,10 @@ class RecordingsFilesTest {
         assertThat(response.body()).isEqualTo("{\"error\":\"not found\",\"status\":404}");
         assertThat(test.get("/recordings/" + SESSION + "/segment_007.mp4").statusCode()).isEqualTo(404);
         assertThat(new String(test.getBytes("/recordings/nothing/").body(), UTF_8)).contains("\"status\":404");
+    }
+
+    private static Segment catalogued(String relativePath, int index) {
+        Instant start = Instant.parse("2024-05-01T10:00:00Z");
+        return new Segment("cam1", start, index, relativePath, start.plusSeconds(2L * index), Duration.ofSeconds(2), 1000);
     }
 }

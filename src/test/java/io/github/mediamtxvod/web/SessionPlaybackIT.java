@@ -1,16 +1,13 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.mediamtxvod.web.RecorderView.ActiveRecording;
-import io.github.mediamtxvod.web.RecorderView.DiskSpace;
-import io.github.mediamtxvod.web.RecorderView.Reachability;
-import io.github.mediamtxvod.web.RecorderView.RecorderState;
-import io.github.mediamtxvod.web.RecorderView.Session;
-import io.github.mediamtxvod.web.RecorderView.StatusSnapshot;
-import io.github.mediamtxvod.web.RecorderView.UploadQueue;
-import io.github.mediamtxvod.web.RecorderView.WaitingStream;
+import io.github.mediamtxvod.mediamtx.PollerStatus;
+import io.github.mediamtxvod.recording.RecordingStatus;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.upload.UploadStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,18 +35,16 @@ class SessionPlaybackIT {
 
     private TestServer test;
     private ChromeDriver browser;
-    private Session session;
+    private List<Segment> session;
 
     @BeforeEach
     void setUp() throws Exception {
         assumeTrue(HeadlessChromium.available(), "chromium and chromedriver are needed");
         session = FfmpegSession.record(recordings, STREAM, START, 3, 2);
-        test = TestServer.start(recordings, TestConfigs.open());
-        test.view.sessions.add(session);
-        StatusSnapshot idle = FakeRecorderView.idleStatus();
-        test.view.status = new StatusSnapshot(idle.state(), "0.1.0-test", idle.startedAt(),
-                List.of(new ActiveRecording(STREAM, START, 3, 1_234_567, 1, null)), List.of(),
-                idle.uploads(), idle.disk(), idle.mediamtx(), idle.s3());
+        test = TestServer.start(recordings, TestConfig.open());
+        session.forEach(test.view::add);
+        test.view.recording = new RecordingStatus(List.of(new RecordingStatus.StreamStatus(STREAM,
+                RecordingStatus.State.RECORDING, START, START, 3, 1_234_567, 1, null, null)), List.of(), 10);
         browser = HeadlessChromium.start(Path.of("target", "chromium"));
     }
 
@@ -74,7 +69,7 @@ class SessionPlaybackIT {
         ui.openStream(STREAM).openDay("2024-05-01");
         ui.screenshot(SCREENSHOTS.resolve("sessions.png"));
         ui.openSession("2024-05-01 10:00:00 UTC").play();
-        double boundary = seconds(session.segments().get(0).duration());
+        double boundary = seconds(session.get(0).duration());
         double seen = ui.awaitCurrentTime(boundary + 0.5);
         ui.screenshot(SCREENSHOTS.resolve("session-playing.png"));
 
@@ -82,7 +77,7 @@ class SessionPlaybackIT {
         assertThat(ui.playerState()).doesNotContain("stopped");
 
         // paused, the playhead only moves on if "Play from here" works
-        double thirdStart = boundary + seconds(session.segments().get(1).duration());
+        double thirdStart = boundary + seconds(session.get(1).duration());
         ui.pause().playFromSegment(2);
         assertThat(ui.awaitCurrentTime(thirdStart + 0.5)).isGreaterThan(thirdStart);
         ui.screenshot(SCREENSHOTS.resolve("session-seeked.png"));
@@ -102,14 +97,18 @@ class SessionPlaybackIT {
     void dashboardShowsTroubleAndRendersHostileNamesAsText() throws Exception {
         String hostile = "<img src=x onerror=alert(1)>";
         Instant since = Instant.now().minusSeconds(300);
-        StatusSnapshot idle = FakeRecorderView.idleStatus();
-        test.view.status = new StatusSnapshot(RecorderState.RUNNING, "0.1.0-test", since.minusSeconds(3600),
-                List.of(new ActiveRecording(hostile, since, 5, 9_000_000, 3, "ffmpeg exited with status 1: Connection refused")),
-                List.of(new WaitingStream("cam-waiting", since)),
-                new UploadQueue(false, 42, 3, 2, Duration.ofMinutes(7), "S3 answered 503 Slow Down"),
-                new DiskSpace(500L << 20, 1L << 30),
-                new Reachability(false, since, "connect timed out"),
-                new Reachability(true, since, null));
+        test.view.recording = new RecordingStatus(List.of(new RecordingStatus.StreamStatus(hostile,
+                RecordingStatus.State.RECORDING, since, since, 5, 9_000_000, 3,
+                "ffmpeg exited with status 1: Connection refused", since)),
+                List.of(new RecordingStatus.Waiting("cam-waiting", since)), 10);
+        test.view.uploads = new UploadStatus(UploadStatus.S3State.REACHABLE, 3, 0, "S3 answered 503 Slow Down", since,
+                since, 10, 1000);
+        test.view.mediamtx = new PollerStatus(false, since, "connect timed out", 4, 4);
+        test.view.freeBytes = 500L << 20;
+        test.clock.set(Instant.now().minus(Duration.ofMinutes(7)));
+        test.view.addSession("cam1", Instant.now().minus(Duration.ofHours(1)), 44, 60)
+                .subList(42, 44).forEach(test.view::quarantine);
+        test.clock.set(Instant.now());
         RecorderUi ui = new RecorderUi(browser, "http://127.0.0.1:" + test.server.port());
 
         ui.openDashboard();

@@ -1,9 +1,11 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.TestConfig;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.testing.MutableClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -20,9 +22,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 
-/** A real {@link WebServer} on port 0 with a {@link FakeRecorderView}, and real clients for it. */
+/**
+ * A real {@link WebServer} on port 0 with a {@link FakeRecorderView} and a clock tests move, and
+ * real clients for it.
+ */
 final class TestServer implements AutoCloseable {
-    final FakeRecorderView view = new FakeRecorderView();
+    final MutableClock clock = new MutableClock(FakeRecorderView.STARTED);
+    final FakeRecorderView view;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final Path recordingsDir;
     final WebServer server;
@@ -30,12 +36,15 @@ final class TestServer implements AutoCloseable {
 
     private TestServer(Path recordingsDir, RecorderConfig.Web web) {
         this.recordingsDir = recordingsDir;
-        this.server = new WebServer(TestConfigs.config(recordingsDir, web), view, registry);
+        this.view = new FakeRecorderView(recordingsDir, clock);
+        this.server = new WebServer(TestConfig.localOnly(recordingsDir).web(web).build(), view, registry, clock);
     }
 
     static TestServer start(Path recordingsDir, RecorderConfig.Web web) throws IOException {
         TestServer test = new TestServer(recordingsDir, web);
         test.server.start();
+        // four hours of uptime: the clock runs on from the start unless a test moves it
+        test.clock.set(FakeRecorderView.STARTED.plus(Duration.ofHours(4)));
         return test;
     }
 
@@ -110,5 +119,6 @@ final class TestServer implements AutoCloseable {
         // the client first: its idle keep-alive connections would make Jetty's graceful stop wait
         client.close();
         server.close();
+        view.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,9 +18,18 @@ class WebServerLifecycleTest {
     @TempDir
     Path recordings;
 
+    private final java.util.List<FakeRecorderView> views = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeViews() {
+        views.forEach(FakeRecorderView::close);
+    }
+
     private WebServer server(int port) {
         RecorderConfig.Web web = new RecorderConfig.Web(port, null, null, false, null);
-        return new WebServer(TestConfigs.config(recordings, web), new FakeRecorderView(),
+        FakeRecorderView view = new FakeRecorderView(recordings, java.time.InstantSource.system());
+        views.add(view);
+        return new WebServer(TestConfig.localOnly(recordings).web(web).build(), view,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 

@@ -1,4 +1,4 @@
-package io.github.mediamtxvod.retention;
+package io.github.mediamtxvod.recording;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.github.mediamtxvod.catalog;
+package io.github.mediamtxvod.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

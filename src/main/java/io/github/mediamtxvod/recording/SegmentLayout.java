@@ -1,4 +1,4 @@
-package io.github.mediamtxvod.catalog;
+package io.github.mediamtxvod.recording;
 
 import static java.util.Objects.requireNonNull;
 
@@ -73,6 +73,34 @@ public final class SegmentLayout {
             }
         }
         return out.substring(0, cut) + "~~" + sha256Prefix(streamName);
+    }
+
+    /**
+     * The stream name a folder stands for: the inverse of {@link #safeStreamName}. A truncated
+     * name (with {@code ~~} and a hash) cannot be reversed and is returned as it is.
+     */
+    public static String streamName(String folderName) {
+        if (folderName.contains("~~")) {
+            return folderName;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(folderName.length());
+        for (int i = 0; i < folderName.length(); i++) {
+            char c = folderName.charAt(i);
+            if (c != '~') {
+                bytes.write(c);
+                continue;
+            }
+            if (i + 2 >= folderName.length()) {
+                return folderName;
+            }
+            try {
+                bytes.write(HexFormat.fromHexDigits(folderName, i + 1, i + 3));
+            } catch (IllegalArgumentException e) {
+                return folderName;
+            }
+            i += 2;
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** {@code YYYY-MM-DD} of the session start, in UTC. */
