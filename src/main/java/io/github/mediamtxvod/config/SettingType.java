@@ -160,7 +160,9 @@ public record SettingType<T>(Parser<T> parser, Function<? super T, String> rende
      */
     public static <T> SettingType<T> choice(String noun, List<T> options, Function<T, String> name) {
         List<String> names = options.stream().map(name).toList();
-        String allowed = String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
+        String allowed = names.size() == 1
+                ? names.getFirst()
+                : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
         return plain((text, setting, workingDirectory) -> {
             for (T option : options) {
                 if (name.apply(option).equalsIgnoreCase(text)) {
