@@ -3,15 +3,16 @@ package io.github.mediamtxvod.config;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Loads the recorder's configuration from environment variables, {@code NAME_FILE} files and a
  * {@code .env} file in the working directory (the environment wins), as the {@link Setting}
- * registry and the README describe. Validation collects every problem before it fails. Loading
- * creates RECORDINGS_DIR when it is missing and writes and deletes a probe file in it; it does
+ * constants and the README describe. Validation collects every problem before it fails. Loading
+ * creates nothing; it writes and deletes a probe file in an existing RECORDINGS_DIR, and does
  * nothing else to the outside world and does not log. One loader may be used from one thread at
- * a time; each {@link #load()} reads its sources again.
+ * a time; each load reads its sources again.
  */
 public final class ConfigLoader {
     private final Map<String, String> environment;
@@ -32,18 +33,31 @@ public final class ConfigLoader {
     }
 
     /**
-     * The valid configuration with its warnings.
+     * The valid configuration of every {@link RecorderSettings#ALL setting}, with its warnings.
      *
      * @throws InvalidConfigException listing every problem (and warning) when any setting is invalid
      */
     public LoadedConfig load() throws InvalidConfigException {
+        BoundSettings settings = bind(RecorderSettings.ALL, RecorderSettings.RULES);
+        return new LoadedConfig(RecorderSettings.from(settings), settings.warnings(), settings.effectiveSettings());
+    }
+
+    /**
+     * Reads, parses and checks {@code settings}, then checks {@code rules} across them. Variables
+     * that look meant for us but are none of {@code settings} get a warning.
+     *
+     * @throws InvalidConfigException listing every problem (and warning) when any value or rule fails
+     * @throws IllegalArgumentException when two settings have the same name
+     */
+    public BoundSettings bind(List<Setting<?>> settings, List<ConfigRule> rules) throws InvalidConfigException {
         ConfigProblems problems = new ConfigProblems();
-        RawSettings raw = new SettingSources(environment, workingDirectory).read(problems);
-        UnknownVariables.warnings(raw.otherVariables()).forEach(problems::warning);
-        RecorderConfig config = ConfigBinder.bind(raw, workingDirectory, problems);
+        RawSettings raw = new SettingSources(environment, workingDirectory).read(settings, problems);
+        UnknownVariables.warnings(raw.otherVariables(), settings).forEach(problems::warning);
+        BoundSettings bound = BoundSettings.bind(settings, raw, workingDirectory, problems);
+        rules.forEach(rule -> rule.check(bound, problems));
         if (problems.hasErrors()) {
             throw new InvalidConfigException(problems.errors(), problems.warnings());
         }
-        return new LoadedConfig(config, problems.warnings());
+        return bound.withWarnings(problems.warnings());
     }
 }

@@ -7,15 +7,19 @@ import java.util.List;
  * Collects every error and warning found while loading the configuration, so that the user sees
  * all of them at once instead of fixing one per start. Not thread-safe: used by one load.
  */
-final class ConfigProblems {
+public final class ConfigProblems {
     private final List<String> errors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
-    void error(String message) {
+    ConfigProblems() {}
+
+    /** A problem that makes the configuration invalid; it names the setting, the value and the fix. */
+    public void error(String message) {
         errors.add(message);
     }
 
-    void warning(String message) {
+    /** Something the user should know that does not stop the start. */
+    public void warning(String message) {
         warnings.add(message);
     }
 

@@ -6,9 +6,10 @@ import java.util.regex.Pattern;
 /**
  * Turns user-given values into text that is safe to print: a password inside a URL is masked and
  * control characters are escaped, so a value can neither leak a secret nor break a log line.
+ * For the messages and renderers of {@link SettingType}s.
  */
-final class DisplayText {
-    static final String REDACTED = "[REDACTED]";
+public final class DisplayText {
+    public static final String REDACTED = "[REDACTED]";
 
     // scheme://user:password@ ; greedy up to the last '@' before the path, as a password may hold '@'
     private static final Pattern URL_PASSWORD =
@@ -17,13 +18,13 @@ final class DisplayText {
     private DisplayText() {}
 
     /** The value with a URL password masked and control characters escaped. */
-    static String of(String value) {
+    public static String of(String value) {
         String masked = URL_PASSWORD.matcher(value).replaceFirst("$1" + REDACTED + "@");
         return escape(masked, false);
     }
 
     /** {@link #of} in double quotes, with {@code "} and {@code \} escaped. */
-    static String quoted(String value) {
+    public static String quoted(String value) {
         String masked = URL_PASSWORD.matcher(value).replaceFirst("$1" + REDACTED + "@");
         return '"' + escape(masked, true) + '"';
     }

@@ -3,8 +3,6 @@ package io.github.mediamtxvod.config;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -19,26 +17,20 @@ import java.util.TreeMap;
  * @param otherVariables every other variable of the environment and {@code .env}, by name
  */
 record RawSettings(
-        Map<Setting, RawValue> values, Set<Setting> given, SortedMap<String, RawValue> otherVariables) {
+        Map<Setting<?>, RawValue> values, Set<Setting<?>> given, SortedMap<String, RawValue> otherVariables) {
     RawSettings {
-        requireNonNull(values, "values is null");
-        requireNonNull(given, "given is null");
-        requireNonNull(otherVariables, "otherVariables is null");
-        values = values.isEmpty()
-                ? Collections.unmodifiableMap(new EnumMap<>(Setting.class))
-                : Collections.unmodifiableMap(new EnumMap<>(values));
-        given = given.isEmpty()
-                ? Collections.unmodifiableSet(EnumSet.noneOf(Setting.class))
-                : Collections.unmodifiableSet(EnumSet.copyOf(given));
-        otherVariables = Collections.unmodifiableSortedMap(new TreeMap<>(otherVariables));
+        values = Map.copyOf(requireNonNull(values, "values is null"));
+        given = Set.copyOf(requireNonNull(given, "given is null"));
+        otherVariables = Collections.unmodifiableSortedMap(
+                new TreeMap<>(requireNonNull(otherVariables, "otherVariables is null")));
     }
 
     /** The value given for {@code setting}, or null. */
-    RawValue value(Setting setting) {
+    RawValue value(Setting<?> setting) {
         return values.get(setting);
     }
 
-    boolean isGiven(Setting setting) {
+    boolean isGiven(Setting<?> setting) {
         return given.contains(setting);
     }
 }

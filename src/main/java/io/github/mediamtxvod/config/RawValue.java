@@ -29,7 +29,7 @@ record RawValue(String text, String source) {
     }
 
     /** {@code NAME=value (from source)} with the value shown as the setting allows. */
-    String describe(Setting setting) {
+    String describe(Setting<?> setting) {
         return setting.name() + "=" + setting.display(text) + origin();
     }
 

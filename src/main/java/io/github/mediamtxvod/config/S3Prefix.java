@@ -1,30 +1,25 @@
 package io.github.mediamtxvod.config;
 
 /**
- * Normalises S3_PREFIX: leading and trailing '/' are stripped, so keys are {@code prefix/...}
- * without doubled slashes; '..' segments, '\' and control characters are rejected because some
- * S3-compatible servers map keys to file paths.
+ * S3_PREFIX: leading and trailing '/' are stripped, so keys are {@code prefix/...} without doubled
+ * slashes; '..' segments, '\' and control characters are rejected because some S3-compatible
+ * servers map keys to file paths. A prefix of only '/' is empty, shown as unset.
  */
 final class S3Prefix {
+    static final SettingType<String> TYPE = SettingType.plain((text, setting, workingDirectory) -> normalise(text),
+            prefix -> prefix.isEmpty() ? "(unset)" : DisplayText.quoted(prefix));
+
     private static final String FIX =
             "; use a prefix such as recordings/site-1, without '..' segments, '\\' or control characters";
 
     private S3Prefix() {}
 
-    /** The prefix without leading or trailing '/', empty when unset or invalid. */
-    static String normalise(SettingValues values) {
-        Setting setting = Setting.S3_PREFIX;
-        String text = values.text(setting);
-        if (text == null) {
-            return "";
-        }
+    private static String normalise(String text) throws InvalidValueException {
         if (text.chars().anyMatch(Character::isISOControl)) {
-            values.reject(setting, "contains a control character" + FIX);
-            return "";
+            throw new InvalidValueException("contains a control character" + FIX);
         }
         if (text.indexOf('\\') >= 0) {
-            values.reject(setting, "contains a '\\'" + FIX);
-            return "";
+            throw new InvalidValueException("contains a '\\'" + FIX);
         }
         int start = 0;
         int end = text.length();
@@ -37,8 +32,7 @@ final class S3Prefix {
         String prefix = text.substring(start, end);
         for (String segment : prefix.split("/", -1)) {
             if (segment.equals("..")) {
-                values.reject(setting, "contains a '..' segment" + FIX);
-                return "";
+                throw new InvalidValueException("contains a '..' segment" + FIX);
             }
         }
         return prefix;

@@ -10,9 +10,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -39,7 +39,7 @@ final class SettingSources {
         this.workingDirectory = workingDirectory;
     }
 
-    RawSettings read(ConfigProblems problems) {
+    RawSettings read(List<Setting<?>> settings, ConfigProblems problems) {
         Map<String, RawValue> fromEnvironment = new HashMap<>();
         environment.forEach((name, value) -> {
             if (!value.isBlank()) {
@@ -47,9 +47,12 @@ final class SettingSources {
             }
         });
         Map<String, RawValue> fromDotEnv = readDotEnv(problems);
-        Map<Setting, RawValue> values = new EnumMap<>(Setting.class);
-        Set<Setting> given = EnumSet.noneOf(Setting.class);
-        for (Setting setting : Setting.values()) {
+        Map<Setting<?>, RawValue> values = new HashMap<>();
+        Set<Setting<?>> given = new HashSet<>();
+        Set<String> known = new HashSet<>();
+        for (Setting<?> setting : settings) {
+            known.add(setting.name());
+            known.add(setting.fileVariable());
             boolean inEnvironment = fromEnvironment.containsKey(setting.name())
                     || fromEnvironment.containsKey(setting.fileVariable());
             Map<String, RawValue> source = inEnvironment ? fromEnvironment : fromDotEnv;
@@ -73,7 +76,7 @@ final class SettingSources {
         }
         SortedMap<String, RawValue> others = new TreeMap<>(fromDotEnv);
         others.putAll(fromEnvironment);
-        others.keySet().removeIf(Setting::isKnownVariable);
+        others.keySet().removeAll(known);
         return new RawSettings(values, given, others);
     }
 
@@ -106,7 +109,7 @@ final class SettingSources {
         return values;
     }
 
-    private RawValue readValueFile(Setting setting, RawValue path, ConfigProblems problems) {
+    private RawValue readValueFile(Setting<?> setting, RawValue path, ConfigProblems problems) {
         String subject = path.describePlain(setting.fileVariable());
         String text;
         try {

@@ -29,7 +29,7 @@ final class UnknownVariables {
     private UnknownVariables() {}
 
     /** One warning per unknown variable that looks meant for us, in name order. */
-    static List<String> warnings(Map<String, RawValue> variables) {
+    static List<String> warnings(Map<String, RawValue> variables, List<Setting<?>> settings) {
         List<String> warnings = new ArrayList<>();
         variables.forEach((name, value) -> {
             String upper = name.toUpperCase(Locale.ROOT);
@@ -37,16 +37,17 @@ final class UnknownVariables {
                 return;
             }
             boolean ours = PREFIXES.stream().anyMatch(upper::startsWith);
-            String suggestion = suggest(upper, ours);
+            String suggestion = suggest(upper, ours, settings);
             if (ours || suggestion != null) {
-                warnings.add(message(name, value, suggestion));
+                boolean secretSuggested = settings.stream().anyMatch(
+                        setting -> setting.secret() && setting.name().equals(suggestion));
+                warnings.add(message(name, value, suggestion, secretSuggested));
             }
         });
         return warnings;
     }
 
-    private static String message(String name, RawValue value, String suggestion) {
-        boolean secretSuggested = suggestion != null && Setting.byName(suggestion).map(Setting::secret).orElse(false);
+    private static String message(String name, RawValue value, String suggestion, boolean secretSuggested) {
         boolean sensitive = secretSuggested || SENSITIVE.stream().anyMatch(name.toUpperCase(Locale.ROOT)::contains);
         String shown = sensitive ? DisplayText.REDACTED : DisplayText.of(value.text());
         String subject = name + "=" + shown + value.origin();
@@ -59,11 +60,11 @@ final class UnknownVariables {
      * The known name closest to {@code name}: within a few typos, or (under our prefixes) made of
      * the same words with some added or left out, as in S3_BUCKET for S3_BUCKET_NAME. Null if none.
      */
-    static String suggest(String name, boolean ours) {
+    static String suggest(String name, boolean ours, List<Setting<?>> settings) {
         int allowed = ours ? Math.max(2, name.length() / 5) : 1;
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : knownNames()) {
+        for (String known : knownNames(settings)) {
             int distance = distance(name, known);
             boolean close = distance <= allowed || (ours && sameWords(name, known));
             if (close && distance < bestDistance) {
@@ -74,12 +75,12 @@ final class UnknownVariables {
         return best;
     }
 
-    private static List<String> knownNames() {
+    private static List<String> knownNames(List<Setting<?>> settings) {
         List<String> names = new ArrayList<>();
-        for (Setting setting : Setting.values()) {
+        for (Setting<?> setting : settings) {
             names.add(setting.name());
         }
-        for (Setting setting : Setting.values()) {
+        for (Setting<?> setting : settings) {
             names.add(setting.fileVariable());
         }
         return names;

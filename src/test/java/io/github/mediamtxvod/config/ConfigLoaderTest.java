@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +49,7 @@ class ConfigLoaderTest {
     void everyVariableIsMappedToItsComponent() throws InvalidConfigException {
         Map<String, String> environment = everySettingExplicitly();
         assertThat(environment.keySet())
-                .containsExactlyInAnyOrderElementsOf(Arrays.stream(Setting.values()).map(Setting::name).toList());
+                .containsExactlyInAnyOrderElementsOf(RecorderSettings.ALL.stream().map(Setting::name).toList());
 
         LoadedConfig loaded = new ConfigLoader(environment, workingDirectory).load();
 
@@ -124,7 +123,7 @@ class ConfigLoaderTest {
     void effectiveSettingsShowUnsetValues() throws InvalidConfigException {
         List<String> lines = new ConfigLoader(Map.of(), workingDirectory).load().effectiveSettings();
 
-        assertThat(lines).hasSize(Setting.values().length).isSorted().contains(
+        assertThat(lines).hasSize(RecorderSettings.ALL.size()).isSorted().contains(
                 "MEDIAMTX_API_USER=(unset)",
                 "MEDIAMTX_API_PASSWORD=(unset)",
                 "STREAM_INCLUDE=(unset)",

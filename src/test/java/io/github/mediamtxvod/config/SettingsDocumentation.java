@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Renders the documentation of the settings from the {@link Setting} registry: the README's
+ * Renders the documentation of the settings from {@link RecorderSettings#ALL}: the README's
  * {@code ## Configuration} section and a {@code .env.example}. {@link SettingsDocumentationTest}
  * prints them when the committed files drift, so they can be pasted back.
  */
@@ -12,9 +12,9 @@ final class SettingsDocumentation {
     private SettingsDocumentation() {}
 
     /** One README table row: {@code | `NAME` | default | description |}. */
-    static String tableRow(Setting setting) {
+    static String tableRow(Setting<?> setting) {
         String documented = setting.documentedDefault();
-        boolean literal = setting.defaultValue().isPresent() && setting.defaultValue().get().equals(documented);
+        boolean literal = setting.defaultText().isPresent() && setting.defaultText().get().equals(documented);
         String shownDefault = literal ? "`" + documented + "`" : documented;
         return "| `" + setting.name() + "` | " + shownDefault + " | " + setting.description() + " |";
     }
@@ -33,7 +33,7 @@ final class SettingsDocumentation {
                 "",
                 "| Variable | Default | Description |",
                 "|---|---|---|"));
-        for (Setting setting : Setting.values()) {
+        for (Setting<?> setting : RecorderSettings.ALL) {
             lines.add(tableRow(setting));
         }
         return String.join("\n", lines) + "\n";
@@ -47,19 +47,19 @@ final class SettingsDocumentation {
                 "# Uploads are on when any of S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY or"
                         + " S3_BUCKET_NAME is set;",
                 "# otherwise the recorder runs in local-only mode."));
-        Setting.Group group = null;
-        for (Setting setting : Setting.values()) {
-            if (setting.group() != group) {
+        String group = null;
+        for (Setting<?> setting : RecorderSettings.ALL) {
+            if (!setting.group().equals(group)) {
                 group = setting.group();
                 lines.add("");
-                lines.add("# ===== " + group.title() + " =====");
+                lines.add("# ===== " + group + " =====");
             }
             lines.add("");
-            String computed = setting.defaultValue().isEmpty() && !setting.documentedDefault().equals("(unset)")
+            String computed = setting.defaultText().isEmpty() && !setting.documentedDefault().equals("(unset)")
                     ? " Default: " + setting.documentedDefault() + "."
                     : "";
             lines.add("# " + setting.description() + computed);
-            lines.add("# " + setting.name() + "=" + setting.defaultValue().orElse(""));
+            lines.add("# " + setting.name() + "=" + setting.defaultText().orElse(""));
         }
         return String.join("\n", lines) + "\n";
     }

@@ -1,0 +1,40 @@
+package io.github.mediamtxvod.config;
+
+import java.util.List;
+
+/** The settings of {@link RecorderConfig.Web}: the embedded HTTP server and hooks. */
+public final class WebSettings {
+    static final String GROUP = "Web server and hooks";
+
+    public static final Setting<Integer> HTTP_PORT = Setting.of("HTTP_PORT", GROUP, "8080",
+            SettingType.count(0, 65535), "Port of the web UI, API, health checks and metrics; 0 = any free port");
+    public static final Setting<String> WEB_USERNAME = Setting.of("WEB_USERNAME", GROUP, null,
+            SettingType.basicAuthUser(), "Basic-auth user for the UI and API; set together with WEB_PASSWORD");
+    public static final Setting<Secret> WEB_PASSWORD = Setting.of("WEB_PASSWORD", GROUP, null, SettingType.secret(),
+            "Basic-auth password for the UI and API (secret)");
+    public static final Setting<Boolean> WEB_PROTECT_PROBES = Setting.of("WEB_PROTECT_PROBES", GROUP, "false",
+            SettingType.bool(), "true = /health, /ready and /metrics also need basic auth");
+    public static final Setting<Secret> HOOK_TOKEN = Setting.of("HOOK_TOKEN", GROUP, null, SettingType.secret(),
+            "When set, hook calls must carry it in an 'Authorization: Bearer' header or a 'token' query"
+                    + " parameter (secret)");
+
+    public static final List<Setting<?>> SETTINGS =
+            List.of(HTTP_PORT, WEB_USERNAME, WEB_PASSWORD, WEB_PROTECT_PROBES, HOOK_TOKEN);
+    public static final List<ConfigRule> RULES =
+            List.of(ConfigRule.bothOrNeither(WEB_USERNAME, WEB_PASSWORD), WebSettings::warnUnprotectedProbes);
+
+    private WebSettings() {}
+
+    public static RecorderConfig.Web from(BoundSettings settings) {
+        return new RecorderConfig.Web(settings.get(HTTP_PORT), settings.get(WEB_USERNAME), settings.get(WEB_PASSWORD),
+                settings.get(WEB_PROTECT_PROBES), settings.get(HOOK_TOKEN));
+    }
+
+    private static void warnUnprotectedProbes(BoundSettings settings, ConfigProblems problems) {
+        if (Boolean.TRUE.equals(settings.get(WEB_PROTECT_PROBES))
+                && !settings.isGiven(WEB_USERNAME) && !settings.isGiven(WEB_PASSWORD)) {
+            problems.warning(settings.subject(WEB_PROTECT_PROBES) + " has no effect without WEB_USERNAME and"
+                    + " WEB_PASSWORD; set them to protect the probes");
+        }
+    }
+}
