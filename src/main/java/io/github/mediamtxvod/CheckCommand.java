@@ -1,12 +1,14 @@
 package io.github.mediamtxvod;
 
+import io.github.mediamtxvod.mediamtx.MediaMtxConfig;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.github.mediamtxvod.config.LoadedConfig;
-import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
+import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxClient;
 import io.github.mediamtxvod.mediamtx.MediaMtxException;
 import io.github.mediamtxvod.mediamtx.MediaMtxPath;
+import io.github.mediamtxvod.upload.S3Check;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,7 +35,7 @@ final class CheckCommand {
         items.add(ffmpeg(config.recording().ffmpegPath()));
         items.add(recordingsDir(config.recording().recordingsDir()));
         items.add(mediaMtx(config.mediamtx()));
-        items.addAll(StorageCheck.items(config));
+        items.addAll(s3(config));
         boolean ok = true;
         out.println("vod-recorder " + Main.version() + " check");
         for (Item item : items) {
@@ -86,7 +88,7 @@ final class CheckCommand {
         }
     }
 
-    private static Item mediaMtx(RecorderConfig.MediaMtx config) {
+    private static Item mediaMtx(MediaMtxConfig config) {
         try (MediaMtxClient client = new MediaMtxClient(config)) {
             List<MediaMtxPath> paths = client.listPaths();
             long live = paths.stream().filter(MediaMtxPath::live).count();
@@ -96,5 +98,15 @@ final class CheckCommand {
         } catch (MediaMtxException e) {
             return new Item(false, "mediamtx", e.getMessage());
         }
+    }
+
+    /** The S3 part: one line per finding of {@link S3Check}. */
+    private static List<Item> s3(RecorderConfig config) {
+        S3Check.Report report = S3Check.check(config.s3(), config.recording().recordingsDir());
+        List<Item> items = new ArrayList<>();
+        for (String line : report.lines()) {
+            items.add(new Item(!line.startsWith("FAIL"), "s3", line.replaceFirst("^(INFO|OK|FAIL)\\s+", "")));
+        }
+        return items;
     }
 }

@@ -1,6 +1,7 @@
 package io.github.mediamtxvod;
 
-import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.mediamtx.MediaMtxConfig;
+
 import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.LiveStream;
 import io.github.mediamtxvod.recording.RecordingStatus;
@@ -18,11 +19,11 @@ import java.util.Optional;
 final class Hooks {
     private static final int MAX_NAME_LENGTH = 1024;
 
-    private final RecorderConfig.MediaMtx config;
+    private final MediaMtxConfig config;
     private final RecordingSupervisor recording;
     private final PathPoller discovery;
 
-    Hooks(RecorderConfig.MediaMtx config, RecordingSupervisor recording, PathPoller discovery) {
+    Hooks(MediaMtxConfig config, RecordingSupervisor recording, PathPoller discovery) {
         this.config = config;
         this.recording = recording;
         this.discovery = discovery;

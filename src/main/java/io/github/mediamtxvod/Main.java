@@ -1,8 +1,9 @@
 package io.github.mediamtxvod;
 
 import io.github.mediamtxvod.config.ConfigLoader;
+import io.github.mediamtxvod.retention.CleanCommand;
 import io.github.mediamtxvod.config.InvalidConfigException;
-import io.github.mediamtxvod.config.LoadedConfig;
+import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -57,7 +58,7 @@ public final class Main {
         }
         LoadedConfig loaded;
         try {
-            loaded = ConfigLoader.fromSystem().load();
+            loaded = RecorderConfig.load(ConfigLoader.fromSystem());
         } catch (InvalidConfigException e) {
             err.println(e.getMessage());
             return USAGE;
@@ -65,7 +66,7 @@ public final class Main {
         loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
         return switch (command) {
             case "check" -> rest.isEmpty() ? CheckCommand.run(loaded, out) : usageError("'check' takes no arguments", err);
-            case "clean" -> io.github.mediamtxvod.retention.CleanCommand.run(loaded.config(), rest, out, err);
+            case "clean" -> CleanCommand.run(loaded.config().recording().recordingsDir(), rest, out, err);
             default -> Recorder.runUntilStopped(loaded, err);
         };
     }

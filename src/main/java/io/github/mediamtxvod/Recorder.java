@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.github.mediamtxvod.catalog.Catalog;
-import io.github.mediamtxvod.config.LoadedConfig;
-import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
+import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxClient;
 import io.github.mediamtxvod.mediamtx.MediaMtxPath;
 import io.github.mediamtxvod.mediamtx.PathPoller;
@@ -92,7 +92,7 @@ public final class Recorder implements AutoCloseable {
         MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
         PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), paths -> recording.updateLiveStreams(live(paths)),
                 clock, registry);
-        WebServer web = new WebServer(config, new WebView(state, recording, discovery, catalog, uploads, s3, disk,
+        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), new WebView(state, recording, discovery, catalog, uploads, s3, disk,
                 new Hooks(config.mediamtx(), recording, discovery)), registry);
 
         recording.addListener(catalog);

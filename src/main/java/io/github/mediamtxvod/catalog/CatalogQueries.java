@@ -1,6 +1,6 @@
 package io.github.mediamtxvod.catalog;
 
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Session;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.recording.RecordingConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +12,7 @@ import java.util.Set;
 /**
  * The value of every setting of a list: the value given, parsed, or else the default. {@link
  * ConfigLoader#bind} builds it and fails when any setting or {@link ConfigRule} has a problem, so
- * the group factories (such as {@link RecordingSettings#from}) only see valid values. While the
+ * the group factories (such as {@link RecordingConfig#from}) only see valid values. While the
  * rules run, a setting given with an invalid or unreadable value has the value null. Immutable
  * once bound; thread-safe.
  */

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Loads the recorder's configuration from environment variables, {@code NAME_FILE} files and a
- * {@code .env} file in the working directory (the environment wins), as the {@link Setting}
- * constants and the README describe. Validation collects every problem before it fails. Loading
+ * {@code .env} file in the working directory (the environment wins), for the {@link Setting}
+ * constants it is given. Validation collects every problem before it fails. Loading
  * creates nothing; it writes and deletes a probe file in an existing RECORDINGS_DIR, and does
  * nothing else to the outside world and does not log. One loader may be used from one thread at
  * a time; each load reads its sources again.
@@ -30,16 +30,6 @@ public final class ConfigLoader {
     /** A loader for this process: its environment and its current directory. */
     public static ConfigLoader fromSystem() {
         return new ConfigLoader(System.getenv(), Path.of(""));
-    }
-
-    /**
-     * The valid configuration of every {@link RecorderSettings#ALL setting}, with its warnings.
-     *
-     * @throws InvalidConfigException listing every problem (and warning) when any setting is invalid
-     */
-    public LoadedConfig load() throws InvalidConfigException {
-        BoundSettings settings = bind(RecorderSettings.ALL, RecorderSettings.RULES);
-        return new LoadedConfig(RecorderSettings.from(settings), settings.warnings(), settings.effectiveSettings());
     }
 
     /**

@@ -185,6 +185,22 @@ public record SettingType<T>(Parser<T> parser, Function<? super T, String> rende
                 value -> DisplayText.quoted(maskAccessKey(value)), "", Kind.ACCESS_KEY);
     }
 
+    /**
+     * An absolute URL with one of {@code schemes} and a host, no query or fragment, and (unless
+     * {@code credentialsFix} is null) no user info; a trailing '/' is dropped.
+     *
+     * @param fix how to fix a wrong value, for messages
+     * @param credentialsFix where credentials belong instead of the URL; null when the URL may hold them
+     */
+    public static SettingType<java.net.URI> url(List<String> schemes, String fix, String credentialsFix) {
+        return UrlType.of(schemes, fix, credentialsFix);
+    }
+
+    /** A folder that exists and is writable, or can be created: absolute and normalised. */
+    public static SettingType<java.nio.file.Path> writableFolder() {
+        return RecordingsDirectory.TYPE;
+    }
+
     /** A shape whose text is shown as given, without a range to document. */
     public static <T> SettingType<T> plain(Parser<T> parser, Function<? super T, String> renderer) {
         return new SettingType<>(parser, renderer, "", Kind.PLAIN);

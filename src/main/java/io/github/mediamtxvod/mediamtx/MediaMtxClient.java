@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mediamtxvod.config.RecorderConfig;
+
 import io.github.mediamtxvod.config.Secret;
 import io.github.mediamtxvod.runtime.Durations;
 import java.io.IOException;
@@ -51,14 +51,14 @@ public final class MediaMtxClient implements AutoCloseable {
 
     private static final ObjectMapper ERROR_MAPPER = new ObjectMapper();
 
-    private final RecorderConfig.MediaMtx config;
+    private final MediaMtxConfig config;
     private final String pathsListUrl;
     private final String authorization;
     private final HttpClient http;
     private final PathListParser parser = new PathListParser();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    public MediaMtxClient(RecorderConfig.MediaMtx config) {
+    public MediaMtxClient(MediaMtxConfig config) {
         this.config = requireNonNull(config, "config is null");
         this.pathsListUrl = pathsListUrl(config.apiUrl());
         this.authorization = basicAuthorization(config.apiUser(), config.apiPassword());

@@ -2,7 +2,6 @@ package io.github.mediamtxvod.mediamtx;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import io.github.mediamtxvod.runtime.Backoff;
 import io.github.mediamtxvod.runtime.Durations;
 import io.github.mediamtxvod.runtime.TransitionLog;
@@ -44,7 +43,7 @@ public final class PathPoller implements AutoCloseable {
     static final String FAILURES_METRIC = "vodrecorder.mediamtx.poll.failures";
 
     private final MediaMtxClient client;
-    private final RecorderConfig.MediaMtx config;
+    private final MediaMtxConfig config;
     private final Consumer<List<MediaMtxPath>> listener;
     private final InstantSource clock;
     private final Counter failureCounter;
@@ -63,7 +62,7 @@ public final class PathPoller implements AutoCloseable {
 
     public PathPoller(
             MediaMtxClient client,
-            RecorderConfig.MediaMtx config,
+            MediaMtxConfig config,
             Consumer<List<MediaMtxPath>> listener,
             InstantSource clock,
             MeterRegistry registry) {

@@ -3,7 +3,7 @@ package io.github.mediamtxvod.recording;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,7 +2,6 @@ package io.github.mediamtxvod.recording;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +44,7 @@ public final class RecordingSupervisor implements AutoCloseable {
     /** Successive polls a stream must be missing from before its recording stops. */
     static final int POLLS_TO_STOP = 2;
 
-    private final RecorderConfig.Recording config;
+    private final RecordingConfig config;
     private final URI rtspUrl;
     private final InstantSource clock;
     private final DiskGuard disk;
@@ -73,7 +72,7 @@ public final class RecordingSupervisor implements AutoCloseable {
     private final Counter bytesRecorded;
 
     public RecordingSupervisor(
-            RecorderConfig.Recording config,
+            RecordingConfig config,
             URI rtspUrl,
             InstantSource clock,
             DiskGuard disk,

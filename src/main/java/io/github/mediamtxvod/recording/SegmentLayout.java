@@ -2,7 +2,7 @@ package io.github.mediamtxvod.recording;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;

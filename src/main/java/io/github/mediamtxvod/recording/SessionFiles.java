@@ -3,7 +3,7 @@ package io.github.mediamtxvod.recording;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
 package io.github.mediamtxvod.recording;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ final class StreamRecorder {
                     + "invalid data|sample rate|channel");
 
     private final LiveStream stream;
-    private final RecorderConfig.Recording config;
+    private final RecordingConfig config;
     private final URI rtspUrl;
     private final ProcessLauncher launcher;
     private final InstantSource clock;
@@ -63,7 +62,7 @@ final class StreamRecorder {
 
     StreamRecorder(
             LiveStream stream,
-            RecorderConfig.Recording config,
+            RecordingConfig config,
             URI rtspUrl,
             ProcessLauncher launcher,
             InstantSource clock,

@@ -3,7 +3,6 @@ package io.github.mediamtxvod.retention;
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogException;
 import io.github.mediamtxvod.catalog.Entry;
-import io.github.mediamtxvod.config.RecorderConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -45,11 +44,11 @@ public final class CleanCommand {
     }
 
     /** Exit code 0 on success, 1 when cleaning failed, 2 on bad arguments (usage printed). */
-    public static int run(RecorderConfig config, List<String> args, PrintStream out, PrintStream err) {
-        return run(config, args, out, err, InstantSource.system());
+    public static int run(Path recordingsDir, List<String> args, PrintStream out, PrintStream err) {
+        return run(recordingsDir, args, out, err, InstantSource.system());
     }
 
-    static int run(RecorderConfig config, List<String> args, PrintStream out, PrintStream err, InstantSource clock) {
+    static int run(Path recordingsDir, List<String> args, PrintStream out, PrintStream err, InstantSource clock) {
         Integer days = null;
         boolean includeUnuploaded = false;
         for (String arg : args) {
@@ -68,7 +67,6 @@ public final class CleanCommand {
             err.println(USAGE);
             return 2;
         }
-        Path recordingsDir = config.recording().recordingsDir();
         if (!Files.isDirectory(recordingsDir)) {
             out.println("Nothing to clean: " + recordingsDir + " does not exist");
             return 0;

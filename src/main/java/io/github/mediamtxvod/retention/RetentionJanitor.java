@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.Entry;
-import io.github.mediamtxvod.config.RecorderConfig;
+
 import io.github.mediamtxvod.recording.DiskGuard;
 import java.io.IOException;
 import java.time.Duration;
@@ -39,7 +39,7 @@ public final class RetentionJanitor implements AutoCloseable {
     static final Duration FOLDER_QUIET_PERIOD = Duration.ofMinutes(2);
 
     private final Catalog catalog;
-    private final RecorderConfig.Retention retention;
+    private final RetentionConfig retention;
     private final boolean uploadsEnabled;
     private final DiskGuard disk;
     private final InstantSource clock;
@@ -55,7 +55,7 @@ public final class RetentionJanitor implements AutoCloseable {
     /** What one run did. */
     public record Result(int deletedByAge, int deletedForSpace, long bytesFreed, long freeBytes) {}
 
-    public RetentionJanitor(Catalog catalog, RecorderConfig.Retention retention, boolean uploadsEnabled,
+    public RetentionJanitor(Catalog catalog, RetentionConfig retention, boolean uploadsEnabled,
             DiskGuard disk, InstantSource clock, Duration period) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.retention = requireNonNull(retention, "retention is null");

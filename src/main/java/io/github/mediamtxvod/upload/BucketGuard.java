@@ -1,6 +1,5 @@
 package io.github.mediamtxvod.upload;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -19,10 +18,10 @@ final class BucketGuard {
     private static final Logger log = LoggerFactory.getLogger(BucketGuard.class);
 
     private final S3Client client;
-    private final RecorderConfig.S3 config;
+    private final S3Config config;
     private volatile boolean ready;
 
-    BucketGuard(S3Client client, RecorderConfig.S3 config) {
+    BucketGuard(S3Client client, S3Config config) {
         this.client = client;
         this.config = config;
     }

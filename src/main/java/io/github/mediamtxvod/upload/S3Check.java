@@ -1,7 +1,6 @@
 package io.github.mediamtxvod.upload;
 
-import io.github.mediamtxvod.config.RecorderConfig;
-import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -24,12 +23,11 @@ public final class S3Check {
 
     private S3Check() {}
 
-    public static Report check(RecorderConfig config) {
-        RecorderConfig.S3 s3 = config.s3();
+    public static Report check(S3Config s3, Path recordingsDir) {
         List<String> lines = new ArrayList<>();
         if (!s3.enabled()) {
             lines.add("INFO uploads are off (local-only mode): no S3 setting is given; recordings stay in "
-                    + config.recording().recordingsDir());
+                    + recordingsDir);
             return new Report(true, lines);
         }
         String endpoint = S3Clients.describeEndpoint(s3);
@@ -57,17 +55,6 @@ public final class S3Check {
         return new Report(false, lines);
     }
 
-    /** Prints the report; exit code 0 when ok, 1 otherwise. No arguments are accepted (2 on any). */
-    public static int run(RecorderConfig config, List<String> args, PrintStream out, PrintStream err) {
-        if (!args.isEmpty()) {
-            err.println("Usage: check (no arguments)");
-            return 2;
-        }
-        Report report = check(config);
-        report.lines().forEach(out::println);
-        return report.ok() ? 0 : 1;
-    }
-
     private static String refusal(AwsServiceException e) {
         String code = FailureKind.errorCode(e);
         if (e.statusCode() == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
@@ -77,7 +64,7 @@ public final class S3Check {
         return FailureKind.describe(e);
     }
 
-    private static String describeCredentials(RecorderConfig.S3 s3) {
+    private static String describeCredentials(S3Config s3) {
         if (s3.accessKeyId() == null) {
             return "from the SDK's default chain";
         }

@@ -1,6 +1,5 @@
 package io.github.mediamtxvod.upload;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -25,7 +24,7 @@ final class S3Clients {
 
     private S3Clients() {}
 
-    static S3Client client(RecorderConfig.S3 config, int maxConnections) {
+    static S3Client client(S3Config config, int maxConnections) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
@@ -40,7 +39,7 @@ final class S3Clients {
         return builder.build();
     }
 
-    static S3Presigner presigner(RecorderConfig.S3 config) {
+    static S3Presigner presigner(S3Config config) {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
@@ -54,11 +53,11 @@ final class S3Clients {
     }
 
     /** How log lines and reports name the server: the endpoint URL, or AWS S3 and its region. */
-    static String describeEndpoint(RecorderConfig.S3 config) {
+    static String describeEndpoint(S3Config config) {
         return config.endpoint() != null ? config.endpoint().toString() : "AWS S3 (" + config.region() + ")";
     }
 
-    private static AwsCredentialsProvider credentials(RecorderConfig.S3 config) {
+    private static AwsCredentialsProvider credentials(S3Config config) {
         if (config.accessKeyId() != null && config.secretAccessKey() != null) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey().value()));

@@ -3,7 +3,7 @@ package io.github.mediamtxvod.upload;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.catalog.Entry;
-import io.github.mediamtxvod.config.RecorderConfig;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -20,11 +20,11 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class S3Reader implements AutoCloseable {
     private static final Duration MAX_EXPIRY = Duration.ofDays(7);
 
-    private final RecorderConfig.S3 config;
+    private final S3Config config;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile S3Presigner presigner;
 
-    public S3Reader(RecorderConfig.S3 config) {
+    public S3Reader(S3Config config) {
         this.config = requireNonNull(config, "config is null");
     }
 

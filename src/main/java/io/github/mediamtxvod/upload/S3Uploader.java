@@ -3,8 +3,8 @@ package io.github.mediamtxvod.upload;
 import io.github.mediamtxvod.catalog.Confirmation;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentLayout;
-import io.github.mediamtxvod.config.OutputFormat;
-import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.recording.OutputFormat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +36,10 @@ final class S3Uploader {
     private static final Logger log = LoggerFactory.getLogger(S3Uploader.class);
 
     private final S3Client client;
-    private final RecorderConfig.S3 config;
+    private final S3Config config;
     private final InstantSource clock;
 
-    S3Uploader(S3Client client, RecorderConfig.S3 config, InstantSource clock) {
+    S3Uploader(S3Client client, S3Config config, InstantSource clock) {
         this.client = client;
         this.config = config;
         this.clock = clock;

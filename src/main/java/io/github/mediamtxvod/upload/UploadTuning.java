@@ -2,7 +2,6 @@ package io.github.mediamtxvod.upload;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import java.time.Duration;
 
 /**
@@ -42,7 +41,7 @@ record UploadTuning(
         requireNonNull(drainTimeout, "drainTimeout is null");
     }
 
-    static UploadTuning defaults(RecorderConfig.Upload upload) {
+    static UploadTuning defaults(UploadConfig upload) {
         return new UploadTuning(
                 Duration.ofMillis(500), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), Duration.ofMinutes(5),

@@ -7,7 +7,7 @@ import io.github.mediamtxvod.catalog.CatalogException;
 import io.github.mediamtxvod.catalog.Confirmation;
 import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.config.RecorderConfig;
+
 import io.github.mediamtxvod.runtime.Backoff;
 import io.github.mediamtxvod.runtime.TransitionLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,7 +49,7 @@ public final class UploadWorkers implements AutoCloseable {
     private static final Duration ABORT_GRACE = Duration.ofSeconds(5);
 
     private final Catalog catalog;
-    private final RecorderConfig.S3 s3;
+    private final S3Config s3;
     private final int workers;
     private final InstantSource clock;
     private final UploadTuning tuning;
@@ -71,12 +71,12 @@ public final class UploadWorkers implements AutoCloseable {
     private BucketGuard bucket;
     private volatile S3Health health;
 
-    public UploadWorkers(Catalog catalog, RecorderConfig.S3 s3, RecorderConfig.Upload upload, InstantSource clock,
+    public UploadWorkers(Catalog catalog, S3Config s3, UploadConfig upload, InstantSource clock,
             MeterRegistry registry) {
         this(catalog, s3, upload.workers(), clock, registry, UploadTuning.defaults(upload));
     }
 
-    UploadWorkers(Catalog catalog, RecorderConfig.S3 s3, int workers, InstantSource clock, MeterRegistry registry,
+    UploadWorkers(Catalog catalog, S3Config s3, int workers, InstantSource clock, MeterRegistry registry,
             UploadTuning tuning) {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.s3 = requireNonNull(s3, "s3 is null");

@@ -2,7 +2,6 @@ package io.github.mediamtxvod.web;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import io.github.mediamtxvod.config.Secret;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,9 +36,9 @@ final class AccessControl {
 
     private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
 
-    private final RecorderConfig.Web web;
+    private final WebConfig web;
 
-    AccessControl(RecorderConfig.Web web) {
+    AccessControl(WebConfig web) {
         this.web = web;
     }
 

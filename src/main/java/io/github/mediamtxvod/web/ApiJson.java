@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.mediamtx.PollerStatus;
 import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.recording.Segment;

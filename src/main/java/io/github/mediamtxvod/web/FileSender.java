@@ -1,6 +1,6 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package io.github.mediamtxvod.web;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.mediamtxvod.config.RecorderConfig;
+import java.nio.file.Path;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +38,8 @@ public final class WebServer implements AutoCloseable {
     private static final Duration S3_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
 
-    private final RecorderConfig config;
+    private final WebConfig config;
+    private final Path recordingsDir;
     private final RecorderView view;
     private final PrometheusMeterRegistry registry;
     private final InstantSource clock;
@@ -52,13 +53,15 @@ public final class WebServer implements AutoCloseable {
     private Instant startedAt;
     private ServerConnector connector;
 
-    public WebServer(RecorderConfig config, RecorderView view, PrometheusMeterRegistry registry) {
-        this(config, view, registry, InstantSource.system());
+    public WebServer(WebConfig config, Path recordingsDir, RecorderView view, PrometheusMeterRegistry registry) {
+        this(config, recordingsDir, view, registry, InstantSource.system());
     }
 
     public WebServer(
-            RecorderConfig config, RecorderView view, PrometheusMeterRegistry registry, InstantSource clock) {
+            WebConfig config, Path recordingsDir, RecorderView view, PrometheusMeterRegistry registry,
+            InstantSource clock) {
         this.config = requireNonNull(config, "config is null");
+        this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
         this.view = requireNonNull(view, "view is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -75,7 +78,7 @@ public final class WebServer implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("WebServer already started");
         }
-        int wantedPort = config.web().httpPort();
+        int wantedPort = config.httpPort();
         startedAt = clock.instant();
         log.info("Starting web server on port {}...", wantedPort);
         handlerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("web-handler-", 0).factory());
@@ -107,9 +110,9 @@ public final class WebServer implements AutoCloseable {
         connector.setPort(wantedPort);
         jetty.addConnector(connector);
         Routes routes = new Routes(
-                new AccessControl(config.web()),
+                new AccessControl(config),
                 StaticAssets.load(),
-                new RecordingsHandler(config.recording().recordingsDir(), view, new S3Relay(s3Client)),
+                new RecordingsHandler(recordingsDir, view, new S3Relay(s3Client)),
                 new ApiHandler(view, clock, version(), startedAt),
                 new HookHandler(view),
                 new ProbeHandler(view, version()),

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.catalog;
 
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.SegmentLayout;
 import static io.github.mediamtxvod.catalog.CatalogTest.T0;
 import static io.github.mediamtxvod.catalog.CatalogTest.finished;
@@ -100,7 +101,7 @@ class CatalogQueriesTest {
         assertThat(newest.start()).isEqualTo(T0.plus(Duration.ofHours(2L * (SESSIONS_PER_STREAM - 1))));
         assertThat(newest.startedAt()).isEqualTo(newest.start());
         assertThat(newest.stream()).isEqualTo("cam3");
-        assertThat(newest.format()).isEqualTo(io.github.mediamtxvod.config.OutputFormat.MP4);
+        assertThat(newest.format()).isEqualTo(io.github.mediamtxvod.recording.OutputFormat.MP4);
         assertThat(newest.relativePath()).isEqualTo(SegmentLayout.sessionPath("cam3", newest.start()));
     }
 

@@ -1,5 +1,7 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.RecorderConfig;
+import io.github.mediamtxvod.recording.RecordingConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -71,7 +73,7 @@ class BoundSettingsTest {
         Files.writeString(workingDirectory.resolve("recordings"), "x");
 
         InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-                () -> new ConfigLoader(Map.of(), workingDirectory).load());
+                () -> RecorderConfig.load(new ConfigLoader(Map.of(), workingDirectory)));
 
         assertThat(e.problems()).containsExactly("RECORDINGS_DIR=./recordings (the default) is not a folder ("
                 + workingDirectory.resolve("recordings") + " is a file); point it to a folder or move the file");
@@ -79,7 +81,7 @@ class BoundSettingsTest {
 
     @Test
     void derivedDefaultIsLoggedAsItsValue() throws InvalidConfigException {
-        assertThat(new ConfigLoader(Map.of("S3_ENDPOINT_URL", "http://minio:9000"), workingDirectory).load()
+        assertThat(RecorderConfig.load(new ConfigLoader(Map.of("S3_ENDPOINT_URL", "http://minio:9000"), workingDirectory))
                 .effectiveSettings()).contains("S3_FORCE_PATH_STYLE=true");
     }
 
@@ -90,7 +92,7 @@ class BoundSettingsTest {
         assertThatThrownBy(() -> loader.bind(List.of(CACHE_TTL_SECONDS, CACHE_TTL_SECONDS), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("CACHE_TTL_SECONDS is in the list of settings twice");
-        assertThatThrownBy(() -> loader.bind(CACHE, List.of()).get(RecordingSettings.SEGMENT_DURATION))
+        assertThatThrownBy(() -> loader.bind(CACHE, List.of()).get(RecordingConfig.SEGMENT_DURATION))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("SEGMENT_DURATION is not among the bound settings");
     }

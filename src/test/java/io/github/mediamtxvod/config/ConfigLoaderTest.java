@@ -1,5 +1,14 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.recording.OutputFormat;
+import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
+import io.github.mediamtxvod.RecorderConfig;
+import io.github.mediamtxvod.retention.RetentionConfig;
+import io.github.mediamtxvod.upload.S3Config;
+import io.github.mediamtxvod.recording.RecordingConfig;
+import io.github.mediamtxvod.mediamtx.MediaMtxConfig;
+import io.github.mediamtxvod.upload.UploadConfig;
+import io.github.mediamtxvod.web.WebConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -26,19 +35,19 @@ class ConfigLoaderTest {
 
     @Test
     void emptyEnvironmentGivesTheDocumentedDefaults() throws InvalidConfigException {
-        LoadedConfig loaded = new ConfigLoader(Map.of(), workingDirectory).load();
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(Map.of(), workingDirectory));
 
         RecorderConfig expected = new RecorderConfig(
-                new RecorderConfig.MediaMtx(URI.create("http://mediamtx:9997"), URI.create("rtsp://mediamtx:8554"),
+                new MediaMtxConfig(URI.create("http://mediamtx:9997"), URI.create("rtsp://mediamtx:8554"),
                         null, null, Duration.ofSeconds(10), Duration.ofSeconds(10), null, null),
-                new RecorderConfig.Recording(workingDirectory.resolve("recordings"), "ffmpeg", 10,
+                new RecordingConfig(workingDirectory.resolve("recordings"), "ffmpeg", 10,
                         Duration.ofSeconds(60), OutputFormat.MP4, Duration.ofSeconds(20), Duration.ofSeconds(5),
                         Duration.ofSeconds(30)),
-                new RecorderConfig.S3(false, null, null, null, "vod", "us-east-1", false, "STANDARD", "", true,
+                new S3Config(false, null, null, null, "vod", "us-east-1", false, "STANDARD", "", true,
                         16 * MB, 8 * MB),
-                new RecorderConfig.Upload(3, Duration.ofSeconds(3)),
-                new RecorderConfig.Retention(7, 1024 * MB),
-                new RecorderConfig.Web(8080, null, null, false, null),
+                new UploadConfig(3, Duration.ofSeconds(3)),
+                new RetentionConfig(7, 1024 * MB),
+                new WebConfig(8080, null, null, false, null),
                 "INFO");
         assertThat(loaded.config()).isEqualTo(expected);
         assertThat(loaded.warnings()).containsExactly(LOCAL_ONLY);
@@ -49,24 +58,24 @@ class ConfigLoaderTest {
     void everyVariableIsMappedToItsComponent() throws InvalidConfigException {
         Map<String, String> environment = everySettingExplicitly();
         assertThat(environment.keySet())
-                .containsExactlyInAnyOrderElementsOf(RecorderSettings.ALL.stream().map(Setting::name).toList());
+                .containsExactlyInAnyOrderElementsOf(RecorderConfig.ALL.stream().map(Setting::name).toList());
 
-        LoadedConfig loaded = new ConfigLoader(environment, workingDirectory).load();
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(environment, workingDirectory));
 
         RecorderConfig expected = new RecorderConfig(
-                new RecorderConfig.MediaMtx(URI.create("https://media.example.com:9443/api"),
+                new MediaMtxConfig(URI.create("https://media.example.com:9443/api"),
                         URI.create("rtsps://reader:read-pw@media.example.com:8322"), "recorder",
                         new Secret("api-pass-1"), Duration.ofSeconds(5), Duration.ofSeconds(30),
                         Pattern.compile("cam/.*"), Pattern.compile(".*-test")),
-                new RecorderConfig.Recording(workingDirectory.resolve("data/rec"), "/opt/ffmpeg/bin/ffmpeg", 25,
+                new RecordingConfig(workingDirectory.resolve("data/rec"), "/opt/ffmpeg/bin/ffmpeg", 25,
                         Duration.ofSeconds(300), OutputFormat.MKV, Duration.ofSeconds(45), Duration.ofSeconds(10),
                         Duration.ofSeconds(120)),
-                new RecorderConfig.S3(true, URI.create("http://minio:9000"), "AKIAEXAMPLE123",
+                new S3Config(true, URI.create("http://minio:9000"), "AKIAEXAMPLE123",
                         new Secret("s3-secret-xyz"), "my.vod-bucket", "eu-west-1", false, "STANDARD_IA",
                         "site-1/cams", false, 64 * MB, 32 * MB),
-                new RecorderConfig.Upload(8, Duration.ZERO),
-                new RecorderConfig.Retention(0, 2048 * MB),
-                new RecorderConfig.Web(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3")),
+                new UploadConfig(8, Duration.ZERO),
+                new RetentionConfig(0, 2048 * MB),
+                new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3")),
                 "DEBUG");
         assertThat(loaded.config())
                 .usingRecursiveComparison()
@@ -77,7 +86,7 @@ class ConfigLoaderTest {
 
     @Test
     void effectiveSettingsAreSortedMaskedAndQuoted() throws InvalidConfigException {
-        LoadedConfig loaded = new ConfigLoader(everySettingExplicitly(), workingDirectory).load();
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(everySettingExplicitly(), workingDirectory));
 
         assertThat(loaded.effectiveSettings()).containsExactly(
                 "FFMPEG_PATH=\"/opt/ffmpeg/bin/ffmpeg\"",
@@ -121,9 +130,9 @@ class ConfigLoaderTest {
 
     @Test
     void effectiveSettingsShowUnsetValues() throws InvalidConfigException {
-        List<String> lines = new ConfigLoader(Map.of(), workingDirectory).load().effectiveSettings();
+        List<String> lines = RecorderConfig.load(new ConfigLoader(Map.of(), workingDirectory)).effectiveSettings();
 
-        assertThat(lines).hasSize(RecorderSettings.ALL.size()).isSorted().contains(
+        assertThat(lines).hasSize(RecorderConfig.ALL.size()).isSorted().contains(
                 "MEDIAMTX_API_USER=(unset)",
                 "MEDIAMTX_API_PASSWORD=(unset)",
                 "STREAM_INCLUDE=(unset)",
@@ -138,19 +147,19 @@ class ConfigLoaderTest {
     void anyOfTheFourS3SettingsTurnsUploadsOn() throws InvalidConfigException {
         for (String name : List.of("S3_ENDPOINT_URL", "S3_BUCKET_NAME")) {
             String value = name.equals("S3_ENDPOINT_URL") ? "http://minio:9000" : "vod";
-            LoadedConfig loaded = new ConfigLoader(Map.of(name, value), workingDirectory).load();
+            LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(Map.of(name, value), workingDirectory));
             assertThat(loaded.config().s3().enabled()).as(name).isTrue();
             assertThat(loaded.warnings()).as(name).isEmpty();
         }
-        LoadedConfig withKeys = new ConfigLoader(
-                Map.of("S3_ACCESS_KEY_ID", "key-id", "S3_SECRET_ACCESS_KEY", "secret"), workingDirectory).load();
+        LoadedConfig withKeys = RecorderConfig.load(new ConfigLoader(
+                Map.of("S3_ACCESS_KEY_ID", "key-id", "S3_SECRET_ACCESS_KEY", "secret"), workingDirectory));
         assertThat(withKeys.config().s3().enabled()).isTrue();
     }
 
     @Test
     void otherS3SettingsAloneKeepLocalOnlyModeAndAreNamedInAWarning() throws InvalidConfigException {
-        LoadedConfig loaded = new ConfigLoader(
-                Map.of("S3_REGION", "eu-west-1", "UPLOAD_WORKERS", "5"), workingDirectory).load();
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(
+                Map.of("S3_REGION", "eu-west-1", "UPLOAD_WORKERS", "5"), workingDirectory));
 
         assertThat(loaded.config().s3().enabled()).isFalse();
         assertThat(loaded.warnings()).containsExactly(LOCAL_ONLY,
@@ -160,8 +169,8 @@ class ConfigLoaderTest {
 
     @Test
     void blankValuesCountAsUnset() throws InvalidConfigException {
-        LoadedConfig loaded = new ConfigLoader(
-                Map.of("S3_ENDPOINT_URL", "", "SEGMENT_DURATION", "  "), workingDirectory).load();
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(
+                Map.of("S3_ENDPOINT_URL", "", "SEGMENT_DURATION", "  "), workingDirectory));
 
         assertThat(loaded.config().s3().enabled()).isFalse();
         assertThat(loaded.config().recording().segmentDuration()).hasSeconds(60);
@@ -169,12 +178,12 @@ class ConfigLoaderTest {
 
     @Test
     void pathStyleDefaultsToTrueOnlyWithAnEndpoint() throws InvalidConfigException {
-        RecorderConfig.S3 withEndpoint = new ConfigLoader(
-                Map.of("S3_ENDPOINT_URL", "http://minio:9000"), workingDirectory).load().config().s3();
-        RecorderConfig.S3 awsS3 = new ConfigLoader(
-                Map.of("S3_BUCKET_NAME", "vod"), workingDirectory).load().config().s3();
-        RecorderConfig.S3 overridden = new ConfigLoader(
-                Map.of("S3_BUCKET_NAME", "vod", "S3_FORCE_PATH_STYLE", "TRUE"), workingDirectory).load().config().s3();
+        S3Config withEndpoint = RecorderConfig.load(new ConfigLoader(
+                Map.of("S3_ENDPOINT_URL", "http://minio:9000"), workingDirectory)).config().s3();
+        S3Config awsS3 = RecorderConfig.load(new ConfigLoader(
+                Map.of("S3_BUCKET_NAME", "vod"), workingDirectory)).config().s3();
+        S3Config overridden = RecorderConfig.load(new ConfigLoader(
+                Map.of("S3_BUCKET_NAME", "vod", "S3_FORCE_PATH_STYLE", "TRUE"), workingDirectory)).config().s3();
 
         assertThat(withEndpoint.forcePathStyle()).isTrue();
         assertThat(awsS3.forcePathStyle()).isFalse();
@@ -183,10 +192,10 @@ class ConfigLoaderTest {
 
     @Test
     void urlsLoseTheirTrailingSlash() throws InvalidConfigException {
-        RecorderConfig config = new ConfigLoader(Map.of(
+        RecorderConfig config = RecorderConfig.load(new ConfigLoader(Map.of(
                 "MEDIAMTX_API_URL", "http://mediamtx:9997/",
                 "MEDIAMTX_RTSP_URL", "rtsp://mediamtx:8554//",
-                "S3_ENDPOINT_URL", "https://s3.example.com/"), workingDirectory).load().config();
+                "S3_ENDPOINT_URL", "https://s3.example.com/"), workingDirectory)).config();
 
         assertThat(config.mediamtx().apiUrl()).hasToString("http://mediamtx:9997");
         assertThat(config.mediamtx().rtspUrl()).hasToString("rtsp://mediamtx:8554");
@@ -203,7 +212,7 @@ class ConfigLoaderTest {
         environment.put("UPLOAD_WORKER", "4");
 
         InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-                () -> new ConfigLoader(environment, workingDirectory).load());
+                () -> RecorderConfig.load(new ConfigLoader(environment, workingDirectory)));
 
         assertThat(e.problems()).containsExactly(
                 "SEGMENT_DURATION=abc is not a whole number of seconds; set it to a whole number from 1 to 86400"
@@ -228,7 +237,7 @@ class ConfigLoaderTest {
 
     @Test
     void aSingleProblemIsCountedInTheSingular() {
-        assertThatThrownBy(() -> new ConfigLoader(Map.of("HTTP_PORT", "http"), workingDirectory).load())
+        assertThatThrownBy(() -> RecorderConfig.load(new ConfigLoader(Map.of("HTTP_PORT", "http"), workingDirectory)))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageEndingWith("The configuration has 1 problem; fix it and start again.");
     }

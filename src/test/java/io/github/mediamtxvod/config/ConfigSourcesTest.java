@@ -1,5 +1,8 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
+import io.github.mediamtxvod.RecorderConfig;
+import io.github.mediamtxvod.web.WebConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -20,7 +23,7 @@ class ConfigSourcesTest {
     void fileVariableIsReadWithTrailingNewlinesStripped() throws Exception {
         Path password = Files.writeString(workingDirectory.resolve("web-password"), "pass word\r\n\n");
 
-        RecorderConfig.Web web = load(Map.of("WEB_USERNAME", "admin", "WEB_PASSWORD_FILE", password.toString()))
+        WebConfig web = load(Map.of("WEB_USERNAME", "admin", "WEB_PASSWORD_FILE", password.toString()))
                 .config().web();
 
         assertThat(web.password()).isEqualTo(new Secret("pass word"));
@@ -139,12 +142,12 @@ class ConfigSourcesTest {
     }
 
     private LoadedConfig load(Map<String, String> environment) throws InvalidConfigException {
-        return new ConfigLoader(environment, workingDirectory).load();
+        return RecorderConfig.load(new ConfigLoader(environment, workingDirectory));
     }
 
     private List<String> problems(Map<String, String> environment) {
         InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-                () -> new ConfigLoader(environment, workingDirectory).load());
+                () -> RecorderConfig.load(new ConfigLoader(environment, workingDirectory)));
         assertThat(e).as("an InvalidConfigException").isNotNull();
         return e.problems();
     }

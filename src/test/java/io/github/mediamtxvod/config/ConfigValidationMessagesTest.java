@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.RecorderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -188,14 +189,14 @@ class ConfigValidationMessagesTest {
     void missingRecordingsDirIsLeftForTheRecorderToCreate() throws Exception {
         Path folder = workingDirectory.resolve("a/b/c");
 
-        new ConfigLoader(Map.of("RECORDINGS_DIR", folder.toString()), workingDirectory).load();
+        RecorderConfig.load(new ConfigLoader(Map.of("RECORDINGS_DIR", folder.toString()), workingDirectory));
 
         assertThat(workingDirectory.resolve("a")).doesNotExist();
     }
 
     private List<String> problems(Map<String, String> environment) {
         InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-                () -> new ConfigLoader(environment, workingDirectory).load());
+                () -> RecorderConfig.load(new ConfigLoader(environment, workingDirectory)));
         assertThat(e).as("an InvalidConfigException").isNotNull();
         return e.problems();
     }

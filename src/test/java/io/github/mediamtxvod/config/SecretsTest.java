@@ -1,5 +1,7 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
+import io.github.mediamtxvod.RecorderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -32,7 +34,7 @@ class SecretsTest {
         environment.put("MEDIAMTX_RTSP_URL", "rtsp://reader:" + SECRET + "-rtsp@mediamtx:8554/?bad");
 
         InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-                () -> new ConfigLoader(environment, workingDirectory).load());
+                () -> RecorderConfig.load(new ConfigLoader(environment, workingDirectory)));
 
         assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(4);
         assertThat(e.warnings()).hasSizeGreaterThanOrEqualTo(2);
@@ -51,7 +53,7 @@ class SecretsTest {
         environment.put("WEB_PASSWORD", SECRET);
         environment.put("HOOK_TOKEN", SECRET);
 
-        LoadedConfig loaded = new ConfigLoader(environment, workingDirectory).load();
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(environment, workingDirectory));
 
         assertThat(String.join("\n", loaded.effectiveSettings()))
                 .doesNotContain(SECRET)

@@ -1,10 +1,11 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.RecorderConfig;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Renders the documentation of the settings from {@link RecorderSettings#ALL}: the README's
+ * Renders the documentation of the settings from {@link RecorderConfig#ALL}: the README's
  * {@code ## Configuration} section and a {@code .env.example}. {@link SettingsDocumentationTest}
  * prints them when the committed files drift, so they can be pasted back.
  */
@@ -33,7 +34,7 @@ final class SettingsDocumentation {
                 "",
                 "| Variable | Default | Description |",
                 "|---|---|---|"));
-        for (Setting<?> setting : RecorderSettings.ALL) {
+        for (Setting<?> setting : RecorderConfig.ALL) {
             lines.add(tableRow(setting));
         }
         return String.join("\n", lines) + "\n";
@@ -48,7 +49,7 @@ final class SettingsDocumentation {
                         + " S3_BUCKET_NAME is set;",
                 "# otherwise the recorder runs in local-only mode."));
         String group = null;
-        for (Setting<?> setting : RecorderSettings.ALL) {
+        for (Setting<?> setting : RecorderConfig.ALL) {
             if (!setting.group().equals(group)) {
                 group = setting.group();
                 lines.add("");

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.RecorderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -33,7 +34,7 @@ class SettingsDocumentationTest {
     void readmeRowsAreGeneratedFromTheRegistry() throws IOException {
         List<String> section = configurationSection(Files.readString(PROJECT.resolve("README.md")));
 
-        for (Setting<?> setting : RecorderSettings.ALL) {
+        for (Setting<?> setting : RecorderConfig.ALL) {
             assertThat(section)
                     .as("README row of %s; the whole section should read:%n%s", setting,
                             SettingsDocumentation.readmeSection())
@@ -63,7 +64,7 @@ class SettingsDocumentationTest {
 
     @Test
     void descriptionsAreSafeInAMarkdownTable() {
-        for (Setting<?> setting : RecorderSettings.ALL) {
+        for (Setting<?> setting : RecorderConfig.ALL) {
             assertThat(setting.description()).as(setting.name()).doesNotContain("|", "<", ">", "\n").endsWith(".");
             assertThat(setting.documentedDefault()).as(setting.name()).doesNotContain("|", "<", ">", "`");
         }
@@ -75,13 +76,13 @@ class SettingsDocumentationTest {
     }
 
     private static Set<String> registryNames() {
-        return new TreeSet<>(RecorderSettings.ALL.stream().map(Setting::name).toList());
+        return new TreeSet<>(RecorderConfig.ALL.stream().map(Setting::name).toList());
     }
 
     /** The variables the code reads: each setting and its {@code _FILE} form. */
     private static Set<String> knownVariables() {
         Set<String> names = registryNames();
-        RecorderSettings.ALL.forEach(setting -> names.add(setting.fileVariable()));
+        RecorderConfig.ALL.forEach(setting -> names.add(setting.fileVariable()));
         return names;
     }
 

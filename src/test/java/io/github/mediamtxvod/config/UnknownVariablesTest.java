@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.config;
 
+import io.github.mediamtxvod.RecorderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -66,7 +67,7 @@ class UnknownVariablesTest {
         environment.put("SEGMENT_DURATION", "60");
 
         InvalidConfigException e = catchThrowableOfType(
-                InvalidConfigException.class, () -> new ConfigLoader(environment, workingDirectory).load());
+                InvalidConfigException.class, () -> RecorderConfig.load(new ConfigLoader(environment, workingDirectory)));
 
         assertThat(e.warnings()).containsExactly(LOCAL_ONLY);
         assertThat(e.problems()).containsExactly("SEGMENT_DURATION=60 and SEGMENT_DURATION_FILE=/dev/null/nothing"
@@ -79,7 +80,7 @@ class UnknownVariablesTest {
 
     /** The warnings apart from the local-only ones, which S3_BUCKET_NAME would silence. */
     private List<String> warnings(Map<String, String> environment) throws InvalidConfigException {
-        return new ConfigLoader(environment, workingDirectory).load().warnings().stream()
+        return RecorderConfig.load(new ConfigLoader(environment, workingDirectory)).warnings().stream()
                 .filter(warning -> !warning.equals(LOCAL_ONLY))
                 .toList();
     }

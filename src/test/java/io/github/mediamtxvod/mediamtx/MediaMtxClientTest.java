@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import ch.qos.logback.classic.Level;
-import io.github.mediamtxvod.config.RecorderConfig;
+
 import io.github.mediamtxvod.config.Secret;
 import io.github.mediamtxvod.testing.FakeMediaMtx;
 import io.github.mediamtxvod.testing.FakeMediaMtx.Failure;
@@ -386,19 +386,19 @@ class MediaMtxClientTest {
         return client(config(apiUrl, null, null));
     }
 
-    private MediaMtxClient client(RecorderConfig.MediaMtx config) {
+    private MediaMtxClient client(MediaMtxConfig config) {
         MediaMtxClient client = new MediaMtxClient(config);
         clients.add(client);
         return client;
     }
 
-    static RecorderConfig.MediaMtx config(URI apiUrl, String user, String password) {
+    static MediaMtxConfig config(URI apiUrl, String user, String password) {
         return config(apiUrl, user, password, TIMEOUT);
     }
 
-    static RecorderConfig.MediaMtx config(
+    static MediaMtxConfig config(
             URI apiUrl, String user, String password, Duration timeout) {
-        return new RecorderConfig.MediaMtx(
+        return new MediaMtxConfig(
                 apiUrl,
                 URI.create("rtsp://127.0.0.1:8554"),
                 user,

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import io.github.mediamtxvod.config.RecorderConfig;
+
 import io.github.mediamtxvod.testing.FakeMediaMtx;
 import io.github.mediamtxvod.testing.FakeMediaMtx.Failure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -208,15 +208,15 @@ class PathPollerTest {
             Pattern include,
             Pattern exclude,
             Consumer<List<MediaMtxPath>> listener) {
-        RecorderConfig.MediaMtx config = config(interval, apiTimeout, include, exclude);
+        MediaMtxConfig config = config(interval, apiTimeout, include, exclude);
         client = new MediaMtxClient(config);
         poller = new PathPoller(client, config, listener, InstantSource.fixed(NOW), registry);
         return poller;
     }
 
-    private RecorderConfig.MediaMtx config(
+    private MediaMtxConfig config(
             Duration interval, Duration apiTimeout, Pattern include, Pattern exclude) {
-        return new RecorderConfig.MediaMtx(fake.apiUrl(), URI.create("rtsp://127.0.0.1:8554"),
+        return new MediaMtxConfig(fake.apiUrl(), URI.create("rtsp://127.0.0.1:8554"),
                 null, null, interval, apiTimeout, include, exclude);
     }
 

@@ -2,7 +2,7 @@ package io.github.mediamtxvod.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collections;

@@ -3,7 +3,7 @@ package io.github.mediamtxvod.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.testing.TestConfig;
 import io.github.mediamtxvod.recording.Segment;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +40,7 @@ class CleanCommandTest {
 
     int clean(String... args) {
         RecorderConfig config = TestConfig.localOnly(dir).build();
-        return CleanCommand.run(config, List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return CleanCommand.run(config.recording().recordingsDir(), List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), fixture.clock);
     }
 
@@ -111,7 +111,7 @@ class CleanCommandTest {
     @Test
     void aMissingRecordingsFolderIsNothingToClean() {
         RecorderConfig config = TestConfig.localOnly(dir.resolve("nope")).build();
-        int status = CleanCommand.run(config, List.of("3"), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = CleanCommand.run(config.recording().recordingsDir(), List.of("3"), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(status).isZero();

@@ -3,7 +3,7 @@ package io.github.mediamtxvod.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.config.RecorderConfig;
+
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.Segment;
@@ -38,7 +38,7 @@ class RetentionJanitorTest {
 
     RetentionJanitor janitor(int days, long minFree, boolean uploadsEnabled, DiskSpace disk) {
         guard = new DiskGuard(dir, minFree, disk);
-        return new RetentionJanitor(fixture.catalog, new RecorderConfig.Retention(days, minFree), uploadsEnabled, guard,
+        return new RetentionJanitor(fixture.catalog, new RetentionConfig(days, minFree), uploadsEnabled, guard,
                 fixture.clock, Duration.ofMinutes(1));
     }
 
@@ -169,7 +169,7 @@ class RetentionJanitorTest {
     @Test
     void aFailingDiskProbeDoesNotStopThePeriodicRuns() throws Exception {
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        RetentionJanitor janitor = new RetentionJanitor(fixture.catalog, new RecorderConfig.Retention(7, 0), true,
+        RetentionJanitor janitor = new RetentionJanitor(fixture.catalog, new RetentionConfig(7, 0), true,
                 new DiskGuard(dir, 1, ignored -> {
                     calls.incrementAndGet();
                     throw new java.io.IOException("probe failed");

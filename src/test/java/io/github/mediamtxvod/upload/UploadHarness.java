@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.recording.Segment;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.testing.SegmentFiles;
 import io.github.mediamtxvod.testing.TestConfig;
@@ -112,26 +112,24 @@ class UploadOperationsIT {
 
     @Test
     void theCheckReportsAReachableServerAcceptedCredentialsAndTheBucket() throws Exception {
-        S3Check.Report missing = S3Check.check(TestConfig.s3(recordings, s3).build());
+        S3Check.Report missing = check(TestConfig.s3(recordings, s3).build());
         assertThat(missing.ok()).isTrue();
         assertThat(missing.lines()).anyMatch(line -> line.startsWith("OK") && line.contains("will be created"));
 
-        assertThat(S3Check.check(TestConfig.s3(recordings, s3).createBucket(false).build()).ok()).isFalse();
+        assertThat(check(TestConfig.s3(recordings, s3).createBucket(false).build()).ok()).isFalse();
 
         try (var client = s3.client()) {
             client.createBucket(b -> b.bucket("vod"));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = S3Check.run(TestConfig.s3(recordings, s3).build(), List.of(),
-                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
-        assertThat(status).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("OK").contains("bucket 'vod' exists")
+        S3Check.Report found = check(TestConfig.s3(recordings, s3).build());
+        assertThat(found.ok()).isTrue();
+        assertThat(String.join("\n", found.lines())).contains("OK").contains("bucket 'vod' exists")
                 .contains("access key test****").doesNotContain(S3TestServer.SECRET_KEY);
     }
 
     @Test
     void theCheckFailsClearlyOnAWrongSecretAndOnAnUnreachableServer() throws Exception {
-        S3Check.Report wrong = S3Check.check(TestConfig.s3(recordings, s3).secretKey("nope").build());
+        S3Check.Report wrong = check(TestConfig.s3(recordings, s3).secretKey("nope").build());
         assertThat(wrong.ok()).isFalse();
         assertThat(wrong.lines()).anyMatch(line -> line.startsWith("FAIL") && line.contains("403")
                 && line.contains("S3_SECRET_ACCESS_KEY"));
@@ -142,15 +140,19 @@ class UploadOperationsIT {
         }
         RecorderConfig unreachable = withEndpoint(TestConfig.s3(recordings, s3).build(),
                 URI.create("http://127.0.0.1:" + closedPort));
-        S3Check.Report down = S3Check.check(unreachable);
+        S3Check.Report down = check(unreachable);
         assertThat(down.ok()).isFalse();
         assertThat(down.lines()).anyMatch(line -> line.startsWith("FAIL cannot reach S3 at http://127.0.0.1:" + closedPort));
     }
 
+    private static S3Check.Report check(RecorderConfig config) {
+        return S3Check.check(config.s3(), config.recording().recordingsDir());
+    }
+
     static RecorderConfig withEndpoint(RecorderConfig config, URI endpoint) {
-        RecorderConfig.S3 s3 = config.s3();
+        S3Config s3 = config.s3();
         return new RecorderConfig(config.mediamtx(), config.recording(),
-                new RecorderConfig.S3(true, endpoint, s3.accessKeyId(), s3.secretAccessKey(), s3.bucket(), s3.region(),
+                new S3Config(true, endpoint, s3.accessKeyId(), s3.secretAccessKey(), s3.bucket(), s3.region(),
                         s3.forcePathStyle(), s3.storageClass(), s3.prefix(), s3.createBucket(),
                         s3.multipartThresholdBytes(), s3.multipartPartSizeBytes()),
                 config.upload(), config.retention(), config.web(), config.logLevel());

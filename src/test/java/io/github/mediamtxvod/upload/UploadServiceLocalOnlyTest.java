@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.config.RecorderConfig;
+import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.testing.SegmentFiles;
 import io.github.mediamtxvod.testing.TestConfig;
 import io.github.mediamtxvod.recording.Segment;

@@ -4,7 +4,6 @@ import io.github.mediamtxvod.testing.TestConfig;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ class AccessTest {
 
     private TestServer test;
 
-    private void start(RecorderConfig.Web web) throws IOException {
+    private void start(WebConfig web) throws IOException {
         Files.createDirectories(recordings.resolve("cam1"));
         Files.writeString(recordings.resolve("cam1/a.mp4"), "video");
         test = TestServer.start(recordings, web);

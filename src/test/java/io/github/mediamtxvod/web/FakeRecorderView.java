@@ -4,7 +4,7 @@ import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Confirmation;
 import io.github.mediamtxvod.catalog.Entry;
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.mediamtx.PollerStatus;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.RecordingStatus;

@@ -2,7 +2,7 @@ package io.github.mediamtxvod.web;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.github.mediamtxvod.config.OutputFormat;
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.recording.Session;

@@ -4,7 +4,6 @@ import io.github.mediamtxvod.testing.TestConfig;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import io.github.mediamtxvod.testing.MutableClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,13 +33,13 @@ final class TestServer implements AutoCloseable {
     final WebServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestServer(Path recordingsDir, RecorderConfig.Web web) {
+    private TestServer(Path recordingsDir, WebConfig web) {
         this.recordingsDir = recordingsDir;
         this.view = new FakeRecorderView(recordingsDir, clock);
-        this.server = new WebServer(TestConfig.localOnly(recordingsDir).web(web).build(), view, registry, clock);
+        this.server = new WebServer(web, recordingsDir, view, registry, clock);
     }
 
-    static TestServer start(Path recordingsDir, RecorderConfig.Web web) throws IOException {
+    static TestServer start(Path recordingsDir, WebConfig web) throws IOException {
         TestServer test = new TestServer(recordingsDir, web);
         test.server.start();
         // four hours of uptime: the clock runs on from the start unless a test moves it

@@ -4,7 +4,6 @@ import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.mediamtxvod.config.RecorderConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -26,10 +25,10 @@ class WebServerLifecycleTest {
     }
 
     private WebServer server(int port) {
-        RecorderConfig.Web web = new RecorderConfig.Web(port, null, null, false, null);
+        WebConfig web = new WebConfig(port, null, null, false, null);
         FakeRecorderView view = new FakeRecorderView(recordings, java.time.InstantSource.system());
         views.add(view);
-        return new WebServer(TestConfig.localOnly(recordings).web(web).build(), view,
+        return new WebServer(web, recordings, view,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 

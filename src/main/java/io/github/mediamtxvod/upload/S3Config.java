@@ -1,5 +1,13 @@
-package io.github.mediamtxvod.config;
+package io.github.mediamtxvod.upload;
 
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.config.BoundSettings;
+import io.github.mediamtxvod.config.ConfigProblems;
+import io.github.mediamtxvod.config.ConfigRule;
+import io.github.mediamtxvod.config.Secret;
+import io.github.mediamtxvod.config.Setting;
+import io.github.mediamtxvod.config.SettingType;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,14 +15,30 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The settings of {@link RecorderConfig.S3}: S3-compatible storage. Uploads are on when any of
- * S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY or S3_BUCKET_NAME is given.
+ * S3-compatible storage, with the settings it is read from. Uploads are on ({@code enabled}) when
+ * any of S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY or S3_BUCKET_NAME is given, else
+ * the recorder runs in local-only mode. {@code endpoint}, {@code accessKeyId} and {@code
+ * secretAccessKey} are null when unset (AWS S3 and the SDK's default credential chain); {@code
+ * endpoint} never ends with '/'; {@code prefix} is empty when unset, else has no leading or
+ * trailing slash. Sizes are in bytes (MB settings times 1024 * 1024). Immutable.
  */
-public final class S3Settings {
+public record S3Config(
+        boolean enabled,
+        URI endpoint,
+        String accessKeyId,
+        Secret secretAccessKey,
+        String bucket,
+        String region,
+        boolean forcePathStyle,
+        String storageClass,
+        String prefix,
+        boolean createBucket,
+        long multipartThresholdBytes,
+        long multipartPartSizeBytes) {
     static final String GROUP = "S3-compatible storage";
 
     public static final Setting<URI> S3_ENDPOINT_URL = Setting.of("S3_ENDPOINT_URL", GROUP, null,
-            UrlType.of(List.of("http", "https"),
+            SettingType.url(List.of("http", "https"),
                     "set it to an absolute URL such as http://minio:9000, or unset it to use AWS S3",
                     "put them in S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY instead"),
             "http(s) URL of an S3-compatible server; unset = AWS S3 in S3_REGION");
@@ -53,18 +77,23 @@ public final class S3Settings {
             S3_BUCKET_NAME, S3_REGION, S3_FORCE_PATH_STYLE, S3_STORAGE_CLASS, S3_PREFIX, S3_CREATE_BUCKET,
             S3_MULTIPART_THRESHOLD_MB, S3_MULTIPART_PART_SIZE_MB);
     public static final List<ConfigRule> RULES = List.of(
-            ConfigRule.bothOrNeither(S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), S3Settings::checkPartSize,
-            S3Settings::warnLocalOnly);
+            ConfigRule.bothOrNeither(S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), S3Config::checkPartSize,
+            S3Config::warnLocalOnly);
 
     /** The settings whose presence turns uploads on, as the README defines it. */
     private static final List<Setting<?>> UPLOAD_SWITCHES =
             List.of(S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_BUCKET_NAME);
 
-    private S3Settings() {}
+    public S3Config {
+        requireNonNull(bucket, "bucket is null");
+        requireNonNull(region, "region is null");
+        requireNonNull(storageClass, "storageClass is null");
+        requireNonNull(prefix, "prefix is null");
+    }
 
-    public static RecorderConfig.S3 from(BoundSettings settings) {
+    public static S3Config from(BoundSettings settings) {
         String prefix = settings.get(S3_PREFIX);
-        return new RecorderConfig.S3(uploadsEnabled(settings), settings.get(S3_ENDPOINT_URL),
+        return new S3Config(uploadsEnabled(settings), settings.get(S3_ENDPOINT_URL),
                 settings.get(S3_ACCESS_KEY_ID), settings.get(S3_SECRET_ACCESS_KEY), settings.get(S3_BUCKET_NAME),
                 settings.get(S3_REGION), settings.get(S3_FORCE_PATH_STYLE), settings.get(S3_STORAGE_CLASS),
                 prefix == null ? "" : prefix, settings.get(S3_CREATE_BUCKET), settings.get(S3_MULTIPART_THRESHOLD_MB),
@@ -93,7 +122,7 @@ public final class S3Settings {
         problems.warning("No S3 setting is given (S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY or"
                 + " S3_BUCKET_NAME), so uploads are off and recordings stay in RECORDINGS_DIR (local-only mode)");
         List<String> ignored = new ArrayList<>();
-        Stream.concat(SETTINGS.stream(), UploadSettings.SETTINGS.stream())
+        Stream.concat(SETTINGS.stream(), UploadConfig.SETTINGS.stream())
                 .filter(settings::isGiven)
                 .forEach(setting -> ignored.add(setting.name()));
         if (!ignored.isEmpty()) {

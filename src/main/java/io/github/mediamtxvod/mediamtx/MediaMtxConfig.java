@@ -1,22 +1,43 @@
-package io.github.mediamtxvod.config;
+package io.github.mediamtxvod.mediamtx;
 
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.config.BoundSettings;
+import io.github.mediamtxvod.config.ConfigRule;
+import io.github.mediamtxvod.config.Secret;
+import io.github.mediamtxvod.config.Setting;
+import io.github.mediamtxvod.config.SettingType;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The settings of {@link RecorderConfig.MediaMtx}: how to reach MediaMTX and which streams to record. */
-public final class MediaMtxSettings {
+/**
+ * How to reach MediaMTX and which of its streams to record, with the settings it is read from.
+ * {@code apiUser}/{@code apiPassword} are null when unset (no basic auth); {@code
+ * streamInclude}/{@code streamExclude} are null when unset. {@code apiUrl} and {@code rtspUrl}
+ * never end with '/', so a path is appended as {@code "/" + name}; {@code rtspUrl} may carry
+ * MediaMTX read credentials as user info (mask it when printing). Immutable.
+ */
+public record MediaMtxConfig(
+        URI apiUrl,
+        URI rtspUrl,
+        String apiUser,
+        Secret apiPassword,
+        Duration pollingInterval,
+        Duration apiTimeout,
+        Pattern streamInclude,
+        Pattern streamExclude) {
     static final String GROUP = "MediaMTX connection and stream selection";
 
     public static final Setting<URI> MEDIAMTX_API_URL = Setting.of("MEDIAMTX_API_URL", GROUP, "http://mediamtx:9997",
-            UrlType.of(List.of("http", "https"), "set it to an absolute URL such as http://mediamtx:9997",
+            SettingType.url(List.of("http", "https"), "set it to an absolute URL such as http://mediamtx:9997",
                     "put them in MEDIAMTX_API_USER and MEDIAMTX_API_PASSWORD instead"),
             "Absolute http(s) URL of MediaMTX's Control API");
     // MediaMTX's read credentials travel in the RTSP URL, so user info is allowed here.
     public static final Setting<URI> MEDIAMTX_RTSP_URL = Setting.of("MEDIAMTX_RTSP_URL", GROUP,
             "rtsp://mediamtx:8554",
-            UrlType.of(List.of("rtsp", "rtsps"), "set it to a URL such as rtsp://mediamtx:8554", null),
+            SettingType.url(List.of("rtsp", "rtsps"), "set it to a URL such as rtsp://mediamtx:8554", null),
             "rtsp:// or rtsps:// base URL; each stream is read from this URL, a '/' and its path name");
     public static final Setting<String> MEDIAMTX_API_USER = Setting.of("MEDIAMTX_API_USER", GROUP, null,
             SettingType.basicAuthUser(),
@@ -37,11 +58,24 @@ public final class MediaMtxSettings {
     public static final List<ConfigRule> RULES =
             List.of(ConfigRule.bothOrNeither(MEDIAMTX_API_USER, MEDIAMTX_API_PASSWORD));
 
-    private MediaMtxSettings() {}
+    public MediaMtxConfig {
+        requireNonNull(apiUrl, "apiUrl is null");
+        requireNonNull(rtspUrl, "rtspUrl is null");
+        requireNonNull(pollingInterval, "pollingInterval is null");
+        requireNonNull(apiTimeout, "apiTimeout is null");
+    }
 
-    public static RecorderConfig.MediaMtx from(BoundSettings settings) {
-        return new RecorderConfig.MediaMtx(settings.get(MEDIAMTX_API_URL), settings.get(MEDIAMTX_RTSP_URL),
+    public static MediaMtxConfig from(BoundSettings settings) {
+        return new MediaMtxConfig(settings.get(MEDIAMTX_API_URL), settings.get(MEDIAMTX_RTSP_URL),
                 settings.get(MEDIAMTX_API_USER), settings.get(MEDIAMTX_API_PASSWORD), settings.get(POLLING_INTERVAL),
                 settings.get(MEDIAMTX_API_TIMEOUT_SECONDS), settings.get(STREAM_INCLUDE), settings.get(STREAM_EXCLUDE));
+    }
+
+    /** Whether a MediaMTX path name passes STREAM_INCLUDE and STREAM_EXCLUDE. */
+    public boolean accepts(String pathName) {
+        if (streamInclude != null && !streamInclude.matcher(pathName).matches()) {
+            return false;
+        }
+        return streamExclude == null || !streamExclude.matcher(pathName).matches();
     }
 }

@@ -1,4 +1,8 @@
-package io.github.mediamtxvod.config;
+package io.github.mediamtxvod.upload;
+
+import io.github.mediamtxvod.config.DisplayText;
+import io.github.mediamtxvod.config.InvalidValueException;
+import io.github.mediamtxvod.config.SettingType;
 
 /**
  * S3_PREFIX: leading and trailing '/' are stripped, so keys are {@code prefix/...} without doubled

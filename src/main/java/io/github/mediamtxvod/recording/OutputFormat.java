@@ -1,4 +1,4 @@
-package io.github.mediamtxvod.config;
+package io.github.mediamtxvod.recording;
 
 import java.util.Locale;
 

@@ -1,9 +1,18 @@
-package io.github.mediamtxvod.config;
+package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.config.BoundSettings;
+import io.github.mediamtxvod.config.ConfigProblems;
+import io.github.mediamtxvod.config.ConfigRule;
+import io.github.mediamtxvod.config.Secret;
+import io.github.mediamtxvod.config.Setting;
+import io.github.mediamtxvod.config.SettingType;
 import java.util.List;
 
-/** The settings of {@link RecorderConfig.Web}: the embedded HTTP server and hooks. */
-public final class WebSettings {
+/**
+ * The embedded HTTP server, with the settings it is read from. {@code username}/{@code password}
+ * are null when the UI is open; {@code hookToken} is null when hooks need no token. Immutable.
+ */
+public record WebConfig(int httpPort, String username, Secret password, boolean protectProbes, Secret hookToken) {
     static final String GROUP = "Web server and hooks";
 
     public static final Setting<Integer> HTTP_PORT = Setting.of("HTTP_PORT", GROUP, "8080",
@@ -21,12 +30,10 @@ public final class WebSettings {
     public static final List<Setting<?>> SETTINGS =
             List.of(HTTP_PORT, WEB_USERNAME, WEB_PASSWORD, WEB_PROTECT_PROBES, HOOK_TOKEN);
     public static final List<ConfigRule> RULES =
-            List.of(ConfigRule.bothOrNeither(WEB_USERNAME, WEB_PASSWORD), WebSettings::warnUnprotectedProbes);
+            List.of(ConfigRule.bothOrNeither(WEB_USERNAME, WEB_PASSWORD), WebConfig::warnUnprotectedProbes);
 
-    private WebSettings() {}
-
-    public static RecorderConfig.Web from(BoundSettings settings) {
-        return new RecorderConfig.Web(settings.get(HTTP_PORT), settings.get(WEB_USERNAME), settings.get(WEB_PASSWORD),
+    public static WebConfig from(BoundSettings settings) {
+        return new WebConfig(settings.get(HTTP_PORT), settings.get(WEB_USERNAME), settings.get(WEB_PASSWORD),
                 settings.get(WEB_PROTECT_PROBES), settings.get(HOOK_TOKEN));
     }
 

@@ -1,15 +1,32 @@
-package io.github.mediamtxvod.config;
+package io.github.mediamtxvod.recording;
 
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.config.BoundSettings;
+import io.github.mediamtxvod.config.Setting;
+import io.github.mediamtxvod.config.SettingType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The settings of {@link RecorderConfig.Recording}: how FFmpeg records. */
-public final class RecordingSettings {
+/**
+ * How FFmpeg records: where, how many streams at once, segment length and container, and how
+ * failures are handled; with the settings it is read from. {@code recordingsDir} is absolute and
+ * existed and was writable (or could be created) when the configuration was loaded. Immutable.
+ */
+public record RecordingConfig(
+        Path recordingsDir,
+        String ffmpegPath,
+        int maxConcurrentRecordings,
+        Duration segmentDuration,
+        OutputFormat outputFormat,
+        Duration stallTimeout,
+        Duration stopTimeout,
+        Duration restartBackoffMax) {
     static final String GROUP = "Recording with FFmpeg";
 
     public static final Setting<Path> RECORDINGS_DIR = Setting.of("RECORDINGS_DIR", GROUP, "./recordings",
-            RecordingsDirectory.TYPE,
+            SettingType.writableFolder(),
             "Local folder of the segments (container: /recordings); created if missing, must be writable");
     public static final Setting<String> FFMPEG_PATH = Setting.of("FFMPEG_PATH", GROUP, "ffmpeg", SettingType.text(),
             "FFmpeg executable: a name on PATH or an absolute path");
@@ -32,10 +49,18 @@ public final class RecordingSettings {
             SEGMENT_DURATION, OUTPUT_FORMAT, FFMPEG_STALL_TIMEOUT_SECONDS, FFMPEG_STOP_TIMEOUT_SECONDS,
             FFMPEG_RESTART_BACKOFF_MAX_SECONDS);
 
-    private RecordingSettings() {}
+    public RecordingConfig {
+        requireNonNull(recordingsDir, "recordingsDir is null");
+        requireNonNull(ffmpegPath, "ffmpegPath is null");
+        requireNonNull(segmentDuration, "segmentDuration is null");
+        requireNonNull(outputFormat, "outputFormat is null");
+        requireNonNull(stallTimeout, "stallTimeout is null");
+        requireNonNull(stopTimeout, "stopTimeout is null");
+        requireNonNull(restartBackoffMax, "restartBackoffMax is null");
+    }
 
-    public static RecorderConfig.Recording from(BoundSettings settings) {
-        return new RecorderConfig.Recording(settings.get(RECORDINGS_DIR), settings.get(FFMPEG_PATH),
+    public static RecordingConfig from(BoundSettings settings) {
+        return new RecordingConfig(settings.get(RECORDINGS_DIR), settings.get(FFMPEG_PATH),
                 settings.get(MAX_CONCURRENT_RECORDINGS), settings.get(SEGMENT_DURATION), settings.get(OUTPUT_FORMAT),
                 settings.get(FFMPEG_STALL_TIMEOUT_SECONDS), settings.get(FFMPEG_STOP_TIMEOUT_SECONDS),
                 settings.get(FFMPEG_RESTART_BACKOFF_MAX_SECONDS));
