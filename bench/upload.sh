@@ -7,7 +7,8 @@
 # Output goes to stdout and to bench/results/ (not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+# The Java 21+ the recorder's launcher takes (JAVA_HOME, java on the PATH, /usr/lib/jvm).
+java=$(bin/vod-recorder --print-java)
 
 mode="${1:-throughput}"
 shift || true
@@ -22,7 +23,7 @@ esac
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 mkdir -p bench/results
 result="bench/results/upload-$mode-$(date -u +%Y%m%dT%H%M%SZ).txt"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx512m \
+"$java" --enable-native-access=ALL-UNNAMED -Xmx512m \
   -Dbench.dir=target/bench -Dlogback.configurationFile=src/test/resources/logback-test.xml \
   -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
   io.github.mediamtxvod.upload.UploadBenchmark "$mode" "${args[@]}" | tee "$result"
