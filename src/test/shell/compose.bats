@@ -58,6 +58,33 @@ OPENAPI=$BATS_TEST_DIRNAME/fixtures/mediamtx-openapi.yaml
   [[ $output == *'"path": "/api/hooks/not-ready?path=cam_2", "authorization": "Bearer tok"'* ]]
 }
 
+# Writes the ```yaml block of the Markdown file $1 that holds runOnAvailable to $2.
+doc_hook_block() {
+  awk '/^```yaml$/ { block = ""; inside = 1; next }
+    inside && /^```$/ { inside = 0; if (block ~ /runOnAvailable/) printf "%s", block; next }
+    inside { block = block $0 "\n" }' "$1" >"$2"
+  [ -s "$2" ] || { echo "$1 has no yaml block with runOnAvailable"; return 1; }
+}
+
+@test "the curl hook lines of the README and docs/DEPLOYMENT.md POST the path, and the token when given" {
+  require curl
+  for doc in README.md docs/DEPLOYMENT.md; do
+    doc_hook_block "$REPO_ROOT/$doc" "$BATS_TEST_TMPDIR/hooks.yml"
+    authorization=null
+    grep -q 'HOOK_TOKEN' "$BATS_TEST_TMPDIR/hooks.yml" && authorization='"Bearer tok"'
+    run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" hook "$BATS_TEST_TMPDIR/hooks.yml" runOnAvailable \
+      live/cam-1 tok
+    echo "$doc: $output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"\"path\": \"/api/hooks/ready?path=live/cam-1\", \"authorization\": $authorization"* ]]
+    run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" hook "$BATS_TEST_TMPDIR/hooks.yml" runOnUnavailable \
+      cam_2 tok
+    echo "$doc: $output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"\"path\": \"/api/hooks/not-ready?path=cam_2\", \"authorization\": $authorization"* ]]
+  done
+}
+
 @test ".env.example explains and defaults every variable and ends with the compose-only group" {
   file=$REPO_ROOT/.env.example
   # Every assignment, set or commented out, has a comment line right above it that states its default
