@@ -65,14 +65,23 @@ RUN groupadd --system --gid 10001 vod \
  && mkdir -p /app /recordings \
  && chown vod:vod /recordings
 
+# The launcher finds the jar beside its bin/ folder (/app/vod-recorder.jar) and the JRE through
+# JAVA_HOME, as on a host (bin/vod-recorder).
 COPY --from=build /src/target/vod-recorder.jar /app/vod-recorder.jar
+COPY bin/vod-recorder /app/bin/vod-recorder
 COPY docker/healthcheck.sh /usr/local/bin/vod-healthcheck
-RUN chmod 0755 /usr/local/bin/vod-healthcheck
+RUN chmod 0755 /app/bin/vod-recorder /usr/local/bin/vod-healthcheck
 
 # Image defaults; the compose file pins the same values because .env (env_file) could override them.
+# JVM options (the launcher puts them before -jar): MaxRAMPercentage=50, because the FFmpeg child
+# processes share the container's memory limit with the JVM, so the heap may take at most half of
+# it; ExitOnOutOfMemoryError, because a JVM in an unknown state should exit and let the restart
+# policy start a clean one (every segment's state is durable on disk). Setting
+# VOD_RECORDER_JAVA_OPTS replaces both; JAVA_TOOL_OPTIONS adds to them.
 ENV RECORDINGS_DIR=/recordings \
     HTTP_PORT=8080 \
-    FFMPEG_PATH=ffmpeg
+    FFMPEG_PATH=ffmpeg \
+    VOD_RECORDER_JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
 
 WORKDIR /app
 USER 10001:10001
@@ -85,10 +94,7 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["vod-healthcheck", "/health"]
 
-# Exec form: the JVM itself receives SIGTERM (no shell in between that would swallow it).
-# MaxRAMPercentage=50: FFmpeg child processes share the container's memory limit with the JVM, so
-# the heap may take at most half of it. ExitOnOutOfMemoryError: a JVM in an unknown state exits and
-# the restart policy starts a clean one; every segment's state is durable on disk.
-# More JVM options: set JAVA_TOOL_OPTIONS.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/vod-recorder.jar"]
+# Exec form, and the launcher execs the JVM: the JVM itself receives SIGTERM (no shell in between
+# that would swallow it). `docker compose run --rm vod-recorder check` replaces CMD.
+ENTRYPOINT ["/app/bin/vod-recorder"]
 CMD ["run"]

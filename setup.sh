@@ -12,10 +12,11 @@ readonly SELF
 readonly ENV_FILE="$PROJECT_DIR/.env"
 readonly ENV_EXAMPLE="$PROJECT_DIR/.env.example"
 readonly JAR="${VOD_RECORDER_JAR:-$PROJECT_DIR/target/vod-recorder.jar}"
+# Starts the jar with a Java 21+ it finds (JAVA_HOME, PATH, /usr/lib/jvm); the image has it too.
+readonly LAUNCHER="$PROJECT_DIR/bin/vod-recorder"
 readonly RECORDER_SERVICE=vod-recorder
-readonly CONTAINER_JAR=/app/vod-recorder.jar
+readonly CONTAINER_LAUNCHER=/app/bin/vod-recorder
 readonly DEFAULT_TEST_DURATION=75
-readonly MIN_JAVA=21
 
 # The Compose command found by find_compose: (docker compose) or (docker-compose).
 COMPOSE=()
@@ -347,29 +348,6 @@ cmd_test() {
 ############################################################################
 # clean
 
-# Prints the major version of the java executable $1.
-java_major() {
-  "$1" -version 2>&1 | sed -n 's/.* version "\([0-9]\{1,\}\)[^"]*".*/\1/p' | head -n 1
-}
-
-# Prints a java executable of version MIN_JAVA or newer: $JAVA_HOME/bin/java, else java on the PATH.
-find_java() {
-  local java major
-  if [[ -n ${JAVA_HOME:-} && -x ${JAVA_HOME}/bin/java ]]; then
-    java=$JAVA_HOME/bin/java
-  elif have java; then
-    java=$(command -v java)
-  else
-    die "no running $RECORDER_SERVICE container, and no java to run $JAR with.
-  Start the stack ('./setup.sh start') or install Java $MIN_JAVA+ (set JAVA_HOME)."
-  fi
-  major=$(java_major "$java")
-  if [[ ! $major =~ ^[0-9]+$ ]] || ((major < MIN_JAVA)); then
-    die "$java is Java ${major:-of unknown version}; the recorder needs Java $MIN_JAVA or newer (set JAVA_HOME)."
-  fi
-  printf '%s\n' "$java"
-}
-
 cmd_clean() {
   local days=7 days_set=0 extra=()
   while (($#)); do
@@ -389,18 +367,23 @@ cmd_clean() {
 
   if have docker && find_compose && engine_reachable && running_container "$RECORDER_SERVICE" >/dev/null; then
     say "Cleaning recordings older than $days days in the running $RECORDER_SERVICE container ..."
-    compose exec -T "$RECORDER_SERVICE" java -jar "$CONTAINER_JAR" clean "$days" "${extra[@]}"
+    compose exec -T "$RECORDER_SERVICE" "$CONTAINER_LAUNCHER" clean "$days" "${extra[@]}"
     return
   fi
 
   [[ -f $JAR ]] || die "no running $RECORDER_SERVICE container, and no $JAR to run locally.
   Start the stack ('./setup.sh start') or build the jar ('./mvnw -B package -DskipTests')."
-  local java
-  java=$(find_java)
+  # Without a Java 21+ the launcher says what it found and what to install; that is a failure here
+  # (exit 1), not bad usage.
+  local no_java
+  if ! no_java=$(VOD_RECORDER_JAR=$JAR "$LAUNCHER" --print-java 2>&1 >/dev/null); then
+    printf '%s\n' "$no_java" >&2
+    exit 1
+  fi
   say "No running $RECORDER_SERVICE container: cleaning recordings older than $days days with $JAR"
   say "(settings from the environment and from $PROJECT_DIR/.env when present) ..."
   # The recorder reads .env from its working directory itself.
-  (cd -- "$PROJECT_DIR" && "$java" -jar "$JAR" clean "$days" "${extra[@]}")
+  (cd -- "$PROJECT_DIR" && VOD_RECORDER_JAR=$JAR "$LAUNCHER" clean "$days" "${extra[@]}")
 }
 
 ############################################################################
@@ -505,13 +488,14 @@ Commands:
   clean [DAYS] [--include-unuploaded]
                         Delete local recordings older than DAYS (default 7) that are confirmed in
                         S3 (--include-unuploaded: the others too). Runs in the running recorder
-                        container, else with java and target/vod-recorder.jar on this machine
-                        (settings from .env).
+                        container, else with bin/vod-recorder and target/vod-recorder.jar on
+                        this machine (settings from .env).
   menu                  Interactive menu (reads choices from standard input; q or end of input quits).
   help                  This text.
 
-Environment: TEST_DURATION (seconds for 'test'), JAVA_HOME (Java 21+ for a local 'clean'),
-VOD_RECORDER_JAR (jar for a local 'clean'; default target/vod-recorder.jar).
+Environment: TEST_DURATION (seconds for 'test'), JAVA_HOME (Java 21+ for a local 'clean'; else
+bin/vod-recorder looks on the PATH and in /usr/lib/jvm), VOD_RECORDER_JAR (jar for a local 'clean';
+default target/vod-recorder.jar).
 Exit status: 0 success, 1 failure (also when Docker is missing), 2 bad usage.
 More: docs/DEPLOYMENT.md
 EOF

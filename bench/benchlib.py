@@ -6,6 +6,7 @@ Standard library only; run the scripts with /usr/bin/python3. Linux only (reads 
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -14,6 +15,30 @@ import time
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SETPRIV = shutil.which("setpriv")
+PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAUNCHER = os.path.join(PROJECT, "bin", "vod-recorder")
+
+
+def launcher_java(java_home=None):
+    """The java executable bin/vod-recorder would start (the first Java 21+ of JAVA_HOME, or
+    java_home when given, java on the PATH and /usr/lib/jvm); exits with its message when none."""
+    env = dict(os.environ)
+    if java_home:
+        env["JAVA_HOME"] = java_home
+    found = subprocess.run([LAUNCHER, "--print-java"], env=env, capture_output=True, text=True)
+    if found.returncode != 0:
+        raise SystemExit(found.stderr.strip())
+    return os.path.realpath(found.stdout.strip())
+
+
+def recorder_command(java, jar, jvm_options):
+    """Starts the recorder as users do, through bin/vod-recorder, with exactly this java and these
+    JVM options (split at blanks by the launcher). Returns argv, the environment variables to add,
+    and the whole as one readable line. The launcher execs the JVM, so the child's PID is the JVM's."""
+    env = {"JAVA_HOME": os.path.dirname(os.path.dirname(os.path.realpath(java))),
+           "VOD_RECORDER_JAR": jar, "VOD_RECORDER_JAVA_OPTS": " ".join(jvm_options)}
+    shown = " ".join("%s=%s" % (name, shlex.quote(value)) for name, value in env.items())
+    return [LAUNCHER], env, shown + " " + LAUNCHER
 
 
 def die_with_us(command):

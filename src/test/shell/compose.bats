@@ -10,25 +10,15 @@ load test_helper
 
 OPENAPI=$BATS_TEST_DIRNAME/fixtures/mediamtx-openapi.yaml
 
-# Fails in CI and skips elsewhere when a tool is missing.
-require() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  if [[ ${CI:-} == true ]]; then
-    echo "$1 is not installed (Debian package $2)"
-    return 1
-  fi
-  skip "$1 is not installed (Debian package $2)"
-}
-
 @test "docker-compose.yml and docker-compose.secrets.yml validate with .env.example" {
-  require docker-compose docker-compose
+  require docker-compose
   run bash "$BATS_TEST_DIRNAME/compose-config.sh" "$BATS_TEST_TMPDIR/rendered"
   echo "$output"
   [ "$status" -eq 0 ]
 }
 
 @test "the compose file refuses to render without the recorder's MediaMTX credentials" {
-  require docker-compose docker-compose
+  require docker-compose
   project=$(make_project)
   cp "$REPO_ROOT/.env.example" "$project/.env"
   sed -i '/^MEDIAMTX_API_PASSWORD=/d' "$project/.env"
@@ -51,7 +41,7 @@ require() {
 }
 
 @test "the runOnAvailable hook, split and run without a shell, POSTs the path and the token" {
-  require busybox busybox
+  require busybox
   run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" hook "$REPO_ROOT/mediamtx.yml" runOnAvailable \
     live/cam-1 0123abcd
   echo "$output"
@@ -60,12 +50,39 @@ require() {
 }
 
 @test "the runOnUnavailable hook POSTs to the not-ready endpoint" {
-  require busybox busybox
+  require busybox
   run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" hook "$REPO_ROOT/mediamtx.yml" runOnUnavailable \
     cam_2 tok
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *'"path": "/api/hooks/not-ready?path=cam_2", "authorization": "Bearer tok"'* ]]
+}
+
+# Writes the ```yaml block of the Markdown file $1 that holds runOnAvailable to $2.
+doc_hook_block() {
+  awk '/^```yaml$/ { block = ""; inside = 1; next }
+    inside && /^```$/ { inside = 0; if (block ~ /runOnAvailable/) printf "%s", block; next }
+    inside { block = block $0 "\n" }' "$1" >"$2"
+  [ -s "$2" ] || { echo "$1 has no yaml block with runOnAvailable"; return 1; }
+}
+
+@test "the curl hook lines of the README and docs/DEPLOYMENT.md POST the path, and the token when given" {
+  require curl
+  for doc in README.md docs/DEPLOYMENT.md; do
+    doc_hook_block "$REPO_ROOT/$doc" "$BATS_TEST_TMPDIR/hooks.yml"
+    authorization=null
+    grep -q 'HOOK_TOKEN' "$BATS_TEST_TMPDIR/hooks.yml" && authorization='"Bearer tok"'
+    run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" hook "$BATS_TEST_TMPDIR/hooks.yml" runOnAvailable \
+      live/cam-1 tok
+    echo "$doc: $output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"\"path\": \"/api/hooks/ready?path=live/cam-1\", \"authorization\": $authorization"* ]]
+    run /usr/bin/python3 "$BATS_TEST_DIRNAME/stack_checks.py" hook "$BATS_TEST_TMPDIR/hooks.yml" runOnUnavailable \
+      cam_2 tok
+    echo "$doc: $output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"\"path\": \"/api/hooks/not-ready?path=cam_2\", \"authorization\": $authorization"* ]]
+  done
 }
 
 @test ".env.example explains and defaults every variable and ends with the compose-only group" {

@@ -30,6 +30,7 @@ teardown() {
 }
 
 @test "vod-healthcheck succeeds on a 200 from /health and prints the answer" {
+  require curl
   start_server
   run env -i PATH="$PATH" HTTP_PORT="$SERVER_PORT" sh "$HEALTHCHECK"
   [ "$status" -eq 0 ]
@@ -40,6 +41,7 @@ teardown() {
 }
 
 @test "vod-healthcheck fails on a 503, still printing why, and when nothing listens" {
+  require curl
   start_server --status 503
   run env -i PATH="$PATH" HTTP_PORT="$SERVER_PORT" sh "$HEALTHCHECK" /ready
   [ "$status" -ne 0 ]
@@ -52,6 +54,7 @@ teardown() {
 }
 
 @test "vod-healthcheck sends basic auth when WEB_PROTECT_PROBES is on, also from _FILE settings" {
+  require curl
   password='p"a\ss:w0rd'
   start_server --basic "admin:$password"
   run env -i PATH="$PATH" HTTP_PORT="$SERVER_PORT" WEB_PROTECT_PROBES=TRUE WEB_USERNAME=admin \
@@ -72,9 +75,15 @@ teardown() {
 
 @test "the Dockerfile runs the jar as a non-root user with an exec-form entrypoint and a health check" {
   file=$REPO_ROOT/Dockerfile
-  grep -Eq '^ENTRYPOINT \["java", .*"-jar", "/app/vod-recorder.jar"\]$' "$file"
+  # The launcher as on a host: the jar beside its bin/ folder, the JVM options in the environment.
+  grep -Eq '^ENTRYPOINT \["/app/bin/vod-recorder"\]$' "$file"
+  grep -Eq '^CMD \["run"\]$' "$file"
   grep -Eq '^COPY --from=build /src/target/vod-recorder.jar /app/vod-recorder.jar$' "$file"
-  grep -q '^readonly CONTAINER_JAR=/app/vod-recorder.jar$' "$REPO_ROOT/setup.sh"
+  grep -Eq '^COPY bin/vod-recorder /app/bin/vod-recorder$' "$file"
+  grep -Eq '^RUN chmod 0755 /app/bin/vod-recorder ' "$file"
+  grep -Eq '^ +VOD_RECORDER_JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:\+ExitOnOutOfMemoryError"$' "$file"
+  grep -Eq '^ENV JAVA_HOME=/opt/java/openjdk ' "$file"
+  grep -q '^readonly CONTAINER_LAUNCHER=/app/bin/vod-recorder$' "$REPO_ROOT/setup.sh"
   grep -Eq '^USER 10001:10001$' "$file"
   grep -Eq '^STOPSIGNAL SIGTERM$' "$file"
   grep -Eq '^EXPOSE 8080$' "$file"
@@ -92,7 +101,7 @@ teardown() {
     grep -qx "$entry" "$file" || { echo "$entry is not ignored"; return 1; }
   done
   # ... but not what the build needs.
-  for needed in mvnw pom.xml .mvn src docker; do
+  for needed in mvnw pom.xml .mvn src docker bin; do
     if grep -qx "$needed" "$file"; then echo "$needed is ignored"; return 1; fi
   done
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every check of the shell scripts and the compose stack that needs no Docker engine:
-#   1. shellcheck on every shell script and bats file of the project,
+#   1. shellcheck on every shell script and bats file of the project (also .ci/run and bin/),
 #   2. the compose file validation (compose-config.sh),
-#   3. the bats tests of this folder (setup.sh, the compose stack, the image's health check).
-# Exits non-zero when any of them fails. Needs the Debian packages shellcheck, bats,
-# docker-compose, busybox and python3-yaml; the clean test also needs target/vod-recorder.jar
-# (build it first) and Java 21+ (JAVA_HOME).
+#   3. the bats tests of this folder (setup.sh, the launcher, the test packages, the compose stack,
+#      the image's health check).
+# Exits non-zero when any of them fails. Needs the Debian packages of bin/install-test-deps (checked
+# first); the tests with the real recorder also need target/vod-recorder.jar (build it first) and
+# a Java 21+ that bin/vod-recorder finds (JAVA_HOME, PATH or /usr/lib/jvm).
 #
 # Usage: src/test/shell/run-shell-tests.sh
 set -euo pipefail
@@ -14,21 +15,18 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd -- "$here/../../.." && pwd)
 cd -- "$root"
 
-missing=()
-for tool in shellcheck:shellcheck bats:bats docker-compose:docker-compose busybox:busybox; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
-done
-/usr/bin/python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
-if ((${#missing[@]} > 0)); then
-  echo "run-shell-tests.sh: missing tools; install them with: apt-get install -y ${missing[*]}" >&2
-  exit 1
-fi
+# The one list of test packages, the one the README and .ci/run install from.
+bin/install-test-deps --check
 
 status=0
 
 echo "== shellcheck"
-mapfile -t scripts < <(find . \( -path ./target -o -path ./.git -o -path '*/node_modules' \) -prune -o \
-  -type f \( -name '*.sh' -o -name '*.bash' -o -name '*.bats' \) -print | sort)
+# By name, plus the shell scripts without one: .ci/run and bin/ (shell scripts only).
+mapfile -t scripts < <({
+  find . \( -path ./target -o -path ./.git -o -path '*/node_modules' \) -prune -o \
+    -type f \( -name '*.sh' -o -name '*.bash' -o -name '*.bats' \) -print
+  printf '%s\n' ./.ci/run ./bin/*
+} | sort)
 if shellcheck -x "${scripts[@]}"; then
   echo "shellcheck: ${#scripts[@]} files clean"
 else

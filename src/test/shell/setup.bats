@@ -4,8 +4,9 @@
 # small hand-written fakes where a test needs them to answer.
 
 # Each test runs in its own subshell, so variables set in a test stay there (SC2030/SC2031); the
-# scripts given to `bash -c` are in single quotes on purpose and take their values as arguments (SC2016).
-# shellcheck disable=SC2030,SC2031,SC2016
+# scripts given to `bash -c` are in single quotes on purpose and take their values as arguments (SC2016);
+# jar and java_home are set by require_recorder_jar of test_helper.bash (SC2154).
+# shellcheck disable=SC2030,SC2031,SC2016,SC2154
 
 load test_helper
 
@@ -50,23 +51,6 @@ if [[ ${1:-} == version ]]; then echo "docker-compose version 1.99.0-fake"; exit
 echo "$PWD :: docker-compose $*" >>"$FAKE_DOCKER_LOG"
 EOF
   chmod +x "$dir/docker" "$dir/docker-compose"
-  printf '%s\n' "$dir"
-}
-
-# A JAVA_HOME whose bin/java reports FAKE_JAVA_VERSION and logs its working directory and arguments.
-fake_java_home() {
-  local dir=$BATS_TEST_TMPDIR/fake-java
-  mkdir -p "$dir/bin"
-  cat >"$dir/bin/java" <<'EOF'
-#!/usr/bin/env bash
-if [[ ${1:-} == -version ]]; then
-  printf 'openjdk version "%s" 2025-01-21\n' "${FAKE_JAVA_VERSION:-21.0.6}" >&2
-  exit 0
-fi
-{ printf 'cwd=%s\n' "$PWD"; printf 'arg=%s\n' "$@"; } >"$FAKE_JAVA_LOG"
-exit "${FAKE_JAVA_EXIT:-0}"
-EOF
-  chmod +x "$dir/bin/java"
   printf '%s\n' "$dir"
 }
 
@@ -295,7 +279,7 @@ $PROJECT :: docker-compose down" ]
 
   run env JAVA_HOME="$java_home" PATH="$NO_DOCKER_PATH" bash -c 'cd / && bash "$1/setup.sh" clean 3 --include-unuploaded' _ "$PROJECT"
   [ "$status" -eq 0 ]
-  [ "$(cat "$FAKE_JAVA_LOG")" = "cwd=$PROJECT
+  [ "$(grep -v '^pid=' "$FAKE_JAVA_LOG")" = "cwd=$PROJECT
 arg=-jar
 arg=$PROJECT/target/vod-recorder.jar
 arg=clean
@@ -325,35 +309,13 @@ arg=--include-unuploaded" ]
   [ "$status" -eq 1 ]
   [[ $output == *"no running vod-recorder container, and no /nonexistent/vod-recorder.jar"* ]]
 
-  mkdir -p "$PROJECT/target" && touch "$PROJECT/target/vod-recorder.jar"
-  run env FAKE_JAVA_VERSION=17.0.14 JAVA_HOME="$java_home" PATH="$NO_DOCKER_PATH" bash "$PROJECT/setup.sh" clean 5
+  # The only Java is 17: none on the PATH, none in the JVM folder.
+  mkdir -p "$PROJECT/target" "$BATS_TEST_TMPDIR/jvm" && touch "$PROJECT/target/vod-recorder.jar"
+  run env FAKE_JAVA_VERSION=17.0.14 JAVA_HOME="$java_home" VOD_RECORDER_JVM_DIR="$BATS_TEST_TMPDIR/jvm" \
+    PATH="$(path_without docker docker-compose dockerd java)" bash "$PROJECT/setup.sh" clean 5
   [ "$status" -eq 1 ]
-  [[ $output == *"is Java 17; the recorder needs Java 21 or newer"* ]]
+  [[ $output == *"vod-recorder: no Java 21 or newer: JAVA_HOME ($java_home) is Java 17;"* ]]
   [ ! -e "$FAKE_JAVA_LOG" ]
-}
-
-# Sets jar and java_home for the tests with the real recorder jar. The jar is the build's
-# target/vod-recorder.jar, so these tests do not depend on the order of the build steps: they skip
-# when it is not built yet, except in CI (CI=true), where the build comes first and a missing jar
-# is an error. A build whose jar has no clean subcommand yet is skipped too.
-require_recorder_jar() {
-  jar=$REPO_ROOT/target/vod-recorder.jar
-  if [[ ! -f $jar ]]; then
-    if [[ ${CI:-} == true ]]; then
-      echo "target/vod-recorder.jar is missing in CI: build it (./mvnw -B package) before these tests"
-      return 1
-    fi
-    skip "target/vod-recorder.jar is not built (./mvnw -B package -DskipTests)"
-  fi
-  java_home=$(java21_home)
-  [ -n "$java_home" ] || { echo "no Java 21+ found (set JAVA_HOME)"; return 1; }
-  # The jar answers `clean` without DAYS with exit status 2 once its clean subcommand exists.
-  mkdir -p "$BATS_TEST_TMPDIR/probe"
-  run env -i PATH="$NO_DOCKER_PATH" HOME="$BATS_TEST_TMPDIR" RECORDINGS_DIR="$BATS_TEST_TMPDIR/probe/recordings" \
-    bash -c 'cd "$1" && "$2/bin/java" -jar "$3" clean' _ "$BATS_TEST_TMPDIR/probe" "$java_home" "$jar"
-  if [ "$status" -ne 2 ]; then
-    skip "this build of the jar has no clean subcommand yet ('clean' without DAYS exited $status, not 2)"
-  fi
 }
 
 @test "clean with the real jar uses RECORDINGS_DIR from .env and keeps recordings not confirmed in S3" {

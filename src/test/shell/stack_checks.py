@@ -6,9 +6,10 @@
   stack_checks.py mediamtx MEDIAMTX.yml OPENAPI.yaml
       Checks every key of mediamtx.yml against MediaMTX's API description (GlobalConf, PathConf).
   stack_checks.py hook MEDIAMTX.yml KEY PATH_NAME TOKEN
-      Runs the hook command KEY of mediamtx.yml the way MediaMTX does (shell-quote split, variables
-      expanded, no shell) with BusyBox's wget against a local HTTP server, and prints the request
-      the recorder would receive as JSON.
+      Runs the hook command KEY of pathDefaults in MEDIAMTX.yml the way MediaMTX does (shell-quote
+      split, variables expanded, no shell), with BusyBox's wget (as in the stack's MediaMTX image) or
+      curl (as on a host), against a local HTTP server standing in for the recorder, and prints the
+      request the recorder would receive as JSON.
 
 Exit status 0 when every check passes; otherwise each failure is printed and the status is 1.
 """
@@ -25,7 +26,7 @@ import threading
 import yaml
 
 SERVICES = {"mediamtx", "minio", "minio-init", "vod-recorder"}
-RECORDER_URL = re.compile(r"^http://(?P<host>[a-z0-9-]+):(?P<port>[0-9]+)(?P<rest>/.*)$")
+RECORDER_URL = re.compile(r"^http://(?P<host>[a-z0-9.-]+):(?P<port>[0-9]+)(?P<rest>/.*)$")
 
 failures = []
 
@@ -273,9 +274,10 @@ def run_hook(config_path, key, path_name, token):
     try:
         local = f"http://127.0.0.1:{server.server_address[1]}"
         argv = [RECORDER_URL.sub(lambda m: local + m.group("rest"), part) for part in argv]
-        check(argv[0] == "wget", f"{key}: the command is not wget")
-        result = subprocess.run(["busybox"] + argv, capture_output=True, text=True, timeout=30, check=False)
-        check(result.returncode == 0, f"{key}: busybox wget exited {result.returncode}: {result.stderr.strip()}")
+        client = {"wget": ["busybox"], "curl": []}.get(argv[0])
+        if check(client is not None, f"{key}: the command is neither wget nor curl"):
+            result = subprocess.run(client + argv, capture_output=True, text=True, timeout=30, check=False)
+            check(result.returncode == 0, f"{key}: {argv[0]} exited {result.returncode}: {result.stderr.strip()}")
     finally:
         server.shutdown()
         server.server_close()

@@ -10,6 +10,8 @@ make_project() {
   mkdir -p -- "$dir"
   cp -- "$REPO_ROOT/setup.sh" "$REPO_ROOT/.env.example" "$REPO_ROOT/docker-compose.yml" \
     "$REPO_ROOT/docker-compose.secrets.yml" "$REPO_ROOT/mediamtx.yml" "$dir/"
+  mkdir -p -- "$dir/bin"
+  cp -- "$REPO_ROOT/bin/vod-recorder" "$dir/bin/"
   printf '%s\n' "$dir"
 }
 
@@ -51,16 +53,65 @@ env_get() {
   sed -n "s/^$2=//p" "$1" | tail -n 1
 }
 
-# A Java 21+ home: JAVA_HOME when new enough, else a known local JDK; empty when none.
+# The home of the Java 21+ that bin/vod-recorder takes (JAVA_HOME, PATH, /usr/lib/jvm); empty
+# when there is none.
 java21_home() {
-  local candidate major
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 \
-    /usr/lib/jvm/java-21-openjdk-amd64; do
-    [[ -n $candidate && -x $candidate/bin/java ]] || continue
-    major=$("$candidate/bin/java" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n 1)
-    if [[ $major =~ ^[0-9]+$ ]] && ((major >= 21)); then
-      printf '%s\n' "$candidate"
-      return 0
+  local java
+  java=$("$REPO_ROOT/bin/vod-recorder" --print-java 2>/dev/null) || return 0
+  java=$(readlink -f -- "$java")
+  printf '%s\n' "${java%/bin/java}"
+}
+
+# Makes folder $1 a JAVA_HOME whose bin/java reports version $2 (FAKE_JAVA_VERSION, when set, wins)
+# to -version, and otherwise logs its working directory, process id and arguments to FAKE_JAVA_LOG
+# and exits with FAKE_JAVA_EXIT (default 0). Prints the folder.
+fake_java_home() {
+  local dir=${1:-$BATS_TEST_TMPDIR/fake-java} version=${2:-21.0.6}
+  mkdir -p -- "$dir/bin"
+  cat >"$dir/bin/java" <<EOF
+#!/usr/bin/env bash
+if [[ \${1:-} == -version ]]; then
+  printf 'openjdk version "%s" 2025-01-21\n' "\${FAKE_JAVA_VERSION:-$version}" >&2
+  exit 0
+fi
+{ printf 'cwd=%s\n' "\$PWD"; printf 'pid=%s\n' "\$\$"; printf 'arg=%s\n' "\$@"; } >"\$FAKE_JAVA_LOG"
+exit "\${FAKE_JAVA_EXIT:-0}"
+EOF
+  chmod +x "$dir/bin/java"
+  printf '%s\n' "$dir"
+}
+
+# Sets jar and java_home for a test with the real recorder: the build's target/vod-recorder.jar and
+# the Java 21+ that bin/vod-recorder takes. The tests do not depend on the order of the build steps:
+# they skip when the jar is not built yet, except in CI (CI=true), where the build comes first and
+# a missing jar is an error.
+require_recorder_jar() {
+  jar=$REPO_ROOT/target/vod-recorder.jar
+  if [[ ! -f $jar ]]; then
+    if [[ ${CI:-} == true ]]; then
+      echo "target/vod-recorder.jar is missing in CI: build it (./mvnw -B package) before these tests"
+      return 1
     fi
-  done
+    skip "target/vod-recorder.jar is not built (./mvnw -B package -DskipTests)"
+  fi
+  java_home=$(java21_home)
+  [ -n "$java_home" ] || { echo "no Java 21+ found (set JAVA_HOME)"; return 1; }
+}
+
+# Declares that the test runs program $1, which must be one that bin/install-test-deps checks (else
+# the test fails, wherever it runs). When it is not installed, the test fails in CI and is skipped
+# elsewhere, naming the Debian package.
+require() {
+  local package
+  package=$("$REPO_ROOT/bin/install-test-deps" --print-checks | awk -v program="$1" '$2 == program { print $1; exit }')
+  if [[ -z $package ]]; then
+    echo "$1 is not in the list of bin/install-test-deps: add it with its Debian package"
+    return 1
+  fi
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if [[ ${CI:-} == true ]]; then
+    echo "$1 is not installed (Debian package $package; bin/install-test-deps installs it)"
+    return 1
+  fi
+  skip "$1 is not installed (Debian package $package; bin/install-test-deps installs it)"
 }
