@@ -63,7 +63,7 @@ apt-get install -y --no-install-recommends $("$DEPS" --print | tr '\n' ' ' | sed
 # - absolute paths such as /usr/bin/chromium anywhere in the tests and in the scripts they run,
 # - `require NAME` in the bats files,
 # - the first word of a command line in the Java and Python tests: ("NAME", "-..." and
-#   run(folder, "NAME", "-..." in Java, ["NAME"] + ... and ["NAME", "-..." in Python.
+#   run(folder, "NAME", "-..." and `== null ? "NAME" :` (a default) in Java, ["NAME"] + ... and ["NAME", "-..." in Python.
 # Benchmarks (bench/, *Benchmark.java) have their own needs and are left out.
 programs_the_tests_start() {
   local -a sources=("$REPO_ROOT/src/test" "$REPO_ROOT/docker" "$REPO_ROOT/bin" "$REPO_ROOT/setup.sh")
@@ -73,6 +73,8 @@ programs_the_tests_start() {
     grep -rhoE '^ *require [a-z][a-z0-9.+-]*' "$REPO_ROOT/src/test/shell" | awk '{ print $2 }'
     grep -rhoE --include='*.java' --exclude='*Benchmark.java' '(\(|run\([^"]+, )"[a-z][a-z0-9.+-]*", "-' \
       "$REPO_ROOT/src/test" | sed -E 's/^.*"([^"]+)", "-$/\1/'
+    # a program looked up next to another one unless that is a bare name: == null ? "ffprobe" : ...
+    grep -rhoE --include='*.java' 'null \? "[a-z][a-z0-9.+-]*" :' "$REPO_ROOT/src/test" | sed -E 's/^null \? "([^"]+)" :$/\1/'
     grep -rhoE --include='*.py' '\["[a-z][a-z0-9.+-]*"(\] \+|, "-)' "$REPO_ROOT/src/test" | sed -E 's/\["([^"]+)".*/\1/'
   } | sort -u
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.mediamtxvod.testing.FakeMediaMtx;
+import io.github.mediamtxvod.testing.Pipeline;
 import io.github.mediamtxvod.testing.Ffprobe;
 import io.github.mediamtxvod.testing.RecorderProcess;
 import io.github.mediamtxvod.testing.RtspTestServer;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,9 +41,7 @@ class RecordingIT {
     @TempDir
     Path workDir;
 
-    private FakeMediaMtx api;
-    private final List<RecorderProcess> recorders = new ArrayList<>();
-    private final List<RtspTestServer.Publisher> publishers = new ArrayList<>();
+    private Pipeline pipeline;
 
     @BeforeAll
     static void startRtspServer() {
@@ -55,35 +55,33 @@ class RecordingIT {
         }
     }
 
+    @BeforeEach
+    void startPipeline() {
+        pipeline = Pipeline.on(rtsp, workDir);
+    }
+
     @AfterEach
-    void stopEverything() throws InterruptedException {
-        for (RecorderProcess recorder : recorders) {
-            recorder.close();
-        }
-        publishers.forEach(RtspTestServer.Publisher::close);
-        if (api != null) {
-            api.close();
-        }
+    void stopPipeline() {
+        pipeline.close();
     }
 
     @Test
     void twoLiveStreamsGiveFullLengthPlayableSegmentsAndStopWhenTheStreamEnds() throws Exception {
-        api = FakeMediaMtx.start();
-        RtspTestServer.Publisher one = publish("it/one");
-        RtspTestServer.Publisher two = publish("it/two");
-        api.setLive("it/one", true);
-        api.setLive("it/two", true);
-        RecorderProcess recorder = startRecorder(Map.of());
+        RtspTestServer.Publisher one = pipeline.publish("it/one");
+        RtspTestServer.Publisher two = pipeline.publish("it/two");
+        pipeline.api.setLive("it/one", true);
+        pipeline.api.setLive("it/two", true);
+        RecorderProcess recorder = pipeline.startRecorder("recording", Map.of());
 
-        awaitFinishedSegments("it/one", 4);
-        awaitFinishedSegments("it/two", 4);
+        pipeline.awaitFinishedSegments("it/one", 4);
+        pipeline.awaitFinishedSegments("it/two", 4);
         Instant stoppedAt = Instant.now();
-        api.setLive("it/one", false);
+        pipeline.api.setLive("it/one", false);
         one.stop();
         recorder.awaitOutput("it/one - recording stopped", Duration.ofSeconds(15));
-        assertThat(ffmpegChildren(recorder)).hasSize(1);
+        assertThat(Pipeline.ffmpegChildren(recorder)).hasSize(1);
 
-        List<Path> segments = segmentFiles("it/one");
+        List<Path> segments = pipeline.segmentFiles("it/one");
         assertThat(segments).hasSizeGreaterThanOrEqualTo(5);
         double total = 0;
         for (int i = 0; i < segments.size(); i++) {
@@ -98,30 +96,29 @@ class RecordingIT {
                 assertThat(seconds).as("duration of %s", segments.get(i)).isBetween(0.9, 3.1);
             }
         }
-        Instant startedAt = sessionStartedAt(segments.get(0).getParent());
+        Instant startedAt = Pipeline.sessionStartedAt(segments.get(0).getParent());
         double recordedTime = Duration.between(startedAt, stoppedAt).toMillis() / 1000.0;
         assertThat(total).as("sum of segment durations vs. the time the stream was recorded")
                 .isCloseTo(recordedTime, org.assertj.core.data.Offset.offset(2.5));
         assertThat(two.isAlive()).isTrue();
-        assertThat(segmentFiles("it/two")).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(pipeline.segmentFiles("it/two")).hasSizeGreaterThanOrEqualTo(4);
     }
 
     @Test
     void aKilledFfmpegIsReplacedWithinFiveSecondsAndItsLastSegmentStaysPlayable() throws Exception {
-        api = FakeMediaMtx.start();
-        publish("it/crash");
-        api.setLive("it/crash", true);
-        RecorderProcess recorder = startRecorder(Map.of());
-        awaitFinishedSegments("it/crash", 2);
-        ProcessHandle first = ffmpegChildren(recorder).get(0);
+        pipeline.publish("it/crash");
+        pipeline.api.setLive("it/crash", true);
+        RecorderProcess recorder = pipeline.startRecorder("recording", Map.of());
+        pipeline.awaitFinishedSegments("it/crash", 2);
+        ProcessHandle first = Pipeline.ffmpegChildren(recorder).get(0);
 
         first.destroyForcibly();
         Instant killedAt = Instant.now();
-        await("a new ffmpeg").atMost(Duration.ofSeconds(5)).until(() -> ffmpegChildren(recorder).stream()
+        await("a new ffmpeg").atMost(Duration.ofSeconds(5)).until(() -> Pipeline.ffmpegChildren(recorder).stream()
                 .anyMatch(child -> child.pid() != first.pid()));
         assertThat(Duration.between(killedAt, Instant.now())).isLessThan(Duration.ofSeconds(5));
-        await("a second session").atMost(Duration.ofSeconds(20)).until(() -> sessionDirs("it/crash").size() == 2);
-        Path crashed = sessionDirs("it/crash").get(0);
+        await("a second session").atMost(Duration.ofSeconds(20)).until(() -> pipeline.sessionDirs("it/crash").size() == 2);
+        Path crashed = pipeline.sessionDirs("it/crash").get(0);
         try (Stream<Path> files = Files.list(crashed)) {
             for (Path segment : files.filter(f -> f.getFileName().toString().startsWith("segment_")).toList()) {
                 assertThat(Ffprobe.probe(segment).playable()).as("%s after SIGKILL of ffmpeg", segment).isTrue();
@@ -131,59 +128,56 @@ class RecordingIT {
 
     @Test
     void theCapHoldsAndAWaitingStreamStartsWhenASlotFrees() throws Exception {
-        api = FakeMediaMtx.start();
-        publish("cap/a");
-        RtspTestServer.Publisher b = publish("cap/b");
-        publish("cap/c");
-        api.setLive("cap/a", true);
-        api.setLive("cap/b", true);
-        api.setLive("cap/c", true);
-        RecorderProcess recorder = startRecorder(Map.of("MAX_CONCURRENT_RECORDINGS", "2"));
+        pipeline.publish("cap/a");
+        RtspTestServer.Publisher b = pipeline.publish("cap/b");
+        pipeline.publish("cap/c");
+        pipeline.api.setLive("cap/a", true);
+        pipeline.api.setLive("cap/b", true);
+        pipeline.api.setLive("cap/c", true);
+        RecorderProcess recorder = pipeline.startRecorder("recording", Map.of("MAX_CONCURRENT_RECORDINGS", "2"));
 
         recorder.awaitOutput("cap/c - live, waiting for a recording slot", Duration.ofSeconds(15));
-        awaitFinishedSegments("cap/a", 1);
-        awaitFinishedSegments("cap/b", 1);
-        assertThat(ffmpegChildren(recorder)).hasSize(2);
-        assertThat(segmentFiles("cap/c")).isEmpty();
+        pipeline.awaitFinishedSegments("cap/a", 1);
+        pipeline.awaitFinishedSegments("cap/b", 1);
+        assertThat(Pipeline.ffmpegChildren(recorder)).hasSize(2);
+        assertThat(pipeline.segmentFiles("cap/c")).isEmpty();
 
-        api.setLive("cap/b", false);
+        pipeline.api.setLive("cap/b", false);
         b.stop();
-        awaitFinishedSegments("cap/c", 1);
-        assertThat(ffmpegChildren(recorder)).hasSizeLessThanOrEqualTo(2);
+        pipeline.awaitFinishedSegments("cap/c", 1);
+        assertThat(Pipeline.ffmpegChildren(recorder)).hasSizeLessThanOrEqualTo(2);
     }
 
     @ParameterizedTest
     @EnumSource(value = FakeMediaMtx.Failure.class, names = {"HTTP_500", "INVALID_JSON", "UNAUTHORIZED", "NO_ANSWER"})
     void recordingsContinueWhileTheApiFails(FakeMediaMtx.Failure failure) throws Exception {
-        api = FakeMediaMtx.start();
-        publish("api/steady");
-        api.setLive("api/steady", true);
-        RecorderProcess recorder = startRecorder(Map.of("MEDIAMTX_API_TIMEOUT_SECONDS", "2"));
-        awaitFinishedSegments("api/steady", 1);
-        ProcessHandle ffmpeg = ffmpegChildren(recorder).get(0);
+        pipeline.publish("api/steady");
+        pipeline.api.setLive("api/steady", true);
+        RecorderProcess recorder = pipeline.startRecorder("recording", Map.of("MEDIAMTX_API_TIMEOUT_SECONDS", "2"));
+        pipeline.awaitFinishedSegments("api/steady", 1);
+        ProcessHandle ffmpeg = Pipeline.ffmpegChildren(recorder).get(0);
 
-        api.failWith(failure);
-        int before = segmentFiles("api/steady").size();
-        awaitFinishedSegments("api/steady", before + 3);
+        pipeline.api.failWith(failure);
+        int before = pipeline.segmentFiles("api/steady").size();
+        pipeline.awaitFinishedSegments("api/steady", before + 3);
         assertThat(ffmpeg.isAlive()).as("the same ffmpeg keeps recording").isTrue();
         assertThat(recorder.isAlive()).isTrue();
 
-        api.failWith(FakeMediaMtx.Failure.NONE);
+        pipeline.api.failWith(FakeMediaMtx.Failure.NONE);
         recorder.awaitOutput("(?i)mediamtx.*(recovered|reachable again|back)", Duration.ofSeconds(20));
         assertThat(ffmpeg.isAlive()).isTrue();
     }
 
     @Test
     void sigtermFinishesEverySegmentAndExitsZeroWithinTenSeconds() throws Exception {
-        api = FakeMediaMtx.start();
-        publish("term/a");
-        publish("term/b");
-        api.setLive("term/a", true);
-        api.setLive("term/b", true);
-        RecorderProcess recorder = startRecorder(Map.of());
-        awaitFinishedSegments("term/a", 1);
-        awaitFinishedSegments("term/b", 1);
-        List<ProcessHandle> ffmpegs = ffmpegChildren(recorder);
+        pipeline.publish("term/a");
+        pipeline.publish("term/b");
+        pipeline.api.setLive("term/a", true);
+        pipeline.api.setLive("term/b", true);
+        RecorderProcess recorder = pipeline.startRecorder("recording", Map.of());
+        pipeline.awaitFinishedSegments("term/a", 1);
+        pipeline.awaitFinishedSegments("term/b", 1);
+        List<ProcessHandle> ffmpegs = Pipeline.ffmpegChildren(recorder);
 
         Instant sent = Instant.now();
         recorder.terminate();
@@ -192,9 +186,9 @@ class RecordingIT {
         assertThat(Duration.between(sent, Instant.now())).isLessThan(Duration.ofSeconds(10));
         assertThat(ffmpegs).noneMatch(ProcessHandle::isAlive);
         for (String stream : List.of("term/a", "term/b")) {
-            Path session = sessionDirs(stream).get(0);
+            Path session = pipeline.sessionDirs(stream).get(0);
             List<String> listed = Files.readAllLines(session.resolve(".segments.csv"));
-            List<Path> files = segmentFiles(stream);
+            List<Path> files = pipeline.segmentFiles(stream);
             assertThat(listed).as("FFmpeg closed every segment of %s", stream).hasSize(files.size());
             for (Path file : files) {
                 assertThat(Ffprobe.probe(file).playable()).as("%s", file).isTrue();
@@ -206,15 +200,14 @@ class RecordingIT {
 
     @Test
     void hostileStreamNamesNeverWriteOutsideTheRecordingsFolder() throws Exception {
-        api = FakeMediaMtx.start();
         List<String> names = List.of(
                 "../escape", "a/../../b", "..", ".", "./x", "/abs/path", "name with spaces", "caf\u00e9/\u6771\u4eac",
                 "x".repeat(300), "ctl\u0001\u001b[31m", "back\\slash", "%2e%2e%2fenc", "semi;colon&amp?q=1#frag");
         for (String name : names) {
-            api.putPath(FakeMediaMtx.path(name).live(true).codecs("H264").build());
+            pipeline.api.putPath(FakeMediaMtx.path(name).live(true).codecs("H264").build());
         }
         Path recordings = workDir.resolve("recordings");
-        RecorderProcess recorder = startRecorder(Map.of("MAX_CONCURRENT_RECORDINGS", "20"));
+        RecorderProcess recorder = pipeline.startRecorder("recording", Map.of("MAX_CONCURRENT_RECORDINGS", "20"));
         recorder.awaitOutput("x{20}.* - live; starting its recording", Duration.ofSeconds(15));
         await("every hostile name tried").atMost(Duration.ofSeconds(30))
                 .until(() -> names.stream().filter(n -> n.length() < 60 && !n.chars().anyMatch(c -> c < 0x20))
@@ -236,12 +229,11 @@ class RecordingIT {
 
     @Test
     void invalidConfigurationIsReportedAllAtOnceWithExitCodeTwo() throws Exception {
-        RecorderProcess recorder = RecorderProcess.start("invalid-config", workDir, Map.of(
+        RecorderProcess recorder = pipeline.run("invalid-config", Map.of(
                 "SEGMENT_DURATION", "abc",
                 "MAX_CONCURRENT_RECORDINGS", "0",
                 "MEDIAMTX_API_URL", "ftp://nowhere",
                 "S3_SECRET_ACCESS_KEY", "very-secret-value"));
-        recorders.add(recorder);
         assertThat(recorder.awaitExit(Duration.ofSeconds(20))).isEqualTo(2);
         String output = recorder.output();
         assertThat(output).contains("SEGMENT_DURATION=abc", "MAX_CONCURRENT_RECORDINGS=0", "MEDIAMTX_API_URL=ftp://nowhere");
@@ -251,100 +243,14 @@ class RecordingIT {
 
     @Test
     void checkReportsEachDependency() throws Exception {
-        api = FakeMediaMtx.start();
-        api.setLive("check/a", true);
-        RecorderProcess ok = RecorderProcess.start("check-ok", workDir, environment(Map.of()), "check");
-        recorders.add(ok);
+        pipeline.api.setLive("check/a", true);
+        RecorderProcess ok = pipeline.run("check-ok", Map.of(), "check");
         assertThat(ok.awaitExit(Duration.ofSeconds(30))).as(ok.output()).isZero();
         assertThat(ok.output()).contains("ffmpeg", "mediamtx", "1 live");
 
-        api.failWith(FakeMediaMtx.Failure.UNAUTHORIZED);
-        RecorderProcess failing = RecorderProcess.start("check-fail", workDir, environment(Map.of()), "check");
-        recorders.add(failing);
+        pipeline.api.failWith(FakeMediaMtx.Failure.UNAUTHORIZED);
+        RecorderProcess failing = pipeline.run("check-fail", Map.of(), "check");
         assertThat(failing.awaitExit(Duration.ofSeconds(30))).as(failing.output()).isEqualTo(1);
         assertThat(failing.output()).contains("FAIL", "MEDIAMTX_API_USER");
-    }
-
-    private RtspTestServer.Publisher publish(String path) {
-        RtspTestServer.Publisher publisher = rtsp.publish(path);
-        publishers.add(publisher);
-        return publisher;
-    }
-
-    private Map<String, String> environment(Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>();
-        env.put("MEDIAMTX_API_URL", api.apiUrl().toString());
-        env.put("MEDIAMTX_RTSP_URL", rtsp.rtspUrl().toString());
-        env.put("POLLING_INTERVAL", "1");
-        env.put("SEGMENT_DURATION", Long.toString(SEGMENT.toSeconds()));
-        env.put("RECORDINGS_DIR", workDir.resolve("recordings").toString());
-        env.put("MIN_FREE_DISK_MB", "0");
-        env.putAll(overrides);
-        return env;
-    }
-
-    private RecorderProcess startRecorder(Map<String, String> overrides) throws IOException {
-        RecorderProcess recorder = RecorderProcess.start("recording", workDir, environment(overrides));
-        recorders.add(recorder);
-        recorder.awaitOutput("Recorder - Start completed", Duration.ofSeconds(30));
-        return recorder;
-    }
-
-    static List<ProcessHandle> ffmpegChildren(RecorderProcess recorder) {
-        return ProcessHandle.of(recorder.pid()).orElseThrow().children()
-                .filter(child -> child.info().command().orElse("").endsWith("ffmpeg"))
-                .filter(ProcessHandle::isAlive)
-                .toList();
-    }
-
-    private Path streamDir(String stream) {
-        return workDir.resolve("recordings").resolve(io.github.mediamtxvod.recording.SegmentLayout.safeStreamName(stream));
-    }
-
-    private List<Path> sessionDirs(String stream) throws IOException {
-        Path dir = streamDir(stream);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(dir, 2)) {
-            return walk.filter(path -> dir.relativize(path).getNameCount() == 2).sorted().toList();
-        }
-    }
-
-    /** Segment files of every session of a stream, in recording order. */
-    private List<Path> segmentFiles(String stream) throws IOException {
-        List<Path> files = new ArrayList<>();
-        for (Path session : sessionDirs(stream)) {
-            try (Stream<Path> list = Files.list(session)) {
-                list.filter(path -> path.getFileName().toString().startsWith("segment_")).sorted().forEach(files::add);
-            }
-        }
-        return files;
-    }
-
-    /** Waits until FFmpeg has listed {@code count} finished segments of the stream. */
-    private void awaitFinishedSegments(String stream, int count) {
-        await(count + " finished segments of " + stream)
-                .atMost(SEGMENT.multipliedBy(count).plusSeconds(20))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> listedSegments(stream) >= count);
-    }
-
-    private long listedSegments(String stream) throws IOException {
-        long count = 0;
-        for (Path session : sessionDirs(stream)) {
-            Path list = session.resolve(".segments.csv");
-            if (Files.exists(list)) {
-                count += Files.readAllLines(list).stream().filter(line -> !line.isBlank()).count();
-            }
-        }
-        return count;
-    }
-
-    private static Instant sessionStartedAt(Path session) throws IOException {
-        String json = Files.readString(session.resolve(".session.json"));
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"startedAt\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
-        assertThat(matcher.find()).as(json).isTrue();
-        return Instant.parse(matcher.group(1));
     }
 }

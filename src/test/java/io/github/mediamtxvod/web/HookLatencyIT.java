@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.Pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,11 +45,11 @@ class HookLatencyIT {
     @TempDir
     Path workDir;
 
-    private RealPipeline pipeline;
+    private Pipeline pipeline;
 
     @BeforeEach
     void setUp() {
-        pipeline = RealPipeline.start(workDir);
+        pipeline = Pipeline.start(workDir);
     }
 
     @AfterEach
@@ -94,7 +95,7 @@ class HookLatencyIT {
         HttpResponse<String> stop = pipeline.post("/api/hooks/not-ready?path=" + URLEncoder.encode(STREAM, UTF_8),
                 "Authorization", "Bearer " + TOKEN);
         assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
-        assertThat(RealPipeline.parse(stop.body()).get("outcome").asText()).isEqualTo("STOPPED");
+        assertThat(Pipeline.parse(stop.body()).get("outcome").asText()).isEqualTo("STOPPED");
         await("ffmpeg exits after the not-ready hook").atMost(Duration.ofSeconds(15)).until(() -> !ffmpeg.isAlive());
         recorder.awaitOutput(Pattern.quote(STREAM + " - recording stopped"), Duration.ofSeconds(15));
         await("no new ffmpeg (polling is off, the publisher still runs)").during(Duration.ofSeconds(2))
@@ -113,7 +114,7 @@ class HookLatencyIT {
         HttpResponse<String> answer = pipeline.post(ready, "Authorization", "Bearer " + TOKEN);
         long answered = System.nanoTime();
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(RealPipeline.parse(answer.body()).get("outcome").asText()).isEqualTo("STARTED");
+        assertThat(Pipeline.parse(answer.body()).get("outcome").asText()).isEqualTo("STARTED");
         AtomicLong connected = new AtomicLong();
         await("an ffmpeg child connected to RTSP port " + rtspPort).atMost(Duration.ofSeconds(30))
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
@@ -181,11 +182,11 @@ class HookLatencyIT {
     private void checkReadinessFollowsMediaMtx(String ready) throws Exception {
         pipeline.api.failWith(FakeMediaMtx.Failure.HTTP_500);
         HttpResponse<String> again = pipeline.post(ready, "Authorization", "Bearer " + TOKEN);
-        assertThat(RealPipeline.parse(again.body()).get("outcome").asText()).isEqualTo("ALREADY_RECORDING");
+        assertThat(Pipeline.parse(again.body()).get("outcome").asText()).isEqualTo("ALREADY_RECORDING");
         JsonNode[] notReady = new JsonNode[1];
         await("/ready reports the failing MediaMTX API").atMost(Duration.ofSeconds(30)).until(() -> {
             HttpResponse<byte[]> response = pipeline.get("/ready");
-            notReady[0] = RealPipeline.parse(new String(response.body(), UTF_8));
+            notReady[0] = Pipeline.parse(new String(response.body(), UTF_8));
             return response.statusCode() == 503;
         });
         assertThat(notReady[0].get("status").asText()).isEqualTo("NOT_READY");
@@ -227,7 +228,7 @@ class HookLatencyIT {
     private void checkEverySegmentFinishedAndPlayable() throws IOException {
         List<Path> sessions = pipeline.sessionDirs(STREAM);
         assertThat(sessions).as("one session, started by the hook").hasSize(1);
-        List<Path> files = RealPipeline.segmentFiles(sessions.get(0));
+        List<Path> files = Pipeline.segmentFiles(sessions.get(0));
         List<String> listed = Files.readAllLines(sessions.get(0).resolve(".segments.csv"), UTF_8).stream()
                 .filter(line -> !line.isBlank()).toList();
         assertThat(listed).as("FFmpeg closed every segment").hasSize(files.size());

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.Pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -39,13 +40,13 @@ class PipelinePlaybackIT {
     @TempDir
     Path workDir;
 
-    private RealPipeline pipeline;
+    private Pipeline pipeline;
     private ChromeDriver browser;
 
     @BeforeEach
     void setUp() {
         assumeTrue(HeadlessChromium.available(), "chromium and chromedriver are needed");
-        pipeline = RealPipeline.start(workDir);
+        pipeline = Pipeline.start(workDir);
     }
 
     @AfterEach
@@ -64,7 +65,7 @@ class PipelinePlaybackIT {
         pipeline.api.setLive(STREAM, true);
         RecorderProcess recorder = pipeline.startRecorder("pipeline-playback", Map.of());
         browser = HeadlessChromium.start(Path.of("target", "chromium"));
-        RecorderUi ui = new RecorderUi(browser, pipeline.baseUrl());
+        RecorderUi ui = new RecorderUi(browser, Pipeline.baseUrl(pipeline.recorder()));
 
         pipeline.awaitFinishedSegments(STREAM, SEGMENTS);
         ui.openDashboard();
@@ -76,7 +77,7 @@ class PipelinePlaybackIT {
         publisher.stop();
         recorder.awaitOutput("e2e/lobby - recording stopped", Duration.ofSeconds(60));
         Path sessionDir = onlySession();
-        List<Path> files = RealPipeline.segmentFiles(sessionDir);
+        List<Path> files = Pipeline.segmentFiles(sessionDir);
         assertThat(files).as("segments of %s", sessionDir).hasSizeGreaterThanOrEqualTo(SEGMENTS);
 
         JsonNode session = awaitCatalogued(files.size());
@@ -98,7 +99,7 @@ class PipelinePlaybackIT {
         assertThat(ui.playerState()).doesNotContain("stopped");
         assertThat(ui.consoleErrors()).as("script errors or CSP violations").isEmpty();
 
-        browser.get(pipeline.baseUrl() + session.get("url").asText());
+        browser.get(Pipeline.baseUrl(pipeline.recorder()) + session.get("url").asText());
         ui.screenshot(SCREENSHOTS.resolve("pipeline-listing.png"));
         assertThat(browser.getPageSource()).contains(files.get(0).getFileName().toString());
     }
