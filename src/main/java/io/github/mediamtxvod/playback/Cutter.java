@@ -10,9 +10,9 @@ import java.util.Map;
  * Chooses, fragment by fragment, which samples go out and at what output decode time.
  *
  * <p>Selection is by wall clock: the primary track starts at the planned cut (its keyframe, or for
- * an all-sync track the sample containing the start); video tracks start at their first keyframe at
- * or after that, other tracks at the first sample ending after it; every track stops before its
- * first sample at or after the end.
+ * an all-sync track the sample containing the start); other video tracks start at their first
+ * keyframe at or after the cut, other tracks at their first sample ending after it; every track
+ * stops before its first sample at or after the end.
  *
  * <p>Timeline: time 0 is the origin (the earlier of the requested origin and the first sample
  * written, since fMP4 decode times cannot be negative). The first source keeps its wall-clock
@@ -29,7 +29,6 @@ final class Cutter {
     private final Map<Integer, TrackState> tracks = new HashMap<>();
     private long originNanos;
     private boolean originKnown;
-    private long primaryStartNanos = Long.MIN_VALUE;
     private int currentSource = -1;
     private long sourceOutNanos;
     private long firstWallNanos = Long.MAX_VALUE;
@@ -54,14 +53,8 @@ final class Cutter {
     List<Selection> select(RangePlan.Step step, List<TrackSamples> fragment) {
         IndexedSource source = step.indexed();
         List<int[]> ranges = new ArrayList<>(Collections.nCopies(fragment.size(), (int[]) null));
-        // the primary track first: the others start from where it actually starts
-        for (int pass = 0; pass < 2; pass++) {
-            for (int t = 0; t < fragment.size(); t++) {
-                boolean primary = fragment.get(t).track.id() == plan.primaryTrackId;
-                if (primary == (pass == 0)) {
-                    ranges.set(t, range(source, fragment.get(t), primary));
-                }
-            }
+        for (int t = 0; t < fragment.size(); t++) {
+            ranges.set(t, range(source, fragment.get(t), fragment.get(t).track.id() == plan.primaryTrackId));
         }
         List<Selection> selections = new ArrayList<>();
         long earliest = Long.MAX_VALUE;
@@ -92,12 +85,8 @@ final class Cutter {
         long[] times = samples.decodeTimes();
         int from = 0;
         if (!state.started) {
-            long cut = primary ? plan.cutNanos : primaryStartNanos;
-            if (!primary && primaryStartNanos == Long.MIN_VALUE) {
-                return null; // nothing before the primary track's first sample
-            }
             boolean fromKeyframe = primary ? !plan.primaryAllSync : samples.track.isVideo();
-            from = first(source, samples, times, cut, fromKeyframe);
+            from = first(source, samples, times, plan.cutNanos, fromKeyframe);
             if (from < 0) {
                 return null;
             }
@@ -109,9 +98,6 @@ final class Cutter {
         state.stopped = to < samples.count();
         if (to == from) {
             return null;
-        }
-        if (!state.started && primary) {
-            primaryStartNanos = wall(source, samples, times, from);
         }
         state.started = true;
         return new int[] {from, to};
