@@ -1,15 +1,18 @@
 package io.github.mediamtxvod.playback;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The sample tables of one track of a plain MP4, built sample by sample in decode order:
  * stsz, stts and ctts (run-length), stss, and one chunk per piece of contiguous samples.
  *
  * <p>Memory: 4 bytes per sample for sizes plus 8 per change of duration, 8 per change of
- * composition offset and 4 per keyframe. H.264 with B-frames at 25 fps: about 10 bytes per video
- * sample; AAC: about 4 bytes per audio sample; at most 24 bytes per sample. An hour of 25 fps video
- * with 48 kHz AAC (259,000 samples) takes about 1.6 MB. Not thread-safe.
+ * composition offset and 4 per keyframe, and 12 per chunk (one per track and fragment); arrays grow
+ * by doubling, so up to twice that is allocated. H.264 with B-frames: about 12 bytes per video
+ * sample; AAC: about 4 bytes per audio sample; never more than 24 bytes per sample before doubling.
+ * An hour of 25 fps video with 48 kHz AAC (259,000 samples) needs about 1.8 MB, at most 4 MB
+ * allocated. Not thread-safe.
  */
 final class SampleTables {
     final TrackInfo track;
@@ -28,6 +31,7 @@ final class SampleTables {
     private long pendingDuration;
     private long minPresentation = Long.MAX_VALUE;
     private boolean negativeOffsets;
+    private boolean allSync = true;
 
     SampleTables(TrackInfo track) {
         this.track = track;
@@ -47,7 +51,14 @@ final class SampleTables {
         pendingDuration = duration;
         sizes.add(size);
         count++;
-        if (sync) {
+        if (!sync && allSync) {
+            // the first non-sync sample: only now is a sync table needed, listing all before it
+            allSync = false;
+            for (int number = 1; number < count; number++) {
+                syncNumbers.add(number);
+            }
+        }
+        if (sync && !allSync) {
             syncNumbers.add(count);
         }
         appendRun(offsetCounts, offsets, compositionOffset);
@@ -83,6 +94,15 @@ final class SampleTables {
         return count == 0 ? 0 : Math.max(0, minPresentation);
     }
 
+    /** Bytes held by the tables' arrays (capacity, not just what is used): what a long output costs. */
+    long retainedBytes() {
+        long bytes = 8L * chunkOffsets.length;
+        for (Ints ints : List.of(sizes, timeCounts, timeDeltas, offsetCounts, offsets, syncNumbers, chunkSamples)) {
+            bytes += 4L * ints.values.length;
+        }
+        return bytes;
+    }
+
     /** Writes stts, ctts, stss, stsc, stsz and stco (or co64) after the copied stsd. */
     void write(BoxWriter out, long chunkBase, boolean co64) {
         out.beginFull("stts", 0, 0).u32(timeCounts.size + (count == 0 ? 0 : 1));
@@ -96,7 +116,7 @@ final class SampleTables {
             writePairs(out, offsetCounts, offsets);
             out.end();
         }
-        if (syncNumbers.size < count) {
+        if (!allSync) {
             out.beginFull("stss", 0, 0).u32(syncNumbers.size);
             for (int i = 0; i < syncNumbers.size; i++) {
                 out.u32(syncNumbers.values[i]);
