@@ -20,7 +20,8 @@ final class Fmp4Writer {
 
     private Fmp4Writer() {}
 
-    static MuxResult write(RangePlan plan, Long originNanos, OutputStream target) throws IOException, PlaybackException {
+    static MuxResult write(RangePlan plan, Long originNanos, OutputStream target)
+            throws IOException, PlaybackException {
         Counting out = new Counting(target);
         Cutter cutter = new Cutter(plan, originNanos);
         int sequence = 1;
@@ -42,7 +43,8 @@ final class Fmp4Writer {
                 int mdatHeader = payload + 8 > 0xffffffffL ? 16 : 8;
                 moof(sequence++, selections, pieces, mdatHeader).writeTo(out);
                 mdatHeader(out, payload, mdatHeader);
-                Piece.copy(Piece.ranges(pieces), in, fragment.moofOffset() + fragment.moofSize(), out, FragmentReader.where(step));
+                Piece.copy(Piece.ranges(pieces), in, fragment.moofOffset() + fragment.moofSize(), out,
+                        FragmentReader.where(step));
                 out.flush();
             }
             if (cutter.finished()) {

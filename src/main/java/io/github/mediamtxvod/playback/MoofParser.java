@@ -16,6 +16,9 @@ final class MoofParser {
     private static final int TFHD_DEFAULT_DURATION = 0x8;
     private static final int TFHD_DEFAULT_SIZE = 0x10;
     private static final int TFHD_DEFAULT_FLAGS = 0x20;
+    private static final int TFHD_FOUR_BYTE_FIELDS =
+            TFHD_SAMPLE_DESCRIPTION | TFHD_DEFAULT_DURATION | TFHD_DEFAULT_SIZE | TFHD_DEFAULT_FLAGS;
+    private static final int TFHD_DEFAULT_BASE_IS_MOOF = 0x20000;
     private static final int TRUN_DATA_OFFSET = 0x1;
     private static final int TRUN_FIRST_FLAGS = 0x4;
     private static final int TRUN_DURATION = 0x100;
@@ -62,9 +65,10 @@ final class MoofParser {
             throw new PlaybackException(PlaybackException.Reason.INCONSISTENT_TRACKS,
                     where + " has samples of track " + trackId + ", which its init section does not declare");
         }
-        tfhd.requireBody(8 + 8 * (tfhdFlags & TFHD_BASE_DATA_OFFSET) + 4 * Integer.bitCount(tfhdFlags & 0x3a), where);
+        tfhd.requireBody(8 + 8 * (tfhdFlags & TFHD_BASE_DATA_OFFSET)
+                + 4 * Integer.bitCount(tfhdFlags & TFHD_FOUR_BYTE_FIELDS), where);
         int field = at + 8;
-        long base = (tfhdFlags & 0x20000) != 0 ? moofOffset : previousDataEnd;
+        long base = (tfhdFlags & TFHD_DEFAULT_BASE_IS_MOOF) != 0 ? moofOffset : previousDataEnd;
         if ((tfhdFlags & TFHD_BASE_DATA_OFFSET) != 0) {
             base = Bytes.i64(data, field);
             field += 8;
