@@ -1,7 +1,6 @@
 package io.github.mediamtxvod.playback;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +51,9 @@ final class Cutter {
 
     List<Selection> select(RangePlan.Step step, List<TrackSamples> fragment) {
         IndexedSource source = step.indexed();
-        List<int[]> ranges = new ArrayList<>(Collections.nCopies(fragment.size(), (int[]) null));
-        for (int t = 0; t < fragment.size(); t++) {
-            ranges.set(t, range(source, fragment.get(t), fragment.get(t).track.id() == plan.primaryTrackId));
+        List<int[]> ranges = new ArrayList<>(fragment.size());
+        for (TrackSamples samples : fragment) {
+            ranges.add(range(source, samples, samples.track.id() == plan.primaryTrackId));
         }
         List<Selection> selections = new ArrayList<>();
         long earliest = Long.MAX_VALUE;
