@@ -1,0 +1,153 @@
+package io.github.mediamtxvod.mp4;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which fragments of which sources a wall-clock range needs, decided from the indexes alone.
+ * The cut is made on the primary track (first video track): at its last sync sample at or
+ * before the start, provided the media reaches the start; else at its first sync sample after
+ * the start (the start fell in a gap or before the recording). An all-sync primary track (audio)
+ * is cut at the sample that contains the start. Sources after the first contributing one whose
+ * track layout differs are left out, and so is everything after them. Pure.
+ */
+final class RangePlan {
+    /** One fragment to read. */
+    record Step(int source, IndexedSource indexed, FragmentIndex.Fragment fragment) {}
+
+    final List<Step> steps;
+    final int primaryTrackId;
+    final boolean primaryAllSync;
+    /** Wall time of the cut on the primary track: the chosen keyframe, or the start for all-sync tracks. */
+    final long cutNanos;
+    final long endNanos;
+    /** A later source in the range had another track layout, so the output ends before it. */
+    final boolean endedAtLayoutChange;
+
+    private RangePlan(List<Step> steps, int primaryTrackId, boolean primaryAllSync, long cutNanos, long endNanos,
+            boolean endedAtLayoutChange) {
+        this.steps = List.copyOf(steps);
+        this.primaryTrackId = primaryTrackId;
+        this.primaryAllSync = primaryAllSync;
+        this.cutNanos = cutNanos;
+        this.endNanos = endNanos;
+        this.endedAtLayoutChange = endedAtLayoutChange;
+    }
+
+    static RangePlan plan(List<IndexedSource> sources, long startNanos, long endNanos) throws PlaybackException {
+        Cut before = null;
+        Cut after = null;
+        search:
+        for (int s = 0; s < sources.size(); s++) {
+            IndexedSource source = sources.get(s);
+            int primary = source.index().primaryTrack().id();
+            boolean reachesStart = source.wallEndNanos() > startNanos;
+            List<FragmentIndex.Fragment> fragments = source.index().fragments();
+            for (int f = 0; f < fragments.size(); f++) {
+                FragmentIndex.TrackRun run = fragments.get(f).run(primary).orElse(null);
+                if (run == null || run.sampleCount() == 0) {
+                    continue;
+                }
+                if (run.allSync()) {
+                    long runEnd = source.wallNanos(primary, run.endDecodeTime());
+                    long runStart = source.wallNanos(primary, run.baseDecodeTime());
+                    if (runEnd > startNanos && runStart < endNanos) {
+                        after = new Cut(s, f, true, startNanos);
+                        break search;
+                    }
+                    continue;
+                }
+                for (FragmentIndex.SyncSample sync : run.syncSamples()) {
+                    long at = source.wallNanos(primary, sync.decodeTime());
+                    if (at <= startNanos) {
+                        before = reachesStart ? new Cut(s, f, false, at) : null;
+                    } else if (before != null) {
+                        break search;
+                    } else if (at < endNanos) {
+                        after = new Cut(s, f, false, at);
+                        break search;
+                    } else {
+                        break search;
+                    }
+                }
+            }
+        }
+        Cut cut = before != null ? before : after;
+        if (cut == null) {
+            throw new PlaybackException(PlaybackException.Reason.NO_MEDIA, "no recorded media between "
+                    + IndexedSource.instant(startNanos) + " and " + IndexedSource.instant(endNanos) + " in "
+                    + names(sources));
+        }
+        return steps(sources, cut, endNanos);
+    }
+
+    private static RangePlan steps(List<IndexedSource> sources, Cut cut, long endNanos) {
+        FragmentIndex reference = sources.get(cut.source).index();
+        List<Step> steps = new ArrayList<>();
+        boolean layoutChange = false;
+        for (int s = cut.source; s < sources.size(); s++) {
+            IndexedSource source = sources.get(s);
+            List<FragmentIndex.Fragment> fragments = source.index().fragments();
+            int first = s == cut.source ? firstFragment(source, cut) : 0;
+            if (fragments.isEmpty()) {
+                continue; // a header-only file (FFmpeg stopped at once) holds nothing to end on
+            }
+            if (earliestNanos(source, fragments.get(first)) >= endNanos) {
+                break;
+            }
+            if (!reference.sameLayout(source.index())) {
+                layoutChange = true;
+                break;
+            }
+            for (int f = first; f < fragments.size(); f++) {
+                if (earliestNanos(source, fragments.get(f)) >= endNanos) {
+                    break;
+                }
+                steps.add(new Step(s, source, fragments.get(f)));
+            }
+        }
+        return new RangePlan(steps, reference.primaryTrack().id(), cut.allSync, cut.nanos, endNanos, layoutChange);
+    }
+
+    /**
+     * The cut's fragment, or an earlier one of the same source when another track has a sample there
+     * that ends after the cut: fragments are cut on the video, so the audio frame that spans a
+     * keyframe often sits in the fragment before it.
+     */
+    private static int firstFragment(IndexedSource source, Cut cut) {
+        List<FragmentIndex.Fragment> fragments = source.index().fragments();
+        int first = cut.fragment;
+        while (first > 0 && endsAfter(source, fragments.get(first - 1), cut.nanos)) {
+            first--;
+        }
+        return first;
+    }
+
+    private static boolean endsAfter(IndexedSource source, FragmentIndex.Fragment fragment, long nanos) {
+        for (FragmentIndex.TrackRun run : fragment.runs()) {
+            if (run.sampleCount() > 0 && source.wallNanos(run.trackId(), run.endDecodeTime()) > nanos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long earliestNanos(IndexedSource source, FragmentIndex.Fragment fragment) {
+        long earliest = Long.MAX_VALUE;
+        for (FragmentIndex.TrackRun run : fragment.runs()) {
+            earliest = Math.min(earliest, source.wallNanos(run.trackId(), run.baseDecodeTime()));
+        }
+        return earliest;
+    }
+
+    static String names(List<IndexedSource> sources) {
+        if (sources.isEmpty()) {
+            return "no segments";
+        }
+        String first = sources.get(0).source().name();
+        return sources.size() == 1 ? first
+                : first + " and " + (sources.size() - 1) + " later segment" + (sources.size() > 2 ? "s" : "");
+    }
+
+    private record Cut(int source, int fragment, boolean allSync, long nanos) {}
+}

@@ -1,0 +1,142 @@
+package io.github.mediamtxvod.mp4;
+
+import static io.github.mediamtxvod.mp4.Fixtures.T0;
+import static io.github.mediamtxvod.mp4.Fixtures.at;
+import static io.github.mediamtxvod.mp4.Fixtures.fmp4;
+import static io.github.mediamtxvod.mp4.Fixtures.mp4;
+import static io.github.mediamtxvod.mp4.Fixtures.source;
+import static io.github.mediamtxvod.mp4.Fixtures.track;
+import static io.github.mediamtxvod.mp4.Fixtures.videoAndAudio;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mediamtxvod.mp4.OutputSamples.Sample;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlaybackMuxerTest {
+    @Test
+    void startsAtTheLastKeyframeAtOrBeforeStartAndStopsBeforeTheEnd() throws Exception {
+        // 4 s GOPs, 1 s fragments: the fragment holding 6.5 s starts on a non-keyframe
+        List<IndexedSource> sources = List.of(source(1, 0, 20, videoAndAudio(4)));
+
+        List<Sample> samples = OutputSamples.fmp4(fmp4(sources, 6.5, 3, null));
+
+        List<Sample> video = track(samples, 1);
+        assertThat(video.get(0).sync()).isTrue();
+        assertThat(video.get(0).number()).isEqualTo(100); // 4.0 s, the keyframe before 6.5 s
+        assertThat(video.get(video.size() - 1).number()).isEqualTo(237); // 9.48 s; 9.52 s is at the end
+        assertThat(video).extracting(Sample::number).isEqualTo(range(100, 238));
+        List<Sample> audio = track(samples, 2);
+        // 187 × 1024 / 48000 = 3.989 s: the frame that contains the cut
+        assertThat(audio.get(0).number()).isEqualTo(187);
+        assertThat(audio.get(audio.size() - 1).number()).isEqualTo(445);
+        // time 0 is the earliest sample written: the audio frame, 10.67 ms before the keyframe
+        assertThat(audio.get(0).dts()).isZero();
+        assertThat(video.get(0).dts()).isEqualTo(960);
+        assertThat(samples).allMatch(sample -> sample.tag() == 1 && sample.payloadTrack() == sample.trackId());
+    }
+
+    @Test
+    void aKeyframeExactlyAtStartIsTheCut() throws Exception {
+        List<IndexedSource> sources = List.of(source(1, 0, 20, videoAndAudio(4)));
+
+        assertThat(track(OutputSamples.fmp4(fmp4(sources, 8, 2, null)), 1).get(0).number()).isEqualTo(200);
+        assertThat(track(OutputSamples.fmp4(fmp4(sources, 7.999, 2, null)), 1).get(0).number()).isEqualTo(100);
+    }
+
+    @Test
+    void plainMp4HoldsTheSameSamplesWithTheMoovFirst() throws Exception {
+        List<IndexedSource> sources = List.of(source(1, 0, 20, videoAndAudio(4)));
+
+        byte[] file = mp4(sources, 6.5, 3);
+
+        assertThat(OutputSamples.topLevelBoxes(file)).containsExactly("ftyp", "moov", "mdat");
+        List<Sample> fragmented = OutputSamples.fmp4(fmp4(sources, 6.5, 3, null));
+        List<Sample> plain = OutputSamples.mp4(file);
+        for (int trackId : new int[] {1, 2}) {
+            assertThat(track(plain, trackId)).extracting(Sample::number, Sample::sync)
+                    .isEqualTo(track(fragmented, trackId).stream()
+                            .map(sample -> org.assertj.core.groups.Tuple.tuple(sample.number(), sample.sync()))
+                            .toList());
+        }
+        // each track's table starts at 0; the later start of the video is an edit list delay
+        assertThat(track(plain, 1).get(0).dts()).isZero();
+        assertThat(track(plain, 1).get(1).dts()).isEqualTo(3600);
+    }
+
+    @Test
+    void audioOnlyStartsAtTheSampleContainingStart() throws Exception {
+        List<IndexedSource> sources = List.of(source(1, 0, 10, List.of(SyntheticSegment.audio())));
+
+        for (byte[] file : List.of(fmp4(sources, 1.5, 2, null), mp4(sources, 1.5, 2))) {
+            List<Sample> samples = file.length > 0 && OutputSamples.topLevelBoxes(file).contains("moof")
+                    ? OutputSamples.fmp4(file) : OutputSamples.mp4(file);
+            assertThat(samples.get(0).number()).isEqualTo(70); // 1.4933 s to 1.5147 s
+            assertThat(samples.get(0).dts()).isZero();
+            // 164 starts at 3.4987 s, before the end at 3.5 s; 165 at 3.52 s
+            assertThat(samples.get(samples.size() - 1).number()).isEqualTo(164);
+        }
+    }
+
+    @Test
+    void originNumbersTheTimelineFromItsInstant() throws Exception {
+        List<IndexedSource> sources = List.of(source(1, 0, 20, videoAndAudio(4)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        MuxResult result = Fixtures.MUXER.writeFmp4(sources, at(6.5), Fixtures.seconds(3), T0, out);
+
+        assertThat(result.origin()).isEqualTo(T0);
+        assertThat(track(OutputSamples.fmp4(out.toByteArray()), 1).get(0).dts()).isEqualTo(4 * 90_000);
+    }
+
+    @Test
+    void anOriginAfterTheCutIsMovedBackToIt() throws Exception {
+        List<IndexedSource> sources = List.of(source(1, 0, 20, videoAndAudio(4)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        MuxResult result = Fixtures.MUXER.writeFmp4(sources, at(6.5), Fixtures.seconds(3), at(6), out);
+
+        assertThat(result.origin()).isEqualTo(result.firstSample()).isEqualTo(at(187 * 1024 / 48_000.0));
+        assertThat(result.firstSample()).isBefore(at(4));
+        assertThat(track(OutputSamples.fmp4(out.toByteArray()), 2).get(0).dts()).isZero();
+    }
+
+    @Test
+    void laterSessionsFollowWithoutTheGap() throws Exception {
+        List<IndexedSource> sources = List.of(source(1, 0, 10, videoAndAudio(1)), source(2, 40, 10, videoAndAudio(1)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        MuxResult result = Fixtures.MUXER.writeFmp4(sources, at(5), Fixtures.seconds(50), null, out);
+
+        List<Sample> video = track(OutputSamples.fmp4(out.toByteArray()), 1);
+        Sample lastOfFirst = video.stream().filter(sample -> sample.tag() == 1).reduce((a, b) -> b).orElseThrow();
+        Sample firstOfSecond = video.stream().filter(sample -> sample.tag() == 2).findFirst().orElseThrow();
+        // the second source starts where the first one's longest track (audio, 10.0053 s) ends
+        assertThat(firstOfSecond.dts() - lastOfFirst.dts()).isBetween(3600L, 3600L + 1920);
+        assertThat(result.sourcesUsed()).isEqualTo(2);
+        assertThat(result.skippedGaps().toMillis()).isBetween(29_990L, 30_000L);
+        assertThat(result.duration().toMillis()).isBetween(15_000L, 15_030L);
+        assertThat(result.endedAtLayoutChange()).isFalse();
+    }
+
+    @Test
+    void aSourceWithOtherCodecParametersEndsTheOutputBeforeIt() throws Exception {
+        SyntheticSegment.Track otherVideo = new SyntheticSegment.Track(1, "vide", 90_000, 3_600, 25, 0, "video-b");
+        IndexedSource first = source(1, 0, 10, videoAndAudio(1));
+        IndexedSource second = source(2, 10, 10, List.of(otherVideo, SyntheticSegment.audio()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        MuxResult result = Fixtures.MUXER.writeFmp4(List.of(first, second), at(5), Fixtures.seconds(10), null, out);
+
+        assertThat(result.endedAtLayoutChange()).isTrue();
+        assertThat(OutputSamples.fmp4(out.toByteArray())).allMatch(sample -> sample.tag() == 1);
+        // starting inside the second source, its layout is the one kept
+        assertThat(OutputSamples.fmp4(fmp4(List.of(first, second), 12, 3, null)))
+                .allMatch(sample -> sample.tag() == 2);
+    }
+
+    private static List<Integer> range(int from, int to) {
+        return java.util.stream.IntStream.range(from, to).boxed().toList();
+    }
+}
