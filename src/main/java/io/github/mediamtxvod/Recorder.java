@@ -8,11 +8,11 @@ import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxClient;
-import io.github.mediamtxvod.mediamtx.MediaMtxPath;
+import io.github.mediamtxvod.mediamtx.LiveSet;
+import io.github.mediamtxvod.mediamtx.PathChecks;
 import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
-import io.github.mediamtxvod.recording.LiveStream;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
 import io.github.mediamtxvod.retention.RetentionJanitor;
 import io.github.mediamtxvod.runtime.Lifecycle;
@@ -27,8 +27,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -83,18 +81,20 @@ public final class Recorder implements AutoCloseable {
         DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
                 .register(registry);
         Catalog catalog = new Catalog(config.recording().recordingsDir(), clock);
+        MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
+        LiveSet live = new LiveSet(config.mediamtx());
+        PathChecks checks = new PathChecks(mediaMtx, config.mediamtx(), live);
         RecordingSupervisor recording = new RecordingSupervisor(
                 config.recording(), config.mediamtx().rtspUrl(), clock, disk, registry);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
         S3Reader s3 = new S3Reader(config.s3());
         RetentionJanitor retention = new RetentionJanitor(
                 catalog, config.retention(), uploads.enabled(), disk, clock, RETENTION_PERIOD);
-        MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
-        PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), paths -> recording.updateLiveStreams(live(paths)),
-                clock, registry);
+        PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), live, clock, registry);
         WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), new WebView(state, recording, discovery, catalog, uploads, s3, disk,
-                new Hooks(config.mediamtx(), recording, discovery)), registry);
+                new Hooks(config.mediamtx(), recording, checks, discovery)), registry);
 
+        live.whenAnswered(new LiveFeed(recording));
         recording.addListener(catalog);
         catalog.whenPending(uploads::wake);
         uploads.whenConfirmed(config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { });
@@ -113,18 +113,9 @@ public final class Recorder implements AutoCloseable {
             log.warn("FFmpeg processes are not tied to the recorder's life: after a crash, stop leftover ffmpeg processes by hand");
         }
         lifecycle.add("MediaMTX client", mediaMtx);
+        lifecycle.start("MediaMTX path checks", checks, PathChecks::start);
         lifecycle.start("discovery", discovery, PathPoller::start);
         state.set(RecorderView.State.RUNNING);
-    }
-
-    private static List<LiveStream> live(List<MediaMtxPath> paths) {
-        List<LiveStream> streams = new ArrayList<>(paths.size());
-        for (MediaMtxPath path : paths) {
-            if (path.live()) {
-                streams.add(new LiveStream(path.name(), path.trackCodecs()));
-            }
-        }
-        return streams;
     }
 
     public PrometheusMeterRegistry registry() {

@@ -52,7 +52,8 @@ public interface RecorderView {
 
     /**
      * A MediaMTX hook: the path became ready ({@code ready} true) or went away. {@code pathName}
-     * is untrusted.
+     * is untrusted. A hint, not a command: the implementation asks MediaMTX about the path and
+     * acts on its answer, so this call may block up to MEDIAMTX_API_TIMEOUT_SECONDS.
      */
     HookResult hook(boolean ready, String pathName);
 
@@ -75,6 +76,12 @@ public interface RecorderView {
         STOPPED,
         /** It was not being recorded; nothing changed. */
         NOT_RECORDING,
+        /** Ready, but MediaMTX does not list it as live (no such path, nobody publishes); nothing starts. */
+        NOT_LIVE,
+        /** Not ready, but MediaMTX still lists it as live; nothing stops. */
+        STILL_LIVE,
+        /** MediaMTX could not answer (timeout, error); nothing changed, a poll decides. */
+        UNCONFIRMED,
         /** STREAM_INCLUDE/STREAM_EXCLUDE exclude it; nothing changed. */
         IGNORED,
         /** The path name is not acceptable (empty, too long, control characters). */
