@@ -44,7 +44,7 @@ final class Hooks {
             return new HookResult(HookOutcome.IGNORED, "excluded by STREAM_INCLUDE/STREAM_EXCLUDE");
         }
         RecordingStatus status = recording.status();
-        PathChecks.Answer answer = checks.check(pathName);
+        PathChecks.Answer answer = checked(pathName);
         return switch (answer.liveness()) {
             case UNKNOWN -> unconfirmed(answer, "nothing starts until a poll finds it live");
             case GONE -> new HookResult(HookOutcome.NOT_LIVE, answer.detail() + "; nothing starts");
@@ -67,7 +67,7 @@ final class Hooks {
             return new HookResult(HookOutcome.INVALID, invalid.get());
         }
         boolean recordingNow = recordingNow(recording.status(), pathName);
-        PathChecks.Answer answer = checks.check(pathName);
+        PathChecks.Answer answer = checked(pathName);
         return switch (answer.liveness()) {
             case UNKNOWN -> unconfirmed(answer, "nothing stops until a poll misses it");
             case LIVE -> new HookResult(HookOutcome.STILL_LIVE, answer.detail() + "; nothing stops");
@@ -77,8 +77,20 @@ final class Hooks {
         };
     }
 
-    private HookResult unconfirmed(PathChecks.Answer answer, String consequence) {
-        discovery.pollNow(); // the safety net, and /ready learns that MediaMTX fails
+    /**
+     * MediaMTX's answer about the path. When it cannot answer, or the polls are failing, a poll is
+     * asked for (at most one a second): the safety net, and /ready learns at once that MediaMTX
+     * fails or works again.
+     */
+    private PathChecks.Answer checked(String pathName) {
+        PathChecks.Answer answer = checks.check(pathName);
+        if (answer.liveness() == PathChecks.Liveness.UNKNOWN || !discovery.status().reachable()) {
+            discovery.pollNow();
+        }
+        return answer;
+    }
+
+    private static HookResult unconfirmed(PathChecks.Answer answer, String consequence) {
         return new HookResult(HookOutcome.UNCONFIRMED,
                 "MediaMTX did not confirm it (" + answer.detail() + "); " + consequence);
     }
