@@ -62,14 +62,9 @@ class HostileHooksIT {
         hostile.scheduleAtFixedRate(() -> outcomes.add(hook("not-ready", "cam1")), 0, 1, TimeUnit.SECONDS);
         await("30 not-ready calls").atMost(Duration.ofSeconds(60)).until(() -> outcomes.size() >= 30);
         hostile.shutdownNow();
-        double window = stopAndMeasure(recorder, begin);
 
+        assertRecordedThroughout("cam1", recorder, begin, outcomes.size() + " not-ready calls");
         assertThat(outcomes).as("MediaMTX still lists cam1: nothing stops").containsOnly("STILL_LIVE");
-        assertThat(pipeline.sessionDirs("cam1")).as("one session, never interrupted").hasSize(1);
-        double recorded = secondsRecorded("cam1");
-        System.out.printf("hostile not-ready: cam1 recorded %.1f s of %.1f s under %d not-ready calls%n",
-                recorded, window, outcomes.size());
-        assertThat(recorded).isGreaterThanOrEqualTo(window - NORMAL_LOSS_SECONDS);
     }
 
     @Test
@@ -88,17 +83,12 @@ class HostileHooksIT {
         await("25 s more of ghost calls").atMost(Duration.ofSeconds(90)).until(() -> ghostOutcomes.size() >= 260);
         assertThat(Pipeline.ffmpegChildren(recorder)).as("only cam2 holds a slot").hasSize(1);
         hostile.shutdownNow();
-        double window = stopAndMeasure(recorder, begin);
 
+        assertRecordedThroughout("cam2", recorder, begin, ghostOutcomes.size() + " ready calls for 10 ghost paths");
         assertThat(ghostOutcomes).containsOnly("NOT_LIVE");
         for (int i = 0; i < 10; i++) {
             assertThat(pipeline.recordingsDir().resolve(SegmentLayout.safeStreamName("ghost" + i))).doesNotExist();
         }
-        assertThat(pipeline.sessionDirs("cam2")).hasSize(1);
-        double recorded = secondsRecorded("cam2");
-        System.out.printf("hostile ready: cam2 recorded %.1f s of %.1f s under %d ready calls for 10 ghost paths%n",
-                recorded, window, ghostOutcomes.size());
-        assertThat(recorded).isGreaterThanOrEqualTo(window - NORMAL_LOSS_SECONDS);
     }
 
     @Test
@@ -131,12 +121,19 @@ class HostileHooksIT {
         }
     }
 
-    /** Stops the recorder (every segment finished) and returns the seconds since {@code begin}. */
-    private static double stopAndMeasure(RecorderProcess recorder, long begin) throws InterruptedException {
+    /**
+     * Stops the recorder (every segment finished), then checks that {@code stream} was recorded in
+     * one session, never interrupted, for all the time since {@code begin} but the normal loss.
+     */
+    private void assertRecordedThroughout(String stream, RecorderProcess recorder, long begin, String hostility)
+            throws Exception {
         double window = (System.nanoTime() - begin) / 1e9;
         recorder.terminate();
         assertThat(recorder.awaitExit(Duration.ofSeconds(30))).isZero();
-        return window;
+        double recorded = secondsRecorded(stream);
+        System.out.printf("hostile hooks: %s recorded %.1f s of %.1f s under %s%n", stream, recorded, window, hostility);
+        assertThat(pipeline.sessionDirs(stream)).as("one session, never interrupted").hasSize(1);
+        assertThat(recorded).isGreaterThanOrEqualTo(window - NORMAL_LOSS_SECONDS);
     }
 
     private double secondsRecorded(String stream) throws IOException {
