@@ -63,10 +63,14 @@ public final class Main {
             err.println(e.getMessage());
             return USAGE;
         }
-        loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+        // each command shows the warnings once, where its reader looks: check in its report, run
+        // as log lines with a timestamp, clean before its own output
         return switch (command) {
             case "check" -> rest.isEmpty() ? CheckCommand.run(loaded, out) : usageError("'check' takes no arguments", err);
-            case "clean" -> CleanCommand.run(loaded.config().recording().recordingsDir(), rest, out, err);
+            case "clean" -> {
+                loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+                yield CleanCommand.run(loaded.config().recording().recordingsDir(), rest, out, err);
+            }
             default -> Recorder.runUntilStopped(loaded, err);
         };
     }

@@ -147,6 +147,7 @@ public final class Recorder implements AutoCloseable {
         applyLogLevel(loaded.config().logLevel());
         Recorder recorder = new Recorder(loaded.config(), InstantSource.system());
         log.info("Starting vod-recorder {}...", Main.version());
+        loaded.warnings().forEach(warning -> log.warn("{}", warning));
         log.info("Effective configuration:\n    {}", String.join("\n    ", loaded.effectiveSettings()));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
