@@ -54,6 +54,13 @@ final class RtspAuthorization {
 
     /** The header value for one request. */
     String header(String method, String uri) {
+        byte[] random = new byte[8];
+        RANDOM.nextBytes(random);
+        return header(method, uri, HexFormat.of().formatHex(random));
+    }
+
+    /** The header value for one request, with this client nonce when the server asks for {@code qop=auth}. */
+    String header(String method, String uri, String cnonce) {
         if (scheme.equals("basic")) {
             return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8));
         }
@@ -68,9 +75,6 @@ final class RtspAuthorization {
         boolean qopAuth = List.of(params.getOrDefault("qop", "").split(",")).stream()
                 .anyMatch(qop -> qop.strip().equalsIgnoreCase("auth"));
         if (qopAuth) {
-            byte[] random = new byte[8];
-            RANDOM.nextBytes(random);
-            String cnonce = HexFormat.of().formatHex(random);
             String nc = "00000001";
             header.append(", qop=auth, nc=").append(nc).append(", cnonce=\"").append(cnonce)
                     .append("\", response=\"").append(md5(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2));
