@@ -99,7 +99,8 @@ public final class Main {
 
                 Commands:
                   run                 record every live MediaMTX stream and upload it (default)
-                  check               validate the configuration, reach MediaMTX, FFmpeg and S3, print a report
+                  check               validate the configuration, reach MediaMTX (API and RTSP), FFmpeg
+                                      and S3, print a report
                   clean DAYS [--include-unuploaded]
                                       delete local recordings older than DAYS that are safely in S3
                   version             print the version
