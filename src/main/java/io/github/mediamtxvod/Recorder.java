@@ -37,10 +37,12 @@ import org.slf4j.LoggerFactory;
  * events between them, starts them in path order and stops them in reverse. The data path:
  *
  * <pre>
- * MediaMTX API ─poll/hook─► PathPoller ─live set─► RecordingSupervisor ─segments─► Catalog ─pending─► UploadWorkers
+ * MediaMTX API ─poll/check─► LiveSet ───live set─► RecordingSupervisor ─segments─► Catalog ─pending─► UploadWorkers
  *                                                    (FFmpeg per stream)   (durable)        (S3)    │ confirmed
  *                                                                                      RetentionJanitor ◄┘
- * WebServer reads the stages' snapshots; DiskGuard is asked before each new session.
+ * WebServer reads the stages' snapshots; DiskGuard is asked before each new session. A hook asks
+ * MediaMTX about one path (PathChecks); its answer and the polls reach the supervisor through
+ * LiveSet, in the order they were sent.
  * </pre>
  *
  * The web server starts first (so probes answer while the catalogue scans the disk) and stops
