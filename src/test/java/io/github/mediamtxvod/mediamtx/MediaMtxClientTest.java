@@ -406,6 +406,16 @@ class MediaMtxClientTest {
     }
 
     @Test
+    void getPathOfAServerOlderThanV116UsesReady() throws Exception {
+        fake.setPaths(FakeMediaMtx.path("old-live").oldServer().build(),
+                FakeMediaMtx.path("old-idle").oldServer().live(false).build());
+        MediaMtxClient client = client(fake.apiUrl());
+
+        assertThat(client.getPath("old-live")).hasValueSatisfying(path -> assertThat(path.live()).isTrue());
+        assertThat(client.getPath("old-idle")).hasValueSatisfying(path -> assertThat(path.live()).isFalse());
+    }
+
+    @Test
     void getPathEncodesEachSegmentOfTheName() throws Exception {
         List<String> names = List.of("live/front door", "a?b#c%d", "../x", "caméra/東京", "x/./y", "a+b&c=d");
         names.forEach(name -> fake.putPath(FakeMediaMtx.path(name).build()));
