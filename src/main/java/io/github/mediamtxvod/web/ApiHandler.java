@@ -39,9 +39,11 @@ final class ApiHandler implements Request.Handler {
     private final InstantSource clock;
     private final String version;
     private final Instant startedAt;
+    private final TimelineReader timeline;
 
-    ApiHandler(RecorderView view, InstantSource clock, String version, Instant startedAt) {
+    ApiHandler(RecorderView view, InstantSource clock, String version, Instant startedAt, TimelineReader timeline) {
         this.view = view;
+        this.timeline = timeline;
         this.clock = clock;
         this.version = version;
         this.startedAt = startedAt;
@@ -69,7 +71,8 @@ final class ApiHandler implements Request.Handler {
         Duration oldest = catalog.oldestQueuedAt().map(at -> Duration.between(at, now))
                 .map(age -> age.isNegative() ? Duration.ZERO : age).orElse(null);
         return new ApiJson.Status(view.state(), version, startedAt, view.recording(), view.uploads(),
-                catalog.countByState(), oldest, view.disk().freeBytes(), view.disk().minFreeBytes(), view.mediamtx());
+                catalog.countByState(), oldest, view.disk().freeBytes(), view.disk().minFreeBytes(), view.mediamtx(),
+                timeline.live());
     }
 
     /** Every stream with recordings or recorded now, sorted by name. */
