@@ -26,8 +26,8 @@ final class StaticAssets implements Request.Handler {
     /** Browsers ask for it on pages without an icon link (downloads, error pages): the SVG icon. */
     static final String FAVICON_ICO = "/favicon.ico";
     static final List<String> FILES =
-            List.of("index.html", "app.js", "dom.js", "dashboard.js", "browser.js", "player.js", "mp4.js", "style.css",
-                    "favicon.svg");
+            List.of("index.html", "app.js", "dom.js", "dashboard.js", "browser.js", "timeline.js", "timebar.js",
+                    "player.js", "mp4.js", "style.css", "favicon.svg");
 
     private final Map<String, Asset> assets;
 
