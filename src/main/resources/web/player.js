@@ -233,7 +233,7 @@ export class SegmentPlayer {
         this.growDuration();
       }
       if (generation === this.generation && this.live) {
-        this.onState('Waiting for the next segment of the recording');
+        this.onState('Every finished segment is loaded; the next follows when it is recorded');
       } else if (generation === this.generation && this.mediaSource.readyState === 'open') {
         this.mediaSource.endOfStream();
         this.onState('All segments loaded');
