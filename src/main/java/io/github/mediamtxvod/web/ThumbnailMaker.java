@@ -172,7 +172,7 @@ final class ThumbnailMaker implements AutoCloseable {
                 source = FileSegmentSource.of(target.localFile(), target.start());
             } catch (NoSuchFileException e) {
                 if (target.s3Url() == null) {
-                    throw new HttpProblem(404, "the recording at that time is gone");
+                    throw new HttpProblem(404, "the local file of the recording at that time is gone");
                 }
             }
         }

@@ -76,9 +76,18 @@ class ThumbnailApiTest {
     @Test
     void aRecordingWhoseFileVanishedBeforeItsUploadIsA404() throws IOException {
         List<Segment> session = test.view.addSession("cam1", S1, 2, 60);
-        test.view.quarantine(session.get(0));
+        test.view.lose(session.get(0));
 
-        assertError(test.get("/api/thumbnail?stream=cam1&at=2024-05-01T10:00:30Z"), 404, "is gone");
+        assertError(test.get("/api/thumbnail?stream=cam1&at=2024-05-01T10:00:30Z"), 404,
+                "its file vanished before it was uploaded");
+    }
+
+    @Test
+    void aLocalFileDeletedBehindTheCataloguesBackIsA404() throws IOException {
+        test.view.addSession("cam1", S1, 2, 60); // catalogued as local; no file was ever written
+
+        assertError(test.get("/api/thumbnail?stream=cam1&at=2024-05-01T10:00:30Z"), 404,
+                "the local file of the recording at that time is gone");
     }
 
     @Test
