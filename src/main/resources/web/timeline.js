@@ -242,6 +242,8 @@ function render() {
     let bar = v.bars.get(stream);
     if (!bar) {
       bar = new TimeBar(stream, barActions);
+      bar.label = el('div', { class: 'tl-label' });
+      bar.row = el('div', { class: 'tl-row', 'data-stream': stream }, bar.label, bar.element);
       v.bars.set(stream, bar);
     }
     const data = v.data.get(stream);
@@ -251,20 +253,21 @@ function render() {
     bar.showSelection(sel ? sel.from : null, sel ? sel.to : null);
     const recording = data && data.recording;
     const empty = data && !data.spans.length && !recording;
-    return el('div', { class: `tl-row${v.active === stream ? ' active' : ''}`, 'data-stream': stream },
-      el('div', { class: 'tl-label' },
-        el('a', { href: timelineHash({ streams: [stream], day: v.day }), title: `Only ${stream}` }, stream),
-        recording ? el('span', { class: 'badge live', title: `since ${utc(recording.since)}` },
-          `● rec · segment ${recording.index}`) : null,
-        empty ? el('span', { class: 'muted small' }, ' nothing this day') : null),
-      bar.element);
+    bar.row.classList.toggle('active', v.active === stream);
+    bar.label.replaceChildren(
+      el('a', { href: timelineHash({ streams: [stream], day: v.day }), title: `Only ${stream}` }, stream),
+      ...(recording ? [el('span', { class: 'badge live', title: `since ${utc(recording.since)}` },
+        `● rec · segment ${recording.index}`)] : []),
+      ...(empty ? [el('span', { class: 'muted small' }, 'nothing this day')] : []));
+    return bar.row;
   });
   if (v.wanted.length) {
-    rows.push(el('p', { class: 'small' }, el('a', { href: timelineHash({ day: v.day }) }, 'Show all streams')));
+    v.allLink = v.allLink || el('p', { class: 'small' }, el('a', { href: timelineHash({}) }, 'Show all streams'));
+    rows.push(v.allLink);
   }
-  const focused = document.activeElement;
-  replace(v.rows, rows);
-  if (focused && focused.classList && focused.classList.contains('tl-bar')) focused.focus();
+  // rows stay in place while their streams do: a re-draw must not end a drag or move the focus
+  const current = [...v.rows.children];
+  if (current.length !== rows.length || current.some((row, i) => row !== rows[i])) replace(v.rows, rows);
 }
 
 function drawAxis() {

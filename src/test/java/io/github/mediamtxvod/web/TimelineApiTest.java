@@ -156,6 +156,19 @@ class TimelineApiTest {
     }
 
     @Test
+    void theStreamsLastSessionIsTheOneRecordedNowEvenBeforeItsFirstSegmentIsFinished() throws IOException {
+        test.view.addSession("cam1", S1, 2, 60);
+        JsonNode before = json("/api/streams").path("streams").path(0);
+        test.view.recording = recording("cam1", S2);
+
+        JsonNode after = json("/api/streams").path("streams").path(0);
+
+        assertThat(before.path("lastStart").asText()).isEqualTo("2024-05-01T10:00:00Z");
+        assertThat(after.path("lastStart").asText()).isEqualTo("2024-05-01T10:10:00Z");
+        assertThat(after.path("firstStart").asText()).isEqualTo("2024-05-01T10:00:00Z");
+    }
+
+    @Test
     void aStreamThatIsRestartingHasNoCurrentSegment() throws IOException {
         test.view.recording = new RecordingStatus(List.of(new RecordingStatus.StreamStatus("cam1",
                 RecordingStatus.State.RESTARTING, S1, S1, 0, 0, 1, "ffmpeg exited", S1)), List.of(), 10);
