@@ -6,8 +6,10 @@
 // (stream: the streams shown, all when absent; play: the stream played from 'at').
 // It refreshes itself every few seconds while shown, and a stream being recorded grows live.
 
-import { banner, el, getJson, local, localClock, localDay, parseMoment, replace, seconds, show, utc } from './dom.js';
+import { banner, el, getJson, local, localClock, localDay, parseMoment, replace, show, utc } from './dom.js';
+import { copyText, showExport } from './export.js';
 import { SegmentPlayer } from './player.js';
+import { PLAYABLE, Preview } from './preview.js';
 import { STORAGE_TEXT, TimeBar } from './timebar.js';
 
 const REFRESH_MS = 5000;
@@ -18,8 +20,6 @@ const ZOOMS = [
   { name: '1h', label: '1 h', length: HOUR, tick: 5 * 60000, step: 10000 },
   { name: '10m', label: '10 min', length: 10 * 60000, tick: 60000, step: 1000 },
 ];
-const THUMBNAIL_WIDTH = 240;
-const PLAYABLE = new Set(['local', 'both', 's3']);
 
 let view = null; // the state of the shown timeline; null while another page is shown
 
@@ -121,8 +121,7 @@ function build() {
   v.zoomButtons = ZOOMS.map((z) => el('button', { type: 'button', class: 'zoom', 'data-zoom': z.name, onclick: () => zoomTo(z, null) }, z.label));
   v.axis = el('div', { class: 'tl-axis', 'aria-hidden': 'true' });
   v.rows = el('div', { class: 'tl-rows' });
-  v.hover = el('div', { class: 'tl-hover', hidden: true, 'aria-hidden': 'true' },
-    el('img', { id: 'tl-thumb', alt: '', width: String(THUMBNAIL_WIDTH), hidden: true }), el('span', { class: 'tl-hover-time' }));
+  v.preview = new Preview();
   v.exportBar = el('div', { class: 'tl-export', id: 'tl-export', hidden: true, role: 'region', 'aria-label': 'Selected range' });
   replace(v.root,
     el('div', { class: 'player tl-player' }, v.video, el('div', { class: 'player-info' }, v.wallclock, v.share, v.state)),
@@ -138,7 +137,7 @@ function build() {
         el('button', { type: 'button', 'aria-label': 'Later', onclick: () => pan(1) }, '»')),
       el('form', { class: 'tl-group tl-jump', onsubmit: (event) => { event.preventDefault(); jump(v.jump.value); } },
         v.jump, el('button', { type: 'submit' }, 'Go'))),
-    el('div', { class: 'tl-chart' }, v.axis, v.rows, v.hover),
+    el('div', { class: 'tl-chart' }, v.axis, v.rows, v.preview.element),
     v.exportBar,
     legend(),
     el('p', { class: 'muted small' },
@@ -293,8 +292,8 @@ const barActions = {
     play(stream, ms);
   },
   select: (stream, from, to) => select(stream, from, to),
-  hover: (stream, ms, x, bar) => hover(stream, ms, x, bar),
-  leave: () => { view.hover.hidden = true; },
+  hover: (stream, ms, x, bar) => view.preview.show(stream, ms, x, bar, view.window),
+  leave: () => view.preview.hide(),
   step: () => view.zoom.step,
   cursor: (stream, ms) => { view.cursor = ms; },
   focusRow: (stream, delta) => {
@@ -314,35 +313,6 @@ function firstStreamAt(ms) {
     if (span && PLAYABLE.has(span.storage)) return stream;
   }
   return view.streams[0];
-}
-
-// ---- hover previews ----
-
-function hover(stream, ms, x, bar) {
-  const v = view;
-  const span = bar.spanAt(ms);
-  const box = v.hover.parentElement.getBoundingClientRect();
-  const rowBox = bar.element.getBoundingClientRect();
-  v.hover.hidden = false;
-  v.hover.querySelector('.tl-hover-time').textContent =
-    `${localClock(new Date(ms))} · ${span ? STORAGE_TEXT[span.storage] : 'nothing recorded'}`;
-  v.hover.style.left = `${Math.max(0, Math.min(box.width - THUMBNAIL_WIDTH, x - box.left - THUMBNAIL_WIDTH / 2))}px`;
-  v.hover.style.top = `${rowBox.top - box.top}px`;
-  const image = v.hover.querySelector('img');
-  if (!span || !PLAYABLE.has(span.storage)) {
-    image.hidden = true;
-    return;
-  }
-  // one picture per few pixels: neighbouring positions ask for the same (cached) image
-  const step = Math.max(1000, (v.window.end - v.window.start) / 240);
-  const at = new Date(Math.max(Date.parse(span.start), Math.floor(ms / step) * step)).toISOString();
-  const url = `/api/thumbnail?stream=${encodeURIComponent(stream)}&at=${encodeURIComponent(at)}&width=${THUMBNAIL_WIDTH}`;
-  clearTimeout(v.hoverTimer);
-  image.dataset.wanted = url;
-  v.hoverTimer = setTimeout(() => {
-    if (image.getAttribute('src') !== url) image.src = url;
-    image.hidden = false;
-  }, 120);
 }
 
 // ---- playback ----
@@ -474,16 +444,7 @@ function momentLink() {
 }
 
 function shareMoment() {
-  copy(momentLink(), view.state);
-}
-
-function copy(text, output) {
-  const done = (message) => { output.textContent = message; };
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(text).then(() => done('Link copied.'), () => done(`Copy this link: ${text}`));
-  } else {
-    done(`Copy this link: ${text}`);
-  }
+  copyText(momentLink(), view.state);
 }
 
 // ---- selection and export ----
@@ -501,7 +462,7 @@ function select(stream, from, to) {
   if (end === null || end <= start) end = start + 60000; // '[' alone: the minute after
   v.selection = { stream, from: Math.round(start), to: Math.round(end) };
   render();
-  showExport();
+  showExport(v.exportBar, v.selection, { play, clear: clearSelection });
 }
 
 function clearSelection() {
@@ -509,29 +470,4 @@ function clearSelection() {
   v.selection = null;
   v.exportBar.hidden = true;
   v.bars.forEach((bar) => bar.showSelection(null));
-}
-
-/** The /get URL of the selection (MediaMTX's playback API on this server). */
-function getUrl(format) {
-  const { stream, from, to } = view.selection;
-  const query = new URLSearchParams({ path: stream, start: new Date(from).toISOString(), duration: ((to - from) / 1000).toFixed(3) });
-  if (format) query.set('format', format);
-  return `/get?${query}`;
-}
-
-function showExport() {
-  const v = view;
-  const { stream, from, to } = v.selection;
-  const status = el('span', { class: 'muted', id: 'tl-export-status' });
-  const link = `${location.origin}${getUrl(null)}`;
-  const name = `${stream.replace(/[^A-Za-z0-9._-]+/g, '_')}_${localDay(new Date(from))}_${localClock(new Date(from)).replace(/:/g, '')}.mp4`;
-  replace(v.exportBar,
-    el('span', {}, el('strong', {}, stream), ` ${local(new Date(from))} – ${localClock(new Date(to))} (${seconds((to - from) / 1000)})`),
-    el('a', { class: 'button', id: 'tl-download', href: getUrl('mp4'), download: name }, 'Download MP4'),
-    el('button', { type: 'button', id: 'tl-copy', onclick: () => copy(link, status) }, 'Copy link'),
-    el('button', { type: 'button', onclick: () => play(stream, from) }, 'Play selection'),
-    el('button', { type: 'button', onclick: clearSelection }, 'Clear'),
-    el('input', { type: 'text', readonly: true, value: link, class: 'tl-link', 'aria-label': 'Link to the selected range', onfocus: (e) => e.target.select() }),
-    status);
-  v.exportBar.hidden = false;
 }
