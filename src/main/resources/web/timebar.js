@@ -1,8 +1,9 @@
 // One stream's bar on the timeline: its recorded spans, the part recorded right now, the
 // selection, the playhead and the keyboard cursor, drawn over the visible window [start, end)
-// (ms since the epoch). Pointer: a click plays from that instant, a drag selects a range, hovering
-// asks for a preview. Keyboard (the bar is a focusable slider): arrows move the cursor, Enter
-// plays from it, [ and ] set the selection, Escape clears it.
+// (ms since the epoch). Pointer: a click plays from that instant, a drag selects a range and
+// plays it from its start, hovering asks for a preview. Keyboard (the bar is a focusable
+// slider): arrows move the cursor, Enter plays from it, [ and ] set the selection, Escape
+// clears it.
 
 import { el, local, localClock, utc } from './dom.js';
 
@@ -153,7 +154,11 @@ export class TimeBar {
     if (!drag) return;
     const at = this.instantAt(event.clientX);
     if (drag.selecting) {
-      this.actions.select(this.stream, Math.min(drag.from, at), Math.max(drag.from, at));
+      // a drag selects a range (to export) and plays it from its start
+      const from = Math.min(drag.from, at);
+      this.actions.select(this.stream, from, Math.max(drag.from, at));
+      this.showCursor(from);
+      this.actions.play(this.stream, from, { zoom: false });
     } else {
       this.showCursor(at);
       this.actions.play(this.stream, at);

@@ -13,6 +13,7 @@ import { PLAYABLE, Preview } from './preview.js';
 import { STORAGE_TEXT, TimeBar } from './timebar.js';
 
 const REFRESH_MS = 5000;
+const MAX_NAMED = 100; // TimelineHandler.MAX_STREAMS
 const HOUR = 3600000;
 const ZOOMS = [
   { name: '24h', label: '24 h', length: 24 * HOUR, tick: 2 * HOUR, step: 10 * 60000 },
@@ -141,7 +142,7 @@ function build() {
     v.exportBar,
     legend(),
     el('p', { class: 'muted small' },
-      'Click a bar to play from there (on the 24 h and 6 h views it also zooms in to that hour); drag to select a range to export. ',
+      'Click a bar to play from there (on the 24 h and 6 h views it also zooms in to that hour); drag to select a range to export and play it. ',
       'Keyboard: Tab to a bar, ← → move (Shift: faster), Enter plays, [ and ] set the selection, Esc clears it, ↑ ↓ change stream. ',
       'Times are in your time zone; hover for UTC.'));
   v.video.segmentPlayer = null;
@@ -200,7 +201,8 @@ async function refresh() {
   const v = view;
   if (!v) return;
   const query = new URLSearchParams({ from: new Date(v.bounds.start).toISOString(), to: new Date(v.bounds.end).toISOString() });
-  v.streams.forEach((stream) => query.append('stream', stream));
+  // the names keep the order of the rows; beyond the API's 100 names it answers for every stream
+  if (v.wanted.length || v.streams.length <= MAX_NAMED) v.streams.slice(0, MAX_NAMED).forEach((stream) => query.append('stream', stream));
   const answer = v.streams.length ? await getJson(`/api/timeline?${query}`) : { streams: [], now: new Date().toISOString() };
   if (v !== view) return;
   v.now = answer.now;
@@ -287,8 +289,9 @@ function drawAxis() {
 // ---- bar actions ----
 
 const barActions = {
-  play: (stream, ms) => {
-    if (view.zoom.length > HOUR) zoomTo(ZOOMS[2], ms); // from the day view, a click also zooms in to that hour
+  play: (stream, ms, options) => {
+    // from the day view, a click also zooms in to that hour (a drag keeps the view of its range)
+    if (view.zoom.length > HOUR && !(options && options.zoom === false)) zoomTo(ZOOMS[2], ms);
     play(stream, ms);
   },
   select: (stream, from, to) => select(stream, from, to),
@@ -353,7 +356,12 @@ async function startPlayer(stream, ms) {
   v.player = player;
   v.video.segmentPlayer = player; // for browser tests and debugging
   v.share.hidden = false;
-  await player.open(player.timeAt(ms));
+  try {
+    await player.open(player.timeAt(ms));
+  } catch (error) {
+    stopPlayer(); // the next click starts afresh
+    throw error;
+  }
 }
 
 function explainStart(bar, ms) {

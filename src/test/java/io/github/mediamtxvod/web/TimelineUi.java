@@ -161,6 +161,15 @@ final class TimelineUi {
         return wallClock();
     }
 
+    /** Waits until the playhead's wall clock is within one GOP before and three seconds after an instant. */
+    Instant awaitWallClockNear(Instant chosen, Duration gop) {
+        wait.until(d -> {
+            Instant shown = wallClock();
+            return !shown.isBefore(chosen.minus(gop)) && !shown.isAfter(chosen.plus(gop).plusSeconds(2));
+        });
+        return wallClock();
+    }
+
     void pause() {
         js().executeScript("document.getElementById('tl-video').pause();");
     }

@@ -29,8 +29,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * segments): two sessions of one stream with a gap between them and a second stream partly only
  * in S3 (per the catalogue). The spans drawn match the catalogue; a jump, a click and the
  * keyboard play from within one GOP of the chosen instant; playback runs on across the session
- * boundary; a hover loads a thumbnail; a drag offers the range as one MP4; the URL reopens the
- * moment. Screenshots go to {@code target/screenshots/timeline-*.png}.
+ * boundary; a hover loads a thumbnail; a drag offers the range as one MP4 and plays it; the URL
+ * reopens the moment. Screenshots go to {@code target/screenshots/timeline-*.png}.
  */
 class TimelineUiIT {
     private static final String STREAM = "lobby/cam1";
@@ -113,6 +113,7 @@ class TimelineUiIT {
         ui.screenshot(SCREENSHOTS.resolve("timeline-thumbnail.png"));
 
         timeline.drag(STREAM, B.plusSeconds(1), B.plusSeconds(4));
+        timeline.awaitWallClockNear(timeline.cursor(STREAM), GOP); // a drag also plays the range from its start
         Map<String, String> get = query(timeline.exportHref());
         ui.screenshot(SCREENSHOTS.resolve("timeline-export.png"));
         assertThat(URI.create(timeline.exportHref()).getPath()).isEqualTo("/get");
