@@ -220,7 +220,8 @@ async function tick() {
       await loadStreams(); // a stream published since appears within half a minute
       if (v !== view) return;
     }
-    await refresh();
+    // a past day changes only as uploads and retention move its files: every sixth tick is enough
+    if (Date.now() < v.bounds.end || v.tick % 6 === 0) await refresh();
     await growPlayer();
   } catch (error) {
     banner(`Cannot refresh the timeline: ${error.message}`);
