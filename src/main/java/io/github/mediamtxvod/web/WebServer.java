@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded HTTP server (Jetty 12, core API) on HTTP_PORT: the dashboard and recordings browser
- * ({@code /}), the file listing and downloads ({@code /recordings/}), the JSON API ({@code /api/}),
- * the timeline's data and thumbnails ({@code /api/timeline}, {@code /api/segments}, {@code
- * /api/thumbnail}), the MediaMTX hooks ({@code /api/hooks/}), the probes ({@code /health}, {@code /ready}) and the
- * Prometheus endpoint ({@code /metrics}).
+ * The embedded HTTP server (Jetty 12, core API) on HTTP_PORT: the dashboard, timeline and
+ * recordings browser ({@code /}), the file listing and downloads ({@code /recordings/}), the JSON
+ * API ({@code /api/}, with the timeline's data and thumbnails), the MediaMTX hooks ({@code
+ * /api/hooks/}), the probes ({@code /health}, {@code /ready}) and the Prometheus endpoint ({@code
+ * /metrics}).
  *
  * <p>Lifecycle: the constructor only assigns; {@link #start()} binds the port, registers the JVM
  * meters on the registry and starts serving; {@link #close()} (idempotent) stops it. The owner
