@@ -17,6 +17,7 @@ final class FfmpegRun {
     private volatile Duration stalledFor = Duration.ZERO;
     private boolean advanced;
     private boolean healthy;
+    private boolean listFailed;
 
     FfmpegRun(FfmpegProcess process, Duration stallTimeout, long startNanos) {
         this.process = process;
@@ -47,6 +48,13 @@ final class FfmpegRun {
         }
         healthy = true;
         return true;
+    }
+
+    /** True at the first failure to read the segment list in this run, so it is logged once. */
+    boolean firstListFailure() {
+        boolean first = !listFailed;
+        listFailed = true;
+        return first;
     }
 
     /** Stops FFmpeg hard when it stalled; the timer's once-a-second check. Any thread. */

@@ -208,6 +208,10 @@ final class StreamRecorder {
             List<String> stderr = run.process().stderrTail();
             FfmpegExit exit = FfmpegExit.classify(status, stopping(), run.stalled(), run.process().sawNoSpace(),
                     run.process().sawTimeout());
+            if (run.process().isAlive()) {
+                // it survived SIGKILL: its files may still change, so they wait for the start-up scan
+                return new Outcome(exit, reason(exit, status, run), stderr, tracker.handedOn(), run.advanced());
+            }
             try {
                 tracker.finish();
             } catch (IOException e) {
@@ -259,8 +263,10 @@ final class StreamRecorder {
         try {
             tracker.poll();
         } catch (IOException e) {
-            log.warn("{} - cannot read the segment list; segments are handed on when ffmpeg exits: {}",
-                    stream.name(), e.getMessage());
+            if (run.firstListFailure()) {
+                log.warn("{} - cannot read the segment list; segments are handed on when ffmpeg exits: {}",
+                        stream.name(), e.getMessage());
+            }
         }
     }
 
