@@ -235,7 +235,7 @@ final class StreamRecorder {
             if (stopping()) {
                 run.process().requestStop(stopStep);
             }
-            ProgressParser parser = new ProgressParser((outTimeUs, end) -> onProgress(run, tracker, outTimeUs));
+            ProgressParser parser = new ProgressParser((outTimeUs, end) -> onProgress(run, tracker, outTimeUs, end));
             byte[] buffer = new byte[1024];
             try (InputStream progress = run.process().progress()) {
                 for (int read = progress.read(buffer); read >= 0; read = progress.read(buffer)) {
@@ -251,7 +251,7 @@ final class StreamRecorder {
         }
     }
 
-    private void onProgress(FfmpegRun run, SessionTracker tracker, long outTimeUs) {
+    private void onProgress(FfmpegRun run, SessionTracker tracker, long outTimeUs, boolean end) {
         long now = System.nanoTime();
         if (run.progress(outTimeUs, now) && state != RecordingStatus.State.STOPPING) {
             state = RecordingStatus.State.RECORDING;
@@ -259,6 +259,11 @@ final class StreamRecorder {
                 failures.recovered("{} - recording again after {} failed ffmpeg run(s) in {}", stream.name(),
                         failures.failures(), Durations.describe(failures.failingFor()));
             }
+        }
+        if (end) {
+            // FFmpeg is exiting: what it listed last (after a failed write: a torn file, in any
+            // container) is settled once it is gone
+            return;
         }
         try {
             tracker.poll();
