@@ -187,6 +187,7 @@ final class StreamRecorder {
         List<String> command = FfmpegCommand.build(config.ffmpegPath(), FfmpegCommand.inputUrl(context.rtspUrl(),
                 stream.name()), config.outputFormat(), config.segmentDuration().toSeconds(), audio);
         context.activeSessions().add(session.relativePath());
+        boolean ffmpegGone = true;
         try (SessionTracker tracker = new SessionTracker(session, config.recordingsDir(), this::handOn)) {
             Process started;
             try {
@@ -209,7 +210,9 @@ final class StreamRecorder {
             FfmpegExit exit = FfmpegExit.classify(status, stopping(), run.stalled(), run.process().sawNoSpace(),
                     run.process().sawTimeout());
             if (run.process().isAlive()) {
-                // it survived SIGKILL: its files may still change, so they wait for the start-up scan
+                // it survived SIGKILL: its files may still change, so they stay active until the
+                // next start-up scan
+                ffmpegGone = false;
                 return new Outcome(exit, reason(exit, status, run), stderr, tracker.handedOn(), run.advanced());
             }
             try {
@@ -224,7 +227,9 @@ final class StreamRecorder {
             // closing the segment list failed: nothing was lost
             return new Outcome(FfmpegExit.FAILED, "cannot close the segment list: " + e, List.of(), 0, false);
         } finally {
-            context.activeSessions().remove(session.relativePath());
+            if (ffmpegGone) {
+                context.activeSessions().remove(session.relativePath());
+            }
         }
     }
 
