@@ -25,10 +25,15 @@ function card(title, value, detail, state) {
     el('h3', {}, title), el('p', { class: 'big' }, value), el('p', { class: 'muted detail', title: text }, shown));
 }
 
+/** The segment FFmpeg writes now (only while the state is RECORDING). */
 function currentSegment(r) {
-  if (r.state && r.state !== 'RECORDING') return r.state.toLowerCase();
   const current = r.currentSegment;
   return current ? el('span', {}, `#${current.index} since `, since(current.since)) : '–';
+}
+
+/** A recording's state for people: WAITING_FOR_DISK becomes "waiting for disk space". */
+function stateText(state) {
+  return state === 'WAITING_FOR_DISK' ? 'waiting for disk space' : String(state || '').toLowerCase();
 }
 
 function renderStatus(status) {
@@ -57,6 +62,7 @@ function renderStatus(status) {
 
   const recording = status.recording.map((r) => el('tr', { 'data-stream': r.stream },
     el('td', {}, el('a', { href: timelineHash({ streams: [r.stream] }), title: 'Open in the timeline' }, r.stream)),
+    el('td', { class: r.state === 'WAITING_FOR_DISK' ? 'error-text' : '' }, stateText(r.state)),
     el('td', {}, since(r.since), ` (${ago(r.since, status.now)})`),
     el('td', { class: 'current-segment' }, currentSegment(r)),
     el('td', { class: 'num' }, r.segments),
@@ -65,7 +71,7 @@ function renderStatus(status) {
     el('td', { class: 'error-text' }, r.lastError || '')));
   replace(document.getElementById('recording'),
     recording.length
-      ? table(['Stream', 'Since', 'Current segment', '#Segments', '#Size', '#Restarts', 'Last error'], recording, 'recording-table')
+      ? table(['Stream', 'State', 'Since', 'Current segment', '#Segments', '#Size', '#Restarts', 'Last error'], recording, 'recording-table')
       : el('p', { class: 'empty' }, 'Nothing is being recorded.'));
 
   const waiting = status.waiting.map((w) => el('tr', {},

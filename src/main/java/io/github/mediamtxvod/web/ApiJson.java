@@ -53,12 +53,12 @@ final class ApiJson {
         for (RecordingStatus.StreamStatus active : status.recording().recording()) {
             ObjectNode node = recording.addObject();
             node.put("stream", active.name());
+            node.put("state", active.state().name());
             node.put("since", active.since().toString());
             node.put("segments", active.segments());
             node.put("bytes", active.bytes());
             node.put("restarts", active.restarts());
             node.put("lastError", active.lastError());
-            node.put("state", active.state().name());
             node.put("sessionStart", text(active.sessionStart()));
             TimelineReader.Live live = status.live().get(active.name());
             if (live == null) {
