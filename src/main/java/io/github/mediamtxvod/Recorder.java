@@ -13,6 +13,7 @@ import io.github.mediamtxvod.mediamtx.PathChecks;
 import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
+import io.github.mediamtxvod.recording.PathCheck;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
 import io.github.mediamtxvod.retention.RetentionJanitor;
 import io.github.mediamtxvod.runtime.Lifecycle;
@@ -86,14 +87,18 @@ public final class Recorder implements AutoCloseable {
         MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
         LiveSet live = new LiveSet(config.mediamtx());
         PathChecks checks = new PathChecks(mediaMtx, config.mediamtx(), live);
+        // Placeholder until MediaMTX's GET /v3/paths/get/{name} is wired in here: UNKNOWN makes a
+        // stream whose FFmpeg ended by itself start again (with backoff) until polls drop it.
+        PathCheck pathCheck = stream -> PathCheck.Answer.UNKNOWN;
         RecordingSupervisor recording = new RecordingSupervisor(
-                config.recording(), config.mediamtx().rtspUrl(), clock, disk, registry);
+                config.recording(), config.mediamtx().rtspUrl(), clock, disk, pathCheck, registry);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
         S3Reader s3 = new S3Reader(config.s3());
         RetentionJanitor retention = new RetentionJanitor(
                 catalog, config.retention(), uploads.enabled(), disk, clock, RETENTION_PERIOD);
         PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), live, clock, registry);
-        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), new WebView(state, recording, discovery, catalog, uploads, s3, disk,
+        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), config.recording().ffmpegPath(),
+                new WebView(state, recording, discovery, catalog, uploads, s3, disk,
                 new Hooks(config.mediamtx(), recording, checks, discovery)), registry);
 
         live.whenAnswered(new LiveFeed(recording));
