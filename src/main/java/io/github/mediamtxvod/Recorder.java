@@ -87,9 +87,12 @@ public final class Recorder implements AutoCloseable {
         MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
         LiveSet live = new LiveSet(config.mediamtx());
         PathChecks checks = new PathChecks(mediaMtx, config.mediamtx(), live);
-        // Placeholder until MediaMTX's GET /v3/paths/get/{name} is wired in here: UNKNOWN makes a
-        // stream whose FFmpeg ended by itself start again (with backoff) until polls drop it.
-        PathCheck pathCheck = stream -> PathCheck.Answer.UNKNOWN;
+        // an FFmpeg that ended by itself: MediaMTX is asked about its path (GET /v3/paths/get/{name})
+        PathCheck pathCheck = stream -> switch (checks.ask(stream).liveness()) {
+            case LIVE -> PathCheck.Answer.LIVE;
+            case GONE -> PathCheck.Answer.GONE;
+            case UNKNOWN -> PathCheck.Answer.UNKNOWN;
+        };
         RecordingSupervisor recording = new RecordingSupervisor(
                 config.recording(), config.mediamtx().rtspUrl(), clock, disk, pathCheck, registry);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);

@@ -35,6 +35,8 @@ final class CheckGate {
         final CompletableFuture<PathChecks.Answer> answer = new CompletableFuture<>();
         final long notBeforeNanos;
         long sentNanos;
+        /** Whether any caller that joined wants the answer passed on; set only while pending. */
+        boolean passOn;
 
         Check(String name, long notBeforeNanos) {
             this.name = name;

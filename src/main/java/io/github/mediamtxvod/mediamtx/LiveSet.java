@@ -125,12 +125,14 @@ public final class LiveSet {
 
     /**
      * The answer of a check of one path sent at {@code sentNanos}: {@code path} as MediaMTX
-     * describes it, empty when MediaMTX has no such path.
+     * describes it, empty when MediaMTX has no such path. It corrects the polls sent before it;
+     * {@code passOn} says whether the listener hears it too (false when the asker acts on the
+     * answer itself).
      *
-     * @return whether it was passed on (false when a newer poll says otherwise, or when the path
-     *     is live but filtered out)
+     * @return whether it was passed on (false when not asked to, when a newer poll says
+     *     otherwise, or when the path is live but filtered out)
      */
-    boolean checked(long sentNanos, String name, Optional<MediaMtxPath> path) {
+    boolean checked(long sentNanos, String name, Optional<MediaMtxPath> path, boolean passOn) {
         requireNonNull(name, "name is null");
         MediaMtxPath livePath = path.filter(MediaMtxPath::live).orElse(null);
         synchronized (lock) {
@@ -140,6 +142,9 @@ public final class LiveSet {
                 }
             } else {
                 remember(name, new Check(sentNanos, livePath));
+            }
+            if (!passOn) {
+                return false;
             }
             if (livePath == null) {
                 listener.confirmedGone(name);

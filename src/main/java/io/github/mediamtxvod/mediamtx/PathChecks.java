@@ -99,10 +99,23 @@ public final class PathChecks implements AutoCloseable {
     }
 
     /**
-     * What MediaMTX says about {@code name}, from a request sent after this call began. Blocks at
-     * most MEDIAMTX_API_TIMEOUT_SECONDS; never throws.
+     * What MediaMTX says about {@code name}, from a request sent after this call began; a LIVE or
+     * GONE answer is also passed on to the recording stage (through the {@link LiveSet}). For
+     * hooks. Blocks at most MEDIAMTX_API_TIMEOUT_SECONDS; never throws.
      */
     public Answer check(String name) {
+        return check(name, true);
+    }
+
+    /**
+     * Like {@link #check}, for a caller that acts on the answer itself (the recording stage, after
+     * an FFmpeg exit): the answer is not passed on, but it still corrects the polls sent before it.
+     */
+    public Answer ask(String name) {
+        return check(name, false);
+    }
+
+    private Answer check(String name, boolean passOn) {
         requireNonNull(name, "name is null");
         Duration timeout = config.apiTimeout();
         long deadline = live.now() + timeout.toNanos();
@@ -120,6 +133,7 @@ public final class PathChecks implements AutoCloseable {
             if (check == null) {
                 return new Answer(Liveness.UNKNOWN, "too many different paths are being checked at once");
             }
+            check.passOn |= passOn; // the check is pending: it reads the flag after it starts
             toSend = gate.startable(now);
             armTimer(now);
         }
@@ -183,7 +197,11 @@ public final class PathChecks implements AutoCloseable {
 
     private Answer answer(CheckGate.Check check, Optional<MediaMtxPath> path) {
         try {
-            live.checked(check.sentNanos, check.name, path);
+            boolean passOn;
+            synchronized (gate) {
+                passOn = check.passOn;
+            }
+            live.checked(check.sentNanos, check.name, path, passOn);
             listenerFailures.recovered("Live path listener works again");
         } catch (RuntimeException e) {
             listenerFailures.failed("Live path listener failed on the answer for {}; the next poll corrects it",

@@ -24,8 +24,8 @@ class LiveSetTest {
     @Test
     void aCheckSentAfterAPollCorrectsThatPoll() {
         live.polled(0, List.of(path("cam1")));
-        assertThat(live.checked(5, "cam1", Optional.empty())).isTrue();
-        assertThat(live.checked(6, "cam2", Optional.of(path("cam2")))).isTrue();
+        assertThat(live.checked(5, "cam1", Optional.empty(), true)).isTrue();
+        assertThat(live.checked(6, "cam2", Optional.of(path("cam2")), true)).isTrue();
 
         // a poll sent before both checks arrives after them
         live.polled(3, List.of(path("cam1"), path("cam3")));
@@ -36,7 +36,7 @@ class LiveSetTest {
 
     @Test
     void aPollSentAfterTheCheckWinsAndTheCheckIsForgotten() {
-        live.checked(5, "cam1", Optional.empty());
+        live.checked(5, "cam1", Optional.empty(), true);
         live.polled(7, List.of(path("cam1")));
         live.polled(9, List.of(path("cam1")));
 
@@ -47,19 +47,28 @@ class LiveSetTest {
     void aCheckSentBeforeTheLatestPollIsDroppedWhenThePollDisagrees() {
         live.polled(10, List.of(path("cam1")));
 
-        assertThat(live.checked(8, "cam1", Optional.empty())).isFalse();
-        assertThat(live.checked(8, "cam2", Optional.of(path("cam2")))).isFalse();
-        assertThat(live.checked(8, "cam1", Optional.of(path("cam1")))).isTrue();
-        assertThat(live.checked(8, "cam3", Optional.empty())).isTrue();
+        assertThat(live.checked(8, "cam1", Optional.empty(), true)).isFalse();
+        assertThat(live.checked(8, "cam2", Optional.of(path("cam2")), true)).isFalse();
+        assertThat(live.checked(8, "cam1", Optional.of(path("cam1")), true)).isTrue();
+        assertThat(live.checked(8, "cam3", Optional.empty(), true)).isTrue();
 
         assertThat(answers.drain()).containsExactly("polled [cam1]", "live cam1", "gone cam3");
+    }
+
+    @Test
+    void anAnswerNotToPassOnIsNotHeardButStillCorrectsAnOlderPoll() {
+        assertThat(live.checked(5, "cam1", Optional.empty(), false)).isFalse();
+
+        live.polled(3, List.of(path("cam1"), path("cam2")));
+
+        assertThat(answers.drain()).containsExactly("polled [cam2]");
     }
 
     @Test
     void aPathListedButNotAvailableIsGone() {
         MediaMtxPath idle = new MediaMtxPath("cam1", false, List.of(), null, null);
 
-        live.checked(1, "cam1", Optional.of(idle));
+        live.checked(1, "cam1", Optional.of(idle), true);
 
         assertThat(answers.drain()).containsExactly("gone cam1");
     }
@@ -68,8 +77,8 @@ class LiveSetTest {
     void filteredPathsAreNeverPassedOnAsLiveButAlwaysAsGone() {
         LiveSet filtered = liveSet(Pattern.compile("cam.*"));
 
-        assertThat(filtered.checked(1, "private", Optional.of(path("private")))).isFalse();
-        assertThat(filtered.checked(2, "other", Optional.empty())).isTrue();
+        assertThat(filtered.checked(1, "private", Optional.of(path("private")), true)).isFalse();
+        assertThat(filtered.checked(2, "other", Optional.empty(), true)).isTrue();
         filtered.polled(0, List.of(path("cam1")));
 
         assertThat(answers.drain()).containsExactly("gone other", "polled [cam1]");
@@ -77,9 +86,9 @@ class LiveSetTest {
 
     @Test
     void onlyTheNewestChecksAreRememberedForTheNextPoll() {
-        live.checked(1, "first", Optional.empty());
+        live.checked(1, "first", Optional.empty(), true);
         for (int i = 0; i < LiveSet.MAX_RECENT_CHECKS; i++) {
-            live.checked(2 + i, "other" + i, Optional.empty());
+            live.checked(2 + i, "other" + i, Optional.empty(), true);
         }
         answers.drain();
 
@@ -93,7 +102,7 @@ class LiveSetTest {
     void sendTimesCompareAcrossTheWrapOfTheNanosecondClock() {
         live.polled(Long.MAX_VALUE - 1, List.of(path("cam1")));
 
-        assertThat(live.checked(Long.MIN_VALUE + 1, "cam1", Optional.empty())).as("sent after the poll").isTrue();
+        assertThat(live.checked(Long.MIN_VALUE + 1, "cam1", Optional.empty(), true)).as("sent after the poll").isTrue();
         live.polled(Long.MAX_VALUE, List.of(path("cam1")));
 
         assertThat(answers.drain()).containsExactly("polled [cam1]", "gone cam1", "polled []");

@@ -61,6 +61,28 @@ class PathChecksTest {
     }
 
     @Test
+    void anAskedAnswerIsNotPassedOnUnlessAHookJoinedItsCheck() throws Exception {
+        fake.setLive("cam1", true);
+        start(Duration.ofSeconds(5));
+
+        assertThat(checks.ask("cam1").liveness()).isEqualTo(Liveness.LIVE);
+        assertThat(answers.drain()).isEmpty();
+
+        fake.hold();
+        Future<Answer> first = callers.submit(() -> checks.ask("cam1"));
+        await().atMost(WAIT).until(() -> fake.heldRequests() == 1);
+        Future<Answer> asked = callers.submit(() -> checks.ask("cam1"));
+        Future<Answer> hook = callers.submit(() -> checks.check("cam1"));
+        await().during(Duration.ofMillis(200)).atMost(WAIT).until(() -> !asked.isDone() && !hook.isDone());
+        fake.release();
+
+        assertThat(List.of(first.get(), asked.get(), hook.get())).extracting(Answer::liveness)
+                .containsOnly(Liveness.LIVE);
+        assertThat(fake.pathRequestCount()).isEqualTo(3);
+        assertThat(answers.drain()).as("the shared follow-up check is passed on for the hook").containsExactly("live cam1");
+    }
+
+    @Test
     void callersThatAskWhileACheckIsInFlightShareOneFollowUpCheck() throws Exception {
         fake.setLive("cam1", true);
         start(Duration.ofSeconds(5));

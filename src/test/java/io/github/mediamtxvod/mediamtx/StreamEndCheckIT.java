@@ -1,16 +1,21 @@
 package io.github.mediamtxvod.mediamtx;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.mediamtxvod.mediamtx.PathChecks.Answer;
 import io.github.mediamtxvod.mediamtx.PathChecks.Liveness;
 import io.github.mediamtxvod.testing.FakeMediaMtx.Failure;
 import io.github.mediamtxvod.testing.Ffprobe;
 import io.github.mediamtxvod.testing.Pipeline;
+import io.github.mediamtxvod.testing.RecorderProcess;
 import io.github.mediamtxvod.testing.RtspTestServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The question the recording stage asks when FFmpeg exits (did the stream end, or should FFmpeg
  * start again?), against a real publisher whose end the MediaMTX stand-in reflects as MediaMTX
  * does: LIVE while it publishes, GONE once it stopped, UNKNOWN within MEDIAMTX_API_TIMEOUT_SECONDS
- * (1 s, its minimum) when the API hangs or refuses the credentials.
+ * (1 s, its minimum) when the API hangs or refuses the credentials; and the jar, whose recording
+ * of a stream that ended stops with one INFO line and no restart counted.
  */
 class StreamEndCheckIT {
     private static final Duration API_TIMEOUT = Duration.ofSeconds(1);
@@ -72,6 +78,27 @@ class StreamEndCheckIT {
         assertThat(checks.check("cams/going-on").liveness()).isEqualTo(Liveness.GONE);
         assertThat(answers.drain()).containsExactly("live cams/ending", "gone cams/ending", "live cams/going-on",
                 "gone cams/going-on");
+    }
+
+    @Test
+    void theRecorderEndsTheRecordingOfAStreamThatEndedWithOneInfoLineAndNoRestart() throws Exception {
+        RtspTestServer.Publisher publisher = pipeline.publishLive("cams/ending");
+        // polling practically off: only the check after FFmpeg's exit can tell that the stream ended
+        RecorderProcess recorder = pipeline.startRecorder("stream-end", Map.of("POLLING_INTERVAL", "3600"));
+        pipeline.awaitFinishedSegments("cams/ending", 2);
+
+        pipeline.api.removePath("cams/ending");
+        publisher.stop();
+
+        recorder.awaitOutput(Pattern.quote("cams/ending - the stream ended"), Duration.ofSeconds(60));
+        await("no FFmpeg is started again").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> pipeline.ffmpegChildren().isEmpty());
+        String metrics = new String(pipeline.get("/metrics").body(), UTF_8);
+        assertThat(metrics).containsPattern("(?m)^vodrecorder_ffmpeg_restarts_total 0.0$");
+        String output = recorder.output();
+        assertThat(output.lines().filter(line -> line.contains("cams/ending - the stream ended"))).hasSize(1);
+        assertThat(output).doesNotContain("cams/ending - no longer live");
+        assertThat(output.lines().filter(line -> line.contains(" WARN ") && line.contains("cams/ending"))).isEmpty();
     }
 
     @Test
