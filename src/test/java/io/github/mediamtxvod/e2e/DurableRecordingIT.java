@@ -68,7 +68,7 @@ class DurableRecordingIT {
         await("three objects in S3").atMost(Duration.ofSeconds(60)).until(() -> pipeline.objects().size() >= 3);
         pipeline.api.setLive(stream, false);
         publisher.stop();
-        recorder.awaitOutput("cams/front - recording stopped", Duration.ofSeconds(20));
+        recorder.awaitRecordingStopped("cams/front", Duration.ofSeconds(20));
         assertThat(pipeline.sessionDirs(stream)).hasSize(1);
         Path session = pipeline.sessionDirs(stream).get(0);
         int finished = Files.readAllLines(session.resolve(".segments.csv")).size();

@@ -67,7 +67,7 @@ class RecordingIT {
         Instant stoppedAt = Instant.now();
         pipeline.api.setLive("it/one", false);
         one.stop();
-        recorder.awaitOutput("it/one - recording stopped", Duration.ofSeconds(15));
+        recorder.awaitRecordingStopped("it/one", Duration.ofSeconds(15));
         assertThat(Pipeline.ffmpegChildren(recorder)).hasSize(1);
 
         List<Path> segments = pipeline.segmentFiles("it/one");

@@ -98,7 +98,7 @@ class HookLatencyIT {
         assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
         assertThat(Pipeline.parse(stop.body()).get("outcome").asText()).isEqualTo("STOPPED");
         await("ffmpeg exits after the not-ready hook").atMost(Duration.ofSeconds(15)).until(() -> !ffmpeg.isAlive());
-        recorder.awaitOutput(Pattern.quote(STREAM + " - recording stopped"), Duration.ofSeconds(15));
+        recorder.awaitRecordingStopped(STREAM, Duration.ofSeconds(15));
         await("no new ffmpeg (polling is off, the publisher still runs)").during(Duration.ofSeconds(2))
                 .atMost(Duration.ofSeconds(5)).until(() -> pipeline.ffmpegChildren().isEmpty());
         checkEverySegmentFinishedAndPlayable();
