@@ -271,6 +271,38 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
         return queries().countByState();
     }
 
+    @Override
+    public List<Extent> extents(String stream, Instant from, Instant to) {
+        return queries().extents(requireNonNull(stream, "stream is null"), from, to);
+    }
+
+    @Override
+    public List<Entry> overlapping(String stream, Instant from, Instant to) {
+        return queries().overlapping(requireNonNull(stream, "stream is null"), from, to);
+    }
+
+    @Override
+    public Map<String, StoredIndex> fragmentIndexes(List<String> relativePaths) {
+        return queries().fragmentIndexes(relativePaths);
+    }
+
+    /**
+     * Keeps fragment indexes read for playback, in one transaction, replacing older ones. A cache:
+     * losing it costs a new read of the index, nothing else.
+     */
+    public void storeFragmentIndexes(List<StoredIndex> indexes) {
+        if (indexes.isEmpty()) {
+            return;
+        }
+        writer.inTransaction("store " + indexes.size() + " fragment indexes", (connection, upsert) -> {
+            for (StoredIndex index : indexes) {
+                CatalogWriter.execute(connection, "INSERT OR REPLACE INTO fragment_index (relative_path, size_bytes,"
+                        + " index_bytes) VALUES (?, ?, ?)", index.relativePath(), index.sizeBytes(), index.bytes());
+            }
+            return null;
+        });
+    }
+
     /** Every row, for the start-up reconciliation. */
     List<Entry> allSegments() {
         return queries().all();

@@ -45,6 +45,13 @@ final class CatalogSchema {
         "CREATE INDEX IF NOT EXISTS segment_stream_start ON segment (stream, start_ms)",
         "CREATE INDEX IF NOT EXISTS segment_state_start ON segment (state, start_ms)",
         "CREATE INDEX IF NOT EXISTS segment_start ON segment (start_ms)",
+        // fragment indexes read for playback (a cache: rows may be missing or outlive their segment)
+        """
+        CREATE TABLE IF NOT EXISTS fragment_index (
+            relative_path   TEXT PRIMARY KEY NOT NULL,
+            size_bytes      INTEGER NOT NULL,
+            index_bytes     BLOB NOT NULL
+        )""",
     };
 
     private CatalogSchema() {}
