@@ -2,6 +2,7 @@ package io.github.mediamtxvod.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentListener;
 import io.github.mediamtxvod.recording.Session;
@@ -272,8 +273,9 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     }
 
     @Override
-    public List<Extent> extents(String stream, Instant from, Instant to) {
-        return queries().extents(requireNonNull(stream, "stream is null"), from, to);
+    public List<Extent> extents(String stream, OutputFormat format, Instant from, Instant to) {
+        return queries().extents(requireNonNull(stream, "stream is null"), requireNonNull(format, "format is null"),
+                from, to);
     }
 
     @Override

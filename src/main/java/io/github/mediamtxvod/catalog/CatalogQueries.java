@@ -129,14 +129,16 @@ final class CatalogQueries {
     }
 
     /**
-     * Start and end of each segment of a stream that overlaps {@code [from, to)}, oldest first.
+     * Start and end of each segment of a stream in one format that overlaps {@code [from, to)},
+     * oldest first.
      * Only the two columns, in the order of the (stream, start) index, so SQLite does not sort: a
      * stream's whole history of 100,000 segments is read in about 20 ms.
      */
-    synchronized List<CatalogView.Extent> extents(String stream, Instant from, Instant to) {
+    synchronized List<CatalogView.Extent> extents(String stream, OutputFormat format, Instant from, Instant to) {
         List<Object> parameters = new ArrayList<>();
         String sql = "SELECT start_ms, duration_ms FROM segment" + overlapping(stream, from, to, parameters)
-                + " ORDER BY start_ms";
+                + " AND relative_path LIKE ? ORDER BY start_ms";
+        parameters.add("%." + format.extension());
         return query("list extents", sql, parameters, rs -> {
             long start = rs.getLong(1);
             long duration = rs.getLong(2);

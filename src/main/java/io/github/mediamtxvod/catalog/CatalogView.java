@@ -2,6 +2,7 @@ package io.github.mediamtxvod.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Session;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,13 +47,14 @@ public interface CatalogView {
     Duration LONGEST_SEGMENT = Duration.ofDays(2);
 
     /**
-     * When each segment of a stream that overlaps {@code [from, to)} starts and ends (end = start
-     * when its duration is unknown), oldest first; for the playback API's {@code /list}.
+     * When each segment of a stream in {@code format} that overlaps {@code [from, to)} starts and
+     * ends (end = start when its duration is unknown), oldest first; for the playback API's {@code
+     * /list}.
      *
      * @param from inclusive lower bound of the segment end, or null
      * @param to exclusive upper bound of the segment start, or null
      */
-    List<Extent> extents(String stream, Instant from, Instant to);
+    List<Extent> extents(String stream, OutputFormat format, Instant from, Instant to);
 
     /** The entries of a stream whose segments overlap {@code [from, to)} (bounds as in {@link #extents}), oldest first. */
     List<Entry> overlapping(String stream, Instant from, Instant to);

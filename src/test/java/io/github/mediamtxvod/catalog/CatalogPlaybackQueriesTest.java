@@ -4,6 +4,7 @@ import static io.github.mediamtxvod.catalog.CatalogTest.T0;
 import static io.github.mediamtxvod.catalog.CatalogTest.finished;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.testing.MutableClock;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class CatalogPlaybackQueriesTest {
 
     @Test
     void extentsOfAWholeStreamAreEverySegmentOldestFirst() {
-        List<CatalogView.Extent> extents = catalog.extents("cam", null, null);
+        List<CatalogView.Extent> extents = catalog.extents("cam", OutputFormat.MP4, null, null);
 
         assertThat(extents).hasSize(SESSIONS * SEGMENTS_PER_SESSION);
         assertThat(extents.get(0)).isEqualTo(new CatalogView.Extent(T0, T0.plusSeconds(60)));
@@ -58,12 +59,13 @@ class CatalogPlaybackQueriesTest {
         Instant from = T0.plusSeconds(90); // inside segment 1
         Instant to = T0.plusSeconds(181); // just inside segment 3
 
-        assertThat(catalog.extents("cam", from, to)).extracting(CatalogView.Extent::start)
+        assertThat(catalog.extents("cam", OutputFormat.MP4, from, to)).extracting(CatalogView.Extent::start)
                 .containsExactly(T0.plusSeconds(60), T0.plusSeconds(120), T0.plusSeconds(180));
-        assertThat(catalog.extents("cam", T0.plusSeconds(120), T0.plusSeconds(120).plusMillis(1)))
+        assertThat(catalog.extents("cam", OutputFormat.MP4, T0.plusSeconds(120), T0.plusSeconds(120).plusMillis(1)))
                 .extracting(CatalogView.Extent::start).containsExactly(T0.plusSeconds(120));
-        assertThat(catalog.extents("cam", T0.minusSeconds(10), T0)).isEmpty();
-        assertThat(catalog.extents("nobody", null, null)).isEmpty();
+        assertThat(catalog.extents("cam", OutputFormat.MP4, T0.minusSeconds(10), T0)).isEmpty();
+        assertThat(catalog.extents("nobody", OutputFormat.MP4, null, null)).isEmpty();
+        assertThat(catalog.extents("cam", OutputFormat.MKV, null, null)).isEmpty();
     }
 
     @Test
