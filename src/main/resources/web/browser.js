@@ -2,6 +2,7 @@
 
 import { badge, banner, bytes, clock, el, getJson, replace, seconds, show, table, utc } from './dom.js';
 import { SessionPlayer } from './player.js';
+import { rangeForm } from './range.js';
 
 let player = null;
 
@@ -110,7 +111,8 @@ async function showSession(body, stream, day, start) {
       segmentsTable);
     return;
   }
-  replace(body, header, el('div', { class: 'player' }, video, timeline, el('div', { class: 'player-info' }, now, state)), segmentsTable);
+  const range = rangeForm(stream, session, () => (player ? player.wallclock(video.currentTime) : null));
+  replace(body, header, el('div', { class: 'player' }, video, timeline, el('div', { class: 'player-info' }, now, state)), range, segmentsTable);
 
   player = new SessionPlayer(video, session.segments, (text) => { state.textContent = text; });
   video.sessionPlayer = player; // for debugging and browser tests
@@ -126,9 +128,8 @@ async function showSession(body, stream, day, start) {
   });
   video.addEventListener('timeupdate', () => {
     const t = video.currentTime;
-    const index = player.segmentAt(t);
-    const segment = session.segments[index];
-    const wall = new Date(Date.parse(segment.start) + (t - player.offsets[index]) * 1000);
+    const segment = session.segments[player.segmentAt(t)];
+    const wall = player.wallclock(t);
     now.textContent = `${utc(wall.toISOString())} · segment ${segment.index}`;
     timeline.style.setProperty('--played', `${(100 * t) / player.duration}%`);
     for (const row of rows) row.classList.toggle('current', Number(row.dataset.index) === segment.index);

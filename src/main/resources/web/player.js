@@ -47,6 +47,12 @@ export class SessionPlayer {
     return this.offsets[this.offsets.length - 1];
   }
 
+  /** The wall-clock Date at session time t. */
+  wallclock(t) {
+    const index = this.segmentAt(t);
+    return new Date(Date.parse(this.segments[index].start) + (t - this.offsets[index]) * 1000);
+  }
+
   /** The segment index holding session time t. */
   segmentAt(t) {
     for (let i = this.segments.length - 1; i > 0; i--) {

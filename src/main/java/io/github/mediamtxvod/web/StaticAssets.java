@@ -24,8 +24,8 @@ import org.eclipse.jetty.util.Callback;
 final class StaticAssets implements Request.Handler {
     static final String MOUNT = "/assets/";
     static final List<String> FILES =
-            List.of("index.html", "app.js", "dom.js", "dashboard.js", "browser.js", "player.js", "mp4.js", "style.css",
-                    "favicon.svg");
+            List.of("index.html", "app.js", "dom.js", "dashboard.js", "browser.js", "player.js", "range.js", "mp4.js",
+                    "style.css", "favicon.svg");
 
     private final Map<String, Asset> assets;
 

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded HTTP server (Jetty 12, core API) on HTTP_PORT: the dashboard and recordings browser
  * ({@code /}), the file listing and downloads ({@code /recordings/}), the JSON API ({@code /api/}),
- * the MediaMTX hooks ({@code /api/hooks/}), the probes ({@code /health}, {@code /ready}) and the
- * Prometheus endpoint ({@code /metrics}).
+ * the MediaMTX hooks ({@code /api/hooks/}), the probes ({@code /health}, {@code /ready}), the
+ * Prometheus endpoint ({@code /metrics}) and MediaMTX's playback API ({@code /list}, {@code /get}).
  *
  * <p>Lifecycle: the constructor only assigns; {@link #start()} binds the port, registers the JVM
  * meters on the registry and starts serving; {@link #close()} (idempotent) stops it. The owner
@@ -37,6 +37,8 @@ public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
     private static final Duration S3_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
+    /** Platform threads for the playback API's file reads; each read is short (see PlaybackIo). */
+    private static final int PLAYBACK_IO_THREADS = 4;
 
     private final WebConfig config;
     private final Path recordingsDir;
@@ -48,6 +50,7 @@ public final class WebServer implements AutoCloseable {
 
     private ExecutorService handlerThreads;
     private HttpClient s3Client;
+    private PlaybackIo playbackIo;
     private JvmMeters jvmMeters;
     private Server server;
     private Instant startedAt;
@@ -86,6 +89,7 @@ public final class WebServer implements AutoCloseable {
                 .connectTimeout(S3_CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        playbackIo = new PlaybackIo(PLAYBACK_IO_THREADS);
         jvmMeters = new JvmMeters(registry);
         jvmMeters.bind();
         try {
@@ -116,7 +120,8 @@ public final class WebServer implements AutoCloseable {
                 new ApiHandler(view, clock, version(), startedAt),
                 new HookHandler(view),
                 new ProbeHandler(view, version()),
-                new MetricsHandler(registry));
+                new MetricsHandler(registry),
+                new PlaybackHandler(view, recordingsDir, config.playbackMaxDuration(), playbackIo));
         jetty.setHandler(new SecurityHeaders(routes));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(STOP_TIMEOUT_MILLIS);
@@ -143,6 +148,7 @@ public final class WebServer implements AutoCloseable {
             log.warn("Web server did not stop cleanly", e);
         }
         s3Client.shutdownNow();
+        playbackIo.close();
         handlerThreads.shutdownNow();
         jvmMeters.close();
         log.info("Shutdown completed");
