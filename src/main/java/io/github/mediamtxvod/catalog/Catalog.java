@@ -112,7 +112,12 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
 
     /** The local file of a segment. */
     public Path localFile(Entry entry) {
-        return entry.segment().file(recordingsDir);
+        return localFile(entry.segment());
+    }
+
+    /** The local file of a segment. */
+    public Path localFile(Segment segment) {
+        return segment.file(recordingsDir);
     }
 
     /** Records a finished segment file durably (see {@link SegmentUpsert} for the rules). */
