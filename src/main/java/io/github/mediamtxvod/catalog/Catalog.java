@@ -310,6 +310,15 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
         });
     }
 
+    /**
+     * Up to {@code limit} MP4 segments with a local file and no stored fragment index, oldest first,
+     * after {@code after} (null for the first page).
+     */
+    public List<Entry> withoutFragmentIndex(Segment after, int limit) {
+        return after == null ? queries().withoutFragmentIndex(Long.MIN_VALUE, "", limit)
+                : queries().withoutFragmentIndex(after.start().toEpochMilli(), after.relativePath(), limit);
+    }
+
     /** Every row, for the start-up reconciliation. */
     List<Entry> allSegments() {
         return queries().all();

@@ -131,8 +131,8 @@ final class CatalogQueries {
     /**
      * Start and end of each segment of a stream in one format that overlaps {@code [from, to)},
      * oldest first.
-     * Only the two columns, in the order of the (stream, start) index, so SQLite does not sort: a
-     * stream's whole history of 100,000 segments is read in about 20 ms.
+     * From the covering index (stream, start, duration, path) alone, in its order, so SQLite neither
+     * reads table rows nor sorts: a stream's history of 100,000 segments takes about 20 ms.
      */
     synchronized List<CatalogView.Extent> extents(String stream, OutputFormat format, Instant from, Instant to) {
         List<Object> parameters = new ArrayList<>();
@@ -161,6 +161,17 @@ final class CatalogQueries {
                     List.of(path), rs -> found.put(path, new StoredIndex(path, rs.getLong(1), rs.getBytes(2))));
         }
         return found;
+    }
+
+    /**
+     * Up to {@code limit} MP4 segments with a local file and no stored fragment index, after
+     * {@code (afterStartMs, afterPath)} in (start, path) order: one pass over the catalogue in pages.
+     */
+    synchronized List<Entry> withoutFragmentIndex(long afterStartMs, String afterPath, int limit) {
+        return query("list segments without fragment index", SELECT + " WHERE local_present = 1"
+                + " AND relative_path LIKE '%.mp4' AND (start_ms, relative_path) > (?, ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM fragment_index f WHERE f.relative_path = segment.relative_path)"
+                + " ORDER BY start_ms, relative_path LIMIT ?", List.of(afterStartMs, afterPath, limit), SegmentRows::read);
     }
 
     /**

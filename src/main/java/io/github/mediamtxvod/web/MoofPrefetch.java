@@ -3,7 +3,6 @@ package io.github.mediamtxvod.web;
 import io.github.mediamtxvod.mp4.FragmentIndex;
 import io.github.mediamtxvod.mp4.IndexedSource;
 import io.github.mediamtxvod.mp4.SegmentSource;
-import io.github.mediamtxvod.upload.S3SegmentSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +33,8 @@ final class MoofPrefetch {
         long bytes = 0;
         for (int s = 0; s < sources.size(); s++) {
             IndexedSource source = sources.get(s);
-            if (!(source.source() instanceof S3SegmentSource)) {
-                continue;
+            if (!(source.source() instanceof SequentialSource)) {
+                continue; // a local file: its moofs are read in microseconds
             }
             for (FragmentIndex.Fragment fragment : overlapping(source, start, end)) {
                 bytes += fragment.moofSize();
@@ -50,7 +49,8 @@ final class MoofPrefetch {
         try (ParallelReads reads = new ParallelReads()) {
             List<Future<byte[]>> pending = new ArrayList<>(wanted.size());
             for (Wanted one : wanted) {
-                SegmentSource source = sources.get(one.source).source();
+                // the object itself, not the shared sequential reader: these reads run in parallel
+                SegmentSource source = ((SequentialSource) sources.get(one.source).source()).inner();
                 pending.add(reads.submit(() -> {
                     try (InputStream in = source.open(one.fragment.moofOffset(), one.fragment.moofSize())) {
                         return in.readAllBytes();

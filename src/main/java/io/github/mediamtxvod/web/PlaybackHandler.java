@@ -131,8 +131,8 @@ final class PlaybackHandler implements Request.Handler {
     private boolean send(Request request, Response response, Callback callback, PlaybackRequest.GetQuery query,
             List<Entry> entries) {
         Output output = new Output(request, response, query);
-        try {
-            List<IndexedSource> sources = new PlaybackSources(view, recordingsDir, io).indexed(entries);
+        try (PlaybackSources reader = new PlaybackSources(view, recordingsDir, io)) {
+            List<IndexedSource> sources = reader.indexed(entries);
             if (sources.isEmpty()) {
                 throw new HttpProblem(404, "the recordings of this range are neither on disk nor in S3");
             }

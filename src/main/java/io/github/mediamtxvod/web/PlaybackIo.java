@@ -123,17 +123,11 @@ final class PlaybackIo implements AutoCloseable {
     }
 
     /** A file stream whose reads and close hop to the pool. */
-    private final class PooledStream extends InputStream {
+    private final class PooledStream extends BlockStream {
         private final InputStream in;
 
         PooledStream(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

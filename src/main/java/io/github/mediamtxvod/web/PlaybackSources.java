@@ -25,14 +25,17 @@ import org.slf4j.LoggerFactory;
  * stored for a file of the same size, else read from the bytes and stored for the next request.
  * Missing indexes are read several at a time ({@link ParallelReads}: S3 round trips dominate). A
  * segment that is neither on disk nor in S3, or whose bytes are not a fragmented MP4, is left out
- * (the output skips it like a gap) and logged. One instance per request; not thread-safe.
+ * (the output skips it like a gap) and logged. S3 objects are read through {@link SequentialSource},
+ * one GET per object as far as the reads allow. One instance per request, closed by it (that drops
+ * the S3 responses still open); not thread-safe.
  */
-final class PlaybackSources {
+final class PlaybackSources implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlaybackSources.class);
 
     private final RecorderView view;
     private final Path recordingsDir;
     private final PlaybackIo io;
+    private final List<SequentialSource> remote = new ArrayList<>();
 
     PlaybackSources(RecorderView view, Path recordingsDir, PlaybackIo io) {
         this.view = view;
@@ -89,9 +92,14 @@ final class PlaybackSources {
         return indexed;
     }
 
+    @Override
+    public void close() {
+        remote.forEach(SequentialSource::close);
+    }
+
     /** Where the bytes of a segment are: its local file (S3 once it vanishes, if uploaded), S3, or nowhere. */
     private SegmentSource source(Entry entry) throws IOException {
-        Optional<SegmentSource> s3 = view.s3Source(entry);
+        Optional<SegmentSource> s3 = view.s3Source(entry).map(this::sequential);
         if (entry.localPresent()) {
             Path file = entry.segment().file(recordingsDir).normalize();
             if (file.startsWith(recordingsDir)) {
@@ -104,6 +112,12 @@ final class PlaybackSources {
             }
         }
         return s3.orElse(null);
+    }
+
+    private SegmentSource sequential(SegmentSource s3) {
+        SequentialSource sequential = new SequentialSource(s3);
+        remote.add(sequential);
+        return sequential;
     }
 
     private static FragmentIndex fitting(StoredIndex stored, SegmentSource source) {

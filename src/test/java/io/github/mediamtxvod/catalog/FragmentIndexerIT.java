@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Finished MP4 segments get their fragment index stored in the background; other files are passed over. */
+/**
+ * Finished MP4 segments, and after a start those catalogued without one, get their fragment index
+ * stored in the background; other files are passed over.
+ */
 class FragmentIndexerIT {
     @TempDir
     Path dir;
@@ -48,27 +51,53 @@ class FragmentIndexerIT {
         Files.writeString(garbage.file(dir), "not an mp4 file at all");
         Segment ts = segment(1, OutputFormat.TS);
         Files.writeString(ts.file(dir), "never read");
-        Segment real = segment(2, OutputFormat.MP4);
-        Process ffmpeg = new ProcessBuilder(System.getenv().getOrDefault("FFMPEG_PATH", "ffmpeg"), "-nostdin", "-v", "error", "-f", "lavfi", "-i",
-                "testsrc2=size=320x240:rate=25", "-t", "3", "-c:v", "libx264", "-preset", "veryfast", "-g", "25",
-                "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", real.file(dir).toString())
-                .redirectErrorStream(true).start();
-        assertThat(ffmpeg.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(ffmpeg.exitValue()).as(new String(ffmpeg.getInputStream().readAllBytes())).isZero();
+        Segment real = recorded(2);
 
         for (Segment segment : List.of(garbage, ts, real)) {
             catalog.recordFinished(segment);
             indexer.segmentFinished(segment);
         }
 
-        await("the index of " + real.relativePath()).atMost(Duration.ofSeconds(30))
-                .until(() -> catalog.fragmentIndexes(List.of(real.relativePath())).containsKey(real.relativePath()));
-        StoredIndex stored = catalog.fragmentIndexes(List.of(real.relativePath())).get(real.relativePath());
-        FragmentIndex expected = FragmentIndex.read(FileSegmentSource.of(real.file(dir), real.start()));
-        assertThat(stored.fits(Files.size(real.file(dir)))).isTrue();
+        assertIndexed(real);
+        assertThat(catalog.fragmentIndexes(List.of(garbage.relativePath(), ts.relativePath()))).isEmpty();
+    }
+
+    @Test
+    void segmentsCataloguedBeforeTheStartAreIndexedByThePassAfterIt() throws Exception {
+        indexer.close();
+        Segment earlier = recorded(0);
+        catalog.recordFinished(earlier);
+        Segment gone = segment(1, OutputFormat.MP4);
+        catalog.recordFinished(gone); // its file is already gone: passed over
+
+        indexer = new FragmentIndexer(catalog);
+        indexer.start();
+
+        assertIndexed(earlier);
+        assertThat(catalog.withoutFragmentIndex(null, 10)).extracting(Entry::relativePath)
+                .containsExactly(gone.relativePath());
+    }
+
+    private void assertIndexed(Segment segment) throws Exception {
+        await("the index of " + segment.relativePath()).atMost(Duration.ofSeconds(30))
+                .until(() -> catalog.fragmentIndexes(List.of(segment.relativePath())).containsKey(segment.relativePath()));
+        StoredIndex stored = catalog.fragmentIndexes(List.of(segment.relativePath())).get(segment.relativePath());
+        FragmentIndex expected = FragmentIndex.read(FileSegmentSource.of(segment.file(dir), segment.start()));
+        assertThat(stored.fits(Files.size(segment.file(dir)))).isTrue();
         assertThat(FragmentIndex.fromBytes(stored.bytes()).toBytes()).isEqualTo(expected.toBytes());
         assertThat(expected.fragments()).hasSize(3);
-        assertThat(catalog.fragmentIndexes(List.of(garbage.relativePath(), ts.relativePath()))).isEmpty();
+    }
+
+    /** A 3 s fragmented MP4 (one-second GOPs) recorded by real FFmpeg as segment {@code index}. */
+    private Segment recorded(int index) throws Exception {
+        Segment segment = segment(index, OutputFormat.MP4);
+        Process ffmpeg = new ProcessBuilder(System.getenv().getOrDefault("FFMPEG_PATH", "ffmpeg"), "-nostdin", "-v",
+                "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "3", "-c:v", "libx264", "-preset",
+                "veryfast", "-g", "25", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4",
+                segment.file(dir).toString()).redirectErrorStream(true).start();
+        assertThat(ffmpeg.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ffmpeg.exitValue()).as(new String(ffmpeg.getInputStream().readAllBytes())).isZero();
+        return segment;
     }
 
     private Segment segment(int index, OutputFormat format) throws Exception {
