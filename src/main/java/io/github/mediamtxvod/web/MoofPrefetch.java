@@ -15,11 +15,12 @@ import java.util.concurrent.Future;
 
 /**
  * For a plain MP4 ({@code format=mp4}) from S3: the moofs the muxer reads, one small ranged read
- * each, before the first byte can go out (the moov needs every sample), fetched up front
- * {@link ParallelReads#LIMIT} at a time instead of one after the other. A 10-minute range with one
- * fragment per second is 600 round trips; 16 at a time they cost what 38 cost. Only fragments that
- * overlap the range are fetched, with the one before the first (the cut may start there), and at
- * most {@link #MAX_BYTES} in all; the rest is read on demand as before. Stateless.
+ * each, before the first byte can go out (the moov needs every sample), fetched up front. Each
+ * object's moofs are read front to back through a {@link SequentialSource} of their own (one GET that
+ * reads through the media between them, as a new request per moof costs more: a signed request for
+ * the recorder, a round trip for S3), all objects at once, at most {@link ParallelReads#LIMIT}. Only
+ * fragments that overlap the range are fetched, with the one before the first (the cut may start
+ * there), and at most {@link #MAX_BYTES} of moofs in all; the rest is read on demand. Stateless.
  */
 final class MoofPrefetch {
     /** Moofs are about 1 KB per second of media; this covers many hours. */
@@ -29,47 +30,50 @@ final class MoofPrefetch {
 
     /** {@code sources} with the moofs of their S3-backed ones in memory. */
     static List<IndexedSource> prefetch(List<IndexedSource> sources, Instant start, Instant end) throws IOException {
-        List<Wanted> wanted = new ArrayList<>();
+        List<List<FragmentIndex.Fragment>> wanted = new ArrayList<>();
         long bytes = 0;
-        for (int s = 0; s < sources.size(); s++) {
-            IndexedSource source = sources.get(s);
-            if (!(source.source() instanceof SequentialSource)) {
-                continue; // a local file: its moofs are read in microseconds
-            }
-            for (FragmentIndex.Fragment fragment : overlapping(source, start, end)) {
+        for (IndexedSource source : sources) {
+            List<FragmentIndex.Fragment> fragments =
+                    source.source() instanceof SequentialSource ? overlapping(source, start, end) : List.of();
+            wanted.add(fragments);
+            for (FragmentIndex.Fragment fragment : fragments) {
                 bytes += fragment.moofSize();
-                wanted.add(new Wanted(s, fragment));
             }
         }
-        if (wanted.isEmpty() || bytes > MAX_BYTES) {
+        if (bytes == 0 || bytes > MAX_BYTES) {
             return sources;
         }
-        List<Map<Long, byte[]>> moofs = new ArrayList<>();
-        sources.forEach(source -> moofs.add(new HashMap<>()));
+        List<Future<Map<Long, byte[]>>> pending = new ArrayList<>();
         try (ParallelReads reads = new ParallelReads()) {
-            List<Future<byte[]>> pending = new ArrayList<>(wanted.size());
-            for (Wanted one : wanted) {
-                // the object itself, not the shared sequential reader: these reads run in parallel
-                SegmentSource source = ((SequentialSource) sources.get(one.source).source()).inner();
-                pending.add(reads.submit(() -> {
-                    try (InputStream in = source.open(one.fragment.moofOffset(), one.fragment.moofSize())) {
-                        return in.readAllBytes();
-                    }
-                }));
+            for (int s = 0; s < sources.size(); s++) {
+                List<FragmentIndex.Fragment> fragments = wanted.get(s);
+                // the object itself: the request's own sequential reader stays where the muxer needs it
+                SegmentSource object = fragments.isEmpty() ? null : ((SequentialSource) sources.get(s).source()).inner();
+                pending.add(fragments.isEmpty() ? null : reads.submit(() -> moofs(object, fragments)));
             }
-            for (int i = 0; i < wanted.size(); i++) {
-                Wanted one = wanted.get(i);
-                byte[] moof = ParallelReads.await(pending.get(i), sources.get(one.source).source().name());
-                moofs.get(one.source).put(one.fragment.moofOffset(), moof);
+            List<IndexedSource> result = new ArrayList<>(sources.size());
+            for (int s = 0; s < sources.size(); s++) {
+                IndexedSource source = sources.get(s);
+                result.add(pending.get(s) == null ? source : new IndexedSource(
+                        new Prefetched(source.source(), ParallelReads.await(pending.get(s), source.source().name())),
+                        source.index()));
+            }
+            return result;
+        }
+    }
+
+    /** The moofs of {@code fragments} (in file order), by offset, over one sequential reader. */
+    private static Map<Long, byte[]> moofs(SegmentSource object, List<FragmentIndex.Fragment> fragments)
+            throws IOException {
+        Map<Long, byte[]> moofs = new HashMap<>();
+        try (SequentialSource reader = new SequentialSource(object)) {
+            for (FragmentIndex.Fragment fragment : fragments) {
+                try (InputStream in = reader.open(fragment.moofOffset(), fragment.moofSize())) {
+                    moofs.put(fragment.moofOffset(), in.readAllBytes());
+                }
             }
         }
-        List<IndexedSource> result = new ArrayList<>(sources.size());
-        for (int s = 0; s < sources.size(); s++) {
-            IndexedSource source = sources.get(s);
-            result.add(moofs.get(s).isEmpty() ? source
-                    : new IndexedSource(new Prefetched(source.source(), moofs.get(s)), source.index()));
-        }
-        return result;
+        return moofs;
     }
 
     /** The fragments of a source that overlap {@code [start, end)}, and the one before the first. */
@@ -88,8 +92,6 @@ final class MoofPrefetch {
         }
         return first < 0 ? List.of() : fragments.subList(Math.max(0, first - 1), last + 1);
     }
-
-    private record Wanted(int source, FragmentIndex.Fragment fragment) {}
 
     /** A source whose moofs are in memory; every other range is read from the source. */
     private record Prefetched(SegmentSource inner, Map<Long, byte[]> moofs) implements ForwardingSource {
