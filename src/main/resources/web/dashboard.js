@@ -17,6 +17,11 @@ function card(title, value, detail, state) {
     el('h3', {}, title), el('p', { class: 'big' }, value), el('p', { class: 'muted' }, detail || ''));
 }
 
+/** A recording's state for people: WAITING_FOR_DISK becomes "waiting for disk space". */
+function stateText(state) {
+  return state === 'WAITING_FOR_DISK' ? 'waiting for disk space' : String(state || '').toLowerCase();
+}
+
 function renderStatus(status) {
   document.getElementById('version').textContent = `v${status.version}`;
   const uploads = status.uploads;
@@ -43,6 +48,7 @@ function renderStatus(status) {
 
   const recording = status.recording.map((r) => el('tr', {},
     el('td', {}, el('a', { href: streamHash(r.stream) }, r.stream)),
+    el('td', { class: r.state === 'WAITING_FOR_DISK' ? 'error-text' : '' }, stateText(r.state)),
     el('td', { title: utc(r.since) }, `${since(r.since, status.now)} (${ago(r.since, status.now)})`),
     el('td', { class: 'num' }, r.segments),
     el('td', { class: 'num', title: `${r.bytes} bytes` }, bytes(r.bytes)),
@@ -50,7 +56,7 @@ function renderStatus(status) {
     el('td', { class: 'error-text' }, r.lastError || '')));
   replace(document.getElementById('recording'),
     recording.length
-      ? table(['Stream', 'Since (UTC)', '#Segments', '#Size', '#Restarts', 'Last error'], recording, 'recording-table')
+      ? table(['Stream', 'State', 'Since (UTC)', '#Segments', '#Size', '#Restarts', 'Last error'], recording, 'recording-table')
       : el('p', { class: 'empty' }, 'Nothing is being recorded.'));
 
   const waiting = status.waiting.map((w) => el('tr', {},

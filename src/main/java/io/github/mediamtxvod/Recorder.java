@@ -14,6 +14,7 @@ import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.LiveStream;
+import io.github.mediamtxvod.recording.PathCheck;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
 import io.github.mediamtxvod.retention.RetentionJanitor;
 import io.github.mediamtxvod.runtime.Lifecycle;
@@ -85,8 +86,11 @@ public final class Recorder implements AutoCloseable {
                 .register(registry);
         Catalog catalog = new Catalog(config.recording().recordingsDir(), clock);
         FragmentIndexer indexer = new FragmentIndexer(catalog);
+        // Placeholder until MediaMTX's GET /v3/paths/get/{name} is wired in here: UNKNOWN makes a
+        // stream whose FFmpeg ended by itself start again (with backoff) until polls drop it.
+        PathCheck pathCheck = stream -> PathCheck.Answer.UNKNOWN;
         RecordingSupervisor recording = new RecordingSupervisor(
-                config.recording(), config.mediamtx().rtspUrl(), clock, disk, registry);
+                config.recording(), config.mediamtx().rtspUrl(), clock, disk, pathCheck, registry);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
         S3Reader s3 = new S3Reader(config.s3());
         RetentionJanitor retention = new RetentionJanitor(

@@ -52,6 +52,7 @@ final class ApiJson {
         for (RecordingStatus.StreamStatus active : status.recording().recording()) {
             ObjectNode node = recording.addObject();
             node.put("stream", active.name());
+            node.put("state", active.state().name());
             node.put("since", active.since().toString());
             node.put("segments", active.segments());
             node.put("bytes", active.bytes());

@@ -73,6 +73,7 @@ class ApiTest {
         assertThat(status.path("uptimeSeconds").asLong()).isPositive();
         JsonNode active = status.path("recording").path(0);
         assertThat(active.path("stream").asText()).isEqualTo("cam1");
+        assertThat(active.path("state").asText()).isEqualTo("RECORDING");
         assertThat(active.path("since").asText()).isEqualTo("2024-05-01T11:00:00Z");
         assertThat(active.path("segments").asLong()).isEqualTo(12);
         assertThat(active.path("bytes").asLong()).isEqualTo(3_000_000);
