@@ -3,9 +3,11 @@ package io.github.mediamtxvod.web;
 import io.github.mediamtxvod.mp4.FragmentIndex;
 import io.github.mediamtxvod.mp4.IndexedSource;
 import io.github.mediamtxvod.mp4.SegmentSource;
+import io.github.mediamtxvod.mp4.TrackInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +21,8 @@ import java.util.concurrent.Future;
  * object's moofs are read front to back through a {@link SequentialSource} of their own (one GET that
  * reads through the media between them, as a new request per moof costs more: a signed request for
  * the recorder, a round trip for S3), all objects at once, at most {@link ParallelReads#LIMIT}. Only
- * fragments that overlap the range are fetched, with the one before the first (the cut may start
- * there), and at most {@link #MAX_BYTES} of moofs in all; the rest is read on demand. Stateless.
+ * fragments that overlap the range are fetched, back to the cut's keyframe (see {@link #overlapping}),
+ * and at most {@link #MAX_BYTES} of moofs in all; a moof missed is read on demand. Stateless.
  */
 final class MoofPrefetch {
     /** Moofs are about 1 KB per second of media; this covers many hours. */
@@ -76,21 +78,48 @@ final class MoofPrefetch {
         return moofs;
     }
 
-    /** The fragments of a source that overlap {@code [start, end)}, and the one before the first. */
+    /**
+     * The fragments of a source that overlap {@code [start, end)}, back to the one holding the last
+     * keyframe at or before {@code start} (the cut; FFmpeg closes a fragment a second, so a long GOP
+     * spans several), and the one before that (audio that spans the cut).
+     */
     static List<FragmentIndex.Fragment> overlapping(IndexedSource source, Instant start, Instant end) {
         FragmentIndex index = source.index();
         List<FragmentIndex.Fragment> fragments = index.fragments();
         int first = -1;
         int last = -1;
         for (int f = 0; f < fragments.size(); f++) {
-            Instant from = source.source().start().plus(index.offsetOf(fragments.get(f)));
+            Instant from = wallStart(source, fragments.get(f));
             Instant to = from.plus(index.durationOf(fragments.get(f)));
             if (from.isBefore(end) && to.isAfter(start)) {
                 first = first < 0 ? f : first;
                 last = f;
             }
         }
-        return first < 0 ? List.of() : fragments.subList(Math.max(0, first - 1), last + 1);
+        if (first < 0) {
+            return List.of();
+        }
+        while (first > 0 && !keyframeAtOrBefore(source, fragments.get(first), start)) {
+            first--;
+        }
+        return fragments.subList(Math.max(0, first - 1), last + 1);
+    }
+
+    /** Whether the fragment's first keyframe on the primary track is at or before {@code start}. */
+    private static boolean keyframeAtOrBefore(IndexedSource source, FragmentIndex.Fragment fragment, Instant start) {
+        TrackInfo primary = source.index().primaryTrack();
+        FragmentIndex.TrackRun run = fragment.run(primary.id()).orElse(null);
+        if (run == null || run.sampleCount() == 0 || (!run.allSync() && run.syncSamples().isEmpty())) {
+            return false;
+        }
+        // ticks within one fragment: far from overflowing in nanoseconds
+        long ticks = run.allSync() ? 0 : run.syncSamples().get(0).decodeTime() - run.baseDecodeTime();
+        Duration into = Duration.ofNanos(ticks * 1_000_000_000L / primary.timescale());
+        return !wallStart(source, fragment).plus(into).isAfter(start);
+    }
+
+    private static Instant wallStart(IndexedSource source, FragmentIndex.Fragment fragment) {
+        return source.source().start().plus(source.index().offsetOf(fragment));
     }
 
     /** A source whose moofs are in memory; every other range is read from the source. */
