@@ -3,6 +3,7 @@
 // (plays in a new tab while it loads). The range may run past the session into later ones.
 
 import { el } from './dom.js';
+import { getUrl } from './export.js';
 
 // "2024-05-01 10:00:00" or an ISO time, read as UTC; null when it is not a time.
 export function parseUtc(text) {
@@ -36,7 +37,7 @@ export function rangeForm(stream, session, playhead) {
     const valid = at !== null && Number.isFinite(seconds) && seconds > 0;
     for (const [link, format] of [[mp4, 'mp4'], [fmp4, 'fmp4']]) {
       if (valid) {
-        link.href = `/get?path=${encodeURIComponent(stream)}&start=${encodeURIComponent(at.toISOString())}&duration=${seconds}&format=${format}`;
+        link.href = getUrl({ stream, from: at.getTime(), to: at.getTime() + seconds * 1000 }, format);
         link.removeAttribute('aria-disabled');
       } else {
         link.removeAttribute('href');

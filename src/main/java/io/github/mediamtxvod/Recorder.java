@@ -98,7 +98,8 @@ public final class Recorder implements AutoCloseable {
         MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
         PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), paths -> recording.updateLiveStreams(live(paths)),
                 clock, registry);
-        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), new WebView(state, recording, discovery, catalog, uploads, s3, disk,
+        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), config.recording().ffmpegPath(),
+                new WebView(state, recording, discovery, catalog, uploads, s3, disk,
                 new Hooks(config.mediamtx(), recording, discovery)), registry);
 
         recording.addListener(catalog);

@@ -131,14 +131,14 @@ final class CatalogQueries {
     /**
      * Start and end of each segment of a stream in one format that overlaps {@code [from, to)},
      * oldest first.
-     * From the covering index (stream, start, duration, path) alone, in its order, so SQLite neither
-     * reads table rows nor sorts: a stream's history of 100,000 segments takes about 20 ms.
+     * For MP4 from the partial covering index (stream, start, duration, path) alone, in its order, so
+     * SQLite neither reads table rows nor sorts: a stream's history of 100,000 segments takes about 20 ms.
      */
     synchronized List<CatalogView.Extent> extents(String stream, OutputFormat format, Instant from, Instant to) {
         List<Object> parameters = new ArrayList<>();
+        // the extension as a literal (an enum's constant): only then may SQLite use the partial index
         String sql = "SELECT start_ms, duration_ms FROM segment" + overlapping(stream, from, to, parameters)
-                + " AND relative_path LIKE ? ORDER BY start_ms";
-        parameters.add("%." + format.extension());
+                + " AND relative_path LIKE '%." + format.extension() + "' ORDER BY start_ms";
         return query("list extents", sql, parameters, rs -> {
             long start = rs.getLong(1);
             long duration = rs.getLong(2);

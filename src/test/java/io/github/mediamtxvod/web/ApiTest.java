@@ -96,6 +96,21 @@ class ApiTest {
     }
 
     @Test
+    void withNothingPendingTheOldestAgeIsUnknownAndS3StillSaysWhenItWasLastAsked() throws IOException {
+        Instant checked = Instant.parse("2024-05-01T11:30:00Z");
+        test.view.uploads = new UploadStatus(UploadStatus.S3State.REACHABLE, 0, 0, null, null, checked, 5, 500);
+        List<Segment> uploaded = test.view.addSession("cam1", DAY1, 1, 60);
+        test.view.confirm(uploaded.get(0));
+
+        JsonNode status = json(test.get("/api/status"));
+
+        assertThat(status.path("uploads").path("pending").asLong()).isZero();
+        assertThat(status.path("uploads").path("oldestPendingAgeSeconds").isNull()).isTrue();
+        assertThat(status.path("s3").path("lastCheck").asText()).isEqualTo("2024-05-01T11:30:00Z");
+        assertThat(status.path("mediamtx").path("lastCheck").asText()).isEqualTo("2024-05-01T08:00:00Z");
+    }
+
+    @Test
     void streamsListEveryStreamWithItsDaysNewestFirst() throws IOException {
         test.view.addSession("cam2", DAY1, 3, 2);
         test.view.addSession("cam1", DAY1, 2, 2);

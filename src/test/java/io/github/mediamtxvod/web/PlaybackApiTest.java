@@ -80,7 +80,8 @@ class PlaybackApiTest {
 
     @Test
     void aSpanLongerThanTheCapGetsAUrlForItsFirstPart() throws IOException {
-        test = TestServer.start(recordings, new WebConfig(0, null, null, false, null, Duration.ofSeconds(100)));
+        test = TestServer.start(recordings, new WebConfig(0, null, null, false, null, WebConfig.DEFAULT_THUMBNAIL_CACHE_BYTES,
+                Duration.ofSeconds(100)));
         test.view.addSession(STREAM, T, 3, 60);
 
         JsonNode span = JSON.readTree(test.get("/list?path=" + encode(STREAM)).body()).get(0);
