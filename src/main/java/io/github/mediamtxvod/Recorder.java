@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.github.mediamtxvod.catalog.Catalog;
+import io.github.mediamtxvod.catalog.FragmentIndexer;
 import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxClient;
@@ -84,6 +85,7 @@ public final class Recorder implements AutoCloseable {
         DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
                 .register(registry);
         Catalog catalog = new Catalog(config.recording().recordingsDir(), clock);
+        FragmentIndexer indexer = new FragmentIndexer(catalog);
         MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
         LiveSet live = new LiveSet(config.mediamtx());
         PathChecks checks = new PathChecks(mediaMtx, config.mediamtx(), live);
@@ -106,6 +108,7 @@ public final class Recorder implements AutoCloseable {
 
         live.whenAnswered(new LiveFeed(recording));
         recording.addListener(catalog);
+        recording.addListener(indexer);
         catalog.whenPending(uploads::wake);
         uploads.whenConfirmed(config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { });
         disk.whenLow(retention::requestRun);
@@ -115,6 +118,7 @@ public final class Recorder implements AutoCloseable {
             started.start();
             started.reconcileAtStart(); // every file on disk now counts as finished: before any FFmpeg starts
         });
+        lifecycle.start("fragment indexer", indexer, FragmentIndexer::start);
         lifecycle.start("uploads", uploads, UploadWorkers::start);
         lifecycle.start("S3 reader", s3, S3Reader::start);
         lifecycle.start("retention", retention, RetentionJanitor::start);
