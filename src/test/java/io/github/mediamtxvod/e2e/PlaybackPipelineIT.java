@@ -86,8 +86,7 @@ class PlaybackPipelineIT {
         pipeline.api.setLive(STREAM, false);
         publisher.stop();
         await("the recording stops").atMost(Duration.ofSeconds(60))
-                .until(() -> recorder.output().split("e2e/playback - recording stopped", -1).length - 1
-                        >= pipeline.sessionDirs(STREAM).size());
+                .until(() -> recorder.recordingsStopped(STREAM) >= pipeline.sessionDirs(STREAM).size());
     }
 
     private Path fetch(String pathAndQuery, String name) throws Exception {

@@ -118,7 +118,16 @@ public final class RecorderProcess implements AutoCloseable {
      * of the two comes first after a publisher stops being a race.
      */
     public void awaitRecordingStopped(String stream, Duration timeout) {
-        awaitOutput(Pattern.quote(stream) + " - (the stream ended [^\\n]*; )?recording stopped", timeout);
+        awaitOutput(recordingStopped(stream).pattern(), timeout);
+    }
+
+    /** How many recordings of {@code stream} stopped so far, either way (see {@link #awaitRecordingStopped}). */
+    public long recordingsStopped(String stream) {
+        return recordingStopped(stream).matcher(output()).results().count();
+    }
+
+    private static Pattern recordingStopped(String stream) {
+        return Pattern.compile(Pattern.quote(stream) + " - (the stream ended [^\\n]*; )?recording stopped");
     }
 
     /** Waits for the exit and returns its code, failing after {@code timeout}. */
