@@ -297,7 +297,7 @@ public final class RecordingSupervisor implements AutoCloseable {
         log.info("{} - live; starting its recording ({} of {} slots in use)",
                 stream.name(), runningCount() + 1, config.maxConcurrentRecordings());
         StreamRecorder recorder = new StreamRecorder(
-                stream, config, rtspUrl, launcher, clock, this::dispatch, restarts::increment,
+                stream, config, rtspUrl, launcher, clock, dispatcher, restarts::increment,
                 () -> recorderFinished(stream.name()));
         synchronized (recorders) {
             recorders.put(stream.name(), recorder);
@@ -338,6 +338,25 @@ public final class RecordingSupervisor implements AutoCloseable {
         }
         waiting = List.copyOf(list);
     }
+
+    /** Hands each event of a stream recorder to every listener, in order. */
+    private final SegmentListener dispatcher = new SegmentListener() {
+        @Override
+        public void segmentFinished(Segment segment) {
+            dispatch(segment);
+        }
+
+        @Override
+        public void sessionEnded(Session session) {
+            for (SegmentListener listener : listeners) {
+                try {
+                    listener.sessionEnded(session);
+                } catch (RuntimeException e) {
+                    log.error("{} - a segment listener failed at the end of {}", session.stream(), session.relativePath(), e);
+                }
+            }
+        }
+    };
 
     private void dispatch(Segment segment) {
         segmentsRecorded.increment();

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -45,7 +44,7 @@ final class StreamRecorder {
     private final URI rtspUrl;
     private final ProcessLauncher launcher;
     private final InstantSource clock;
-    private final Consumer<Segment> sink;
+    private final SegmentListener sink;
     private final Runnable onRestart;
     private final Runnable onFinished;
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
@@ -66,7 +65,7 @@ final class StreamRecorder {
             URI rtspUrl,
             ProcessLauncher launcher,
             InstantSource clock,
-            Consumer<Segment> sink,
+            SegmentListener sink,
             Runnable onRestart,
             Runnable onFinished) {
         this.stream = stream;
@@ -186,6 +185,8 @@ final class StreamRecorder {
         tracker.finish();
         if (tracker.emitted() == 0) {
             removeIfEmpty(session);
+        } else {
+            sink.sessionEnded(session);
         }
         return new Run(reason, process.stderrTail(), tracker.emitted());
     }
@@ -309,7 +310,7 @@ final class StreamRecorder {
             nextStart = segment.end();
             segments++;
             bytes += segment.sizeBytes();
-            sink.accept(segment);
+            sink.segmentFinished(segment);
         }
     }
 
