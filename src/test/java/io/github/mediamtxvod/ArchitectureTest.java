@@ -19,7 +19,7 @@ class ArchitectureTest {
     private static final String ROOT = "io.github.mediamtxvod";
     /** Lowest first: each may be used by those after it only. */
     static final List<String> LAYERS = List.of(
-            "runtime", "mp4", "config", "mediamtx", "recording", "catalog", "upload", "playlist",
+            "runtime", "mp4", "config", "mediamtx", "recording", "catalog", "upload", "playlist", "webhook",
             "retention", "web");
 
     private static final JavaClasses MAIN = new ClassFileImporter()

@@ -9,6 +9,7 @@ import io.github.mediamtxvod.recording.RecordingConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxConfig;
 import io.github.mediamtxvod.upload.UploadConfig;
 import io.github.mediamtxvod.web.WebConfig;
+import io.github.mediamtxvod.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -48,6 +49,7 @@ class ConfigLoaderTest {
                 new UploadConfig(3, Duration.ofSeconds(3)),
                 new RetentionConfig(7, 1024 * MB),
                 new WebConfig(8080, null, null, false, null),
+                new WebhookConfig(null, null),
                 "INFO");
         assertThat(loaded.config()).isEqualTo(expected);
         assertThat(loaded.warnings()).containsExactly(LOCAL_ONLY);
@@ -76,6 +78,7 @@ class ConfigLoaderTest {
                 new UploadConfig(8, Duration.ZERO),
                 new RetentionConfig(0, 2048 * MB),
                 new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3")),
+                new WebhookConfig(URI.create("https://hooks.example.com/vod"), new Secret("webhook-secret-4")),
                 "DEBUG");
         assertThat(loaded.config())
                 .usingRecursiveComparison()
@@ -123,6 +126,8 @@ class ConfigLoaderTest {
                 "STREAM_INCLUDE=\"cam/.*\"",
                 "UPLOAD_DRAIN_TIMEOUT_SECONDS=0",
                 "UPLOAD_WORKERS=8",
+                "WEBHOOK_SECRET=[REDACTED]",
+                "WEBHOOK_URL=\"https://hooks.example.com/vod\"",
                 "WEB_PASSWORD=[REDACTED]",
                 "WEB_PROTECT_PROBES=true",
                 "WEB_USERNAME=\"admin\"");
@@ -280,6 +285,8 @@ class ConfigLoaderTest {
         environment.put("WEB_PASSWORD", "web-pass-2");
         environment.put("WEB_PROTECT_PROBES", "YES");
         environment.put("HOOK_TOKEN", "hook-token-3");
+        environment.put("WEBHOOK_URL", "https://hooks.example.com/vod/");
+        environment.put("WEBHOOK_SECRET", "webhook-secret-4");
         environment.put("LOG_LEVEL", "debug");
         return environment;
     }
