@@ -235,6 +235,12 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** The segment objects in {@link #BUCKET}, without the playlists beside them. */
+    public List<S3Object> segmentObjects() {
+        return objects().stream().filter(object -> object.key().substring(object.key().lastIndexOf('/') + 1)
+                .startsWith("segment_")).toList();
+    }
+
     /** The bytes of an object in {@link #BUCKET}. */
     public byte[] download(String key) {
         try (S3Client client = s3().client()) {
