@@ -25,7 +25,7 @@ final class StaticAssets implements Request.Handler {
     static final String MOUNT = "/assets/";
     static final List<String> FILES =
             List.of("index.html", "app.js", "dom.js", "dashboard.js", "browser.js", "player.js", "mp4.js", "style.css",
-                    "favicon.svg");
+                    "favicon.svg", "vendor/hls.min.js");
 
     private final Map<String, Asset> assets;
 
