@@ -85,35 +85,20 @@ public final class PlaylistCatalog implements AutoCloseable {
 
     /**
      * Call at start, before any FFmpeg runs: every session is over (the ones a crash cut off
-     * included), and every session with a segment file on disk has a playlist. Days that ended
-     * while the recorder was not running are made out of date, so they get completed. Returns
-     * how many sessions were still open.
+     * included), and every session with a segment file on disk has a playlist. Returns how many
+     * sessions were still open.
      */
-    public int endSessionsAtStart(LocalDate today) {
+    public int endSessionsAtStart() {
         long now = clock.millis();
-        int[] open = new int[1];
-        writer.inTransaction("end the sessions found at start", (connection, upsert) -> {
-            open[0] = CatalogWriter.execute(connection, "UPDATE recording_session SET ended = 1,"
+        return writer.inTransaction("end the sessions found at start", (connection, upsert) -> {
+            int open = CatalogWriter.execute(connection, "UPDATE recording_session SET ended = 1,"
                     + " generation = generation + 1, updated_at_ms = ? WHERE ended = 0", now);
             // "WHERE true" resolves the parsing ambiguity of an upsert whose rows come from a SELECT
             CatalogWriter.execute(connection, "INSERT INTO recording_session (stream, session_start, ended, updated_at_ms)"
                     + " SELECT DISTINCT stream, session_start, 1, ? FROM segment WHERE local_present = 1 AND true"
                     + " ON CONFLICT (stream, session_start) DO NOTHING", now);
-            touchDaysBefore(connection, today, now);
-            return null;
+            return open;
         });
-        return open[0];
-    }
-
-    /** Makes every incomplete day playlist of a day before {@code today} out of date (to complete it). */
-    public int touchDaysBefore(LocalDate today) {
-        return writer.inTransaction("touch days before " + today,
-                (connection, upsert) -> touchDaysBefore(connection, today, clock.millis()));
-    }
-
-    private static int touchDaysBefore(java.sql.Connection connection, LocalDate today, long now) throws SQLException {
-        return CatalogWriter.execute(connection, "UPDATE day_playlist SET generation = generation + 1, updated_at_ms = ?"
-                + " WHERE final = 0 AND day < ? AND generation <= published_generation", now, today.toString());
     }
 
     /**

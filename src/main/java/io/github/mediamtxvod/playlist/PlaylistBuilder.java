@@ -21,8 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -90,7 +88,7 @@ final class PlaylistBuilder {
         catalog.sessionPublished(state, published, finalPlaylist, finished, webhooks);
     }
 
-    /** Publishes a day playlist; {@code ended} says whether the day is over and all its sessions ended. */
+    /** Publishes a day playlist; {@code ended} says whether every session of the day ended. */
     void publishDay(PlaylistState state, boolean ended) throws IOException {
         String folder = SegmentLayout.safeStreamName(state.stream()) + "/" + state.day();
         List<PlaylistSegment> segments = withMedia(catalog.daySegments(state.stream(), state.day()));
@@ -184,10 +182,5 @@ final class PlaylistBuilder {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every JDK", e);
         }
-    }
-
-    /** Whether a day is over: the UTC day of {@code now} is later. */
-    static boolean dayOver(LocalDate day, Instant now) {
-        return LocalDate.ofInstant(now, java.time.ZoneOffset.UTC).isAfter(day);
     }
 }

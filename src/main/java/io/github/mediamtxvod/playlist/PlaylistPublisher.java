@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.slf4j.Logger;
@@ -34,7 +32,8 @@ import org.slf4j.event.Level;
  * <stream>/<day>/index.m3u8}) below RECORDINGS_DIR and, with uploads on, at the same keys in S3.
  * A playlist lists only segments S3 confirmed (without S3: segments on disk), so it never points
  * at a missing object, and it is completed ({@code #EXT-X-ENDLIST}) once its session ended (a day:
- * once the day is over and its sessions ended) and its last segment is in place.
+ * once every session of it ended) and its last segment is in place. A day playlist completed while
+ * the stream was off is opened again when a new session of that day begins.
  *
  * <p>Durability: what is out of date is in the catalogue ({@link PlaylistCatalog}); the stage
  * rebuilds each such playlist from the catalogue, so a kill, an S3 outage or a failed write only
@@ -50,6 +49,8 @@ import org.slf4j.event.Level;
 public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlaylistPublisher.class);
     private static final int PAGE = 50;
+    /** Everything that changes a playlist wakes the stage; this only bounds a missed wake-up. */
+    private static final Duration IDLE_LOOK = Duration.ofMinutes(1);
 
     private final PlaylistCatalog catalog;
     private final Path recordingsDir;
@@ -62,7 +63,6 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
             new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
     private volatile Runnable onPublished = () -> { };
     private Instant startedAt;
-    private LocalDate today;
 
     /**
      * @param segmentDuration SEGMENT_DURATION: the least target duration of every playlist
@@ -94,8 +94,7 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
      */
     public void start() {
         startedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        today = utcDay(clock.instant());
-        int open = catalog.endSessionsAtStart(today);
+        int open = catalog.endSessionsAtStart();
         if (open > 0) {
             log.info("{} recording sessions of the last run ended with it; their playlists are completed", open);
         }
@@ -141,14 +140,13 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
         readMissingMedia();
         while (worker.running()) {
             try {
-                touchPastDays();
                 boolean published = publishOutOfDate();
                 failures.recovered("Playlists are published again after {} failed attempts over {}",
                         failures.failures(), Durations.describe(failures.failingFor()));
                 if (published) {
                     onPublished.run();
                 } else {
-                    worker.await(untilNextDay());
+                    worker.await(IDLE_LOOK);
                 }
             } catch (Throwable e) {
                 if (!worker.running()) {
@@ -186,8 +184,7 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
             if (state.isSession()) {
                 builder.publishSession(state, ended(state));
             } else {
-                builder.publishDay(state, PlaylistBuilder.dayOver(state.day(), clock.instant())
-                        && catalog.daySessions(state.stream(), state.day()).stream().allMatch(this::ended));
+                builder.publishDay(state, catalog.daySessions(state.stream(), state.day()).stream().allMatch(this::ended));
             }
         } catch (IOException | RuntimeException e) {
             noteFailureQuietly(state, e);
@@ -198,15 +195,6 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
     /** A session started before this run began was cut off by the end of the last run. */
     private boolean ended(PlaylistState session) {
         return session.ended() || session.sessionStart().isBefore(startedAt);
-    }
-
-    /** At the first look after UTC midnight, yesterday's playlists are completed. */
-    private void touchPastDays() {
-        LocalDate now = utcDay(clock.instant());
-        if (!now.equals(today)) {
-            catalog.touchDaysBefore(now);
-            today = now;
-        }
     }
 
     /** Media facts of segments found at start that are not in S3 yet, read while their files exist. */
@@ -236,16 +224,6 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
         } catch (RuntimeException e) {
             // the catalogue itself fails: the loop logs the original failure
         }
-    }
-
-    private Duration untilNextDay() {
-        Instant now = clock.instant();
-        Instant midnight = utcDay(now).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        return Duration.between(now, midnight).plusSeconds(1);
-    }
-
-    private static LocalDate utcDay(Instant instant) {
-        return LocalDate.ofInstant(instant, ZoneOffset.UTC);
     }
 
     /** Stops the thread, letting a playlist being published finish for a moment; idempotent. */

@@ -138,13 +138,13 @@ class PlaylistCatalogTest {
         playlists.sessionPublished(playlists.outOfDateSessions(10).getFirst(), "aa", false, null, true);
         playlists.dayPublished(playlists.outOfDateDays(10).getFirst(), "dd", false);
 
-        int open = playlists.endSessionsAtStart(DAY.plusDays(1));
+        int open = playlists.endSessionsAtStart();
 
         assertThat(open).isEqualTo(1);
         assertThat(playlists.outOfDateSessions(10)).extracting(PlaylistState::stream, PlaylistState::ended)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("cam1", true),
                         org.assertj.core.groups.Tuple.tuple("cam2", true));
-        assertThat(playlists.outOfDateDays(10)).as("yesterday's day playlist is completed").hasSize(1);
+        assertThat(playlists.daySessions("cam1", DAY)).singleElement().matches(PlaylistState::ended);
     }
 
     @Test

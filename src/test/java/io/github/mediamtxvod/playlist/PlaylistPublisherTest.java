@@ -87,13 +87,17 @@ class PlaylistPublisherTest {
     }
 
     private Segment write(int index) throws IOException {
-        Path file = recordings.resolve(sessionFolder).resolve("segment_%03d.mp4".formatted(index));
+        return write(sessionFolder, SESSION, index);
+    }
+
+    private Segment write(String folder, Instant sessionStart, int index) throws IOException {
+        Path file = recordings.resolve(folder).resolve("segment_%03d.mp4".formatted(index));
         Files.createDirectories(file.getParent());
         try (InputStream in = PlaylistPublisherTest.class.getResourceAsStream("/media/fragmented-3s.mp4")) {
             Files.copy(in, file);
         }
-        return new Segment(STREAM, SESSION, index, sessionFolder + "/" + file.getFileName(),
-                SESSION.plusSeconds(3L * index).plusMillis(250), Duration.ofMillis(3021), Files.size(file));
+        return new Segment(STREAM, sessionStart, index, folder + "/" + file.getFileName(),
+                sessionStart.plusSeconds(3L * index).plusMillis(250), Duration.ofMillis(3021), Files.size(file));
     }
 
     private Path sessionPlaylist() {
@@ -127,9 +131,9 @@ class PlaylistPublisherTest {
 
         await("the session playlist closed").atMost(Duration.ofSeconds(10))
                 .until(() -> read(sessionPlaylist()).endsWith("#EXT-X-ENDLIST\n"));
-        await("the day playlist lists the session").atMost(Duration.ofSeconds(10))
-                .until(() -> read(dayPlaylist()).contains("20260301_235800/segment_001.mp4"));
-        assertThat(read(dayPlaylist())).as("the day is not over").doesNotContain("#EXT-X-ENDLIST");
+        await("the day playlist lists the session, complete while nothing records").atMost(Duration.ofSeconds(10))
+                .until(() -> read(dayPlaylist()).contains("20260301_235800/segment_001.mp4")
+                        && read(dayPlaylist()).endsWith("#EXT-X-ENDLIST\n"));
         assertThat(recordings.resolve(sessionFolder)).isDirectoryNotContaining("glob:**/.index.m3u8.tmp");
         await("session.finished logged").atMost(Duration.ofSeconds(10)).until(() -> outbox.waiting() == 1);
         WebhookEvent finished = outbox.due(10).getFirst();
@@ -138,11 +142,15 @@ class PlaylistPublisherTest {
         assertThat(finished.playlist()).isEqualTo(sessionFolder + "/index.m3u8");
         assertThat(finished.key()).isNull();
 
-        clock.set(Instant.parse("2026-03-02T00:00:01Z"));
-        publisher.wake();
+        Instant later = SESSION.plusSeconds(60);
+        String laterFolder = SegmentLayout.sessionPath(STREAM, later);
+        Segment next = write(laterFolder, later, 0);
+        catalog.segmentFinished(next);
+        publisher.segmentFinished(next);
 
-        await("the day playlist closed after midnight").atMost(Duration.ofSeconds(10))
-                .until(() -> read(dayPlaylist()).endsWith("#EXT-X-ENDLIST\n"));
+        await("a new session of the day opens the day playlist again").atMost(Duration.ofSeconds(10))
+                .until(() -> read(dayPlaylist()).contains("20260301_235900/segment_000.mp4"));
+        assertThat(read(dayPlaylist())).doesNotContain("#EXT-X-ENDLIST");
     }
 
     @Test
