@@ -187,7 +187,9 @@ public final class Pipeline implements AutoCloseable {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(dir, 2)) {
-            return walk.filter(path -> dir.relativize(path).getNameCount() == 2).sorted().toList();
+            // a day folder also holds the day's playlist: only folders are sessions
+            return walk.filter(path -> dir.relativize(path).getNameCount() == 2 && Files.isDirectory(path))
+                    .sorted().toList();
         }
     }
 
