@@ -149,6 +149,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aWebhookSecretWithoutAUrlIsAWarning() throws InvalidConfigException {
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(
+                Map.of("WEBHOOK_SECRET", "s3cr3t", "S3_BUCKET_NAME", "vod"), workingDirectory));
+
+        assertThat(loaded.config().webhook().enabled()).isFalse();
+        assertThat(loaded.warnings()).containsExactly("WEBHOOK_SECRET=[REDACTED] has no effect without WEBHOOK_URL;"
+                + " set WEBHOOK_URL to the receiver's URL to send events");
+    }
+
+    @Test
     void anyOfTheFourS3SettingsTurnsUploadsOn() throws InvalidConfigException {
         for (String name : List.of("S3_ENDPOINT_URL", "S3_BUCKET_NAME")) {
             String value = name.equals("S3_ENDPOINT_URL") ? "http://minio:9000" : "vod";

@@ -169,6 +169,27 @@ class PlaylistPublisherTest {
     }
 
     @Test
+    void mpegTsSessionsGetNoPlaylistButTheirEndIsAnnounced() throws Exception {
+        startPublisher();
+        Path file = recordings.resolve(sessionFolder).resolve("segment_000.ts");
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[188 * 10]);
+        Segment segment = new Segment(STREAM, SESSION, 0, sessionFolder + "/segment_000.ts", SESSION,
+                Duration.ofSeconds(2), Files.size(file));
+        catalog.segmentFinished(segment);
+        publisher.segmentFinished(segment);
+
+        publisher.sessionEnded(new Session(STREAM, SESSION, SESSION, OutputFormat.TS, sessionFolder));
+
+        await("session.finished logged").atMost(Duration.ofSeconds(10)).until(() -> outbox.waiting() == 1);
+        WebhookEvent finished = outbox.due(10).getFirst();
+        assertThat(finished.segments()).isEqualTo(1);
+        assertThat(finished.playlist()).isNull();
+        assertThat(sessionPlaylist()).doesNotExist();
+        assertThat(dayPlaylist()).doesNotExist();
+    }
+
+    @Test
     void aFolderRetentionRemovedIsNotMadeAgain() throws Exception {
         startPublisher();
         Segment segment = finish(0);
