@@ -16,6 +16,7 @@ import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.LiveStream;
 import io.github.mediamtxvod.playlist.PlaylistPublisher;
+import io.github.mediamtxvod.recording.PathCheck;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
 import io.github.mediamtxvod.retention.RetentionJanitor;
 import io.github.mediamtxvod.runtime.Lifecycle;
@@ -90,8 +91,11 @@ public final class Recorder implements AutoCloseable {
         DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
                 .register(registry);
         Catalog catalog = new Catalog(config.recording().recordingsDir(), clock);
+        // Placeholder until MediaMTX's GET /v3/paths/get/{name} is wired in here: UNKNOWN makes a
+        // stream whose FFmpeg ended by itself start again (with backoff) until polls drop it.
+        PathCheck pathCheck = stream -> PathCheck.Answer.UNKNOWN;
         RecordingSupervisor recording = new RecordingSupervisor(
-                config.recording(), config.mediamtx().rtspUrl(), clock, disk, registry);
+                config.recording(), config.mediamtx().rtspUrl(), clock, disk, pathCheck, registry);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
         WebhookOutbox outbox = new WebhookOutbox(config.recording().recordingsDir(), clock);
         WebhookSender webhooks = new WebhookSender(outbox, config.webhook(), config.s3().enabled() ? config.s3().bucket() : null,
@@ -106,7 +110,8 @@ public final class Recorder implements AutoCloseable {
         MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
         PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), paths -> recording.updateLiveStreams(live(paths)),
                 clock, registry);
-        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), new WebView(state, recording, discovery, catalog, uploads, s3, disk,
+        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), config.recording().ffmpegPath(),
+                new WebView(state, recording, discovery, catalog, uploads, s3, disk,
                 new Hooks(config.mediamtx(), recording, discovery)), registry);
 
         recording.addListener(catalog);
