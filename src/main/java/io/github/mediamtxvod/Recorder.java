@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.github.mediamtxvod.catalog.Catalog;
+import io.github.mediamtxvod.catalog.FragmentIndexer;
 import io.github.mediamtxvod.catalog.PlaylistCatalog;
 import io.github.mediamtxvod.catalog.WebhookOutbox;
 import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
@@ -91,6 +92,7 @@ public final class Recorder implements AutoCloseable {
         DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
                 .register(registry);
         Catalog catalog = new Catalog(config.recording().recordingsDir(), clock);
+        FragmentIndexer indexer = new FragmentIndexer(catalog);
         // Placeholder until MediaMTX's GET /v3/paths/get/{name} is wired in here: UNKNOWN makes a
         // stream whose FFmpeg ended by itself start again (with backoff) until polls drop it.
         PathCheck pathCheck = stream -> PathCheck.Answer.UNKNOWN;
@@ -115,6 +117,7 @@ public final class Recorder implements AutoCloseable {
                 new Hooks(config.mediamtx(), recording, discovery)), registry);
 
         recording.addListener(catalog);
+        recording.addListener(indexer);
         recording.addListener(playlists); // after the catalogue: a session's end comes after its last segment is in
         catalog.whenPending(uploads::wake);
         Runnable retentionAfterUpload = config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { };
@@ -131,6 +134,7 @@ public final class Recorder implements AutoCloseable {
             started.start();
             started.reconcileAtStart(); // every file on disk now counts as finished: before any FFmpeg starts
         });
+        lifecycle.start("fragment indexer", indexer, FragmentIndexer::start);
         // the outbox logs each confirmed upload from here on: before the first upload can be confirmed
         lifecycle.start("webhook outbox", outbox, started -> logDropped(started.start(config.webhook().enabled())));
         lifecycle.start("webhooks", webhooks, WebhookSender::start);

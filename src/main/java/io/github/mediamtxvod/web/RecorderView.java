@@ -4,11 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.StoredIndex;
 import io.github.mediamtxvod.mediamtx.PollerStatus;
+import io.github.mediamtxvod.mp4.SegmentSource;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.upload.UploadStatus;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,6 +52,19 @@ public interface RecorderView {
      * not confirmed in S3 (or in local-only mode).
      */
     Optional<URI> presignedUrl(Entry entry);
+
+    /**
+     * Ranged reads of the uploaded object of {@code entry} for playback, or empty when it is not
+     * confirmed in S3 (or in local-only mode). Reads block in the JDK's sockets.
+     */
+    Optional<SegmentSource> s3Source(Entry entry);
+
+    /**
+     * Keeps fragment indexes that playback read, so later requests need not read them again (one
+     * catalogue transaction; throws {@link io.github.mediamtxvod.catalog.CatalogException} when the
+     * catalogue cannot be written).
+     */
+    void storeFragmentIndexes(List<StoredIndex> indexes);
 
     /**
      * A MediaMTX hook: the path became ready ({@code ready} true) or went away. {@code pathName}

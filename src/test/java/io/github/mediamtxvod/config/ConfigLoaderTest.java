@@ -77,7 +77,8 @@ class ConfigLoaderTest {
                         "site-1/cams", false, 64 * MB, 32 * MB),
                 new UploadConfig(8, Duration.ZERO),
                 new RetentionConfig(0, 2048 * MB),
-                new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3"), 50 * MB),
+                new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3"), 50 * MB,
+                        Duration.ofMinutes(10)),
                 new WebhookConfig(URI.create("https://hooks.example.com/vod"), new Secret("webhook-secret-4")),
                 "DEBUG");
         assertThat(loaded.config())
@@ -108,6 +109,7 @@ class ConfigLoaderTest {
                 "MEDIAMTX_RTSP_URL=\"rtsps://reader:[REDACTED]@media.example.com:8322\"",
                 "MIN_FREE_DISK_MB=2048",
                 "OUTPUT_FORMAT=mkv",
+                "PLAYBACK_MAX_DURATION_SECONDS=600",
                 "POLLING_INTERVAL=5",
                 "RECORDINGS_DIR=\"" + workingDirectory.resolve("data/rec") + "\"",
                 "S3_ACCESS_KEY_ID=\"AKIA**********\"",
@@ -297,6 +299,7 @@ class ConfigLoaderTest {
         environment.put("WEB_PROTECT_PROBES", "YES");
         environment.put("HOOK_TOKEN", "hook-token-3");
         environment.put("WEB_THUMBNAIL_CACHE_MB", "50");
+        environment.put("PLAYBACK_MAX_DURATION_SECONDS", "600");
         environment.put("WEBHOOK_URL", "https://hooks.example.com/vod/");
         environment.put("WEBHOOK_SECRET", "webhook-secret-4");
         environment.put("LOG_LEVEL", "debug");
