@@ -6,6 +6,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.FragmentIndexer;
+import io.github.mediamtxvod.catalog.PlaylistCatalog;
+import io.github.mediamtxvod.catalog.WebhookOutbox;
 import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxClient;
@@ -14,14 +16,17 @@ import io.github.mediamtxvod.mediamtx.PathChecks;
 import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
+import io.github.mediamtxvod.playlist.PlaylistPublisher;
 import io.github.mediamtxvod.recording.PathCheck;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
 import io.github.mediamtxvod.retention.RetentionJanitor;
 import io.github.mediamtxvod.runtime.Lifecycle;
+import io.github.mediamtxvod.upload.S3ObjectWriter;
 import io.github.mediamtxvod.upload.S3Reader;
 import io.github.mediamtxvod.upload.UploadWorkers;
 import io.github.mediamtxvod.web.RecorderView;
 import io.github.mediamtxvod.web.WebServer;
+import io.github.mediamtxvod.webhook.WebhookSender;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -41,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * MediaMTX API ─poll/check─► LiveSet ───live set─► RecordingSupervisor ─segments─► Catalog ─pending─► UploadWorkers
  *                                                    (FFmpeg per stream)   (durable)        (S3)    │ confirmed
+ *                                                 PlaylistPublisher (index.m3u8) ◄──────────────────┤
+ *                                                 WebhookSender (outbox → WEBHOOK_URL) ◄────────────┤
  *                                                                                      RetentionJanitor ◄┘
  * WebServer reads the stages' snapshots; DiskGuard is asked before each new session. A hook asks
  * MediaMTX about one path (PathChecks); its answer and the polls reach the supervisor through
@@ -98,6 +105,13 @@ public final class Recorder implements AutoCloseable {
         RecordingSupervisor recording = new RecordingSupervisor(
                 config.recording(), config.mediamtx().rtspUrl(), clock, disk, pathCheck, registry);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
+        WebhookOutbox outbox = new WebhookOutbox(config.recording().recordingsDir(), clock);
+        WebhookSender webhooks = new WebhookSender(outbox, config.webhook(), config.s3().enabled() ? config.s3().bucket() : null,
+                clock, WebhookSender.defaultBackoff(), WebhookSender.DEFAULT_REQUEST_TIMEOUT, registry);
+        PlaylistCatalog playlistCatalog = new PlaylistCatalog(config.recording().recordingsDir(), clock);
+        S3ObjectWriter objects = new S3ObjectWriter(config.s3());
+        PlaylistPublisher playlists = new PlaylistPublisher(playlistCatalog, objects, config.recording().recordingsDir(),
+                config.recording().segmentDuration(), config.webhook().enabled(), clock, PlaylistPublisher.defaultBackoff());
         S3Reader s3 = new S3Reader(config.s3());
         RetentionJanitor retention = new RetentionJanitor(
                 catalog, config.retention(), uploads.enabled(), disk, clock, RETENTION_PERIOD);
@@ -109,8 +123,15 @@ public final class Recorder implements AutoCloseable {
         live.whenAnswered(new LiveFeed(recording));
         recording.addListener(catalog);
         recording.addListener(indexer);
+        recording.addListener(playlists); // after the catalogue: a session's end comes after its last segment is in
         catalog.whenPending(uploads::wake);
-        uploads.whenConfirmed(config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { });
+        Runnable retentionAfterUpload = config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { };
+        uploads.whenConfirmed(() -> {
+            retentionAfterUpload.run();
+            playlists.wake();
+            webhooks.wake();
+        });
+        playlists.whenPublished(webhooks::wake);
         disk.whenLow(retention::requestRun);
 
         lifecycle.start("web server", web, WebServer::start);
@@ -119,7 +140,14 @@ public final class Recorder implements AutoCloseable {
             started.reconcileAtStart(); // every file on disk now counts as finished: before any FFmpeg starts
         });
         lifecycle.start("fragment indexer", indexer, FragmentIndexer::start);
+        // the outbox logs each confirmed upload from here on: before the first upload can be confirmed
+        lifecycle.start("webhook outbox", outbox, started -> logDropped(started.start(config.webhook().enabled())));
+        lifecycle.start("webhooks", webhooks, WebhookSender::start);
         lifecycle.start("uploads", uploads, UploadWorkers::start);
+        lifecycle.start("playlist catalogue", playlistCatalog, PlaylistCatalog::start);
+        lifecycle.start("S3 object writer", objects, S3ObjectWriter::start);
+        // ends the sessions the last run left open: before any FFmpeg starts
+        lifecycle.start("playlists", playlists, PlaylistPublisher::start);
         lifecycle.start("S3 reader", s3, S3Reader::start);
         lifecycle.start("retention", retention, RetentionJanitor::start);
         lifecycle.add("recording", recording);
@@ -130,6 +158,12 @@ public final class Recorder implements AutoCloseable {
         lifecycle.start("MediaMTX path checks", checks, PathChecks::start);
         lifecycle.start("discovery", discovery, PathPoller::start);
         state.set(RecorderView.State.RUNNING);
+    }
+
+    private static void logDropped(int dropped) {
+        if (dropped > 0) {
+            log.warn("{} webhook events of an earlier run were not delivered and are dropped: WEBHOOK_URL is not set", dropped);
+        }
     }
 
     public PrometheusMeterRegistry registry() {

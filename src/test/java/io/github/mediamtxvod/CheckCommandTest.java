@@ -89,7 +89,7 @@ class CheckCommandTest {
         MediaMtxConfig mediamtx = new MediaMtxConfig(apiUrl, rtspUrl, null, null, Duration.ofSeconds(10),
                 Duration.ofSeconds(5), null, null);
         RecorderConfig config = new RecorderConfig(mediamtx, base.recording(), base.s3(), base.upload(),
-                base.retention(), base.web(), base.logLevel());
+                base.retention(), base.web(), base.webhook(), base.logLevel());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CheckCommand.run(new LoadedConfig(config, warnings, List.of()), new PrintStream(out, true, UTF_8));
         return out.toString(UTF_8);

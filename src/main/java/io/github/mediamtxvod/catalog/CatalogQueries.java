@@ -231,11 +231,11 @@ final class CatalogQueries {
     }
 
     @FunctionalInterface
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private <T> List<T> query(String what, String sql, List<Object> parameters, RowMapper<T> mapper) {
+    synchronized <T> List<T> query(String what, String sql, List<Object> parameters, RowMapper<T> mapper) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));

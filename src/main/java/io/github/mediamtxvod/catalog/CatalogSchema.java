@@ -14,7 +14,8 @@ import org.sqlite.SQLiteDataSource;
  * recorder runs.
  */
 final class CatalogSchema {
-    static final int VERSION = 1;
+    /** 1: segments; 2: playlists and the webhook outbox ({@link PublicationSchema}). */
+    static final int VERSION = 2;
     static final int BUSY_TIMEOUT_MILLIS = 15_000;
 
     private static final String[] DDL = {
@@ -91,6 +92,7 @@ final class CatalogSchema {
             for (String ddl : DDL) {
                 statement.executeUpdate(ddl);
             }
+            PublicationSchema.create(statement);
             statement.executeUpdate("PRAGMA user_version = " + VERSION);
         }
     }

@@ -314,7 +314,7 @@ public final class RecordingSupervisor implements AutoCloseable {
         announcedWaiting.remove(stream.name());
         log.info("{} - live; starting its recording ({} of {} slots in use)",
                 stream.name(), runningCount() + 1, config.maxConcurrentRecordings());
-        StreamRecorder recorder = new StreamRecorder(stream, context, this::dispatch, restarts::increment,
+        StreamRecorder recorder = new StreamRecorder(stream, context, dispatcher, restarts::increment,
                 ending -> recorderFinished(stream.name(), ending));
         synchronized (recorders) {
             recorders.put(stream.name(), recorder);
@@ -382,6 +382,25 @@ public final class RecordingSupervisor implements AutoCloseable {
         }
         waiting = List.copyOf(list);
     }
+
+    /** Hands each event of a stream recorder to every listener, in order. */
+    private final SegmentListener dispatcher = new SegmentListener() {
+        @Override
+        public void segmentFinished(Segment segment) {
+            dispatch(segment);
+        }
+
+        @Override
+        public void sessionEnded(Session session) {
+            for (SegmentListener listener : listeners) {
+                try {
+                    listener.sessionEnded(session);
+                } catch (RuntimeException e) {
+                    log.error("{} - a segment listener failed at the end of {}", session.stream(), session.relativePath(), e);
+                }
+            }
+        }
+    };
 
     private void dispatch(Segment segment) {
         segmentsRecorded.increment();

@@ -9,6 +9,7 @@ import io.github.mediamtxvod.recording.RecordingConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxConfig;
 import io.github.mediamtxvod.upload.UploadConfig;
 import io.github.mediamtxvod.web.WebConfig;
+import io.github.mediamtxvod.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -45,6 +46,7 @@ class ConfigLoaderTest {
                 new UploadConfig(3, Duration.ofSeconds(3)),
                 new RetentionConfig(7, 1024 * MB),
                 new WebConfig(8080, null, null, false, null),
+                new WebhookConfig(null, null),
                 "INFO");
         assertThat(loaded.config()).isEqualTo(expected);
         assertThat(loaded.warnings()).as("local-only mode is logged by the upload stage, once").isEmpty();
@@ -74,6 +76,7 @@ class ConfigLoaderTest {
                 new RetentionConfig(0, 2048 * MB),
                 new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3"), 50 * MB,
                         Duration.ofMinutes(10)),
+                new WebhookConfig(URI.create("https://hooks.example.com/vod"), new Secret("webhook-secret-4")),
                 "DEBUG");
         assertThat(loaded.config())
                 .usingRecursiveComparison()
@@ -122,6 +125,8 @@ class ConfigLoaderTest {
                 "STREAM_INCLUDE=\"cam/.*\"",
                 "UPLOAD_DRAIN_TIMEOUT_SECONDS=0",
                 "UPLOAD_WORKERS=8",
+                "WEBHOOK_SECRET=[REDACTED]",
+                "WEBHOOK_URL=\"https://hooks.example.com/vod\"",
                 "WEB_PASSWORD=[REDACTED]",
                 "WEB_PROTECT_PROBES=true",
                 "WEB_THUMBNAIL_CACHE_MB=50",
@@ -141,6 +146,16 @@ class ConfigLoaderTest {
                 "S3_PREFIX=(unset)",
                 "HOOK_TOKEN=(unset)",
                 "SEGMENT_DURATION=60");
+    }
+
+    @Test
+    void aWebhookSecretWithoutAUrlIsAWarning() throws InvalidConfigException {
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(
+                Map.of("WEBHOOK_SECRET", "s3cr3t", "S3_BUCKET_NAME", "vod"), workingDirectory));
+
+        assertThat(loaded.config().webhook().enabled()).isFalse();
+        assertThat(loaded.warnings()).containsExactly("WEBHOOK_SECRET=[REDACTED] has no effect without WEBHOOK_URL;"
+                + " set WEBHOOK_URL to the receiver's URL to send events");
     }
 
     @Test
@@ -281,6 +296,8 @@ class ConfigLoaderTest {
         environment.put("HOOK_TOKEN", "hook-token-3");
         environment.put("WEB_THUMBNAIL_CACHE_MB", "50");
         environment.put("PLAYBACK_MAX_DURATION_SECONDS", "600");
+        environment.put("WEBHOOK_URL", "https://hooks.example.com/vod/");
+        environment.put("WEBHOOK_SECRET", "webhook-secret-4");
         environment.put("LOG_LEVEL", "debug");
         return environment;
     }
