@@ -43,7 +43,10 @@ final class S3Clients {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .putAuthScheme(new UnsignedPayloadScheme())
+                // a body goes at once, without waiting a round trip for "100 Continue" first
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
                 .httpClientBuilder(Apache5HttpClient.builder()
+                        .expectContinueEnabled(false)
                         .maxConnections(maxConnections)
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(SOCKET_TIMEOUT));

@@ -76,6 +76,7 @@ class S3UploaderIT {
     /** What the uploader's client sent: the payload mode of each upload request, and parts in flight. */
     static final class Wire implements ExecutionInterceptor {
         final List<String> payloadModes = new CopyOnWriteArrayList<>();
+        final List<String> expectHeaders = new CopyOnWriteArrayList<>();
         final AtomicInteger partsInFlight = new AtomicInteger();
         final AtomicInteger mostPartsInFlight = new AtomicInteger();
 
@@ -84,6 +85,7 @@ class S3UploaderIT {
             context.httpRequest().firstMatchingHeader("x-amz-content-sha256")
                     .filter(mode -> context.httpRequest().method().name().equals("PUT"))
                     .ifPresent(payloadModes::add);
+            context.httpRequest().firstMatchingHeader("Expect").ifPresent(expectHeaders::add);
             if (context.request() instanceof UploadPartRequest) {
                 mostPartsInFlight.accumulateAndGet(partsInFlight.incrementAndGet(), Math::max);
             }
@@ -120,12 +122,13 @@ class S3UploaderIT {
     }
 
     @Test
-    void onPlainHttpTheBodyGoesOnceUnsignedWithATrailingChecksumAndIsConfirmed() throws Exception {
+    void onPlainHttpTheBodyGoesOnceUnsignedWithATrailingChecksumWithoutWaitingFor100ContinueAndIsConfirmed() throws Exception {
         Segment segment = segment(0, 300_000);
 
         Confirmation confirmation = uploader.upload(segment, segment.file(recordings));
 
         assertThat(wire.payloadModes).containsExactly("STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+        assertThat(wire.expectHeaders).isEmpty();
         assertThat(confirmation.sizeBytes()).isEqualTo(300_000);
         assertThat(confirmation.checksum()).isEqualTo("CRC32:" + FileRange.readCrc32(segment.file(recordings), 0, 300_000));
         assertThat(objectSha256(client, "vod", segment.relativePath())).isEqualTo(sha256(segment.file(recordings)));
