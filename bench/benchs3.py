@@ -28,18 +28,20 @@ def free_tcp_port():
 class S3Proxy:
     """S3Proxy in its own JVM, objects in a folder (basedir/bucket/key), on plain HTTP and HTTPS."""
 
-    def __init__(self, java, jar, work):
+    def __init__(self, java, jar, work, authorization="aws-v2-or-v4"):
         self.java = java
         self.jar = jar
         self.basedir = os.path.join(work, "s3")
         self.work = work
         self.ports = {"http": free_tcp_port(), "https": free_tcp_port()}
         self.popen = None
+        # "none" lets any HTTP client (FFmpeg) read the objects; signed requests still work
+        self.authorization = authorization
         self.keystore = os.path.join(work, "s3proxy-keystore.jks")
         self.truststore = os.path.join(work, "truststore.jks")
         self.certificate = os.path.join(work, "s3proxy.pem")
 
-    def endpoint(self, protocol):
+    def endpoint(self, protocol="http"):
         return "%s://127.0.0.1:%d" % (protocol, self.ports[protocol])
 
     def make_certificate(self):
@@ -73,7 +75,7 @@ class S3Proxy:
                 "s3proxy.secure-endpoint=" + self.endpoint("https"),
                 "s3proxy.keystore-path=" + self.keystore,
                 "s3proxy.keystore-password=password",
-                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.authorization=" + self.authorization,
                 "s3proxy.identity=" + ACCESS_KEY,
                 "s3proxy.credential=" + SECRET_KEY,
                 # the AWS SDK sends x-amz-mp-object-size on multipart uploads (501 otherwise)

@@ -63,10 +63,14 @@ public final class Main {
             err.println(e.getMessage());
             return USAGE;
         }
-        loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+        // each command shows the warnings once, where its reader looks: check in its report, run
+        // as log lines with a timestamp, clean before its own output
         return switch (command) {
             case "check" -> rest.isEmpty() ? CheckCommand.run(loaded, out) : usageError("'check' takes no arguments", err);
-            case "clean" -> CleanCommand.run(loaded.config().recording().recordingsDir(), rest, out, err);
+            case "clean" -> {
+                loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+                yield CleanCommand.run(loaded.config().recording().recordingsDir(), rest, out, err);
+            }
             default -> Recorder.runUntilStopped(loaded, err);
         };
     }
@@ -95,7 +99,8 @@ public final class Main {
 
                 Commands:
                   run                 record every live MediaMTX stream and upload it (default)
-                  check               validate the configuration, reach MediaMTX, FFmpeg and S3, print a report
+                  check               validate the configuration, reach MediaMTX (API and RTSP), FFmpeg
+                                      and S3, print a report
                   clean DAYS [--include-unuploaded]
                                       delete local recordings older than DAYS that are safely in S3
                   version             print the version

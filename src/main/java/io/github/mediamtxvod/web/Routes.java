@@ -20,26 +20,35 @@ final class Routes extends Handler.Abstract {
     private final StaticAssets assets;
     private final RecordingsHandler recordings;
     private final ApiHandler api;
+    private final TimelineHandler timeline;
+    private final ThumbnailHandler thumbnails;
     private final HookHandler hooks;
     private final ProbeHandler probes;
     private final MetricsHandler metrics;
+    private final PlaybackHandler playback;
 
     Routes(
             AccessControl access,
             StaticAssets assets,
             RecordingsHandler recordings,
             ApiHandler api,
+            TimelineHandler timeline,
+            ThumbnailHandler thumbnails,
             HookHandler hooks,
             ProbeHandler probes,
-            MetricsHandler metrics) {
+            MetricsHandler metrics,
+            PlaybackHandler playback) {
         super(InvocationType.BLOCKING);
         this.access = access;
         this.assets = assets;
         this.recordings = recordings;
         this.api = api;
+        this.timeline = timeline;
+        this.thumbnails = thumbnails;
         this.hooks = hooks;
         this.probes = probes;
         this.metrics = metrics;
+        this.playback = playback;
     }
 
     @Override
@@ -69,11 +78,14 @@ final class Routes extends Handler.Abstract {
 
     private Request.Handler route(String path) {
         return switch (path) {
-            case "/" -> assets;
+            case "/", StaticAssets.FAVICON_ICO -> assets;
             case ApiHandler.STATUS, ApiHandler.STREAMS, ApiHandler.RECORDINGS -> api;
+            case TimelineHandler.TIMELINE, TimelineHandler.SEGMENTS -> timeline;
+            case ThumbnailHandler.PATH -> thumbnails;
             case HookHandler.READY, HookHandler.NOT_READY -> hooks;
             case ProbeHandler.HEALTH, ProbeHandler.READY -> probes;
             case MetricsHandler.PATH -> metrics;
+            case PlaybackHandler.LIST, PlaybackHandler.GET -> playback;
             default -> {
                 if (path.startsWith(StaticAssets.MOUNT)) {
                     yield assets;
@@ -91,6 +103,9 @@ final class Routes extends Handler.Abstract {
         if (response.isCommitted()) {
             callback.failed(cause != null ? cause : new IllegalStateException(message));
             return true;
+        }
+        if (PlaybackHandler.handles(request.getHttpURI().getPath())) {
+            return PlaybackHandler.error(request, response, callback, status, message);
         }
         return Replies.error(request, response, callback, status, message);
     }

@@ -23,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded HTTP server (Jetty 12, core API) on HTTP_PORT: the dashboard and recordings browser
- * ({@code /}), the file listing and downloads ({@code /recordings/}), the JSON API ({@code /api/}),
- * the MediaMTX hooks ({@code /api/hooks/}), the probes ({@code /health}, {@code /ready}) and the
- * Prometheus endpoint ({@code /metrics}).
+ * The embedded HTTP server (Jetty 12, core API) on HTTP_PORT: the dashboard, timeline and
+ * recordings browser ({@code /}), the file listing and downloads ({@code /recordings/}), the JSON
+ * API ({@code /api/}, with the timeline's data and thumbnails), the MediaMTX hooks ({@code
+ * /api/hooks/}), the probes ({@code /health}, {@code /ready}), the Prometheus endpoint ({@code
+ * /metrics}) and MediaMTX's playback API ({@code /list}, {@code /get}).
  *
  * <p>Lifecycle: the constructor only assigns; {@link #start()} binds the port, registers the JVM
  * meters on the registry and starts serving; {@link #close()} (idempotent) stops it. The owner
@@ -37,9 +38,12 @@ public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
     private static final Duration S3_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
+    /** Platform threads for the playback API's file reads; each read is short (see PlaybackIo). */
+    private static final int PLAYBACK_IO_THREADS = 4;
 
     private final WebConfig config;
     private final Path recordingsDir;
+    private final String ffmpegPath;
     private final RecorderView view;
     private final PrometheusMeterRegistry registry;
     private final InstantSource clock;
@@ -48,20 +52,28 @@ public final class WebServer implements AutoCloseable {
 
     private ExecutorService handlerThreads;
     private HttpClient s3Client;
+    private PlaybackIo playbackIo;
     private JvmMeters jvmMeters;
+    private ThumbnailMaker thumbnails;
     private Server server;
     private Instant startedAt;
     private ServerConnector connector;
 
-    public WebServer(WebConfig config, Path recordingsDir, RecorderView view, PrometheusMeterRegistry registry) {
-        this(config, recordingsDir, view, registry, InstantSource.system());
+    /**
+     * @param recordingsDir RECORDINGS_DIR: files, and the thumbnail cache below its {@code .vod-recorder}
+     * @param ffmpegPath FFMPEG_PATH, for thumbnails
+     */
+    public WebServer(WebConfig config, Path recordingsDir, String ffmpegPath, RecorderView view,
+            PrometheusMeterRegistry registry) {
+        this(config, recordingsDir, ffmpegPath, view, registry, InstantSource.system());
     }
 
     public WebServer(
-            WebConfig config, Path recordingsDir, RecorderView view, PrometheusMeterRegistry registry,
+            WebConfig config, Path recordingsDir, String ffmpegPath, RecorderView view, PrometheusMeterRegistry registry,
             InstantSource clock) {
         this.config = requireNonNull(config, "config is null");
         this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
+        this.ffmpegPath = requireNonNull(ffmpegPath, "ffmpegPath is null");
         this.view = requireNonNull(view, "view is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -86,9 +98,13 @@ public final class WebServer implements AutoCloseable {
                 .connectTimeout(S3_CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        playbackIo = new PlaybackIo(PLAYBACK_IO_THREADS);
         jvmMeters = new JvmMeters(registry);
         jvmMeters.bind();
         try {
+            thumbnails = new ThumbnailMaker(ffmpegPath,
+                    new ThumbnailCache(thumbnailDir(recordingsDir), config.thumbnailCacheBytes()), s3Client);
+            thumbnails.start();
             server = newServer(wantedPort);
             server.start();
         } catch (Exception e) {
@@ -109,14 +125,18 @@ public final class WebServer implements AutoCloseable {
         connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setPort(wantedPort);
         jetty.addConnector(connector);
+        TimelineReader timeline = new TimelineReader(view, recordingsDir);
         Routes routes = new Routes(
                 new AccessControl(config),
                 StaticAssets.load(),
                 new RecordingsHandler(recordingsDir, view, new S3Relay(s3Client)),
-                new ApiHandler(view, clock, version(), startedAt),
+                new ApiHandler(view, clock, version(), startedAt, timeline),
+                new TimelineHandler(timeline, view, clock),
+                new ThumbnailHandler(timeline, view, recordingsDir, thumbnails),
                 new HookHandler(view),
                 new ProbeHandler(view, version()),
-                new MetricsHandler(registry));
+                new MetricsHandler(registry),
+                new PlaybackHandler(view, recordingsDir, config.playbackMaxDuration(), playbackIo));
         jetty.setHandler(new SecurityHeaders(routes));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(STOP_TIMEOUT_MILLIS);
@@ -142,10 +162,19 @@ public final class WebServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("Web server did not stop cleanly", e);
         }
+        if (thumbnails != null) {
+            thumbnails.close();
+        }
         s3Client.shutdownNow();
+        playbackIo.close();
         handlerThreads.shutdownNow();
         jvmMeters.close();
         log.info("Shutdown completed");
+    }
+
+    /** Where thumbnails are cached: hidden below RECORDINGS_DIR, beside the catalogue. */
+    static Path thumbnailDir(Path recordingsDir) {
+        return recordingsDir.resolve(".vod-recorder").resolve("thumbnails");
     }
 
     /** The recorder's version from the build, or "unknown" when run outside a build. */

@@ -8,6 +8,7 @@ import io.github.mediamtxvod.testing.Pipeline;
 import io.github.mediamtxvod.testing.Ffprobe;
 import io.github.mediamtxvod.testing.RecorderProcess;
 import io.github.mediamtxvod.testing.RtspTestServer;
+import io.github.mediamtxvod.testing.SharedRtspServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,28 +36,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RecordingIT {
     private static final Duration SEGMENT = Duration.ofSeconds(2);
 
-    private static RtspTestServer rtsp;
+    @RegisterExtension
+    static final SharedRtspServer RTSP = new SharedRtspServer();
 
     @TempDir
     Path workDir;
 
     private Pipeline pipeline;
 
-    @BeforeAll
-    static void startRtspServer() {
-        rtsp = RtspTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRtspServer() {
-        if (rtsp != null) {
-            rtsp.close();
-        }
-    }
-
     @BeforeEach
     void startPipeline() {
-        pipeline = Pipeline.on(rtsp, workDir);
+        pipeline = Pipeline.on(RTSP.server(), workDir);
     }
 
     @AfterEach
@@ -78,7 +67,7 @@ class RecordingIT {
         Instant stoppedAt = Instant.now();
         pipeline.api.setLive("it/one", false);
         one.stop();
-        recorder.awaitOutput("it/one - recording stopped", Duration.ofSeconds(15));
+        recorder.awaitRecordingStopped("it/one", Duration.ofSeconds(15));
         assertThat(Pipeline.ffmpegChildren(recorder)).hasSize(1);
 
         List<Path> segments = pipeline.segmentFiles("it/one");
@@ -243,10 +232,13 @@ class RecordingIT {
 
     @Test
     void checkReportsEachDependency() throws Exception {
-        pipeline.api.setLive("check/a", true);
+        // check DESCRIBEs a live path over RTSP, so the path must be published, as with MediaMTX
+        pipeline.publishLive("check/a");
+        await("the publisher is served").atMost(Duration.ofSeconds(60))
+                .until(() -> Ffprobe.probe(pipeline.rtsp.rtspUrl("check/a")).videoCodecs().contains("h264"));
         RecorderProcess ok = pipeline.run("check-ok", Map.of(), "check");
         assertThat(ok.awaitExit(Duration.ofSeconds(30))).as(ok.output()).isZero();
-        assertThat(ok.output()).contains("ffmpeg", "mediamtx", "1 live");
+        assertThat(ok.output()).contains("ffmpeg", "mediamtx", "1 live", "answers DESCRIBE");
 
         pipeline.api.failWith(FakeMediaMtx.Failure.UNAUTHORIZED);
         RecorderProcess failing = pipeline.run("check-fail", Map.of(), "check");

@@ -92,7 +92,21 @@ public final class Ffprobe {
      * left out: they are about rounding of decoded frame times, not about the file.
      */
     public static List<String> decodeErrors(Path file) {
-        Outcome outcome = run(List.of(PublisherCommand.ffmpeg(), "-nostdin", "-v", "error", "-i", file.toString(),
+        return decodeErrors(file.toString());
+    }
+
+    /** As {@link #decodeErrors(Path)} for a URL, such as an HLS playlist over HTTP. */
+    public static List<String> decodeErrors(URI url) {
+        return decodeErrors(url.toString());
+    }
+
+    /** Probes a file or URL that is not RTSP, such as an HLS playlist over HTTP. */
+    public static ProbeResult probeInput(String input) {
+        return probe(List.of(input));
+    }
+
+    private static List<String> decodeErrors(String input) {
+        Outcome outcome = run(List.of(PublisherCommand.ffmpeg(), "-nostdin", "-v", "error", "-i", input,
                 "-f", "null", "-"), DECODE_TIMEOUT);
         List<String> errors = new ArrayList<>(outcome.stderr().stream()
                 .filter(line -> !line.startsWith("[null @") && !line.strip().startsWith("Last message repeated"))
@@ -101,6 +115,21 @@ public final class Ffprobe {
             errors.add("exit status " + outcome.exitStatus());
         }
         return errors;
+    }
+
+    /**
+     * How many packets of one stream a file holds ({@code ffprobe -count_packets}), e.g. {@code
+     * "v:0"} or {@code "a:0"}; 0 when there is no such stream. Media time from packet counts is
+     * immune to the timestamp jumps of an RTSP start, which skew ffprobe's durations.
+     */
+    public static long packets(Path file, String streamSpecifier) {
+        Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-select_streams", streamSpecifier, "-count_packets",
+                "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", file.toString()), PROBE_TIMEOUT);
+        String count = outcome.stdout().strip();
+        if (outcome.exitStatus() != 0) {
+            throw new IllegalStateException("ffprobe cannot count the packets of " + file + ": " + outcome.stderr());
+        }
+        return count.isEmpty() ? 0 : Long.parseLong(count.lines().findFirst().orElse("0").strip());
     }
 
     private static ProbeResult probe(List<String> input) {

@@ -4,6 +4,9 @@ import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Confirmation;
 import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.StoredIndex;
+import io.github.mediamtxvod.mp4.SegmentSource;
+import io.github.mediamtxvod.upload.S3Reader;
 import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.mediamtx.PollerStatus;
 import io.github.mediamtxvod.recording.DiskGuard;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link RecorderView} for web tests: a real catalogue in the test's RECORDINGS_DIR that tests
@@ -45,6 +49,9 @@ final class FakeRecorderView implements RecorderView, AutoCloseable {
     volatile HookOutcome hookOutcome = HookOutcome.STARTED;
     volatile boolean lastStatusOnVirtualThread;
     final Map<String, URI> presigned = new ConcurrentHashMap<>();
+    /** Ranged S3 reads for playback; null = nothing in S3. */
+    volatile S3Reader s3;
+    final AtomicInteger storedIndexes = new AtomicInteger();
     final BlockingQueue<HookCall> hookCalls = new LinkedBlockingQueue<>();
     private final Catalog catalog;
     private final DiskGuard disk;
@@ -99,6 +106,18 @@ final class FakeRecorderView implements RecorderView, AutoCloseable {
     }
 
     @Override
+    public Optional<SegmentSource> s3Source(Entry entry) {
+        S3Reader reader = s3;
+        return reader == null ? Optional.empty() : reader.source(entry);
+    }
+
+    @Override
+    public void storeFragmentIndexes(List<StoredIndex> indexes) {
+        storedIndexes.addAndGet(indexes.size());
+        catalog.storeFragmentIndexes(indexes);
+    }
+
+    @Override
     public HookResult hook(boolean ready, String pathName) {
         String event = ready ? "ready" : "not-ready";
         hookCalls.add(new HookCall(event, pathName, Thread.currentThread().isVirtual(), System.nanoTime()));
@@ -141,9 +160,14 @@ final class FakeRecorderView implements RecorderView, AutoCloseable {
         catalog.markLocalDeleted(catalog.segment(segment.relativePath()).orElseThrow());
     }
 
-    /** Sets a catalogued segment aside (QUARANTINED). */
+    /** Sets a catalogued segment aside (QUARANTINED), its file still there. */
     void quarantine(Segment segment) {
         catalog.quarantine(catalog.segment(segment.relativePath()).orElseThrow(), "missing", true);
+    }
+
+    /** A segment whose file vanished before its upload: QUARANTINED, no local file, not in S3. */
+    void lose(Segment segment) {
+        catalog.quarantine(catalog.segment(segment.relativePath()).orElseThrow(), "file vanished", false);
     }
 
     @Override
