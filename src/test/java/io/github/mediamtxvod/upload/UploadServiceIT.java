@@ -115,11 +115,11 @@ class UploadServiceIT {
 
     @Test
     void anObjectWithOtherBytesUnderTheKeyIsNeverOverwrittenAndTheSegmentIsSetAsideWithItsFile() throws Exception {
+        client.createBucket(b -> b.bucket("vod"));
         try (UploadStage service = UploadStage.start(TestConfig.s3(recordings, s3).build())) {
             Segment segment = files.write("cam1", SESSION, 0, 5000);
             Segment next = files.write("cam1", SESSION, 1, 5000);
             byte[] other = new byte[4000];
-            client.createBucket(b -> b.bucket("vod"));
             client.putObject(b -> b.bucket("vod").key(segment.relativePath()), RequestBody.fromBytes(other));
             service.record(segment);
             service.record(next);
