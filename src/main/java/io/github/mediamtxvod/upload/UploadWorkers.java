@@ -107,7 +107,7 @@ public final class UploadWorkers implements AutoCloseable {
             return;
         }
         String target = "bucket '" + s3.bucket() + "' at " + S3Clients.describeEndpoint(s3);
-        client = S3Clients.client(s3, workers + 2);
+        client = S3Clients.client(s3, workers * MultipartUpload.PARTS_IN_FLIGHT + 2);
         uploader = new S3Uploader(client, s3, clock);
         bucket = new BucketGuard(client, s3);
         health = new S3Health(target,
@@ -195,6 +195,9 @@ public final class UploadWorkers implements AutoCloseable {
             } else {
                 log.info("{} - the file changed while it was uploaded; it is uploaded again", entry.relativePath());
             }
+        } catch (ObjectConflictException e) {
+            log.error("{} - {}", entry.relativePath(), e.getMessage());
+            catalog.quarantine(entry, e.getMessage(), true);
         } catch (NoSuchFileException e) {
             String reason = "local file missing before upload: expected " + entry.segment().sizeBytes() + " bytes at " + file;
             log.error("{} - {}; the entry is quarantined", entry.relativePath(), reason);
@@ -314,6 +317,9 @@ public final class UploadWorkers implements AutoCloseable {
             stopWorkers();
         } finally {
             metrics.close();
+            if (uploader != null) {
+                uploader.close();
+            }
             if (client != null) {
                 client.close();
             }
