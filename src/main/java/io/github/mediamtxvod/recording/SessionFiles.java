@@ -106,7 +106,8 @@ public final class SessionFiles {
      * Turns a segment file FFmpeg will not write again into the {@link Segment} to hand on, after
      * making it decode cleanly: an MP4 that FFmpeg did not finish is cut back to its last complete
      * fragment ({@link FragmentedMp4#settle}), whether or not the segment list names it (a full
-     * disk lists the torn file); a TS file is cut back to whole 188-byte packets. A file with no
+     * disk lists the torn file), and broken timestamps of its first video frames are made steady
+     * ({@link FragmentedMp4#steadyLeadingTiming}); a TS file is cut back to whole 188-byte packets. A file with no
      * media at all is deleted, and the answer is empty. Never call it while FFmpeg may still
      * write the file.
      *
@@ -135,6 +136,12 @@ public final class SessionFiles {
             }
             measured = settled.duration();
             trimmed = settled.kind() == FragmentedMp4.Kind.TRIMMED;
+        }
+        if (format == OutputFormat.MP4) {
+            FragmentedMp4.steadyLeadingTiming(file).ifPresent(repair -> log.info("{} - {}: gave {} leading video "
+                    + "frames with broken timestamps a steady {} s each and showed the frames after them {} s later, "
+                    + "so that every frame decodes in order", session.stream(), file, repair.samples(),
+                    repair.frame().toNanos() / 1e9, repair.shift().toNanos() / 1e9));
         } else if (format == OutputFormat.TS) {
             TsPackets.trimToWholePackets(file);
         }
