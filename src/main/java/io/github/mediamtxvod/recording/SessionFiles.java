@@ -138,10 +138,7 @@ public final class SessionFiles {
             trimmed = settled.kind() == FragmentedMp4.Kind.TRIMMED;
         }
         if (format == OutputFormat.MP4) {
-            FragmentedMp4.steadyLeadingTiming(file).ifPresent(repair -> log.info("{} - {}: gave {} leading video "
-                    + "frames with broken timestamps a steady {} s each and showed the frames after them {} s later, "
-                    + "so that every frame decodes in order", session.stream(), file, repair.samples(),
-                    repair.frame().toNanos() / 1e9, repair.shift().toNanos() / 1e9));
+            steadyLeadingTiming(session, file);
         } else if (format == OutputFormat.TS) {
             TsPackets.trimToWholePackets(file);
         }
@@ -159,6 +156,18 @@ public final class SessionFiles {
                     fromList.relativePath(), fromList.start(), measured, size);
         }
         return Optional.of(fromList);
+    }
+
+    /**
+     * Gives a finished MP4 segment's first video frames steady timestamps when the source's
+     * were broken ({@link FragmentedMp4#steadyLeadingTiming}), and says so. Never call it while
+     * FFmpeg may still write the file.
+     */
+    static void steadyLeadingTiming(Session session, Path file) throws IOException {
+        FragmentedMp4.steadyLeadingTiming(file).ifPresent(repair -> log.info("{} - {}: gave {} leading video "
+                + "frames with broken timestamps a steady {} s each and showed the frames after them {} s later, "
+                + "so that every frame decodes in order", session.stream(), file, repair.samples(),
+                repair.frame().toNanos() / 1e9, repair.shift().toNanos() / 1e9));
     }
 
     /** The session a folder holds, read from its {@code .session.json}; empty when absent or bad. */
