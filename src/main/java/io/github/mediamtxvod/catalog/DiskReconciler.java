@@ -6,64 +6,120 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Brings the catalogue in line with the files on disk, which are the truth: every segment file
- * of every session folder ({@code <stream>/<day>/<session>/}) that the catalogue does not know,
- * or knows with another size, is recorded as PENDING; a catalogued file that is gone is
- * LOCAL_DELETED when S3 confirmed it, else QUARANTINED (kept, with the expected size, for a
- * human). Must run while no FFmpeg writes into RECORDINGS_DIR: every file found counts as
- * finished.
+ * of a session folder ({@code <stream>/<day>/<session>/}) that the catalogue does not know, or
+ * knows with another size, is recorded as PENDING; a catalogued file that is gone is
+ * LOCAL_DELETED when S3 confirmed it.
+ *
+ * <p>{@link Mode#START} runs while no FFmpeg writes into the folders it scans: every file found
+ * counts as finished (the one a crash cut off too), and an unconfirmed entry whose file is gone
+ * is QUARANTINED (kept, with the expected size, for a human). {@link Mode#RUNNING} runs beside
+ * the recording: a session that is open (FFmpeg may write in it) or changed in the last
+ * {@link #QUIET} contributes only the files FFmpeg has listed as finished, nothing is removed,
+ * and a missing unconfirmed file is left to the upload stage, which retries before it
+ * quarantines.
  */
 final class DiskReconciler {
+    /** How long a session folder must be untouched before its unlisted files count as finished. */
+    static final Duration QUIET = Duration.ofMinutes(2);
     private static final Logger log = LoggerFactory.getLogger(DiskReconciler.class);
     private static final int MAX_LOGGED_ENTRIES = 20;
 
+    enum Mode { START, RUNNING }
+
     private final Catalog catalog;
+    private final Mode mode;
+    private final Predicate<String> openSession;
+    private final Instant now;
+    private final Set<String> unknownSessions = new HashSet<>();
     private int unreadableSessions;
 
-    DiskReconciler(Catalog catalog) {
+    /**
+     * @param openSession whether a session folder (relative path) is being recorded; only asked
+     *     in RUNNING mode
+     * @param now the wall-clock time, compared with file modification times
+     */
+    DiskReconciler(Catalog catalog, Mode mode, Predicate<String> openSession, Instant now) {
         this.catalog = catalog;
+        this.mode = mode;
+        this.openSession = openSession;
+        this.now = now;
     }
 
+    /** Reconciles every session folder on disk and every catalogue entry with a local file. */
     ReconcileReport reconcile() {
-        List<Segment> onDisk = scanDisk(catalog.recordingsDir());
+        return reconcile(sessionFolders(catalog.recordingsDir()), null);
+    }
+
+    /**
+     * Reconciles the given session folders, and of the catalogue entries only those in {@code
+     * scope} (relative session paths), or all when {@code scope} is null.
+     */
+    ReconcileReport reconcile(List<Path> sessionDirs, Set<String> scope) {
+        List<Segment> onDisk = scan(sessionDirs);
         Map<String, Entry> known = new HashMap<>();
-        for (Entry segment : catalog.allSegments()) {
-            known.put(segment.relativePath(), segment);
+        for (Entry segment : catalog.localSegments()) {
+            if (scope == null || scope.contains(segment.segment().sessionPath())) {
+                known.put(segment.relativePath(), segment);
+            }
         }
         List<Segment> toRecord = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Segment file : onDisk) {
             seen.add(file.relativePath());
-            if (needsWrite(known.get(file.relativePath()), file)) {
+            Entry existing = known.get(file.relativePath());
+            if (existing == null) {
+                unknownSessions.add(file.sessionPath());
+            }
+            if (needsWrite(existing, file)) {
                 toRecord.add(file);
             }
         }
         catalog.recordAllFinished(toRecord);
+        int[] goneAndQuarantined = markGone(known, seen);
+        return new ReconcileReport(onDisk.size(), toRecord.size(), goneAndQuarantined[0], goneAndQuarantined[1],
+                unreadableSessions);
+    }
+
+    /** Session folders holding files the catalogue did not know (they may be in S3 already). */
+    Set<String> unknownSessions() {
+        return unknownSessions;
+    }
+
+    private int[] markGone(Map<String, Entry> known, Set<String> seen) {
         int gone = 0;
         int quarantined = 0;
         for (Entry segment : known.values()) {
-            if (!segment.localPresent() || seen.contains(segment.relativePath())) {
+            Path file = catalog.localFile(segment);
+            // a file a RUNNING scan did not take (unlisted, in an open session) is still there
+            if (seen.contains(segment.relativePath()) || Files.exists(file)) {
                 continue;
             }
             switch (segment.state()) {
                 case UPLOADED -> gone += catalog.markLocalDeleted(segment) ? 1 : 0;
                 case PENDING, UPLOADING -> {
-                    String reason = "local file missing before upload: expected " + segment.segment().sizeBytes()
-                            + " bytes at " + catalog.localFile(segment);
-                    if (quarantined++ < MAX_LOGGED_ENTRIES) {
-                        log.error("{} - {}; the entry is quarantined", segment.relativePath(), reason);
+                    if (mode == Mode.START) {
+                        String reason = "local file missing before upload: expected " + segment.segment().sizeBytes()
+                                + " bytes at " + file;
+                        if (quarantined++ < MAX_LOGGED_ENTRIES) {
+                            log.error("{} - {}; the entry is quarantined", segment.relativePath(), reason);
+                        }
+                        catalog.quarantine(segment, reason, false);
                     }
-                    catalog.quarantine(segment, reason, false);
                 }
                 case LOCAL_DELETED, QUARANTINED -> {
                     // nothing to change: already recorded as without a usable local file
@@ -74,7 +130,7 @@ final class DiskReconciler {
             log.error("{} more catalogue entries quarantined because their files are missing",
                     quarantined - MAX_LOGGED_ENTRIES);
         }
-        return new ReconcileReport(onDisk.size(), toRecord.size(), gone, quarantined, unreadableSessions);
+        return new int[] {gone, quarantined};
     }
 
     private static boolean needsWrite(Entry existing, Segment file) {
@@ -86,25 +142,55 @@ final class DiskReconciler {
                 || (existing.segment().duration() == null && file.duration() != null);
     }
 
-    private List<Segment> scanDisk(Path recordingsDir) {
+    private List<Segment> scan(List<Path> sessionDirs) {
+        Path recordingsDir = catalog.recordingsDir();
         List<Segment> found = new ArrayList<>();
-        for (Path streamDir : subfolders(recordingsDir)) {
-            for (Path dayDir : subfolders(streamDir)) {
-                for (Path sessionDir : subfolders(dayDir)) {
-                    try {
-                        found.addAll(SessionFiles.scan(recordingsDir, sessionDir));
-                    } catch (IOException | RuntimeException e) {
-                        unreadableSessions++;
-                        log.warn("{} - cannot read session folder, its files stay as they are: {}", sessionDir, e.toString());
-                    }
-                }
+        for (Path sessionDir : sessionDirs) {
+            try {
+                found.addAll(mayBeWritten(sessionDir)
+                        ? SessionFiles.scanListed(recordingsDir, sessionDir)
+                        : SessionFiles.scan(recordingsDir, sessionDir));
+            } catch (IOException | RuntimeException e) {
+                unreadableSessions++;
+                log.warn("{} - cannot read session folder, its files stay as they are: {}", sessionDir, e.toString());
             }
         }
         return found;
     }
 
+    /** Whether FFmpeg may still write into the folder (never at start). */
+    private boolean mayBeWritten(Path sessionDir) throws IOException {
+        if (mode == Mode.START) {
+            return false;
+        }
+        String relative = catalog.recordingsDir().relativize(sessionDir).toString().replace('\\', '/');
+        if (openSession.test(relative)) {
+            return true;
+        }
+        Instant quietSince = now.minus(QUIET);
+        try (Stream<Path> entries = Stream.concat(Stream.of(sessionDir), Files.list(sessionDir))) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (Files.getLastModifiedTime(entry).toInstant().isAfter(quietSince)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Every session folder below RECORDINGS_DIR ({@code <stream>/<day>/<session>}), sorted. */
+    static List<Path> sessionFolders(Path recordingsDir) {
+        List<Path> sessions = new ArrayList<>();
+        for (Path streamDir : subfolders(recordingsDir)) {
+            for (Path dayDir : subfolders(streamDir)) {
+                sessions.addAll(subfolders(dayDir));
+            }
+        }
+        return sessions;
+    }
+
     /** Subfolders, skipping hidden ones such as {@code .vod-recorder}. */
-    private List<Path> subfolders(Path dir) {
+    private static List<Path> subfolders(Path dir) {
         List<Path> result = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return result;
@@ -116,7 +202,6 @@ final class DiskReconciler {
                 }
             }
         } catch (IOException e) {
-            unreadableSessions++;
             log.warn("{} - cannot list folder, its files stay as they are: {}", dir, e.toString());
         }
         result.sort(null);

@@ -106,6 +106,28 @@ public final class SessionFiles {
         return segments;
     }
 
+    /**
+     * The segment files of a session folder that FFmpeg has listed in {@code .segments.csv}, that
+     * is closed and finished, in index order; for a look at a session FFmpeg may still be
+     * writing. Unlisted files are left alone, and nothing is removed.
+     */
+    public static List<Segment> scanListed(Path recordingsDir, Path sessionDir) throws IOException {
+        List<SegmentList.Entry> entries = SegmentList.readAll(sessionDir.resolve(FfmpegCommand.SEGMENT_LIST));
+        Optional<Session> session = entries.isEmpty() ? Optional.empty() : readSession(recordingsDir, sessionDir);
+        if (session.isEmpty()) {
+            return List.of();
+        }
+        double firstStart = entries.get(0).startSeconds();
+        List<Segment> segments = new ArrayList<>(entries.size());
+        for (SegmentList.Entry entry : entries) {
+            Path file = sessionDir.resolve(entry.fileName());
+            if (SegmentLayout.segmentIndex(entry.fileName()) >= 0 && Files.isRegularFile(file)) {
+                segments.add(fromListEntry(session.get(), entry, firstStart, Files.size(file)));
+            }
+        }
+        return segments;
+    }
+
     /** The session a folder holds, read from its {@code .session.json}; empty when absent or bad. */
     public static Optional<Session> readSession(Path recordingsDir, Path sessionDir) {
         Path file = sessionDir.resolve(SESSION_FILE);
