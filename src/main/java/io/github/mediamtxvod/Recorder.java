@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.github.mediamtxvod.catalog.Catalog;
+import io.github.mediamtxvod.catalog.CatalogKeeper;
 import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxClient;
@@ -13,7 +14,9 @@ import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.LiveStream;
+import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.retention.RetentionJanitor;
 import io.github.mediamtxvod.runtime.Lifecycle;
 import io.github.mediamtxvod.upload.S3Reader;
@@ -28,7 +31,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -82,9 +87,10 @@ public final class Recorder implements AutoCloseable {
         }
         DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
                 .register(registry);
-        Catalog catalog = new Catalog(config.recording().recordingsDir(), clock);
+        Catalog catalog = new Catalog(config.recording().recordingsDir(), clock, diskSpace);
         RecordingSupervisor recording = new RecordingSupervisor(
                 config.recording(), config.mediamtx().rtspUrl(), clock, disk, registry);
+        CatalogKeeper keeper = new CatalogKeeper(catalog, () -> openSessions(recording));
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
         S3Reader s3 = new S3Reader(config.s3());
         RetentionJanitor retention = new RetentionJanitor(
@@ -97,6 +103,10 @@ public final class Recorder implements AutoCloseable {
 
         recording.addListener(catalog);
         catalog.whenPending(uploads::wake);
+        catalog.whenRecovered(() -> {
+            uploads.wake();
+            retention.requestRun();
+        });
         uploads.whenConfirmed(config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { });
         disk.whenLow(retention::requestRun);
 
@@ -105,6 +115,7 @@ public final class Recorder implements AutoCloseable {
             started.start();
             started.reconcileAtStart(); // every file on disk now counts as finished: before any FFmpeg starts
         });
+        lifecycle.start("catalogue keeper", keeper, CatalogKeeper::start);
         lifecycle.start("uploads", uploads, UploadWorkers::start);
         lifecycle.start("S3 reader", s3, S3Reader::start);
         lifecycle.start("retention", retention, RetentionJanitor::start);
@@ -115,6 +126,17 @@ public final class Recorder implements AutoCloseable {
         lifecycle.add("MediaMTX client", mediaMtx);
         lifecycle.start("discovery", discovery, PathPoller::start);
         state.set(RecorderView.State.RUNNING);
+    }
+
+    /** The session folders FFmpeg may be writing into: the current one of every recording. */
+    private static Set<String> openSessions(RecordingSupervisor recording) {
+        Set<String> open = new HashSet<>();
+        for (RecordingStatus.StreamStatus stream : recording.status().recording()) {
+            if (stream.sessionStart() != null) {
+                open.add(SegmentLayout.sessionPath(stream.name(), stream.sessionStart()));
+            }
+        }
+        return open;
     }
 
     private static List<LiveStream> live(List<MediaMtxPath> paths) {
