@@ -27,7 +27,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -176,6 +178,19 @@ public final class Recorder implements AutoCloseable {
      */
     static int runUntilStopped(LoadedConfig loaded, PrintStream err) {
         applyLogLevel(loaded.config().logLevel());
+        Path recordingsDir = loaded.config().recording().recordingsDir();
+        InstanceLock lock;
+        try {
+            // before anything binds a port or touches a file: a second recorder leaves without a trace
+            lock = InstanceLock.acquire(recordingsDir);
+        } catch (InstanceLock.HeldElsewhere e) {
+            err.println("Error: " + e.getMessage() + ".");
+            return Main.FAILED;
+        } catch (IOException e) {
+            err.println("Error: cannot lock RECORDINGS_DIR=" + recordingsDir + " (" + InstanceLock.file(recordingsDir)
+                    + "): " + e + "; check that the folder is writable.");
+            return Main.FAILED;
+        }
         Recorder recorder = new Recorder(loaded.config(), InstantSource.system());
         log.info("Starting vod-recorder {}...", Main.version());
         log.info("Effective configuration:\n    {}", String.join("\n    ", loaded.effectiveSettings()));
@@ -193,6 +208,7 @@ public final class Recorder implements AutoCloseable {
             log.error("Start failed: {}", e.getMessage(), e);
             recorder.close();
             flushLogs();
+            Reference.reachabilityFence(lock);
             return Main.FAILED;
         }
         Runtime.getRuntime().addShutdownHook(hook);
@@ -202,6 +218,8 @@ public final class Recorder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // held until the process ends: a collected channel would let go of the lock
+        Reference.reachabilityFence(lock);
         return Main.OK;
     }
 
