@@ -53,6 +53,7 @@ public final class RetentionJanitor implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean runRequested = new AtomicBoolean();
     private final TransitionLog failures = new TransitionLog(log);
+    private final DeletionLog deletions = new DeletionLog(log, System::nanoTime);
     private final Set<String> sessionsToPrune = new LinkedHashSet<>();
 
     private ScheduledExecutorService executor;
@@ -115,10 +116,7 @@ public final class RetentionJanitor implements AutoCloseable {
             delete(oldest.getFirst(), freed);
             forSpace++;
         }
-        if (byAge + forSpace > 0) {
-            log.info("Retention deleted {} local files confirmed in S3 ({} by age, {} for free space), {} MB freed",
-                    byAge + forSpace, byAge, forSpace, freed[0] / (1024 * 1024));
-        }
+        deletions.add(byAge, forSpace, freed[0]);
         pruneFolders(now);
         return new Result(byAge, forSpace, freed[0], disk.lastFreeBytes());
     }
@@ -176,5 +174,6 @@ public final class RetentionJanitor implements AutoCloseable {
             return;
         }
         Lifecycle.shutdownNow(executor, "Retention janitor", STOP_TIMEOUT);
+        deletions.flush();
     }
 }
