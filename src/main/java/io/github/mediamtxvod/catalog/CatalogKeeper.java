@@ -79,11 +79,14 @@ public final class CatalogKeeper implements AutoCloseable {
         boolean due = nanoTime.getAsLong() - lastReconcileNanos >= reconcilePeriod.toNanos();
         if (catalog.takeReconcileWanted() || due) {
             lastReconcileNanos = nanoTime.getAsLong();
+            boolean done = false;
             try {
                 reconcile();
-            } catch (CatalogException e) {
-                catalog.wantReconcile();
-                throw e;
+                done = true;
+            } finally {
+                if (!done) {
+                    catalog.wantReconcile(); // whatever failed it, the next round tries again
+                }
             }
         }
     }
