@@ -1,9 +1,14 @@
 // The recordings browser: streams → days → sessions → one session with its player and segments.
+// A session still being recorded is read again every few seconds, and its new segments are
+// added to the table, the bar and the player.
 
-import { badge, banner, bytes, clock, el, getJson, replace, seconds, show, table, utc } from './dom.js';
-import { SessionPlayer } from './player.js';
+import { badge, banner, bytes, el, getJson, local, localClock, replace, seconds, show, table, timeEl, utc } from './dom.js';
+import { SegmentPlayer } from './player.js';
+import { timelineHash } from './timeline.js';
 
+const LIVE_REFRESH_MS = 5000;
 let player = null;
+let liveTimer = null;
 
 export function streamHash(stream) {
   return `#/recordings/${encodeURIComponent(stream)}`;
@@ -26,9 +31,10 @@ async function showStreams(body) {
     el('td', { class: 'num' }, s.sessions),
     el('td', { class: 'num' }, s.segments),
     el('td', { class: 'num' }, bytes(s.bytes)),
-    el('td', {}, utc(s.lastStart))));
+    el('td', {}, timeEl(s.lastStart)),
+    el('td', {}, el('a', { href: timelineHash({ streams: [s.stream] }), class: 'timeline-link' }, 'Timeline'))));
   replace(body, el('h2', {}, 'Streams'),
-    rows.length ? table(['Stream', '#Sessions', '#Segments', '#Size', 'Last session'], rows, 'streams-table')
+    rows.length ? table(['Stream', '#Sessions', '#Segments', '#Size', 'Last session started', ''], rows, 'streams-table')
       : el('p', { class: 'empty' }, 'No recordings yet.'));
 }
 
@@ -41,6 +47,8 @@ async function showDays(body, stream) {
     return;
   }
   replace(body, el('h2', {}, stream),
+    el('p', {}, el('a', { href: timelineHash({ streams: [stream] }), class: 'timeline-link' }, 'Open the timeline'),
+      el('span', { class: 'muted' }, ' · or pick a day (UTC) for its sessions:')),
     el('ul', { class: 'days' }, summary.days.map((day) =>
       el('li', {}, el('a', { href: `${streamHash(stream)}/${day}`, class: 'day-link' }, day)))));
 }
@@ -62,7 +70,7 @@ async function showSessions(body, stream, day) {
   const [from, to] = dayRange(day);
   const page = await getJson(`/api/recordings?stream=${encodeURIComponent(stream)}&from=${from}&to=${to}&pageSize=500`);
   const rows = page.sessions.filter((s) => s.start.startsWith(day)).map((s) => el('tr', {},
-    el('td', {}, el('a', { href: `${streamHash(stream)}/${day}/${encodeURIComponent(s.start)}`, class: 'session-link' }, utc(s.start)),
+    el('td', {}, el('a', { href: `${streamHash(stream)}/${day}/${encodeURIComponent(s.start)}`, class: 'session-link', title: utc(s.start) }, local(s.start)),
       ' ', s.recording ? badge('recording', 'live') : null),
     el('td', { class: 'num' }, seconds(s.durationSeconds)),
     el('td', { class: 'num' }, s.segments.length),
@@ -74,11 +82,34 @@ async function showSessions(body, stream, day) {
       : el('p', { class: 'empty' }, 'No sessions on this day.'));
 }
 
-async function showSession(body, stream, day, start) {
-  crumbs([[stream, streamHash(stream)], [day, `${streamHash(stream)}/${day}`], [clock(start), null]]);
+async function fetchSession(stream, start) {
   const to = new Date(Date.parse(start) + 1000).toISOString();
   const page = await getJson(`/api/recordings?stream=${encodeURIComponent(stream)}&from=${start}&to=${to}&pageSize=10`);
-  const session = page.sessions.find((s) => Date.parse(s.start) === Date.parse(start));
+  return page.sessions.find((s) => Date.parse(s.start) === Date.parse(start));
+}
+
+function segmentRow(s, playable) {
+  return el('tr', { 'data-index': s.index },
+    el('td', { class: 'num' }, s.index),
+    el('td', {}, timeEl(s.start, localClock(new Date(s.start)))),
+    el('td', { class: 'num' }, seconds(s.durationSeconds)),
+    el('td', { class: 'num', title: `${s.sizeBytes} bytes` }, bytes(s.sizeBytes)),
+    el('td', {}, badge(s.upload.toLowerCase().replace('_', '-'), s.upload.toLowerCase())),
+    el('td', {}, s.source),
+    el('td', { class: 'actions' },
+      playable ? el('button', { type: 'button', class: 'link play-from', 'data-index': s.index }, 'Play from here') : null,
+      s.source === 'none' ? el('span', { class: 'muted' }, 'gone')
+        : el('a', { href: s.url, download: s.file, class: 'download' }, 'Download')));
+}
+
+function sessionSummary(session) {
+  return `${session.segments.length} segments · ${seconds(session.durationSeconds)} · ${bytes(session.sizeBytes)} · ${session.format}`
+    + (session.recording ? ' · still recording' : '');
+}
+
+async function showSession(body, stream, day, start) {
+  crumbs([[stream, streamHash(stream)], [day, `${streamHash(stream)}/${day}`], [localClock(new Date(start)), null]]);
+  const session = await fetchSession(stream, start);
   if (!session) {
     replace(body, el('p', { class: 'empty' }, 'This session does not exist (any more).'));
     return;
@@ -86,23 +117,15 @@ async function showSession(body, stream, day, start) {
   const video = el('video', { id: 'player', controls: true, muted: true, playsinline: true, preload: 'auto' });
   const state = el('p', { class: 'muted', id: 'player-state' });
   const timeline = el('div', { class: 'timeline', id: 'timeline', title: 'Click to play from here' });
-  const now = el('span', { id: 'wallclock' }, utc(session.start));
+  const now = el('span', { id: 'wallclock' }, local(session.start));
+  const summary = el('p', { class: 'muted', id: 'session-summary' }, sessionSummary(session));
   const header = el('div', { class: 'session-head' },
-    el('h2', {}, `${stream} · ${utc(session.start)}`),
-    el('p', { class: 'muted' }, `${session.segments.length} segments · ${seconds(session.durationSeconds)} · ${bytes(session.sizeBytes)} · ${session.format}`,
-      session.recording ? ' · still recording' : ''));
-  const rows = session.segments.map((s) => el('tr', { 'data-index': s.index },
-    el('td', { class: 'num' }, s.index),
-    el('td', {}, clock(s.start)),
-    el('td', { class: 'num' }, seconds(s.durationSeconds)),
-    el('td', { class: 'num', title: `${s.sizeBytes} bytes` }, bytes(s.sizeBytes)),
-    el('td', {}, badge(s.upload.toLowerCase().replace('_', '-'), s.upload.toLowerCase())),
-    el('td', {}, s.source),
-    el('td', { class: 'actions' },
-      session.playable ? el('button', { type: 'button', class: 'link play-from', 'data-index': s.index }, 'Play from here') : null,
-      s.source === 'none' ? el('span', { class: 'muted' }, 'gone')
-        : el('a', { href: s.url, download: s.file, class: 'download' }, 'Download'))));
-  const segmentsTable = table(['#', 'Start (UTC)', '#Duration', '#Size', 'Upload', 'Source', 'Actions'], rows, 'segments-table');
+    el('h2', {}, `${stream} · `, timeEl(session.start)), summary,
+    el('p', {}, el('a', { href: timelineHash({ streams: [stream], at: session.startedAt || session.start }), class: 'timeline-link' },
+      'Open in the timeline')));
+  const rows = session.segments.map((s) => segmentRow(s, session.playable));
+  const segmentsTable = table(['#', 'Start', '#Duration', '#Size', 'Upload', 'Source', 'Actions'], rows, 'segments-table');
+  const tbody = segmentsTable.querySelector('tbody');
 
   if (!session.playable) {
     replace(body, header,
@@ -112,9 +135,10 @@ async function showSession(body, stream, day, start) {
   }
   replace(body, header, el('div', { class: 'player' }, video, timeline, el('div', { class: 'player-info' }, now, state)), segmentsTable);
 
-  player = new SessionPlayer(video, session.segments, (text) => { state.textContent = text; });
+  player = new SegmentPlayer(video, session.segments, (text) => { state.textContent = text; });
+  player.live = session.recording;
   video.sessionPlayer = player; // for debugging and browser tests
-  drawTimeline(timeline, player, session);
+  drawTimeline(timeline, player, session.segments);
   timeline.addEventListener('click', (event) => {
     const box = timeline.getBoundingClientRect();
     player.seek(((event.clientX - box.left) / box.width) * player.duration).then(() => video.play().catch(() => {}));
@@ -122,17 +146,19 @@ async function showSession(body, stream, day, start) {
   segmentsTable.addEventListener('click', (event) => {
     const button = event.target.closest('button.play-from');
     if (!button) return;
-    player.seek(player.offsets[Number(button.dataset.index)] + 0.01).then(() => video.play().catch(() => {}));
+    const position = player.segments.findIndex((s) => s.index === Number(button.dataset.index));
+    player.seek(player.offsets[position] + 0.01).then(() => video.play().catch(() => {}));
   });
   video.addEventListener('timeupdate', () => {
     const t = video.currentTime;
-    const index = player.segmentAt(t);
-    const segment = session.segments[index];
-    const wall = new Date(Date.parse(segment.start) + (t - player.offsets[index]) * 1000);
-    now.textContent = `${utc(wall.toISOString())} · segment ${segment.index}`;
+    const segment = player.segments[player.segmentAt(t)];
+    const wall = new Date(player.wallAt(t));
+    now.textContent = `${local(wall)} · segment ${segment.index}`;
+    now.title = utc(wall.toISOString());
     timeline.style.setProperty('--played', `${(100 * t) / player.duration}%`);
-    for (const row of rows) row.classList.toggle('current', Number(row.dataset.index) === segment.index);
+    for (const row of tbody.children) row.classList.toggle('current', Number(row.dataset.index) === segment.index);
   });
+  if (session.recording) followRecording(stream, start, session, { tbody, summary, timeline });
   try {
     await player.open();
   } catch (error) {
@@ -140,18 +166,45 @@ async function showSession(body, stream, day, start) {
   }
 }
 
+/** While the session is recorded, reads it again now and then and adds its new segments everywhere. */
+function followRecording(stream, start, session, parts) {
+  let known = session.segments.length;
+  liveTimer = setInterval(async () => {
+    try {
+      const fresh = await fetchSession(stream, start);
+      if (!fresh || !player) return;
+      const added = fresh.segments.slice(known);
+      known = fresh.segments.length;
+      added.forEach((s) => parts.tbody.append(segmentRow(s, fresh.playable)));
+      player.extend(added);
+      player.live = fresh.recording;
+      parts.summary.textContent = sessionSummary(fresh);
+      if (added.length) drawTimeline(parts.timeline, player, player.segments);
+      if (!fresh.recording) stopFollowing();
+    } catch (error) {
+      banner(`Cannot read the session: ${error.message}`);
+    }
+  }, LIVE_REFRESH_MS);
+}
+
+function stopFollowing() {
+  clearInterval(liveTimer);
+  liveTimer = null;
+}
+
 export function closeBrowser() {
+  stopFollowing();
   if (player) {
     player.destroy();
     player = null;
   }
 }
 
-function drawTimeline(timeline, sessionPlayer, session) {
-  const total = sessionPlayer.duration;
-  const blocks = session.segments.map((s, i) => {
-    const width = ((sessionPlayer.offsets[i + 1] - sessionPlayer.offsets[i]) / total) * 100;
-    return el('span', { class: `block ${s.upload.toLowerCase()}`, style: null, 'data-width': width.toFixed(3), title: `segment ${s.index} · ${clock(s.start)} UTC` });
+function drawTimeline(timeline, segmentPlayer, segments) {
+  const total = segmentPlayer.duration;
+  const blocks = segments.map((s, i) => {
+    const width = ((segmentPlayer.offsets[i + 1] - segmentPlayer.offsets[i]) / total) * 100;
+    return el('span', { class: `block ${s.upload.toLowerCase()}`, 'data-width': width.toFixed(3), title: `segment ${s.index} · ${local(s.start)}` });
   });
   replace(timeline, el('span', { class: 'played' }), blocks);
   // widths through CSSOM: the CSP allows no inline style attributes

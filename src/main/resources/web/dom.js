@@ -50,6 +50,65 @@ export function clock(iso) {
   return iso ? iso.substring(11, 19) : '–';
 }
 
+// Local time: the browser's time zone, with the zone's short name; UTC goes into the title (hover).
+
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+
+/** The short name of the browser's time zone at an instant, e.g. CEST or UTC. */
+export function zoneName(date) {
+  const part = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(date)
+    .find((p) => p.type === 'timeZoneName');
+  return part ? part.value : '';
+}
+
+/** YYYY-MM-DD of a Date in the browser's time zone. */
+export function localDay(date) {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** HH:MM:SS of a Date in the browser's time zone (with tenths when asked). */
+export function localClock(date, tenths) {
+  const text = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return tenths ? `${text}.${Math.floor(date.getMilliseconds() / 100)}` : text;
+}
+
+/** "YYYY-MM-DD HH:MM:SS ZONE" in the browser's time zone, from an ISO string or a Date. */
+export function local(value) {
+  if (!value) return '–';
+  const date = value instanceof Date ? value : new Date(value);
+  return `${localDay(date)} ${localClock(date)} ${zoneName(date)}`.trim();
+}
+
+/** A <time> element showing local time, with UTC on hover. */
+export function timeEl(iso, text, attributes) {
+  return el('time', { datetime: iso, title: utc(iso), ...(attributes || {}) }, text === undefined ? local(iso) : text);
+}
+
+/**
+ * Reads a moment typed by a person: local time ("2024-05-01 14:10", "14:10:30" on the day
+ * given, "2024-05-01T14:10") or UTC ("...Z", "... UTC", "+02:00"). Returns ms since the epoch,
+ * or NaN when it cannot be read.
+ */
+export function parseMoment(text, day) {
+  const value = String(text || '').trim().replace(/\s+/g, ' ');
+  let match = value.match(/^(\d{4}-\d{2}-\d{2})?[ T]?(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,3}))?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i);
+  if (!match) {
+    match = value.match(/^(\d{4}-\d{2}-\d{2})$/);
+    return match ? parseMoment(`${match[1]} 00:00`, day) : NaN;
+  }
+  const [, date, h, m, sec, ms, zone] = match;
+  const dayText = date || day;
+  if (!dayText || Number(h) > 23 || Number(m) > 59 || Number(sec || 0) > 59) return NaN;
+  const [y, mo, d] = dayText.split('-').map(Number);
+  const millis = Number((ms || '0').padEnd(3, '0'));
+  if (!zone) return new Date(y, mo - 1, d, Number(h), Number(m), Number(sec || 0), millis).getTime();
+  const utcMs = Date.UTC(y, mo - 1, d, Number(h), Number(m), Number(sec || 0), millis);
+  if (/^(Z|UTC|GMT)$/i.test(zone)) return utcMs;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return utcMs - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60000;
+}
+
 export function ago(iso, now) {
   if (!iso) return '';
   return `${seconds((Date.parse(now) - Date.parse(iso)) / 1000)} ago`;
@@ -67,7 +126,7 @@ export async function getJson(url) {
 }
 
 export function show(section) {
-  for (const id of ['dashboard', 'browser']) document.getElementById(id).hidden = id !== section;
+  for (const id of ['dashboard', 'browser', 'timeline-view']) document.getElementById(id).hidden = id !== section;
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (link.dataset.nav === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');

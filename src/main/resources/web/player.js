@@ -1,7 +1,9 @@
-// Plays a whole recording session in one <video>: every segment is a self-contained fragmented
+// Plays a list of recorded segments in one <video>: every segment is a self-contained fragmented
 // MP4 file (its own ftyp + moov), appended one after the other to a Media Source Extensions
-// SourceBuffer in 'sequence' mode, so the timeline runs on across segment boundaries without a
-// stop. A seek to a part not yet loaded starts appending again from the segment holding it.
+// SourceBuffer in 'sequence' mode, so playback runs on across segment and session boundaries
+// without a stop (a gap between sessions is skipped; the wall clock jumps). A seek to a part not
+// loaded yet starts appending again from the segment holding it. The list may grow while a
+// stream is recorded (extend), and wall-clock instants map to video time and back.
 
 import { codecs, completePrefix } from './mp4.js';
 
@@ -12,25 +14,27 @@ function once(target, event) {
   return new Promise((resolve) => target.addEventListener(event, resolve, { once: true }));
 }
 
-export class SessionPlayer {
+export class SegmentPlayer {
   /**
    * @param video the <video> element
-   * @param segments the session's segments from /api/recordings (url, durationSeconds, start)
+   * @param segments segments in time order: url, start (ISO), durationSeconds (may be null)
    * @param onState called with a short text whenever the player's state changes
    */
   constructor(video, segments, onState) {
     this.video = video;
-    this.segments = segments;
+    this.segments = [...segments];
     this.onState = onState || (() => {});
-    this.offsets = SessionPlayer.estimateOffsets(segments);
+    this.offsets = SegmentPlayer.estimateOffsets(this.segments);
     this.generation = 0;
     this.seekTarget = null;
     this.listeners = [];
+    this.live = false;
+    this.feeding = false;
   }
 
-  /** Where each segment starts on the session timeline (seconds), from durations or start times. */
-  static estimateOffsets(segments) {
-    const offsets = [0];
+  /** Where each segment starts on the video timeline (seconds), from durations or start times. */
+  static estimateOffsets(segments, first = 0) {
+    const offsets = [first];
     const known = segments.map((s) => s.durationSeconds).filter((d) => d > 0);
     const typical = known.length ? known.reduce((a, b) => a + b, 0) / known.length : 2;
     for (let i = 0; i < segments.length; i++) {
@@ -47,7 +51,7 @@ export class SessionPlayer {
     return this.offsets[this.offsets.length - 1];
   }
 
-  /** The segment index holding session time t. */
+  /** The segment index holding video time t. */
   segmentAt(t) {
     for (let i = this.segments.length - 1; i > 0; i--) {
       if (t >= this.offsets[i]) return i;
@@ -55,26 +59,79 @@ export class SessionPlayer {
     return 0;
   }
 
-  /** Prepares MSE with the first segment's codecs; rejects when this browser cannot play them. */
-  async open() {
+  /** The wall-clock time (ms since the epoch) shown at video time t. */
+  wallAt(t) {
+    const index = this.segmentAt(t);
+    return Date.parse(this.segments[index].start) + (t - this.offsets[index]) * 1000;
+  }
+
+  /**
+   * The video time of a wall-clock instant (ms): inside a segment, that moment of it; in a gap,
+   * the start of the next segment; after the last, its end.
+   */
+  timeAt(wallMs) {
+    for (let i = 0; i < this.segments.length; i++) {
+      const start = Date.parse(this.segments[i].start);
+      const length = this.offsets[i + 1] - this.offsets[i];
+      if (wallMs < start) return this.offsets[i];
+      if (wallMs < start + length * 1000) return this.offsets[i] + (wallMs - start) / 1000;
+    }
+    return Math.max(0, this.duration - 0.05);
+  }
+
+  /** Prepares MSE with the codecs of the segment holding time t; rejects when this browser cannot play them. */
+  async open(t = 0) {
     if (!window.MediaSource) throw new Error('This browser has no Media Source Extensions.');
-    const first = await this.fetchSegment(0);
-    const mime = `video/mp4; codecs="${codecs(first).join(', ')}"`;
-    if (!MediaSource.isTypeSupported(mime)) throw new Error(`This browser cannot play ${mime}.`);
-    this.mime = mime;
+    const index = this.segmentAt(t);
+    const first = await this.fetchSegment(index);
+    this.mime = SegmentPlayer.mimeOf(first);
+    if (!MediaSource.isTypeSupported(this.mime)) throw new Error(`This browser cannot play ${this.mime}.`);
     this.mediaSource = new MediaSource();
     this.objectUrl = URL.createObjectURL(this.mediaSource);
     this.video.src = this.objectUrl;
     await once(this.mediaSource, 'sourceopen');
-    this.buffer = this.mediaSource.addSourceBuffer(mime);
+    this.buffer = this.mediaSource.addSourceBuffer(this.mime);
     this.buffer.mode = 'sequence';
     this.mediaSource.duration = this.duration;
     this.listen(this.video, 'seeking', () => this.onSeeking());
     this.listen(this.video, 'waiting', () => this.skipGap());
     this.listen(this.video, 'timeupdate', () => this.wake());
-    this.prefetched = first;
-    this.feed(this.generation, 0);
-    this.onState(`Ready: ${this.segments.length} segments, ${mime}`);
+    this.prefetched = { index, bytes: first };
+    this.buffer.timestampOffset = this.offsets[index];
+    if (t > 0) {
+      this.seekTarget = t;
+      this.video.currentTime = t;
+    }
+    this.feed(this.generation, index);
+    this.onState(`Ready: ${this.segments.length} segments, ${this.mime}`);
+  }
+
+  static mimeOf(bytes) {
+    return `video/mp4; codecs="${codecs(bytes).join(', ')}"`;
+  }
+
+  /**
+   * Adds segments recorded since (those starting after the last one known). While live, the
+   * player waits at the end for them instead of ending.
+   */
+  extend(segments) {
+    const last = this.segments.length ? Date.parse(this.segments[this.segments.length - 1].start) : -Infinity;
+    const added = segments.filter((s) => Date.parse(s.start) > last);
+    if (!added.length) return 0;
+    const from = this.segments.length;
+    const more = SegmentPlayer.estimateOffsets(added, this.duration);
+    this.segments.push(...added);
+    this.offsets.push(...more.slice(1));
+    this.growDuration();
+    if (this.buffer && !this.feeding) this.feed(this.generation, from);
+    return added.length;
+  }
+
+  growDuration() {
+    const source = this.mediaSource;
+    if (source && source.readyState === 'open' && !this.buffer.updating && source.duration < this.duration) {
+      source.duration = this.duration;
+    }
   }
 
   listen(target, event, handler) {
@@ -83,8 +140,8 @@ export class SessionPlayer {
   }
 
   async fetchSegment(index) {
-    if (index === 0 && this.prefetched) {
-      const bytes = this.prefetched;
+    if (this.prefetched && this.prefetched.index === index) {
+      const { bytes } = this.prefetched;
       this.prefetched = null;
       return bytes;
     }
@@ -139,8 +196,18 @@ export class SessionPlayer {
     }
   }
 
+  /** A session recorded with other codec parameters needs the buffer switched to them. */
+  switchCodecsFor(bytes) {
+    const mime = SegmentPlayer.mimeOf(bytes);
+    if (mime !== this.mime && typeof this.buffer.changeType === 'function' && MediaSource.isTypeSupported(mime)) {
+      this.buffer.changeType(mime);
+      this.mime = mime;
+    }
+  }
+
   /** Appends segments from index on, staying AHEAD_SECONDS ahead; stops when a seek restarts it. */
   async feed(generation, index) {
+    this.feeding = true;
     try {
       for (let i = index; i < this.segments.length; i++) {
         while (generation === this.generation && this.bufferedAhead() > AHEAD_SECONDS) {
@@ -152,6 +219,7 @@ export class SessionPlayer {
         if (generation !== this.generation) return;
         await this.trimBehind();
         if (generation !== this.generation) return;
+        this.switchCodecsFor(bytes);
         await this.append(bytes);
         if (generation !== this.generation) return;
         if (this.seekTarget !== null && i === this.segmentAt(this.seekTarget)) this.seekTarget = null;
@@ -162,13 +230,18 @@ export class SessionPlayer {
           const shift = end - this.offsets[i + 1];
           for (let k = i + 1; k < this.offsets.length; k++) this.offsets[k] += shift;
         }
+        this.growDuration();
       }
-      if (generation === this.generation && this.mediaSource.readyState === 'open') {
+      if (generation === this.generation && this.live) {
+        this.onState('Every finished segment is loaded; the next follows when it is recorded');
+      } else if (generation === this.generation && this.mediaSource.readyState === 'open') {
         this.mediaSource.endOfStream();
         this.onState('All segments loaded');
       }
     } catch (error) {
       if (generation === this.generation) this.onState(`Playback stopped: ${error.message}`);
+    } finally {
+      if (generation === this.generation) this.feeding = false;
     }
   }
 
@@ -201,7 +274,7 @@ export class SessionPlayer {
     this.seek(t);
   }
 
-  /** Moves playback to session time t (seconds), loading from the segment that holds it. */
+  /** Moves playback to video time t (seconds), loading from the segment that holds it. */
   async seek(t) {
     const target = Math.max(0, Math.min(t, this.duration - 0.05));
     if (this.isBuffered(target)) {
@@ -219,6 +292,11 @@ export class SessionPlayer {
     this.buffer.timestampOffset = this.offsets[index];
     this.video.currentTime = target;
     this.feed(generation, index);
+  }
+
+  /** Moves playback to a wall-clock instant (ms since the epoch). */
+  seekWall(wallMs) {
+    return this.seek(this.timeAt(wallMs));
   }
 
   destroy() {

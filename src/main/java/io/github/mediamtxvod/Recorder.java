@@ -14,9 +14,8 @@ import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.LiveStream;
-import io.github.mediamtxvod.recording.RecordingStatus;
+import io.github.mediamtxvod.recording.PathCheck;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
-import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.retention.RetentionJanitor;
 import io.github.mediamtxvod.runtime.Lifecycle;
 import io.github.mediamtxvod.upload.S3Reader;
@@ -33,9 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -90,9 +87,12 @@ public final class Recorder implements AutoCloseable {
         DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
                 .register(registry);
         Catalog catalog = new Catalog(config.recording().recordingsDir(), clock, diskSpace);
+        // Placeholder until MediaMTX's GET /v3/paths/get/{name} is wired in here: UNKNOWN makes a
+        // stream whose FFmpeg ended by itself start again (with backoff) until polls drop it.
+        PathCheck pathCheck = stream -> PathCheck.Answer.UNKNOWN;
         RecordingSupervisor recording = new RecordingSupervisor(
-                config.recording(), config.mediamtx().rtspUrl(), clock, disk, registry);
-        CatalogKeeper keeper = new CatalogKeeper(catalog, () -> openSessions(recording));
+                config.recording(), config.mediamtx().rtspUrl(), clock, disk, pathCheck, registry);
+        CatalogKeeper keeper = new CatalogKeeper(catalog, recording::isActiveSession);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
         S3Reader s3 = new S3Reader(config.s3());
         RetentionJanitor retention = new RetentionJanitor(
@@ -100,7 +100,8 @@ public final class Recorder implements AutoCloseable {
         MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
         PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), paths -> recording.updateLiveStreams(live(paths)),
                 clock, registry);
-        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), new WebView(state, recording, discovery, catalog, uploads, s3, disk,
+        WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), config.recording().ffmpegPath(),
+                new WebView(state, recording, discovery, catalog, uploads, s3, disk,
                 new Hooks(config.mediamtx(), recording, discovery)), registry);
 
         recording.addListener(catalog);
@@ -128,17 +129,6 @@ public final class Recorder implements AutoCloseable {
         lifecycle.add("MediaMTX client", mediaMtx);
         lifecycle.start("discovery", discovery, PathPoller::start);
         state.set(RecorderView.State.RUNNING);
-    }
-
-    /** The session folders FFmpeg may be writing into: the current one of every recording. */
-    private static Set<String> openSessions(RecordingSupervisor recording) {
-        Set<String> open = new HashSet<>();
-        for (RecordingStatus.StreamStatus stream : recording.status().recording()) {
-            if (stream.sessionStart() != null) {
-                open.add(SegmentLayout.sessionPath(stream.name(), stream.sessionStart()));
-            }
-        }
-        return open;
     }
 
     private static List<LiveStream> live(List<MediaMtxPath> paths) {

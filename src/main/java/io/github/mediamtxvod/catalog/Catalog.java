@@ -208,7 +208,7 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
 
     /** Adds what is on disk and not known, and notes what is known and gone, as at start. */
     public ReconcileReport reconcileWithDisk() {
-        DiskReconciler reconciler = new DiskReconciler(this, DiskReconciler.Mode.START, path -> false, clock.instant());
+        DiskReconciler reconciler = new DiskReconciler(this, DiskReconciler.Mode.START, path -> false);
         ReconcileReport report = reconciler.reconcile();
         foundWithoutRecord.addAll(reconciler.unknownSessions());
         return report;
@@ -376,10 +376,6 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
 
     CatalogStartup startup() {
         return startup;
-    }
-
-    InstantSource clock() {
-        return clock;
     }
 
     void addFoundWithoutRecord(Set<String> sessionPaths) {

@@ -5,13 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.github.mediamtxvod.runtime.Lifecycle;
 import io.github.mediamtxvod.runtime.TransitionLog;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * every {@link #TICK}: writes the reserve file back when there is room; once the write gate is
  * open, records what was kept in memory while writes failed, rebuilds a catalogue set aside at
  * start, and reconciles the disk when a finished segment was neither recorded nor kept, and every
- * {@link #RECONCILE_PERIOD} anyway. The reconciliation never treats a file FFmpeg may still write
- * as finished: sessions in {@code openSessions} (relative session folders) contribute only what
- * FFmpeg has listed as finished. A failing round is logged (first, a summary a minute, the
- * recovery) and the next one still comes. The creator calls {@link #start()} and {@link
+ * {@link #RECONCILE_PERIOD} anyway. The reconciliation never looks into a session FFmpeg may still
+ * write: {@code activeSession} (the recording stage's answer for a relative session folder) leaves
+ * it out whole. A failing round is logged (first, a summary a minute, the recovery) and the next
+ * one still comes. The creator calls {@link #start()} and {@link
  * #close()}.
  */
 public final class CatalogKeeper implements AutoCloseable {
@@ -33,7 +32,7 @@ public final class CatalogKeeper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatalogKeeper.class);
 
     private final Catalog catalog;
-    private final Supplier<Set<String>> openSessions;
+    private final Predicate<String> activeSession;
     private final Duration tick;
     private final Duration reconcilePeriod;
     private final LongSupplier nanoTime;
@@ -42,14 +41,14 @@ public final class CatalogKeeper implements AutoCloseable {
     private long lastReconcileNanos;
     private ScheduledExecutorService executor;
 
-    public CatalogKeeper(Catalog catalog, Supplier<Set<String>> openSessions) {
-        this(catalog, openSessions, TICK, RECONCILE_PERIOD, System::nanoTime);
+    public CatalogKeeper(Catalog catalog, Predicate<String> activeSession) {
+        this(catalog, activeSession, TICK, RECONCILE_PERIOD, System::nanoTime);
     }
 
-    CatalogKeeper(Catalog catalog, Supplier<Set<String>> openSessions, Duration tick, Duration reconcilePeriod,
+    CatalogKeeper(Catalog catalog, Predicate<String> activeSession, Duration tick, Duration reconcilePeriod,
             LongSupplier nanoTime) {
         this.catalog = requireNonNull(catalog, "catalog is null");
-        this.openSessions = requireNonNull(openSessions, "openSessions is null");
+        this.activeSession = requireNonNull(activeSession, "activeSession is null");
         this.tick = requireNonNull(tick, "tick is null");
         this.reconcilePeriod = requireNonNull(reconcilePeriod, "reconcilePeriod is null");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
@@ -92,9 +91,7 @@ public final class CatalogKeeper implements AutoCloseable {
     }
 
     private void reconcile() {
-        Set<String> open = openSessions.get();
-        DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.RUNNING, open::contains,
-                catalog.clock().instant());
+        DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.RUNNING, activeSession);
         ReconcileReport report = reconciler.reconcile();
         catalog.addFoundWithoutRecord(reconciler.unknownSessions());
         if (report.recorded() > 0 || report.goneAfterUpload() > 0) {

@@ -58,8 +58,7 @@ final class CatalogStartup {
             rethrowIfClosed(e);
             catalog.wantRequeue();
         }
-        DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.START, path -> false,
-                catalog.clock().instant());
+        DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.START, path -> false);
         ReconcileReport report;
         try {
             report = reconciler.reconcile();
@@ -89,8 +88,7 @@ final class CatalogStartup {
         if (sessions == null) {
             return;
         }
-        DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.START, path -> false,
-                catalog.clock().instant());
+        DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.START, path -> false);
         ReconcileReport report = reconciler.reconcile(sessions, relative(sessions));
         rebuildSessions = null;
         log.info("Catalogue rebuilt from the disk: {} segment files in {} session folders, {} queued for upload;"
@@ -144,7 +142,7 @@ final class CatalogStartup {
     private Set<String> relative(List<Path> sessions) {
         Set<String> paths = new HashSet<>();
         for (Path session : sessions) {
-            paths.add(catalog.recordingsDir().relativize(session).toString().replace('\\', '/'));
+            paths.add(DiskReconciler.relative(catalog.recordingsDir(), session));
         }
         return paths;
     }

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,19 +20,18 @@ import org.slf4j.LoggerFactory;
  * Brings the catalogue in line with the files on disk, which are the truth: every segment file
  * of a session folder ({@code <stream>/<day>/<session>/}) that the catalogue does not know, or
  * knows with another size, is recorded as PENDING; a catalogued file that is gone is
- * LOCAL_DELETED when S3 confirmed it.
+ * LOCAL_DELETED when S3 confirmed it. The folders are read with {@link SessionFiles#scan}, which
+ * makes every file decode cleanly first (it trims), so it never looks into a session FFmpeg may
+ * still write.
  *
  * <p>{@link Mode#START} runs while no FFmpeg writes into the folders it scans: every file found
  * counts as finished (the one a crash cut off too), and an unconfirmed entry whose file is gone
  * is QUARANTINED (kept, with the expected size, for a human). {@link Mode#RUNNING} runs beside
- * the recording: a session that is open (FFmpeg may write in it) or changed in the last
- * {@link #QUIET} contributes only the files FFmpeg has listed as finished, nothing is removed,
- * and a missing unconfirmed file is left to the upload stage, which retries before it
- * quarantines.
+ * the recording: a session the recording stage calls active is left out whole (its recorder hands
+ * its segments on itself), and a missing unconfirmed file is left to the upload stage, which
+ * retries before it quarantines.
  */
 final class DiskReconciler {
-    /** How long a session folder must be untouched before its unlisted files count as finished. */
-    static final Duration QUIET = Duration.ofMinutes(2);
     private static final Logger log = LoggerFactory.getLogger(DiskReconciler.class);
     private static final int MAX_LOGGED_ENTRIES = 20;
 
@@ -43,21 +39,18 @@ final class DiskReconciler {
 
     private final Catalog catalog;
     private final Mode mode;
-    private final Predicate<String> openSession;
-    private final Instant now;
+    private final Predicate<String> activeSession;
     private final Set<String> unknownSessions = new HashSet<>();
     private int unreadableSessions;
 
     /**
-     * @param openSession whether a session folder (relative path) is being recorded; only asked
-     *     in RUNNING mode
-     * @param now the wall-clock time, compared with file modification times
+     * @param activeSession whether FFmpeg may still write into a session folder (relative path,
+     *     '/' separated); only asked in RUNNING mode
      */
-    DiskReconciler(Catalog catalog, Mode mode, Predicate<String> openSession, Instant now) {
+    DiskReconciler(Catalog catalog, Mode mode, Predicate<String> activeSession) {
         this.catalog = catalog;
         this.mode = mode;
-        this.openSession = openSession;
-        this.now = now;
+        this.activeSession = activeSession;
     }
 
     /** Reconciles every session folder on disk and every catalogue entry with a local file. */
@@ -105,7 +98,7 @@ final class DiskReconciler {
         int quarantined = 0;
         for (Entry segment : known.values()) {
             Path file = catalog.localFile(segment);
-            // a file a RUNNING scan did not take (unlisted, in an open session) is still there
+            // a file a RUNNING scan left out (in an active session) is still there
             if (seen.contains(segment.relativePath()) || Files.exists(file)) {
                 continue;
             }
@@ -146,10 +139,11 @@ final class DiskReconciler {
         Path recordingsDir = catalog.recordingsDir();
         List<Segment> found = new ArrayList<>();
         for (Path sessionDir : sessionDirs) {
+            if (mode == Mode.RUNNING && activeSession.test(relative(recordingsDir, sessionDir))) {
+                continue;
+            }
             try {
-                found.addAll(mayBeWritten(sessionDir)
-                        ? SessionFiles.scanListed(recordingsDir, sessionDir)
-                        : SessionFiles.scan(recordingsDir, sessionDir));
+                found.addAll(SessionFiles.scan(recordingsDir, sessionDir));
             } catch (IOException | RuntimeException e) {
                 unreadableSessions++;
                 log.warn("{} - cannot read session folder, its files stay as they are: {}", sessionDir, e.toString());
@@ -158,24 +152,8 @@ final class DiskReconciler {
         return found;
     }
 
-    /** Whether FFmpeg may still write into the folder (never at start). */
-    private boolean mayBeWritten(Path sessionDir) throws IOException {
-        if (mode == Mode.START) {
-            return false;
-        }
-        String relative = catalog.recordingsDir().relativize(sessionDir).toString().replace('\\', '/');
-        if (openSession.test(relative)) {
-            return true;
-        }
-        Instant quietSince = now.minus(QUIET);
-        try (Stream<Path> entries = Stream.concat(Stream.of(sessionDir), Files.list(sessionDir))) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                if (Files.getLastModifiedTime(entry).toInstant().isAfter(quietSince)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    static String relative(Path recordingsDir, Path sessionDir) {
+        return recordingsDir.relativize(sessionDir).toString().replace('\\', '/');
     }
 
     /** Every session folder below RECORDINGS_DIR ({@code <stream>/<day>/<session>}), sorted. */

@@ -9,11 +9,19 @@ import java.nio.file.Path;
 
 /**
  * MIN_FREE_DISK_MB: how much space RECORDINGS_DIR must keep free. Asked before every new
- * recording session (a running one is never stopped for it) and by retention, which deletes
- * confirmed files while the guard is not met. Reading the free space is one statfs call.
- * Publishes {@code vodrecorder_disk_free_bytes}. Thread-safe.
+ * recording slot (a running one is never stopped for it), by retention, which deletes confirmed
+ * files while the guard is not met, and by a stream whose FFmpeg ran out of space, which waits for
+ * {@link #roomToResume()}. Reading the free space is one statfs call. Publishes {@code
+ * vodrecorder_disk_free_bytes}. Thread-safe.
  */
 public final class DiskGuard {
+    /**
+     * A stream that hit a full disk starts again only with at least this much free (or
+     * MIN_FREE_DISK_MB when that is more): a few seconds of video, so it does not start into a
+     * disk that is still full.
+     */
+    public static final long RESUME_FLOOR_BYTES = 4L * 1024 * 1024;
+
     private final Path recordingsDir;
     private final long minFreeBytes;
     private final DiskSpace space;
@@ -63,6 +71,25 @@ public final class DiskGuard {
             whenLow.run();
         }
         return room;
+    }
+
+    /**
+     * Whether a stream whose FFmpeg ran out of space may start again: at least {@link
+     * #resumeFreeBytes()} free, or the free space cannot be read. Like {@link #hasRoom()} it runs
+     * the {@link #whenLow} action when the answer is no, so retention frees what it may.
+     */
+    public boolean roomToResume() {
+        long free = freeBytes();
+        boolean room = free < 0 || free >= resumeFreeBytes();
+        if (!room) {
+            whenLow.run();
+        }
+        return room;
+    }
+
+    /** The free space {@link #roomToResume()} asks for: MIN_FREE_DISK_MB, at least {@link #RESUME_FLOOR_BYTES}. */
+    public long resumeFreeBytes() {
+        return Math.max(minFreeBytes, RESUME_FLOOR_BYTES);
     }
 
     /** Whether the free space is known and below MIN_FREE_DISK_MB; asks no one for help. */

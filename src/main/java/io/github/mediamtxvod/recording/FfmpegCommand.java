@@ -56,10 +56,16 @@ final class FfmpegCommand {
                 "-nostats",
                 "-loglevel",
                 "level+warning",
+                // one key=value block a second on stdout: the recorder's measure of progress, in
+                // media time (stall watchdog) and its cue to look at the segment list
+                "-progress",
+                "pipe:1",
+                "-stats_period",
+                "1",
                 "-rtsp_transport",
                 "tcp",
                 // socket I/O timeout in microseconds: catches a dead connection; a stalled but open
-                // session is caught by the recorder's own watchdog
+                // session is caught by the recorder's progress watchdog
                 "-timeout",
                 "10000000",
                 "-i",
@@ -88,14 +94,25 @@ final class FfmpegCommand {
                 SEGMENT_LIST,
                 "-segment_list_type",
                 "csv"));
-        if (format == OutputFormat.MP4) {
-            // fragmented MP4: the header is complete up front and every keyframe closes a fragment,
-            // so a file cut off by a crash plays up to its last fragment
-            args.addAll(List.of(
-                    "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof"));
-        }
+        args.addAll(List.of("-segment_format_options", segmentFormatOptions(format)));
         args.add(SegmentLayout.segmentFilePattern(format));
         return List.copyOf(args);
+    }
+
+    /**
+     * The options of the muxer that writes each segment file. {@code flush_packets=1} makes every
+     * finished fragment (MP4), cluster (MKV) or packet (TS) reach the file in one write at once;
+     * without it FFmpeg writes in 256 KiB blocks, which is up to 30 s of an audio-only stream that
+     * a crash would lose. MP4 is fragmented (header up front, a fragment per keyframe and at least
+     * one a second, {@code frag_duration} in µs), so a file cut off by a crash plays up to its last
+     * fragment; MKV closes a cluster at least once a second ({@code cluster_time_limit} in ms).
+     */
+    static String segmentFormatOptions(OutputFormat format) {
+        return switch (format) {
+            case MP4 -> "movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1";
+            case MKV -> "flush_packets=1:cluster_time_limit=1000";
+            case TS -> "flush_packets=1";
+        };
     }
 
     /**

@@ -4,39 +4,62 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running FFmpeg: keeps the last lines of its stderr and stops it gracefully. Its stderr is
- * drained by a virtual thread {@code ffmpeg-stderr-<stream>}. Owned by one {@link StreamRecorder};
- * {@link #stop} may be called from any thread.
+ * One running FFmpeg: its progress pipe (stdout) for the owner to read, its stderr drained by a
+ * platform thread {@code ffmpeg-stderr-<stream>} that keeps the last lines and notes the two
+ * lines that decide what an exit means, and the ways to stop it. A blocking pipe read on a
+ * virtual thread would pin its carrier, hence platform threads.
+ *
+ * <p>Stopping never blocks the caller: the steps run on the shared {@code timer}, each only while
+ * FFmpeg is still alive. Signals are SIGTERM ({@link Process#destroy()}), which FFmpeg handles
+ * exactly like SIGINT. Owned by one {@link StreamRecorder}, which reads the progress, waits for the
+ * exit and kills FFmpeg in a {@code finally}; {@link #requestStop} and {@link #forceStop} may be
+ * called from any thread.
  */
 final class FfmpegProcess {
     static final int STDERR_LINES = 30;
+    /** A stalled FFmpeg ignores {@code q} and the first signal; a second one ends it within 10 ms. */
+    static final Duration SECOND_SIGNAL = Duration.ofMillis(500);
+    /** After the second signal, SIGKILL follows this much later. */
+    static final Duration KILL_AFTER = Duration.ofSeconds(2);
 
     private static final Logger log = LoggerFactory.getLogger(FfmpegProcess.class);
 
     private final String stream;
     private final Process process;
+    private final ScheduledExecutorService timer;
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>(STDERR_LINES);
     private final Thread stderrReader;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile boolean noSpace;
+    private volatile boolean timedOut;
 
-    private FfmpegProcess(String stream, Process process) {
+    private FfmpegProcess(String stream, Process process, ScheduledExecutorService timer) {
         this.stream = stream;
         this.process = process;
-        this.stderrReader = Thread.ofVirtual().name("ffmpeg-stderr-" + stream).unstarted(this::drainStderr);
+        this.timer = timer;
+        this.stderrReader = Thread.ofPlatform()
+                .name("ffmpeg-stderr-" + SegmentLayout.safeStreamName(stream))
+                .daemon(true)
+                .stackSize(256 * 1024)
+                .unstarted(this::drainStderr);
     }
 
-    static FfmpegProcess started(String stream, Process process) {
-        FfmpegProcess ffmpeg = new FfmpegProcess(stream, process);
+    static FfmpegProcess started(String stream, Process process, ScheduledExecutorService timer) {
+        FfmpegProcess ffmpeg = new FfmpegProcess(stream, process, timer);
         ffmpeg.stderrReader.start();
         return ffmpeg;
     }
@@ -49,16 +72,22 @@ final class FfmpegProcess {
         return process.isAlive();
     }
 
-    CompletableFuture<Process> onExit() {
-        return process.onExit();
+    /** FFmpeg's stdout, where {@code -progress pipe:1} writes; the owner must read it to the end. */
+    InputStream progress() {
+        return process.getInputStream();
     }
 
-    /** The exit status; only valid once the process has exited. */
-    int exitValue() {
-        return process.exitValue();
+    /** Whether stderr said {@code No space left on device}. Complete once {@link #stderrTail()} returned. */
+    boolean sawNoSpace() {
+        return noSpace;
     }
 
-    /** The last lines FFmpeg wrote to stderr, oldest first (complete once it has exited). */
+    /** Whether stderr said {@code Connection timed out}. Complete once {@link #stderrTail()} returned. */
+    boolean sawTimeout() {
+        return timedOut;
+    }
+
+    /** The last lines FFmpeg wrote to stderr, oldest first; waits up to 1 s for the rest after the exit. */
     List<String> stderrTail() {
         if (!process.isAlive()) {
             try {
@@ -73,11 +102,13 @@ final class FfmpegProcess {
     }
 
     /**
-     * Stops FFmpeg so that it finishes the segment it is writing: {@code q} on stdin, then SIGINT,
-     * then SIGKILL, waiting up to {@code step} after each. Returns once it has exited.
+     * Stops FFmpeg so that it finishes the segment it writes: {@code q} on stdin now; when it still
+     * runs after {@code step}, SIGTERM, a second one {@link #SECOND_SIGNAL} later (a stalled FFmpeg
+     * ignores the first), and SIGKILL after another {@code step}. Returns at once; only the first
+     * stop request counts.
      */
-    void stop(Duration step) {
-        if (!process.isAlive()) {
+    void requestStop(Duration step) {
+        if (!stopping.compareAndSet(false, true)) {
             return;
         }
         try (OutputStream stdin = process.getOutputStream()) {
@@ -86,50 +117,80 @@ final class FfmpegProcess {
         } catch (IOException e) {
             log.debug("{} - cannot write q to ffmpeg: {}", stream, e.getMessage());
         }
-        if (waitFor(step)) {
-            return;
-        }
-        log.warn("{} - ffmpeg (pid {}) ignored q for {}; sending SIGINT", stream, process.pid(), step);
-        signal("INT");
-        if (waitFor(step)) {
-            return;
-        }
-        log.warn("{} - ffmpeg (pid {}) ignored SIGINT for {}; killing it", stream, process.pid(), step);
-        kill();
+        later(step, () -> {
+            log.warn("{} - ffmpeg (pid {}) ignored q for {} ms; sending SIGTERM", stream, process.pid(), step.toMillis());
+            process.destroy();
+        });
+        later(step.plus(SECOND_SIGNAL), process::destroy);
+        later(step.plus(SECOND_SIGNAL).plus(step), this::killForStop);
     }
 
-    /** SIGKILL, and wait for the exit. */
+    /**
+     * Stops a stalled FFmpeg, which ignores {@code q} and a first signal: SIGTERM now, again after
+     * {@link #SECOND_SIGNAL}, SIGKILL {@link #KILL_AFTER} later. Returns at once.
+     */
+    void forceStop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        process.destroy();
+        later(SECOND_SIGNAL, process::destroy);
+        later(SECOND_SIGNAL.plus(KILL_AFTER), this::killForStop);
+    }
+
+    /** Waits up to {@code timeout} for FFmpeg to exit, then kills it; returns its exit status. */
+    int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} - ffmpeg (pid {}) closed its output but did not exit within {} ms; killing it",
+                        stream, process.pid(), timeout.toMillis());
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+        }
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /** SIGKILL, and wait for the exit up to 10 s; for the owner's {@code finally}. */
     void kill() {
+        if (!process.isAlive()) {
+            return;
+        }
         process.destroyForcibly();
-        if (!waitFor(Duration.ofSeconds(10))) {
+        boolean exited = false;
+        try {
+            exited = process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!exited) {
             log.error("{} - ffmpeg (pid {}) survived SIGKILL for 10 s", stream, process.pid());
         }
     }
 
-    private boolean waitFor(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !process.isAlive();
-        }
+    private void killForStop() {
+        log.warn("{} - ffmpeg (pid {}) ignored two signals; killing it", stream, process.pid());
+        process.destroyForcibly();
     }
 
-    private void signal(String name) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!kill.waitFor(2, TimeUnit.SECONDS)) {
-                kill.destroyForcibly();
+    /** Runs {@code step} after {@code delay} on the timer if FFmpeg still runs then. */
+    private void later(Duration delay, Runnable step) {
+        Runnable guarded = () -> {
+            try {
+                if (process.isAlive()) {
+                    step.run();
+                }
+            } catch (RuntimeException e) {
+                log.error("{} - a stop step for ffmpeg (pid {}) failed", stream, process.pid(), e);
             }
-        } catch (IOException e) {
-            // no kill(1): SIGTERM makes FFmpeg finish its output just like SIGINT
-            process.destroy();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroy();
+        };
+        try {
+            timer.schedule(guarded, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the timer is gone (shutdown ran late): no one will come back, so end it now
+            process.destroyForcibly();
         }
     }
 
@@ -137,18 +198,30 @@ final class FfmpegProcess {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8))) {
             String raw;
             while ((raw = reader.readLine()) != null) {
-                // FFmpeg names its input URL in errors, password included
-                String line = FfmpegCommand.maskUserInfo(raw);
-                log.debug("{} - ffmpeg: {}", stream, line);
-                synchronized (stderrTail) {
-                    if (stderrTail.size() == STDERR_LINES) {
-                        stderrTail.removeFirst();
-                    }
-                    stderrTail.addLast(line.length() > 500 ? line.substring(0, 500) + "..." : line);
-                }
+                note(raw);
             }
         } catch (IOException e) {
             log.debug("{} - ffmpeg stderr closed: {}", stream, e.getMessage());
+        } catch (RuntimeException | Error e) {
+            log.error("{} - reading ffmpeg's stderr failed", stream, e);
+        }
+    }
+
+    private void note(String raw) {
+        if (raw.contains("No space left on device")) {
+            noSpace = true;
+        }
+        if (raw.contains("Connection timed out")) {
+            timedOut = true;
+        }
+        // FFmpeg names its input URL in errors, password included
+        String line = FfmpegCommand.maskUserInfo(raw);
+        log.debug("{} - ffmpeg: {}", stream, line);
+        synchronized (stderrTail) {
+            if (stderrTail.size() == STDERR_LINES) {
+                stderrTail.removeFirst();
+            }
+            stderrTail.addLast(line.length() > 500 ? line.substring(0, 500) + "..." : line);
         }
     }
 }

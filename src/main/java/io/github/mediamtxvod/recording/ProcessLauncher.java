@@ -38,13 +38,16 @@ final class ProcessLauncher implements AutoCloseable {
         this.prefix = deathSignalPrefix();
     }
 
-    /** Starts {@code command} in {@code workDir} once its start slot comes; blocks until started. */
+    /**
+     * Starts {@code command} in {@code workDir} once its start slot comes; blocks until started.
+     * Its stdin, stdout and stderr are pipes: the caller must read stdout and stderr to the end.
+     */
     Process start(List<String> command, Path workDir) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full)
                 .directory(workDir.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.PIPE);
         Future<Process> started = thread.submit(() -> {

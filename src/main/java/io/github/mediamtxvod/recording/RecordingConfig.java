@@ -38,12 +38,14 @@ public record RecordingConfig(
             SettingType.choice("a supported format", List.of(OutputFormat.values()), OutputFormat::extension),
             "Segment container: mp4 (fragmented MP4), mkv or ts");
     public static final Setting<Duration> FFMPEG_STALL_TIMEOUT_SECONDS = Setting.of("FFMPEG_STALL_TIMEOUT_SECONDS",
-            GROUP, "20", SettingType.seconds(5, 3600), "FFmpeg is restarted when its output stops growing this long");
+            GROUP, "20", SettingType.seconds(5, 3600),
+            "FFmpeg is restarted when the media time it reports has not advanced this long (at least 30 s are "
+                    + "allowed for its first report)");
     public static final Setting<Duration> FFMPEG_STOP_TIMEOUT_SECONDS = Setting.of("FFMPEG_STOP_TIMEOUT_SECONDS",
             GROUP, "5", SettingType.seconds(1, 60), "Grace time for each step of a graceful FFmpeg stop");
     public static final Setting<Duration> FFMPEG_RESTART_BACKOFF_MAX_SECONDS = Setting.of(
             "FFMPEG_RESTART_BACKOFF_MAX_SECONDS", GROUP, "30", SettingType.seconds(1, 3600),
-            "Cap of the exponential backoff between FFmpeg restarts");
+            "Cap of the exponential backoff between FFmpeg restarts that keep failing quickly");
 
     public static final List<Setting<?>> SETTINGS = List.of(RECORDINGS_DIR, FFMPEG_PATH, MAX_CONCURRENT_RECORDINGS,
             SEGMENT_DURATION, OUTPUT_FORMAT, FFMPEG_STALL_TIMEOUT_SECONDS, FFMPEG_STOP_TIMEOUT_SECONDS,

@@ -34,6 +34,8 @@ public record RecordingStatus(
         RECORDING,
         /** FFmpeg failed; waiting for the backoff to pass. */
         RESTARTING,
+        /** FFmpeg ran out of disk space; waiting until there is room again, then it starts by itself. */
+        WAITING_FOR_DISK,
         STOPPING
     }
 

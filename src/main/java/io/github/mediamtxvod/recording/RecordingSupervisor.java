@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.mediamtxvod.runtime.TransitionLog;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Owns every stream recorder: starts one per live stream up to MAX_CONCURRENT_RECORDINGS, keeps
@@ -32,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: all decisions run on one thread, {@code recording-supervisor}; the public methods
  * only enqueue work and may be called from any thread. {@link #status()} returns an immutable
- * snapshot. Segment listeners are called on the stream's recorder thread.
+ * snapshot. Segment listeners are called on the stream's recorder thread. One timer thread, {@code
+ * recording-timer}, checks every running FFmpeg for a stall once a second and runs the steps of
+ * stopping FFmpeg; a stream recorder asks the {@link PathCheck} on its own thread.
  */
 public final class RecordingSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RecordingSupervisor.class);
@@ -52,6 +58,10 @@ public final class RecordingSupervisor implements AutoCloseable {
     private final ExecutorService events = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("recording-supervisor").daemon(true).factory());
     private final ProcessLauncher launcher;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("recording-timer").daemon(true).factory());
+    private final Set<String> activeSessions = ConcurrentHashMap.newKeySet();
+    private final RecorderContext context;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     // state below is confined to the recording-supervisor thread
@@ -71,17 +81,26 @@ public final class RecordingSupervisor implements AutoCloseable {
     private final Counter segmentsRecorded;
     private final Counter bytesRecorded;
 
+    /**
+     * @param pathCheck asked, on a stream recorder's thread, whether a stream whose FFmpeg ended by
+     *     itself is still published
+     */
     public RecordingSupervisor(
             RecordingConfig config,
             URI rtspUrl,
             InstantSource clock,
             DiskGuard disk,
+            PathCheck pathCheck,
             MeterRegistry registry) {
         this.config = requireNonNull(config, "config is null");
         this.rtspUrl = requireNonNull(rtspUrl, "rtspUrl is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.disk = requireNonNull(disk, "disk is null");
         this.launcher = new ProcessLauncher(new StartPacer(START_SPACING, System::nanoTime));
+        this.context = new RecorderContext(config, rtspUrl, launcher, clock, timer,
+                requireNonNull(pathCheck, "pathCheck is null"), disk,
+                new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime), activeSessions);
+        timer.scheduleWithFixedDelay(this::checkStalls, 1, 1, TimeUnit.SECONDS);
         Gauge.builder("vodrecorder.recordings.active", this, s -> s.runningCount())
                 .description("Streams holding a recording slot")
                 .register(registry);
@@ -179,6 +198,15 @@ public final class RecordingSupervisor implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether FFmpeg may still write into a session folder ({@code <stream>/<day>/<session>},
+     * '/' separated, as {@link Session#relativePath()}): its files must not be scanned or trimmed
+     * as finished. Thread-safe.
+     */
+    public boolean isActiveSession(String sessionPath) {
+        return activeSessions.contains(sessionPath);
+    }
+
     /** Whether FFmpeg children are killed by the kernel if the recorder dies. */
     public boolean childrenDieWithRecorder() {
         return launcher.childrenDieWithRecorder();
@@ -224,8 +252,10 @@ public final class RecordingSupervisor implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+            launcher.close();
         }
-        launcher.close();
     }
 
     /** Stops every recording within {@link #SHUTDOWN_BUDGET}. */
@@ -296,22 +326,48 @@ public final class RecordingSupervisor implements AutoCloseable {
         announcedWaiting.remove(stream.name());
         log.info("{} - live; starting its recording ({} of {} slots in use)",
                 stream.name(), runningCount() + 1, config.maxConcurrentRecordings());
-        StreamRecorder recorder = new StreamRecorder(
-                stream, config, rtspUrl, launcher, clock, this::dispatch, restarts::increment,
-                () -> recorderFinished(stream.name()));
+        StreamRecorder recorder = new StreamRecorder(stream, context, this::dispatch, restarts::increment,
+                ending -> recorderFinished(stream.name(), ending));
         synchronized (recorders) {
             recorders.put(stream.name(), recorder);
         }
         recorder.start();
     }
 
-    private void recorderFinished(String name) {
+    private void recorderFinished(String name, StreamRecorder.Ending ending) {
         synchronized (recorders) {
             recorders.remove(name);
             recorders.notifyAll();
         }
-        log.info("{} - recording stopped", name);
-        submit(this::reconcile);
+        switch (ending) {
+            case STREAM_ENDED -> log.info("{} - the stream ended (MediaMTX no longer has it live); recording stopped",
+                    name);
+            case STOPPED -> log.info("{} - recording stopped", name);
+            case FAILED -> log.info("{} - recording stopped after a failure; it starts again while the stream is live",
+                    name);
+        }
+        submit(() -> {
+            if (ending == StreamRecorder.Ending.STREAM_ENDED) {
+                // MediaMTX said so just now: a later poll or hook that lists it again starts it again
+                live.remove(name);
+                missedPolls.remove(name);
+            }
+            reconcile();
+        });
+    }
+
+    /** The timer's once-a-second look at every running FFmpeg: two volatile reads each. */
+    private void checkStalls() {
+        try {
+            long now = System.nanoTime();
+            synchronized (recorders) {
+                for (StreamRecorder recorder : recorders.values()) {
+                    recorder.checkStall(now);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("recording-timer: the stall check failed", e);
+        }
     }
 
     private void logWaiting(SlotPlan plan, boolean mayStart) {

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,42 +15,55 @@ import java.util.Optional;
 
 /**
  * Reads FFmpeg's CSV segment list ({@code -segment_list_type csv}) as it grows. FFmpeg appends a
- * line {@code name,start,end} when it has closed a segment, so a complete line means the segment
- * file is final. A partial last line is left for the next read. Not thread-safe: one reader per
- * session.
+ * line {@code name,start,end} when it has ended a segment; a partial last line is left for the
+ * next read. A listed segment is one FFmpeg has moved on from, not proof of a complete file: when
+ * the disk is full, FFmpeg lists the segment it failed to end.
+ *
+ * <p>The file is opened once, when it exists, and stays open; {@link #readNew()} costs one
+ * {@code fstat} while nothing was added. Not thread-safe: one reader per session; close it.
  */
-final class SegmentList {
-    /** One finished segment as FFmpeg reported it; times in seconds of the input's timeline. */
+final class SegmentList implements AutoCloseable {
+    /** One segment as FFmpeg reported it; times in seconds of the input's timeline. */
     record Entry(String fileName, double startSeconds, double endSeconds) {}
 
     private final Path file;
+    private FileChannel channel;
     private long offset;
+    private ByteBuffer buffer = ByteBuffer.allocate(256);
     private final StringBuilder partial = new StringBuilder();
 
     SegmentList(Path file) {
         this.file = file;
     }
 
-    /** The entries completed since the last call; empty when the file does not exist yet. */
+    /** The entries completed since the last call; empty while the file does not exist yet. */
     List<Entry> readNew() throws IOException {
-        byte[] bytes;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size <= offset) {
+        if (channel == null) {
+            if (!Files.exists(file)) {
                 return List.of();
             }
-            ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(size - offset));
-            while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
-                // keep reading until the snapshot of the size is consumed
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                return List.of();
             }
-            bytes = new byte[buffer.position()];
-            buffer.flip().get(bytes);
-        } catch (NoSuchFileException e) {
+        }
+        long size = channel.size();
+        if (size <= offset) {
             return List.of();
         }
-        offset += bytes.length;
-        partial.append(new String(bytes, UTF_8));
-        List<Entry> entries = new ArrayList<>();
+        int wanted = Math.toIntExact(size - offset);
+        if (buffer.capacity() < wanted) {
+            buffer = ByteBuffer.allocate(wanted);
+        }
+        buffer.clear().limit(wanted);
+        while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) > 0) {
+            // keep reading until the snapshot of the size is consumed
+        }
+        buffer.flip();
+        offset += buffer.remaining();
+        partial.append(UTF_8.decode(buffer));
+        List<Entry> entries = new ArrayList<>(1);
         int newline;
         while ((newline = partial.indexOf("\n")) >= 0) {
             String line = partial.substring(0, newline).strip();
@@ -59,9 +73,19 @@ final class SegmentList {
         return entries;
     }
 
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+
     /** Every complete entry of a segment list file; for scans of old sessions. */
     static List<Entry> readAll(Path file) throws IOException {
-        return new SegmentList(file).readNew();
+        try (SegmentList list = new SegmentList(file)) {
+            return list.readNew();
+        }
     }
 
     /**

@@ -69,11 +69,12 @@ public final class SessionFiles {
     }
 
     /**
-     * Every segment file of a session folder, in index order: durations from FFmpeg's segment
-     * list, else from the MP4 boxes (the file a crash cut off), else unknown. A folder whose
-     * {@code .session.json} is missing or unreadable still counts, because its files are
-     * recordings: stream and session start are then read back from the folder names. A segment
-     * file that holds no media at all (FFmpeg stopped as it began it) is removed.
+     * Every segment file of a session folder, in index order, each made to decode cleanly first
+     * ({@link #settle}): durations from FFmpeg's segment list, else from the MP4 boxes, else
+     * unknown. A folder whose {@code .session.json} is missing or unreadable still counts, because
+     * its files are recordings: stream and session start are then read back from the folder names.
+     * Trims files, so it must only be called for a folder no FFmpeg writes: at start-up, before
+     * recording starts, or for a session that {@code RecordingSupervisor.isActiveSession} denies.
      */
     public static List<Segment> scan(Path recordingsDir, Path sessionDir) throws IOException {
         List<Path> files = segmentFiles(sessionDir);
@@ -91,41 +92,66 @@ public final class SessionFiles {
         List<Segment> segments = new ArrayList<>(files.size());
         Instant nextStart = session.startedAt();
         for (Path file : files) {
-            SegmentList.Entry entry = listed.get(file.getFileName().toString());
-            if (entry == null && holdsNoMedia(session, file)) {
-                log.info("{} - {} holds no media (FFmpeg stopped as it began the file); removed", session.stream(), file);
-                Files.delete(file);
-                continue;
+            Optional<Segment> segment = settle(session, file, listed.get(file.getFileName().toString()), firstStart,
+                    nextStart);
+            if (segment.isPresent()) {
+                segments.add(segment.get());
+                nextStart = segment.get().end();
             }
-            Segment segment = entry != null
-                    ? fromListEntry(session, entry, firstStart, Files.size(file))
-                    : unlisted(session, file, nextStart);
-            segments.add(segment);
-            nextStart = segment.end();
         }
         return segments;
     }
 
     /**
-     * The segment files of a session folder that FFmpeg has listed in {@code .segments.csv}, that
-     * is closed and finished, in index order; for a look at a session FFmpeg may still be
-     * writing. Unlisted files are left alone, and nothing is removed.
+     * Turns a segment file FFmpeg will not write again into the {@link Segment} to hand on, after
+     * making it decode cleanly: an MP4 that FFmpeg did not finish is cut back to its last complete
+     * fragment ({@link FragmentedMp4#settle}), whether or not the segment list names it (a full
+     * disk lists the torn file); a TS file is cut back to whole 188-byte packets. A file with no
+     * media at all is deleted, and the answer is empty. Never call it while FFmpeg may still
+     * write the file.
+     *
+     * @param listed     the file's line in the segment list, null when it has none
+     * @param firstStart the start of the list's first line, where the session's time begins
+     * @param nextStart  where the previous segment ended: the start of an unlisted one
      */
-    public static List<Segment> scanListed(Path recordingsDir, Path sessionDir) throws IOException {
-        List<SegmentList.Entry> entries = SegmentList.readAll(sessionDir.resolve(FfmpegCommand.SEGMENT_LIST));
-        Optional<Session> session = entries.isEmpty() ? Optional.empty() : readSession(recordingsDir, sessionDir);
-        if (session.isEmpty()) {
-            return List.of();
-        }
-        double firstStart = entries.get(0).startSeconds();
-        List<Segment> segments = new ArrayList<>(entries.size());
-        for (SegmentList.Entry entry : entries) {
-            Path file = sessionDir.resolve(entry.fileName());
-            if (SegmentLayout.segmentIndex(entry.fileName()) >= 0 && Files.isRegularFile(file)) {
-                segments.add(fromListEntry(session.get(), entry, firstStart, Files.size(file)));
+    static Optional<Segment> settle(Session session, Path file, SegmentList.Entry listed, double firstStart,
+            Instant nextStart) throws IOException {
+        OutputFormat format = OutputFormat.fromFileName(file.getFileName().toString());
+        Duration measured = null;
+        boolean trimmed = false;
+        if (format == OutputFormat.MP4 && !(listed != null && FragmentedMp4.finished(file))) {
+            FragmentedMp4.Settled settled = FragmentedMp4.settle(file);
+            switch (settled.kind()) {
+                case NO_MEDIA -> {
+                    return deleteEmpty(session, file);
+                }
+                case TRIMMED -> log.info("{} - {} was not finished by FFmpeg: cut {} bytes of a torn fragment off "
+                        + "its end, {} bytes kept", session.stream(), file, settled.removedBytes(), settled.sizeBytes());
+                case UNREADABLE -> log.warn("{} - {} is not a fragmented MP4 the recorder can read; kept as it is",
+                        session.stream(), file);
+                case FINISHED, COMPLETE -> {
+                    // nothing to cut
+                }
             }
+            measured = settled.duration();
+            trimmed = settled.kind() == FragmentedMp4.Kind.TRIMMED;
+        } else if (format == OutputFormat.TS) {
+            TsPackets.trimToWholePackets(file);
         }
-        return segments;
+        long size = Files.size(file);
+        if (size == 0) {
+            return deleteEmpty(session, file);
+        }
+        if (listed == null) {
+            return Optional.of(unlisted(session, file, nextStart, measured, size));
+        }
+        Segment fromList = fromListEntry(session, listed, firstStart, size);
+        if (trimmed && measured != null) {
+            // the list's end time covers what was cut off; the fragments say what is left
+            fromList = new Segment(fromList.stream(), fromList.sessionStart(), fromList.index(),
+                    fromList.relativePath(), fromList.start(), measured, size);
+        }
+        return Optional.of(fromList);
     }
 
     /** The session a folder holds, read from its {@code .session.json}; empty when absent or bad. */
@@ -175,20 +201,8 @@ public final class SessionFiles {
                 size);
     }
 
-    /**
-     * Whether a segment file FFmpeg did not list holds nothing at all and may be removed: empty,
-     * or a fragmented MP4 with only its header (FFmpeg was killed just after it began the file).
-     */
-    static boolean holdsNoMedia(Session session, Path file) throws IOException {
-        if (Files.size(file) == 0) {
-            return true;
-        }
-        return isMp4(file) && FragmentedMp4.headerOnly(file);
-    }
-
     /** A segment file the list does not cover: the one FFmpeg was writing when it stopped. */
-    static Segment unlisted(Session session, Path file, Instant start) throws IOException {
-        Duration duration = isMp4(file) ? FragmentedMp4.duration(file).orElse(null) : null;
+    private static Segment unlisted(Session session, Path file, Instant start, Duration duration, long size) {
         String name = file.getFileName().toString();
         return new Segment(
                 session.stream(),
@@ -197,7 +211,13 @@ public final class SessionFiles {
                 session.relativePath() + "/" + name,
                 start,
                 duration,
-                Files.size(file));
+                size);
+    }
+
+    private static Optional<Segment> deleteEmpty(Session session, Path file) throws IOException {
+        log.info("{} - {} holds no media (FFmpeg stopped as it began the file); removed", session.stream(), file);
+        Files.delete(file);
+        return Optional.empty();
     }
 
     /** The segment files of a folder, in index order. */
@@ -213,10 +233,6 @@ public final class SessionFiles {
 
     static Duration seconds(double seconds) {
         return Duration.ofNanos(Math.round(Math.max(0, seconds) * 1e9));
-    }
-
-    private static boolean isMp4(Path file) {
-        return OutputFormat.fromFileName(file.getFileName().toString()) == OutputFormat.MP4;
     }
 
     private static void writeSessionFile(Session session, Path dir) throws IOException {

@@ -1,12 +1,11 @@
 package io.github.mediamtxvod.recording;
 
+import io.github.mediamtxvod.runtime.Durations;
+import io.github.mediamtxvod.runtime.TransitionLog;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -15,42 +14,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records one stream for as long as it is live: runs FFmpeg, hands each finished segment on,
- * restarts FFmpeg with backoff when it exits or stalls, and stops it gracefully on request. Runs
- * on its own thread {@code recorder-<stream>}; {@link #requestStop} and {@link #status} may be
- * called from any thread.
+ * Records one stream for as long as it is live, on its own platform thread {@code
+ * recorder-<stream>}: runs FFmpeg, reads its progress pipe to the end, hands each segment on when
+ * FFmpeg is done with it, and after an exit decides what comes next ({@link FfmpegExit}): the end
+ * of the recording (stopped, or MediaMTX says the stream is gone), a wait for disk space, or a new
+ * FFmpeg in a new session, at once or after {@link RestartBackoff}.
  *
- * <p>That thread is a platform thread, not a virtual one: it looks at the session's files once a
- * second, and file-system calls from a virtual thread make the scheduler compensate with extra
- * carrier threads around each call: with 50 streams, the virtual-thread monitors cost 21 ms of CPU
- * per second, platform threads 11 ms (bench/recording-bench, see docs/PERFORMANCE.md).
+ * <p>Event-driven: the thread sleeps in the pipe read and wakes once a second for FFmpeg's
+ * progress block; it looks at the segment list only then. The supervisor's timer checks for
+ * stalls; {@link #requestStop}, {@link #checkStall} and {@link #status} may be called from any
+ * thread. This thread owns FFmpeg and kills it in a {@code finally}.
  */
 final class StreamRecorder {
+    /** How a recorder ended, for the supervisor. */
+    enum Ending { STOPPED, STREAM_ENDED, FAILED }
+
     private static final Logger log = LoggerFactory.getLogger(StreamRecorder.class);
-    private static final Duration TICK = Duration.ofSeconds(1);
-    private static final Duration HEALTHY_RUN = Duration.ofSeconds(30);
-    private static final Duration QUICK_FAILURE = Duration.ofSeconds(15);
+    /** A run whose media time advanced this long is healthy: restarts after it come at once. */
+    static final Duration HEALTHY_RUN = Duration.ofSeconds(10);
+    /** How long FFmpeg may take to exit once it closed its progress pipe. */
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
+    /** How often a stream that hit a full disk asks whether there is room again. */
+    private static final Duration DISK_CHECK = Duration.ofSeconds(2);
     /** Stderr that points at a codec or muxer problem, the kind a different audio mode can fix. */
     private static final Pattern CODEC_TROUBLE = Pattern.compile(
             "(?i)codec|tag|not supported|could not write header|error initializing output|muxer|audio|"
                     + "invalid data|sample rate|channel");
 
     private final LiveStream stream;
+    private final RecorderContext context;
     private final RecordingConfig config;
-    private final URI rtspUrl;
-    private final ProcessLauncher launcher;
-    private final InstantSource clock;
     private final Consumer<Segment> sink;
     private final Runnable onRestart;
-    private final Runnable onFinished;
+    private final Consumer<Ending> onFinished;
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+    private final TransitionLog failures = new TransitionLog(log);
     private final Instant since;
 
+    private volatile FfmpegRun current;
     private volatile Duration stopStep;
     private volatile RecordingStatus.State state = RecordingStatus.State.STARTING;
     private volatile Instant sessionStart;
@@ -60,29 +65,19 @@ final class StreamRecorder {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
 
-    StreamRecorder(
-            LiveStream stream,
-            RecordingConfig config,
-            URI rtspUrl,
-            ProcessLauncher launcher,
-            InstantSource clock,
-            Consumer<Segment> sink,
-            Runnable onRestart,
-            Runnable onFinished) {
+    /** What one FFmpeg run left: how and why it ended, its last stderr lines. */
+    private record Outcome(FfmpegExit exit, String reason, List<String> stderr, int segments, boolean advanced) {}
+
+    StreamRecorder(LiveStream stream, RecorderContext context, Consumer<Segment> sink, Runnable onRestart,
+            Consumer<Ending> onFinished) {
         this.stream = stream;
-        this.config = config;
-        this.rtspUrl = rtspUrl;
-        this.launcher = launcher;
-        this.clock = clock;
+        this.context = context;
+        this.config = context.config();
         this.sink = sink;
         this.onRestart = onRestart;
         this.onFinished = onFinished;
-        this.since = clock.instant();
+        this.since = context.clock().instant();
         this.stopStep = config.stopTimeout();
-    }
-
-    String name() {
-        return stream.name();
     }
 
     void start() {
@@ -93,15 +88,27 @@ final class StreamRecorder {
                 .start(this::run);
     }
 
-    /** Asks the recorder to stop FFmpeg gracefully, each stop step waiting up to {@code step}. */
+    /** Asks FFmpeg to stop gracefully, each stop step waiting up to {@code step}; returns at once. */
     void requestStop(Duration step) {
         stopStep = step;
         state = RecordingStatus.State.STOPPING;
         stopRequested.complete(null);
+        FfmpegRun run = current;
+        if (run != null) {
+            run.process().requestStop(step);
+        }
     }
 
     boolean stopping() {
         return stopRequested.isDone();
+    }
+
+    /** The timer's stall check, once a second. */
+    void checkStall(long nowNanos) {
+        FfmpegRun run = current;
+        if (run != null) {
+            run.checkStall(nowNanos);
+        }
     }
 
     RecordingStatus.StreamStatus status() {
@@ -110,259 +117,215 @@ final class StreamRecorder {
     }
 
     private void run() {
+        Ending ending = Ending.STOPPED;
+        try {
+            ending = recordWhileLive();
+        } catch (Throwable e) {
+            ending = Ending.FAILED;
+            log.error("{} - recorder failed unexpectedly; the stream will be picked up again", stream.name(), e);
+        } finally {
+            onFinished.accept(ending);
+        }
+    }
+
+    private Ending recordWhileLive() {
         AudioMode audio = FfmpegCommand.initialAudioMode(config.outputFormat(), stream.trackCodecs());
         RestartBackoff backoff = new RestartBackoff(Duration.ofSeconds(1), config.restartBackoffMax(), HEALTHY_RUN);
         int codecFailures = 0;
-        try {
-            while (!stopping()) {
-                long startNanos = System.nanoTime();
-                Run run = recordOneSession(audio);
-                if (stopping()) {
-                    break;
+        while (!stopping()) {
+            long startNanos = System.nanoTime();
+            Outcome run = recordOneSession(audio, startNanos);
+            if (stopping() || run.exit() == FfmpegExit.STOPPED) {
+                return Ending.STOPPED;
+            }
+            Duration ran = Duration.ofNanos(System.nanoTime() - startNanos);
+            boolean codecTrouble = ran.compareTo(HEALTHY_RUN) < 0 && run.segments() == 0
+                    && run.stderr().stream().anyMatch(line -> CODEC_TROUBLE.matcher(line).find());
+            codecFailures = codecTrouble ? codecFailures + 1 : 0;
+            if (codecFailures >= 2 && audio != AudioMode.NONE) {
+                log.warn("{} - ffmpeg keeps failing at start with audio {}; retrying with audio {}",
+                        stream.name(), mode(audio), mode(audio.fallback()));
+                audio = audio.fallback();
+                codecFailures = 0;
+            }
+            if (run.exit().asksMediaMtx() && context.pathCheck().check(stream.name()) == PathCheck.Answer.GONE) {
+                return Ending.STREAM_ENDED;
+            }
+            lastError = run.reason();
+            lastErrorAt = context.clock().instant();
+            if (run.exit() == FfmpegExit.DISK_FULL) {
+                if (!waitForDisk(run)) {
+                    return Ending.STOPPED;
                 }
-                Duration ran = Duration.ofNanos(System.nanoTime() - startNanos);
-                boolean codecTrouble = ran.compareTo(QUICK_FAILURE) < 0
-                        && run.segments == 0
-                        && run.stderr.stream().anyMatch(line -> CODEC_TROUBLE.matcher(line).find());
-                codecFailures = codecTrouble ? codecFailures + 1 : 0;
-                if (codecFailures >= 2 && audio != AudioMode.NONE) {
-                    AudioMode next = audio.fallback();
-                    log.warn("{} - ffmpeg keeps failing at start with audio {}; retrying with audio {}",
-                            stream.name(), mode(audio), mode(next));
-                    audio = next;
-                    codecFailures = 0;
-                }
-                Duration delay = backoff.nextDelay(ran);
-                failed(run.reason);
-                log.warn("{} - {} after {}; restarting in {} s. Last ffmpeg output:\n    {}",
-                        stream.name(), run.reason, round(ran), delay.toSeconds(),
-                        String.join("\n    ", run.stderr.isEmpty() ? List.of("(none)") : run.stderr));
+            } else {
+                Duration delay = backoff.nextDelay(ran, run.advanced());
+                failures.failed("{} - {} after {}; {}. Last ffmpeg output:\n    {}", stream.name(), run.reason(),
+                        Durations.describe(ran), delay.isZero() ? "restarting at once" : "restarting in "
+                                + Durations.describe(delay), String.join("\n    ", run.stderr().isEmpty()
+                                        ? List.of("(none)") : run.stderr()));
                 state = RecordingStatus.State.RESTARTING;
-                restarts++;
-                onRestart.run();
-                waitForStop(delay);
+                if (waitForStop(delay)) {
+                    return Ending.STOPPED;
+                }
             }
-        } catch (RuntimeException e) {
-            log.error("{} - recorder failed unexpectedly; the stream will be picked up again", stream.name(), e);
-        } finally {
-            onFinished.run();
+            restarts++;
+            onRestart.run();
         }
+        return Ending.STOPPED;
     }
 
-    /** Why one FFmpeg run ended, for the log and the status. */
-    private record Run(String reason, List<String> stderr, int segments) {}
-
-    private Run recordOneSession(AudioMode audio) {
+    private Outcome recordOneSession(AudioMode audio, long startNanos) {
         Session session;
-        FfmpegProcess process;
-        List<String> command;
         try {
-            session = SessionFiles.create(config.recordingsDir(), stream.name(), clock.instant(), config.outputFormat());
+            session = SessionFiles.create(config.recordingsDir(), stream.name(), context.clock().instant(),
+                    config.outputFormat());
         } catch (IOException e) {
-            return new Run("cannot create the session folder: " + e, List.of(), 0);
+            boolean noSpace = String.valueOf(e.getMessage()).contains("No space left on device");
+            return new Outcome(noSpace ? FfmpegExit.DISK_FULL : FfmpegExit.FAILED,
+                    "cannot create the session folder: " + e, List.of(), 0, false);
         }
-        command = FfmpegCommand.build(
-                config.ffmpegPath(),
-                FfmpegCommand.inputUrl(rtspUrl, stream.name()),
-                config.outputFormat(),
-                config.segmentDuration().toSeconds(),
-                audio);
-        try {
-            process = FfmpegProcess.started(stream.name(), launcher.start(command, session.dir(config.recordingsDir())));
+        List<String> command = FfmpegCommand.build(config.ffmpegPath(), FfmpegCommand.inputUrl(context.rtspUrl(),
+                stream.name()), config.outputFormat(), config.segmentDuration().toSeconds(), audio);
+        context.activeSessions().add(session.relativePath());
+        boolean ffmpegGone = true;
+        try (SessionTracker tracker = new SessionTracker(session, config.recordingsDir(), this::handOn)) {
+            Process started;
+            try {
+                started = context.launcher().start(command, session.dir(config.recordingsDir()));
+            } catch (IOException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                tracker.removeFolderIfEmpty(config.recordingsDir());
+                return new Outcome(FfmpegExit.FAILED, "cannot start ffmpeg (" + FfmpegCommand.describe(command)
+                        + "): " + e.getMessage(), List.of(), 0, false);
+            }
+            FfmpegRun run = new FfmpegRun(FfmpegProcess.started(stream.name(), started, context.timer()),
+                    config.stallTimeout(), startNanos);
+            sessionStart = session.start();
+            log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativePath(), run.process().pid());
+            log.debug("{} - {}", stream.name(), FfmpegCommand.describe(command));
+            int status = follow(run, tracker);
+            List<String> stderr = run.process().stderrTail();
+            FfmpegExit exit = FfmpegExit.classify(status, stopping(), run.stalled(), run.process().sawNoSpace(),
+                    run.process().sawTimeout());
+            if (run.process().isAlive()) {
+                // it survived SIGKILL: its files may still change, so they stay active until the
+                // next start-up scan
+                ffmpegGone = false;
+                return new Outcome(exit, reason(exit, status, run), stderr, tracker.handedOn(), run.advanced());
+            }
+            try {
+                tracker.finish();
+            } catch (IOException e) {
+                log.warn("{} - cannot list {}; the next start-up scan picks its files up: {}", stream.name(),
+                        session.relativePath(), e.getMessage());
+            }
+            tracker.removeFolderIfEmpty(config.recordingsDir());
+            return new Outcome(exit, reason(exit, status, run), stderr, tracker.handedOn(), run.advanced());
         } catch (IOException e) {
-            removeIfEmpty(session);
-            return new Run("cannot start ffmpeg (" + FfmpegCommand.describe(command) + "): " + e.getMessage(),
-                    List.of(), 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            removeIfEmpty(session);
-            return new Run("interrupted while starting ffmpeg", List.of(), 0);
+            // closing the segment list failed: nothing was lost
+            return new Outcome(FfmpegExit.FAILED, "cannot close the segment list: " + e, List.of(), 0, false);
+        } finally {
+            if (ffmpegGone) {
+                context.activeSessions().remove(session.relativePath());
+            }
         }
-        sessionStart = session.start();
-        log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativePath(), process.pid());
-        log.debug("{} - {}", stream.name(), FfmpegCommand.describe(command));
-        SessionTracker tracker = new SessionTracker(session);
-        String reason = monitor(process, tracker);
-        tracker.finish();
-        if (tracker.emitted() == 0) {
-            removeIfEmpty(session);
-        }
-        return new Run(reason, process.stderrTail(), tracker.emitted());
     }
 
-    /** Watches a running FFmpeg until it exits, stalls or is asked to stop; returns why it ended. */
-    private String monitor(FfmpegProcess process, SessionTracker tracker) {
-        StallWatchdog watchdog = new StallWatchdog(config.stallTimeout(), System.nanoTime());
-        CompletableFuture<Object> exitOrStop = CompletableFuture.anyOf(process.onExit(), stopRequested);
-        while (true) {
-            try {
-                exitOrStop.get(TICK.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // a tick: look at the files
-            } catch (ExecutionException e) {
-                // neither future completes exceptionally
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.stop(stopStep);
-                return "interrupted";
-            }
-            tracker.poll();
-            if (!process.isAlive()) {
-                return "ffmpeg exited with status " + process.exitValue();
-            }
+    /** Reads FFmpeg's progress until it closes the pipe, then waits for its exit; kills it in any case. */
+    private int follow(FfmpegRun run, SessionTracker tracker) {
+        current = run;
+        try {
             if (stopping()) {
-                process.stop(stopStep);
-                return "stopped";
+                run.process().requestStop(stopStep);
             }
-            if (state == RecordingStatus.State.STARTING && tracker.progress() > 0) {
-                state = RecordingStatus.State.RECORDING;
-            }
-            long now = System.nanoTime();
-            if (watchdog.stalled(tracker.progress(), now)) {
-                String reason = "no new output for " + watchdog.quietFor(now).toSeconds() + " s (stalled input)";
-                log.warn("{} - {}; stopping ffmpeg (pid {})", stream.name(), reason, process.pid());
-                process.stop(Duration.ofSeconds(2));
-                return reason;
-            }
-        }
-    }
-
-    /** Follows one session's files: emits each segment once, as soon as FFmpeg has finished it. */
-    private final class SessionTracker {
-        private final Session session;
-        private final Path dir;
-        private final SegmentList list;
-        private double firstStart = Double.NaN;
-        private int emitted;
-        private long finishedBytes;
-        private Instant nextStart;
-
-        SessionTracker(Session session) {
-            this.session = session;
-            this.dir = session.dir(config.recordingsDir());
-            this.list = new SegmentList(dir.resolve(FfmpegCommand.SEGMENT_LIST));
-            this.nextStart = session.startedAt();
-        }
-
-        int emitted() {
-            return emitted;
-        }
-
-        /** Bytes written so far in this session: grows while FFmpeg records. */
-        long progress() {
-            Path current = dir.resolve(SegmentLayout.segmentFileName(emitted, config.outputFormat()));
-            try {
-                return finishedBytes + Files.size(current);
-            } catch (IOException e) {
-                return finishedBytes;
-            }
-        }
-
-        void poll() {
-            try {
-                for (SegmentList.Entry entry : list.readNew()) {
-                    int index = SegmentLayout.segmentIndex(entry.fileName());
-                    if (index < emitted) {
-                        continue;
-                    }
-                    if (Double.isNaN(firstStart)) {
-                        firstStart = entry.startSeconds();
-                    }
-                    Path file = dir.resolve(entry.fileName());
-                    emit(SessionFiles.fromListEntry(session, entry, firstStart, Files.size(file)));
+            ProgressParser parser = new ProgressParser((outTimeUs, end) -> onProgress(run, tracker, outTimeUs, end));
+            byte[] buffer = new byte[1024];
+            try (InputStream progress = run.process().progress()) {
+                for (int read = progress.read(buffer); read >= 0; read = progress.read(buffer)) {
+                    parser.feed(buffer, 0, read);
                 }
             } catch (IOException e) {
-                log.warn("{} - cannot read the segment list of {}: {}", stream.name(), session.relativePath(), e.getMessage());
+                log.debug("{} - ffmpeg's progress pipe failed: {}", stream.name(), e.getMessage());
             }
-        }
-
-        /** After FFmpeg is gone: whatever it listed last, then the file it was writing. */
-        void finish() {
-            poll();
-            List<Path> leftovers;
-            try (Stream<Path> children = Files.list(dir)) {
-                leftovers = children
-                        .filter(path -> SegmentLayout.segmentIndex(path.getFileName().toString()) >= emitted)
-                        .sorted(java.util.Comparator.comparingInt(
-                                path -> SegmentLayout.segmentIndex(path.getFileName().toString())))
-                        .toList();
-            } catch (IOException e) {
-                log.warn("{} - cannot list {}: {}", stream.name(), session.relativePath(), e.getMessage());
-                return;
-            }
-            for (Path file : leftovers) {
-                try {
-                    if (SessionFiles.holdsNoMedia(session, file)) {
-                        Files.delete(file); // FFmpeg began it but wrote no media: nothing recorded
-                        continue;
-                    }
-                    emit(SessionFiles.unlisted(session, file, nextStart));
-                } catch (IOException e) {
-                    log.warn("{} - cannot read {}: {}", stream.name(), file, e.getMessage());
-                }
-            }
-        }
-
-        private void emit(Segment segment) {
-            emitted = segment.index() + 1;
-            finishedBytes += segment.sizeBytes();
-            nextStart = segment.end();
-            segments++;
-            bytes += segment.sizeBytes();
-            sink.accept(segment);
+            return run.process().awaitExit(EXIT_WAIT);
+        } finally {
+            current = null;
+            run.process().kill();
         }
     }
 
-    private void failed(String reason) {
-        lastError = reason;
-        lastErrorAt = clock.instant();
+    private void onProgress(FfmpegRun run, SessionTracker tracker, long outTimeUs, boolean end) {
+        long now = System.nanoTime();
+        if (run.progress(outTimeUs, now) && state != RecordingStatus.State.STOPPING) {
+            state = RecordingStatus.State.RECORDING;
+            if (run.turnedHealthy(now, HEALTHY_RUN) && failures.failing()) {
+                failures.recovered("{} - recording again after {} failed ffmpeg run(s) in {}", stream.name(),
+                        failures.failures(), Durations.describe(failures.failingFor()));
+            }
+        }
+        if (end) {
+            // FFmpeg is exiting: what it listed last (after a failed write: a torn file, in any
+            // container) is settled once it is gone
+            return;
+        }
+        try {
+            tracker.poll();
+        } catch (IOException e) {
+            if (run.firstListFailure()) {
+                log.warn("{} - cannot read the segment list; segments are handed on when ffmpeg exits: {}",
+                        stream.name(), e.getMessage());
+            }
+        }
     }
 
-    private void waitForStop(Duration delay) {
+    private void handOn(Segment segment) {
+        segments++;
+        bytes += segment.sizeBytes();
+        sink.accept(segment);
+    }
+
+    /** Waits until the disk has room again; false when a stop came first. */
+    private boolean waitForDisk(Outcome run) {
+        state = RecordingStatus.State.WAITING_FOR_DISK;
+        context.diskFull().failed("{} - the disk is full ({}); the stream waits until {} MB are free, then records "
+                + "again by itself", stream.name(), run.reason(), context.disk().resumeFreeBytes() / (1024 * 1024));
+        while (!waitForStop(DISK_CHECK)) {
+            if (context.disk().roomToResume()) {
+                context.diskFull().recovered("Free disk space is back ({} MB free); recording {} again",
+                        context.disk().lastFreeBytes() / (1024 * 1024), stream.name());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String reason(FfmpegExit exit, int status, FfmpegRun run) {
+        return switch (exit) {
+            case STALLED -> run.stallReason();
+            case DISK_FULL -> "ffmpeg exited with status " + status + ": no space left on device";
+            case TIMED_OUT -> "ffmpeg exited with status " + status + ": the server went silent (connection timed out)";
+            case STREAM_ENDED -> "ffmpeg exited with status 0: the server ended the stream";
+            case CRASHED -> "ffmpeg was killed (status " + status + ")";
+            case FAILED, STOPPED -> "ffmpeg exited with status " + status;
+        };
+    }
+
+    /** Waits up to {@code delay} for a stop request; true when one came. */
+    private boolean waitForStop(Duration delay) {
         try {
             stopRequested.get(delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            // the backoff has passed
+            return stopping();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopRequested.complete(null);
         }
-    }
-
-    /** A session that produced nothing leaves no folder behind (a start that failed at once). */
-    private void removeIfEmpty(Session session) {
-        Path dir = session.dir(config.recordingsDir());
-        try (Stream<Path> children = Files.list(dir)) {
-            if (children.anyMatch(path -> SegmentLayout.segmentIndex(path.getFileName().toString()) >= 0)) {
-                return;
-            }
-        } catch (IOException e) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(dir.resolve(FfmpegCommand.SEGMENT_LIST));
-            Files.deleteIfExists(dir.resolve(SessionFiles.SESSION_FILE));
-            Files.deleteIfExists(dir);
-            deleteIfEmptyDirectory(dir.getParent());
-            deleteIfEmptyDirectory(dir.getParent().getParent());
-        } catch (IOException e) {
-            log.debug("{} - cannot remove empty session {}: {}", stream.name(), session.relativePath(), e.getMessage());
-        }
-    }
-
-    private static void deleteIfEmptyDirectory(Path dir) {
-        try {
-            Files.delete(dir);
-        } catch (IOException e) {
-            // not empty, or gone: either way nothing to do
-        }
+        return true;
     }
 
     private static String mode(AudioMode audio) {
         return audio.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static String round(Duration duration) {
-        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

@@ -39,9 +39,11 @@ final class ApiHandler implements Request.Handler {
     private final InstantSource clock;
     private final String version;
     private final Instant startedAt;
+    private final TimelineReader timeline;
 
-    ApiHandler(RecorderView view, InstantSource clock, String version, Instant startedAt) {
+    ApiHandler(RecorderView view, InstantSource clock, String version, Instant startedAt, TimelineReader timeline) {
         this.view = view;
+        this.timeline = timeline;
         this.clock = clock;
         this.version = version;
         this.startedAt = startedAt;
@@ -69,7 +71,8 @@ final class ApiHandler implements Request.Handler {
         Duration oldest = catalog.oldestQueuedAt().map(at -> Duration.between(at, now))
                 .map(age -> age.isNegative() ? Duration.ZERO : age).orElse(null);
         return new ApiJson.Status(view.state(), version, startedAt, view.recording(), view.uploads(),
-                catalog.countByState(), oldest, view.disk().freeBytes(), view.disk().minFreeBytes(), view.mediamtx());
+                catalog.countByState(), oldest, view.disk().freeBytes(), view.disk().minFreeBytes(), view.mediamtx(),
+                timeline.live());
     }
 
     /** Every stream with recordings or recorded now, sorted by name. */
@@ -79,8 +82,12 @@ final class ApiHandler implements Request.Handler {
             known.put(stream.stream(), stream);
         }
         Map<String, Instant> recordingNow = new HashMap<>();
+        Map<String, Instant> sessionNow = new HashMap<>();
         for (RecordingStatus.StreamStatus stream : view.recording().recording()) {
             recordingNow.put(stream.name(), stream.sessionStart() != null ? stream.sessionStart() : stream.since());
+            if (stream.sessionStart() != null) {
+                sessionNow.put(stream.name(), stream.sessionStart());
+            }
         }
         TreeSet<String> names = new TreeSet<>(known.keySet());
         names.addAll(recordingNow.keySet());
@@ -95,10 +102,14 @@ final class ApiHandler implements Request.Handler {
             if (now != null) {
                 days.add(LocalDate.ofInstant(now, ZoneOffset.UTC));
             }
+            // a session that has not finished its first segment is not catalogued yet, but it is the last one
+            Instant session = sessionNow.get(name);
+            Instant lastSession = summary == null || session != null && session.isAfter(summary.lastSessionStart())
+                    ? session : summary.lastSessionStart();
             result.add(summary == null
                     ? new ApiJson.StreamItem(name, true, 0, 0, 0, now, now, List.copyOf(days))
                     : new ApiJson.StreamItem(name, now != null, summary.sessions(), summary.segments(),
-                            summary.sizeBytes(), summary.firstStart(), summary.lastSessionStart(), List.copyOf(days)));
+                            summary.sizeBytes(), summary.firstStart(), lastSession, List.copyOf(days)));
         }
         return result;
     }

@@ -39,7 +39,8 @@ final class ApiJson {
             Duration oldestPendingAge,
             long diskFreeBytes,
             long minFreeDiskBytes,
-            PollerStatus mediamtx) {}
+            PollerStatus mediamtx,
+            Map<String, TimelineReader.Live> live) {}
 
     static ObjectNode status(Status status, Instant now) {
         ObjectNode root = Replies.JSON.createObjectNode();
@@ -52,11 +53,22 @@ final class ApiJson {
         for (RecordingStatus.StreamStatus active : status.recording().recording()) {
             ObjectNode node = recording.addObject();
             node.put("stream", active.name());
+            node.put("state", active.state().name());
             node.put("since", active.since().toString());
             node.put("segments", active.segments());
             node.put("bytes", active.bytes());
             node.put("restarts", active.restarts());
             node.put("lastError", active.lastError());
+            node.put("sessionStart", text(active.sessionStart()));
+            TimelineReader.Live live = status.live().get(active.name());
+            if (live == null) {
+                node.putNull("currentSegment");
+            } else {
+                node.putObject("currentSegment")
+                        .put("index", live.index())
+                        .put("since", live.since().toString())
+                        .put("url", live.relativePath() == null ? null : RecordingsHandler.url(live.relativePath()));
+            }
         }
         ArrayNode waiting = root.putArray("waiting");
         for (RecordingStatus.Waiting stream : status.recording().waiting()) {
@@ -145,6 +157,7 @@ final class ApiJson {
         json.writeStartObject();
         json.writeStringField("stream", session.stream());
         json.writeStringField("start", session.start().toString());
+        json.writeStringField("startedAt", session.startedAt().toString());
         json.writeStringField("format", session.format().extension());
         // whole-session playback appends fragmented MP4 files to Media Source Extensions
         json.writeBooleanField("playable", session.format() == OutputFormat.MP4);

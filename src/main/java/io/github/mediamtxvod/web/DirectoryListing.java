@@ -22,6 +22,7 @@ import java.util.Locale;
  * of RECORDINGS_DIR are left out. Every name is HTML-escaped.
  */
 final class DirectoryListing {
+    private static final String VERSION = WebServer.version();
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -70,10 +71,13 @@ final class DirectoryListing {
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(title).append("</title>")
+                .append("<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">")
                 .append("<link rel=\"stylesheet\" href=\"/assets/style.css\"></head>\n")
                 .append("<body class=\"listing\"><header class=\"topbar\"><a class=\"brand\" href=\"/\">vod-recorder</a>")
-                .append("<nav><a href=\"/#/\">Dashboard</a><a href=\"/#/recordings\">Recordings</a>")
-                .append("<a href=\"/recordings/\" aria-current=\"page\">Files</a></nav></header>\n")
+                .append("<nav><a href=\"/#/\">Dashboard</a><a href=\"/#/timeline\">Timeline</a>")
+                .append("<a href=\"/#/recordings\">Recordings</a>")
+                .append("<a href=\"/recordings/\" aria-current=\"page\">Files</a></nav>")
+                .append("<span id=\"version\" class=\"muted\">v").append(escape(VERSION)).append("</span></header>\n")
                 .append("<main><h1>").append(title).append("</h1>\n<table class=\"index\"><thead><tr>")
                 .append("<th>Name</th><th>Last modified (UTC)</th><th class=\"num\">Size (bytes)</th>")
                 .append("</tr></thead><tbody>\n");

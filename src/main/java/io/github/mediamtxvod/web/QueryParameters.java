@@ -49,6 +49,11 @@ final class QueryParameters {
         if (value == null) {
             return null;
         }
+        checkName(name, value);
+        return value;
+    }
+
+    private static void checkName(String name, String value) {
         if (value.isEmpty() || value.length() > MAX_NAME_LENGTH) {
             throw HttpProblem.badRequest(
                     "parameter '" + name + "' must be 1 to " + MAX_NAME_LENGTH + " characters long");
@@ -56,7 +61,21 @@ final class QueryParameters {
         if (value.chars().anyMatch(Character::isISOControl)) {
             throw HttpProblem.badRequest("parameter '" + name + "' must not contain control characters");
         }
-        return value;
+    }
+
+    /**
+     * Every value of a repeatable name parameter ({@code stream=a&stream=b}), each checked like
+     * {@link #name}; empty when absent.
+     */
+    List<String> names(String name) {
+        List<String> values = fields.getValues(name);
+        if (values == null) {
+            return List.of();
+        }
+        for (String value : values) {
+            checkName(name, value);
+        }
+        return List.copyOf(values);
     }
 
     /** An ISO-8601 instant ({@code 2024-05-01T12:00:00Z}, an offset is accepted), or null. */
@@ -71,6 +90,25 @@ final class QueryParameters {
             throw HttpProblem.badRequest(
                     "parameter '" + name + "' must be an ISO-8601 instant such as 2024-05-01T12:00:00Z");
         }
+    }
+
+    /** Like {@link #name}, but absent is a 400. */
+    String requiredName(String name) {
+        String value = name(name);
+        if (value == null) {
+            throw HttpProblem.badRequest("parameter '" + name + "' is required");
+        }
+        return value;
+    }
+
+    /** Like {@link #instant}, but absent is a 400. */
+    Instant requiredInstant(String name) {
+        Instant value = instant(name);
+        if (value == null) {
+            throw HttpProblem.badRequest(
+                    "parameter '" + name + "' is required (an instant such as 2024-05-01T12:00:00Z)");
+        }
+        return value;
     }
 
     /** An integer within {@code min..max}, or {@code fallback} when absent. */

@@ -20,6 +20,8 @@ final class Routes extends Handler.Abstract {
     private final StaticAssets assets;
     private final RecordingsHandler recordings;
     private final ApiHandler api;
+    private final TimelineHandler timeline;
+    private final ThumbnailHandler thumbnails;
     private final HookHandler hooks;
     private final ProbeHandler probes;
     private final MetricsHandler metrics;
@@ -29,6 +31,8 @@ final class Routes extends Handler.Abstract {
             StaticAssets assets,
             RecordingsHandler recordings,
             ApiHandler api,
+            TimelineHandler timeline,
+            ThumbnailHandler thumbnails,
             HookHandler hooks,
             ProbeHandler probes,
             MetricsHandler metrics) {
@@ -37,6 +41,8 @@ final class Routes extends Handler.Abstract {
         this.assets = assets;
         this.recordings = recordings;
         this.api = api;
+        this.timeline = timeline;
+        this.thumbnails = thumbnails;
         this.hooks = hooks;
         this.probes = probes;
         this.metrics = metrics;
@@ -69,8 +75,10 @@ final class Routes extends Handler.Abstract {
 
     private Request.Handler route(String path) {
         return switch (path) {
-            case "/" -> assets;
+            case "/", StaticAssets.FAVICON_ICO -> assets;
             case ApiHandler.STATUS, ApiHandler.STREAMS, ApiHandler.RECORDINGS -> api;
+            case TimelineHandler.TIMELINE, TimelineHandler.SEGMENTS -> timeline;
+            case ThumbnailHandler.PATH -> thumbnails;
             case HookHandler.READY, HookHandler.NOT_READY -> hooks;
             case ProbeHandler.HEALTH, ProbeHandler.READY -> probes;
             case MetricsHandler.PATH -> metrics;

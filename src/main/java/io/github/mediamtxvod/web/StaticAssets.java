@@ -23,9 +23,11 @@ import org.eclipse.jetty.util.Callback;
  */
 final class StaticAssets implements Request.Handler {
     static final String MOUNT = "/assets/";
+    /** Browsers ask for it on pages without an icon link (downloads, error pages): the SVG icon. */
+    static final String FAVICON_ICO = "/favicon.ico";
     static final List<String> FILES =
-            List.of("index.html", "app.js", "dom.js", "dashboard.js", "browser.js", "player.js", "mp4.js", "style.css",
-                    "favicon.svg");
+            List.of("index.html", "app.js", "dom.js", "dashboard.js", "browser.js", "timeline.js", "timebar.js",
+                    "preview.js", "export.js", "player.js", "mp4.js", "style.css", "favicon.svg");
 
     private final Map<String, Asset> assets;
 
@@ -56,7 +58,11 @@ final class StaticAssets implements Request.Handler {
     public boolean handle(Request request, Response response, Callback callback) {
         Replies.requireMethod(request, response, HttpMethod.GET);
         String path = request.getHttpURI().getPath();
-        String name = path.equals("/") ? "index.html" : path.substring(MOUNT.length());
+        String name = switch (path) {
+            case "/" -> "index.html";
+            case FAVICON_ICO -> "favicon.svg";
+            default -> path.substring(MOUNT.length());
+        };
         Asset asset = assets.get(name);
         if (asset == null || name.equals("index.html") && !path.equals("/")) {
             throw HttpProblem.notFound();

@@ -10,9 +10,11 @@ import java.util.List;
 
 /**
  * The embedded HTTP server, with the settings it is read from. {@code username}/{@code password}
- * are null when the UI is open; {@code hookToken} is null when hooks need no token. Immutable.
+ * are null when the UI is open; {@code hookToken} is null when hooks need no token;
+ * {@code thumbnailCacheBytes} bounds the thumbnails kept on disk. Immutable.
  */
-public record WebConfig(int httpPort, String username, Secret password, boolean protectProbes, Secret hookToken) {
+public record WebConfig(int httpPort, String username, Secret password, boolean protectProbes, Secret hookToken,
+        long thumbnailCacheBytes) {
     static final String GROUP = "Web server and hooks";
 
     public static final Setting<Integer> HTTP_PORT = Setting.of("HTTP_PORT", GROUP, "8080",
@@ -27,14 +29,33 @@ public record WebConfig(int httpPort, String username, Secret password, boolean 
             "When set, hook calls must carry it in an 'Authorization: Bearer' header or a 'token' query"
                     + " parameter (secret)");
 
+    public static final Setting<Long> WEB_THUMBNAIL_CACHE_MB = Setting.of("WEB_THUMBNAIL_CACHE_MB", GROUP, "100",
+            SettingType.megabytes(1, SettingType.NO_MAX),
+            "Disk space for the timeline's thumbnails (RECORDINGS_DIR/.vod-recorder/thumbnails); the least recently"
+                    + " used go first");
+
+    /** The default of WEB_THUMBNAIL_CACHE_MB, in bytes. */
+    public static final long DEFAULT_THUMBNAIL_CACHE_BYTES = 100L << 20;
+
     public static final List<Setting<?>> SETTINGS =
-            List.of(HTTP_PORT, WEB_USERNAME, WEB_PASSWORD, WEB_PROTECT_PROBES, HOOK_TOKEN);
+            List.of(HTTP_PORT, WEB_USERNAME, WEB_PASSWORD, WEB_PROTECT_PROBES, HOOK_TOKEN, WEB_THUMBNAIL_CACHE_MB);
     public static final List<ConfigRule> RULES =
             List.of(ConfigRule.bothOrNeither(WEB_USERNAME, WEB_PASSWORD), WebConfig::warnUnprotectedProbes);
 
+    public WebConfig {
+        if (thumbnailCacheBytes < 1) {
+            throw new IllegalArgumentException("thumbnailCacheBytes must be positive: " + thumbnailCacheBytes);
+        }
+    }
+
+    /** With the default thumbnail cache. */
+    public WebConfig(int httpPort, String username, Secret password, boolean protectProbes, Secret hookToken) {
+        this(httpPort, username, password, protectProbes, hookToken, DEFAULT_THUMBNAIL_CACHE_BYTES);
+    }
+
     public static WebConfig from(BoundSettings settings) {
         return new WebConfig(settings.get(HTTP_PORT), settings.get(WEB_USERNAME), settings.get(WEB_PASSWORD),
-                settings.get(WEB_PROTECT_PROBES), settings.get(HOOK_TOKEN));
+                settings.get(WEB_PROTECT_PROBES), settings.get(HOOK_TOKEN), settings.get(WEB_THUMBNAIL_CACHE_MB));
     }
 
     private static void warnUnprotectedProbes(BoundSettings settings, ConfigProblems problems) {

@@ -23,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded HTTP server (Jetty 12, core API) on HTTP_PORT: the dashboard and recordings browser
- * ({@code /}), the file listing and downloads ({@code /recordings/}), the JSON API ({@code /api/}),
- * the MediaMTX hooks ({@code /api/hooks/}), the probes ({@code /health}, {@code /ready}) and the
- * Prometheus endpoint ({@code /metrics}).
+ * The embedded HTTP server (Jetty 12, core API) on HTTP_PORT: the dashboard, timeline and
+ * recordings browser ({@code /}), the file listing and downloads ({@code /recordings/}), the JSON
+ * API ({@code /api/}, with the timeline's data and thumbnails), the MediaMTX hooks ({@code
+ * /api/hooks/}), the probes ({@code /health}, {@code /ready}) and the Prometheus endpoint ({@code
+ * /metrics}).
  *
  * <p>Lifecycle: the constructor only assigns; {@link #start()} binds the port, registers the JVM
  * meters on the registry and starts serving; {@link #close()} (idempotent) stops it. The owner
@@ -40,6 +41,7 @@ public final class WebServer implements AutoCloseable {
 
     private final WebConfig config;
     private final Path recordingsDir;
+    private final String ffmpegPath;
     private final RecorderView view;
     private final PrometheusMeterRegistry registry;
     private final InstantSource clock;
@@ -49,19 +51,26 @@ public final class WebServer implements AutoCloseable {
     private ExecutorService handlerThreads;
     private HttpClient s3Client;
     private JvmMeters jvmMeters;
+    private ThumbnailMaker thumbnails;
     private Server server;
     private Instant startedAt;
     private ServerConnector connector;
 
-    public WebServer(WebConfig config, Path recordingsDir, RecorderView view, PrometheusMeterRegistry registry) {
-        this(config, recordingsDir, view, registry, InstantSource.system());
+    /**
+     * @param recordingsDir RECORDINGS_DIR: files, and the thumbnail cache below its {@code .vod-recorder}
+     * @param ffmpegPath FFMPEG_PATH, for thumbnails
+     */
+    public WebServer(WebConfig config, Path recordingsDir, String ffmpegPath, RecorderView view,
+            PrometheusMeterRegistry registry) {
+        this(config, recordingsDir, ffmpegPath, view, registry, InstantSource.system());
     }
 
     public WebServer(
-            WebConfig config, Path recordingsDir, RecorderView view, PrometheusMeterRegistry registry,
+            WebConfig config, Path recordingsDir, String ffmpegPath, RecorderView view, PrometheusMeterRegistry registry,
             InstantSource clock) {
         this.config = requireNonNull(config, "config is null");
         this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
+        this.ffmpegPath = requireNonNull(ffmpegPath, "ffmpegPath is null");
         this.view = requireNonNull(view, "view is null");
         this.registry = requireNonNull(registry, "registry is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -89,6 +98,9 @@ public final class WebServer implements AutoCloseable {
         jvmMeters = new JvmMeters(registry);
         jvmMeters.bind();
         try {
+            thumbnails = new ThumbnailMaker(ffmpegPath,
+                    new ThumbnailCache(thumbnailDir(recordingsDir), config.thumbnailCacheBytes()), s3Client);
+            thumbnails.start();
             server = newServer(wantedPort);
             server.start();
         } catch (Exception e) {
@@ -109,11 +121,14 @@ public final class WebServer implements AutoCloseable {
         connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setPort(wantedPort);
         jetty.addConnector(connector);
+        TimelineReader timeline = new TimelineReader(view, recordingsDir);
         Routes routes = new Routes(
                 new AccessControl(config),
                 StaticAssets.load(),
                 new RecordingsHandler(recordingsDir, view, new S3Relay(s3Client)),
-                new ApiHandler(view, clock, version(), startedAt),
+                new ApiHandler(view, clock, version(), startedAt, timeline),
+                new TimelineHandler(timeline, view, clock),
+                new ThumbnailHandler(timeline, view, recordingsDir, thumbnails),
                 new HookHandler(view),
                 new ProbeHandler(view, version()),
                 new MetricsHandler(registry));
@@ -142,10 +157,18 @@ public final class WebServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("Web server did not stop cleanly", e);
         }
+        if (thumbnails != null) {
+            thumbnails.close();
+        }
         s3Client.shutdownNow();
         handlerThreads.shutdownNow();
         jvmMeters.close();
         log.info("Shutdown completed");
+    }
+
+    /** Where thumbnails are cached: hidden below RECORDINGS_DIR, beside the catalogue. */
+    static Path thumbnailDir(Path recordingsDir) {
+        return recordingsDir.resolve(".vod-recorder").resolve("thumbnails");
     }
 
     /** The recorder's version from the build, or "unknown" when run outside a build. */

@@ -43,7 +43,7 @@ class CatalogFullDiskTest {
         catalog = new Catalog(disk.path(), clock,
                 Tunings.fast(DiskSpace.fileStore(), clock::nanoTime, CatalogReserve.DEFAULT_BYTES));
         catalog.start();
-        keeper = new CatalogKeeper(catalog, java.util.Set::of, CatalogKeeper.TICK, CatalogKeeper.RECONCILE_PERIOD,
+        keeper = new CatalogKeeper(catalog, session -> false, CatalogKeeper.TICK, CatalogKeeper.RECONCILE_PERIOD,
                 clock::nanoTime);
         keeper.runOnce();
         assertThat(catalog.reserve().present()).isTrue();

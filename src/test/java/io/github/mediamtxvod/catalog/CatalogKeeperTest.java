@@ -16,9 +16,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +43,8 @@ class CatalogKeeperTest {
         catalog.close();
     }
 
-    CatalogKeeper keeper(Supplier<Set<String>> openSessions) {
-        return new CatalogKeeper(catalog, openSessions, Duration.ofMillis(50), CatalogKeeper.RECONCILE_PERIOD,
+    CatalogKeeper keeper(Predicate<String> activeSession) {
+        return new CatalogKeeper(catalog, activeSession, Duration.ofMillis(50), CatalogKeeper.RECONCILE_PERIOD,
                 clock::nanoTime);
     }
 
@@ -64,7 +63,7 @@ class CatalogKeeperTest {
         assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 0L);
 
         clock.advance(Duration.ofSeconds(5));
-        keeper(Set::of).runOnce();
+        keeper(session -> false).runOnce();
 
         assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 130L);
     }
@@ -75,11 +74,11 @@ class CatalogKeeperTest {
         SegmentFiles.makeAllOld(dir);
         catalog.wantReconcile();
         AtomicBoolean first = new AtomicBoolean(true);
-        CatalogKeeper keeper = keeper(() -> {
+        CatalogKeeper keeper = keeper(session -> {
             if (first.getAndSet(false)) {
                 throw new AssertionError("injected failure");
             }
-            return Set.of();
+            return false;
         });
         try (LogCapture log = LogCapture.of(CatalogKeeper.class)) {
             keeper.start();
@@ -94,7 +93,7 @@ class CatalogKeeperTest {
 
     @Test
     void theReserveIsWrittenBackByTheKeeper() {
-        CatalogKeeper keeper = keeper(Set::of);
+        CatalogKeeper keeper = keeper(session -> false);
         keeper.runOnce();
         assertThat(catalog.reserve().present()).isTrue();
         catalog.reserve().release();

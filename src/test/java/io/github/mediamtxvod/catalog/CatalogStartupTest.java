@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,7 +103,7 @@ class CatalogStartupTest {
             open(recordings);
             assertThat(catalog.reconcileAtStart().filesOnDisk()).as("not scanned before recording starts").isZero();
             assertThat(catalog.segment(segment.relativePath())).isEmpty();
-            new CatalogKeeper(catalog, Set::of).runOnce();
+            new CatalogKeeper(catalog, session -> false).runOnce();
 
             assertThat(catalog.segment(segment.relativePath()).orElseThrow().state()).isEqualTo(SegmentState.PENDING);
             assertThat(catalog.mayBeInS3Already(catalog.segment(segment.relativePath()).orElseThrow())).isTrue();
@@ -134,7 +133,7 @@ class CatalogStartupTest {
 
         open(recordings);
         catalog.reconcileAtStart();
-        new CatalogKeeper(catalog, Set::of).runOnce();
+        new CatalogKeeper(catalog, session -> false).runOnce();
 
         assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 200L);
     }

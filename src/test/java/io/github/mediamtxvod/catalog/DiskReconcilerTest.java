@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,69 +125,48 @@ class DiskReconcilerTest {
         assertThat(catalog.reconcileWithDisk().filesOnDisk()).isEqualTo(1);
     }
 
-    /** A reconciliation while recording runs, with these session folders open. */
-    ReconcileReport whileRecording(String... openSessions) {
-        return new DiskReconciler(catalog, DiskReconciler.Mode.RUNNING, java.util.Set.of(openSessions)::contains,
-                Instant.now()).reconcile();
-    }
-
-    /** A file FFmpeg is writing and has not listed as finished yet. */
-    Path unlisted(Segment listedBefore, int index, int size) throws Exception {
-        Path file = listedBefore.file(dir).resolveSibling("segment_%03d.mp4".formatted(index));
-        Files.write(file, new byte[size]);
-        return file;
+    /** A reconciliation while recording runs, with these session folders active. */
+    ReconcileReport whileRecording(String... activeSessions) {
+        return new DiskReconciler(catalog, DiskReconciler.Mode.RUNNING, Set.of(activeSessions)::contains).reconcile();
     }
 
     @Test
-    void whileRecordingAnOpenSessionContributesOnlyWhatFfmpegListedAndNothingIsRemoved() throws Exception {
+    void whileRecordingAnActiveSessionIsLeftOutWhole() throws Exception {
         Segment listed = files.write("cam1", T0, 0, 100);
-        Path growing = unlisted(listed, 1, 0);
-        SegmentFiles.makeAllOld(dir);
+        Path growing = listed.file(dir).resolveSibling("segment_001.mp4");
+        Files.write(growing, new byte[0]);
 
         ReconcileReport report = whileRecording(listed.sessionPath());
 
-        assertThat(report.recorded()).isEqualTo(1);
-        assertThat(catalog.segment(listed.relativePath())).isPresent();
-        assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 1L);
-        assertThat(growing).as("an empty file FFmpeg just began is left alone").exists();
+        assertThat(report.recorded()).isZero();
+        assertThat(catalog.segment(listed.relativePath())).isEmpty();
+        assertThat(growing).as("a file FFmpeg just began is not touched").exists();
     }
 
     @Test
-    void whileRecordingASessionChangedInTheLastTwoMinutesCountsAsOpen() throws Exception {
-        Segment listed = files.write("cam1", T0, 0, 100);
-        Path growing = unlisted(listed, 1, 50);
+    void whileRecordingAClosedSessionIsTakenAsAtStart() throws Exception {
+        files.write("cam1", T0, 0, 100);
+        files.write("cam1", T0, 1, 100);
+        Segment active = files.write("cam2", T0, 0, 100);
 
-        assertThat(whileRecording().recorded()).isEqualTo(1);
-        assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 1L);
-        assertThat(growing).exists();
-    }
-
-    @Test
-    void whileRecordingAQuietClosedSessionIsTakenWholeAsAtStart() throws Exception {
-        Segment listed = files.write("cam1", T0, 0, 100);
-        unlisted(listed, 1, 50);
-        SegmentFiles.makeAllOld(dir);
-
-        assertThat(whileRecording().recorded()).isEqualTo(2);
+        assertThat(whileRecording(active.sessionPath()).recorded()).isEqualTo(2);
         assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 2L);
     }
 
     @Test
     void whileRecordingAMissingFileIsLeftToTheUploadStageAndAnUnscannedOneIsNotTakenForDeleted() throws Exception {
-        Segment listed = files.write("cam1", T0, 0, 100);
+        Segment inActiveSession = files.write("cam1", T0, 0, 100);
         Segment vanished = files.write("cam2", T0, 0, 100);
-        Path written = unlisted(listed, 1, 50);
         catalog.reconcileWithDisk();
         Entry claimed = catalog.claimNextPending().orElseThrow();
+        assertThat(claimed.relativePath()).isEqualTo(inActiveSession.relativePath());
         assertThat(catalog.markUploaded(claimed, CatalogTest.confirmation(claimed))).isTrue();
-        Entry unlistedEntry = catalog.segment(listed.sessionPath() + "/segment_001.mp4").orElseThrow();
         Files.delete(vanished.file(dir));
 
-        whileRecording(listed.sessionPath());
+        whileRecording(inActiveSession.sessionPath());
 
         assertThat(catalog.segment(vanished.relativePath()).orElseThrow().state()).isEqualTo(SegmentState.PENDING);
-        assertThat(catalog.segment(unlistedEntry.relativePath()).orElseThrow().state())
-                .as("its file is there though the scan of the open session skipped it").isEqualTo(unlistedEntry.state());
-        assertThat(written).exists();
+        assertThat(catalog.segment(inActiveSession.relativePath()).orElseThrow().state())
+                .as("its file is there though the scan left its session out").isEqualTo(SegmentState.UPLOADED);
     }
 }

@@ -75,7 +75,7 @@ class ConfigLoaderTest {
                         "site-1/cams", false, 64 * MB, 32 * MB),
                 new UploadConfig(8, Duration.ZERO),
                 new RetentionConfig(0, 2048 * MB),
-                new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3")),
+                new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3"), 50 * MB),
                 "DEBUG");
         assertThat(loaded.config())
                 .usingRecursiveComparison()
@@ -125,6 +125,7 @@ class ConfigLoaderTest {
                 "UPLOAD_WORKERS=8",
                 "WEB_PASSWORD=[REDACTED]",
                 "WEB_PROTECT_PROBES=true",
+                "WEB_THUMBNAIL_CACHE_MB=50",
                 "WEB_USERNAME=\"admin\"");
     }
 
@@ -280,6 +281,7 @@ class ConfigLoaderTest {
         environment.put("WEB_PASSWORD", "web-pass-2");
         environment.put("WEB_PROTECT_PROBES", "YES");
         environment.put("HOOK_TOKEN", "hook-token-3");
+        environment.put("WEB_THUMBNAIL_CACHE_MB", "50");
         environment.put("LOG_LEVEL", "debug");
         return environment;
     }

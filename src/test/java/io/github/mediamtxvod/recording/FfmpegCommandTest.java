@@ -35,15 +35,35 @@ class FfmpegCommandTest {
     }
 
     @Test
-    void onlyMp4GetsFragmentedMovflags() {
+    void mp4IsFragmentedWithAFragmentASecondFlushedAtOnce() {
         List<String> mp4 = FfmpegCommand.build("ffmpeg", URL, OutputFormat.MP4, 60, AudioMode.COPY);
-        assertOption(mp4, "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof");
 
+        assertOption(mp4, "-segment_format_options",
+                "movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1");
+    }
+
+    @Test
+    void everyFormatFlushesEachWrittenUnitAtOnceAndOnlyMp4GetsMovflags() {
+        assertOption(FfmpegCommand.build("ffmpeg", URL, OutputFormat.TS, 60, AudioMode.COPY),
+                "-segment_format_options", "flush_packets=1");
+        assertOption(FfmpegCommand.build("ffmpeg", URL, OutputFormat.MKV, 60, AudioMode.COPY),
+                "-segment_format_options", "flush_packets=1:cluster_time_limit=1000");
         for (OutputFormat other : List.of(OutputFormat.MKV, OutputFormat.TS)) {
-            List<String> args = FfmpegCommand.build("ffmpeg", URL, other, 60, AudioMode.COPY);
-            assertThat(args).doesNotContain("-segment_format_options");
-            assertThat(String.join(" ", args)).doesNotContain("movflags");
+            assertThat(String.join(" ", FfmpegCommand.build("ffmpeg", URL, other, 60, AudioMode.COPY)))
+                    .doesNotContain("movflags");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(OutputFormat.class)
+    void progressGoesToStdoutOnceASecondAsGlobalOptionsBeforeTheInput(OutputFormat format) {
+        List<String> args = FfmpegCommand.build("ffmpeg", URL, format, 60, AudioMode.COPY);
+
+        assertOption(args, "-progress", "pipe:1");
+        assertOption(args, "-stats_period", "1");
+        assertThat(indexOf(args, "-progress")).isLessThan(indexOf(args, "-i"));
+        assertThat(indexOf(args, "-stats_period")).isLessThan(indexOf(args, "-i"));
+        assertThat(args).contains("-nostats");
     }
 
     @Test

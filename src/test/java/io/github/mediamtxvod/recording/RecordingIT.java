@@ -8,6 +8,7 @@ import io.github.mediamtxvod.testing.Pipeline;
 import io.github.mediamtxvod.testing.Ffprobe;
 import io.github.mediamtxvod.testing.RecorderProcess;
 import io.github.mediamtxvod.testing.RtspTestServer;
+import io.github.mediamtxvod.testing.SharedRtspServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,28 +36,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RecordingIT {
     private static final Duration SEGMENT = Duration.ofSeconds(2);
 
-    private static RtspTestServer rtsp;
+    @RegisterExtension
+    static final SharedRtspServer RTSP = new SharedRtspServer();
 
     @TempDir
     Path workDir;
 
     private Pipeline pipeline;
 
-    @BeforeAll
-    static void startRtspServer() {
-        rtsp = RtspTestServer.start();
-    }
-
-    @AfterAll
-    static void stopRtspServer() {
-        if (rtsp != null) {
-            rtsp.close();
-        }
-    }
-
     @BeforeEach
     void startPipeline() {
-        pipeline = Pipeline.on(rtsp, workDir);
+        pipeline = Pipeline.on(RTSP.server(), workDir);
     }
 
     @AfterEach

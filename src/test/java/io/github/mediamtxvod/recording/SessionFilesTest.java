@@ -110,6 +110,64 @@ class SessionFilesTest {
     }
 
     @Test
+    void scanTrimsATornSegmentEvenWhenTheListNamesIt() throws IOException {
+        // a full disk: FFmpeg lists the segment it failed to end, and its last fragment is cut off
+        byte[] mp4 = FragmentedMp4Test.fixtureBytes();
+        Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MP4);
+        Path dir = session.dir(recordings);
+        Files.write(dir.resolve("segment_000.mp4"), mp4);
+        Files.write(dir.resolve("segment_001.mp4"), java.util.Arrays.copyOf(mp4, 31379 + 500));
+        Files.writeString(dir.resolve(".segments.csv"),
+                "segment_000.mp4,0.000000,3.000000\nsegment_001.mp4,3.000000,6.000000\n", UTF_8);
+
+        List<Segment> segments = SessionFiles.scan(recordings, dir);
+
+        assertThat(segments).hasSize(2);
+        assertThat(Files.size(dir.resolve("segment_000.mp4"))).isEqualTo(mp4.length);
+        assertThat(Files.size(dir.resolve("segment_001.mp4"))).isEqualTo(31379);
+        assertThat(segments.get(1).sizeBytes()).isEqualTo(31379);
+        assertThat(segments.get(1).start()).isEqualTo(NOW.plusSeconds(3));
+        assertThat(segments.get(1).duration().toMillis()).as("what is left, not what the list says")
+                .isBetween(1900L, 2100L);
+    }
+
+    @Test
+    void scanRemovesAnUnlistedFileWithoutAFragmentAndTrimsTheOneBeforeIt() throws IOException {
+        byte[] mp4 = FragmentedMp4Test.fixtureBytes();
+        Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MP4);
+        Path dir = session.dir(recordings);
+        Files.write(dir.resolve("segment_000.mp4"), java.util.Arrays.copyOf(mp4, 20000));
+        Files.write(dir.resolve("segment_001.mp4"), java.util.Arrays.copyOf(mp4, 1252 + 100));
+
+        List<Segment> segments = SessionFiles.scan(recordings, dir);
+
+        assertThat(segments).singleElement().satisfies(segment -> {
+            assertThat(segment.index()).isZero();
+            assertThat(segment.sizeBytes()).isEqualTo(16352);
+            assertThat(segment.duration().toMillis()).isBetween(900L, 1100L);
+        });
+        assertThat(dir.resolve("segment_001.mp4")).doesNotExist();
+        assertThat(Files.size(dir.resolve("segment_000.mp4"))).isEqualTo(16352);
+    }
+
+    @Test
+    void scanCutsAPartialTsPacketOffAndLeavesOtherFilesAlone() throws IOException {
+        Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.TS);
+        Path dir = session.dir(recordings);
+        byte[] ts = new byte[188 * 10 + 77];
+        for (int i = 0; i < ts.length; i += 188) {
+            ts[i] = 0x47;
+        }
+        Files.write(dir.resolve("segment_000.ts"), ts);
+        Files.write(dir.resolve("segment_001.ts"), new byte[100]);
+
+        List<Segment> segments = SessionFiles.scan(recordings, dir);
+
+        assertThat(segments).extracting(Segment::sizeBytes).containsExactly(1880L, 100L);
+        assertThat(Files.size(dir.resolve("segment_000.ts"))).isEqualTo(1880);
+    }
+
+    @Test
     void scanOrdersByIndexNotByName() throws IOException {
         Session session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.TS);
         StringBuilder list = new StringBuilder();

@@ -103,6 +103,21 @@ public final class Ffprobe {
         return errors;
     }
 
+    /**
+     * How many packets of one stream a file holds ({@code ffprobe -count_packets}), e.g. {@code
+     * "v:0"} or {@code "a:0"}; 0 when there is no such stream. Media time from packet counts is
+     * immune to the timestamp jumps of an RTSP start, which skew ffprobe's durations.
+     */
+    public static long packets(Path file, String streamSpecifier) {
+        Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-select_streams", streamSpecifier, "-count_packets",
+                "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", file.toString()), PROBE_TIMEOUT);
+        String count = outcome.stdout().strip();
+        if (outcome.exitStatus() != 0) {
+            throw new IllegalStateException("ffprobe cannot count the packets of " + file + ": " + outcome.stderr());
+        }
+        return count.isEmpty() ? 0 : Long.parseLong(count.lines().findFirst().orElse("0").strip());
+    }
+
     private static ProbeResult probe(List<String> input) {
         List<String> command = new ArrayList<>(List.of(ffprobe(), "-v", "error",
                 "-show_entries", "format=duration,start_time:stream=codec_type,codec_name", "-of", "json"));

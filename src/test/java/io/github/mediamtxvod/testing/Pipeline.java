@@ -47,6 +47,7 @@ public final class Pipeline implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final List<RtspTestServer.Publisher> publishers = new ArrayList<>();
     private final List<RecorderProcess> recorders = new ArrayList<>();
+    private final List<RtspReader> readers = new ArrayList<>();
     private S3TestServer s3;
 
     private Pipeline(RtspTestServer rtsp, boolean ownsRtsp, Path workDir) {
@@ -91,6 +92,23 @@ public final class Pipeline implements AutoCloseable {
         RtspTestServer.Publisher publisher = rtsp.publish(path);
         publishers.add(publisher);
         return publisher;
+    }
+
+    /** Starts a live publisher of the given shape; with a {@code length} it ends by itself. */
+    public RtspTestServer.Publisher publish(String path, RtspTestServer.Shape shape, Duration length) {
+        RtspTestServer.Publisher publisher = rtsp.publish(path, shape, length);
+        publishers.add(publisher);
+        return publisher;
+    }
+
+    /**
+     * Starts a reader that keeps the path's media pipeline alive on the test server, as MediaMTX
+     * keeps a published path whether anyone reads it: the test server rebuilds a path's pipeline
+     * when its last reader leaves, which would cost a restarted recorder about 2 s. Stopped with
+     * the pipeline.
+     */
+    public void keepPathReadable(String path) {
+        readers.add(RtspReader.start(rtsp.rtspUrl(path), null, null));
     }
 
     /** A publisher that the MediaMTX stand-in lists as live. */
@@ -304,6 +322,7 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() {
         recorders.forEach(RecorderProcess::close);
+        readers.forEach(RtspReader::close);
         publishers.forEach(RtspTestServer.Publisher::close);
         http.close();
         if (s3 != null) {

@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>Live sources are {@code testsrc2} 640x360@25 (plus a {@code sine} tone), libx264 ultrafast
  * with zero latency and a GOP of exactly 1 s, sent in real time ({@code -re}) as MPEG-TS to a
- * loopback UDP port in 1316-byte datagrams (7 TS packets).
+ * loopback UDP port in 1316-byte datagrams (7 TS packets); {@link RtspTestServer.Shape} names the
+ * other shapes (audio only, a 10 s GOP, 100 kbit/s).
  */
 final class PublisherCommand {
     private static final String VIDEO_SOURCE = "testsrc2=size=640x360:rate=25";
@@ -24,6 +25,23 @@ final class PublisherCommand {
 
     static PublisherCommand liveTestSource(boolean withAudio) {
         return new PublisherCommand(testSource(withAudio, true));
+    }
+
+    /** A live source of the given shape, ending by itself after {@code length} (null: never). */
+    static PublisherCommand liveTestSource(RtspTestServer.Shape shape, Duration length) {
+        List<String> args = switch (shape) {
+            case AUDIO_VIDEO -> testSource(true, true);
+            case VIDEO_ONLY -> testSource(false, true);
+            case AUDIO_ONLY -> audioOnly();
+            case LONG_GOP -> withVideoOptions(testSource(true, true), List.of("-g", "250", "-keyint_min", "250"));
+            case LOW_BITRATE -> withVideoOptions(testSource(false, true), List.of("-g", "50", "-keyint_min", "50",
+                    "-b:v", "100k", "-maxrate", "100k", "-bufsize", "200k"));
+        };
+        if (length != null) {
+            args = new ArrayList<>(args);
+            args.addAll(List.of("-t", Double.toString(length.toMillis() / 1000.0)));
+        }
+        return new PublisherCommand(args);
     }
 
     static PublisherCommand loopFile(Path preEncodedTs) {
@@ -69,6 +87,20 @@ final class PublisherCommand {
             args.addAll(List.of("-c:a", "aac", "-b:a", "64k"));
         }
         return args;
+    }
+
+    private static List<String> audioOnly() {
+        List<String> args = new ArrayList<>();
+        addLavfiInput(args, AUDIO_SOURCE, true);
+        args.addAll(List.of("-map", "0:a", "-c:a", "aac", "-b:a", "64k"));
+        return args;
+    }
+
+    /** The arguments with the video options after the ones that set a GOP of 1 s: later ones win. */
+    private static List<String> withVideoOptions(List<String> args, List<String> videoOptions) {
+        List<String> result = new ArrayList<>(args);
+        result.addAll(result.indexOf("-sc_threshold") + 2, videoOptions);
+        return result;
     }
 
     private static void addLavfiInput(List<String> args, String source, boolean realTime) {

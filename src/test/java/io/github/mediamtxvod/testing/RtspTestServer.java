@@ -62,7 +62,24 @@ public final class RtspTestServer implements AutoCloseable {
     private volatile ChildProcess server;
     private volatile int port;
 
-    private RtspTestServer() {
+    /** What a live publisher sends; every shape is encoded live from FFmpeg's test sources. */
+    public enum Shape {
+        /** H264 640x360@25 with a GOP of exactly 1 s, and AAC. */
+        AUDIO_VIDEO,
+        /** H264 only, GOP 1 s. */
+        VIDEO_ONLY,
+        /** AAC only (48 kHz, 64 kbit/s). */
+        AUDIO_ONLY,
+        /** H264 with a keyframe every 10 s, and AAC. */
+        LONG_GOP,
+        /** H264 only at 100 kbit/s with a 2 s GOP. */
+        LOW_BITRATE
+    }
+
+    private final Duration stopTimeout;
+
+    private RtspTestServer(Duration stopTimeout) {
+        this.stopTimeout = stopTimeout;
     }
 
     /**
@@ -70,7 +87,16 @@ public final class RtspTestServer implements AutoCloseable {
      * at run time), and waits until it listens.
      */
     public static RtspTestServer start(String... paths) {
-        RtspTestServer rtsp = new RtspTestServer();
+        return start(Duration.ofSeconds(2), paths);
+    }
+
+    /**
+     * Like {@link #start(String...)}, with the time without data after which a publisher counts as
+     * stopped and its readers are disconnected. A long one keeps the sessions of a paused publisher
+     * ({@link Publisher#pause()}) open while no media flows: a stalled stream.
+     */
+    public static RtspTestServer start(Duration stopTimeout, String... paths) {
+        RtspTestServer rtsp = new RtspTestServer(stopTimeout);
         try {
             rtsp.launch(List.of(paths));
         } catch (RuntimeException e) {
@@ -85,7 +111,8 @@ public final class RtspTestServer implements AutoCloseable {
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException("RTSP test server script not found: " + script);
         }
-        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--port", "0"));
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--port", "0",
+                "--stop-timeout", Double.toString(stopTimeout.toMillis() / 1000.0)));
         for (String path : paths) {
             int udpPort = LoopbackPorts.freeUdpPort();
             udpPorts.put(checkPathName(path), udpPort);
@@ -137,6 +164,14 @@ public final class RtspTestServer implements AutoCloseable {
     /** Starts a live H264 + AAC publisher on path, adding the path when needed. */
     public Publisher publish(String path) {
         return startPublisher(path, PublisherCommand.liveTestSource(true));
+    }
+
+    /**
+     * Starts a live publisher of the given shape on path, adding the path when needed; with a
+     * {@code length} it stops by itself after that much media (FFmpeg's {@code -t}).
+     */
+    public Publisher publish(String path, Shape shape, Duration length) {
+        return startPublisher(path, PublisherCommand.liveTestSource(shape, length));
     }
 
     /** Starts a live H264-only publisher on path, adding the path when needed. */
@@ -299,6 +334,39 @@ public final class RtspTestServer implements AutoCloseable {
         /** Graceful stop: {@code q} on FFmpeg's standard input, then SIGTERM, then SIGKILL. */
         public void stop() {
             process.stop("q", STOP_GRACE);
+        }
+
+        /**
+         * Freezes the publisher (SIGSTOP): no more media reaches the server. With a long stop
+         * timeout the server keeps its readers' sessions open: a stalled stream.
+         */
+        public void pause() {
+            signal("STOP");
+        }
+
+        /** Lets a paused publisher go on (SIGCONT). */
+        public void resume() {
+            signal("CONT");
+        }
+
+        /** Whether FFmpeg has exited by itself (a publisher with a length ends). */
+        public boolean waitForExit(Duration timeout) {
+            return process.waitFor(timeout);
+        }
+
+        private void signal(String name) {
+            try {
+                Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                        .redirectErrorStream(true).start();
+                if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                    throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending SIG" + name, e);
+            }
         }
 
         /** Abrupt stop: SIGKILL, as if the publisher crashed; returns once the process is gone. */

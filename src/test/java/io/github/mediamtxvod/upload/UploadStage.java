@@ -15,7 +15,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The stages after recording, wired as the recorder wires them (catalogue → upload workers →
@@ -36,7 +35,7 @@ final class UploadStage implements AutoCloseable {
         disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), space)
                 .register(registry);
         catalog = new Catalog(config.recording().recordingsDir(), clock);
-        keeper = new CatalogKeeper(catalog, Set::of);
+        keeper = new CatalogKeeper(catalog, session -> false);
         UploadTuning tuning = UploadHarness.fastTuning(config);
         workers = new UploadWorkers(catalog, config.s3(), config.upload().workers(), clock, registry, tuning);
         s3 = new S3Reader(config.s3());

@@ -73,6 +73,7 @@ class ApiTest {
         assertThat(status.path("uptimeSeconds").asLong()).isPositive();
         JsonNode active = status.path("recording").path(0);
         assertThat(active.path("stream").asText()).isEqualTo("cam1");
+        assertThat(active.path("state").asText()).isEqualTo("RECORDING");
         assertThat(active.path("since").asText()).isEqualTo("2024-05-01T11:00:00Z");
         assertThat(active.path("segments").asLong()).isEqualTo(12);
         assertThat(active.path("bytes").asLong()).isEqualTo(3_000_000);
@@ -92,6 +93,21 @@ class ApiTest {
         assertThat(status.path("s3").path("lastError").asText()).isEqualTo("S3 timeout");
         assertThat(status.path("s3").path("lastCheck").asText()).isEqualTo("2024-05-01T11:00:00Z");
         assertThat(test.view.lastStatusOnVirtualThread).as("handler ran on a virtual thread").isTrue();
+    }
+
+    @Test
+    void withNothingPendingTheOldestAgeIsUnknownAndS3StillSaysWhenItWasLastAsked() throws IOException {
+        Instant checked = Instant.parse("2024-05-01T11:30:00Z");
+        test.view.uploads = new UploadStatus(UploadStatus.S3State.REACHABLE, 0, 0, null, null, checked, 5, 500);
+        List<Segment> uploaded = test.view.addSession("cam1", DAY1, 1, 60);
+        test.view.confirm(uploaded.get(0));
+
+        JsonNode status = json(test.get("/api/status"));
+
+        assertThat(status.path("uploads").path("pending").asLong()).isZero();
+        assertThat(status.path("uploads").path("oldestPendingAgeSeconds").isNull()).isTrue();
+        assertThat(status.path("s3").path("lastCheck").asText()).isEqualTo("2024-05-01T11:30:00Z");
+        assertThat(status.path("mediamtx").path("lastCheck").asText()).isEqualTo("2024-05-01T08:00:00Z");
     }
 
     @Test

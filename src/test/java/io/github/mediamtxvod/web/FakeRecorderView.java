@@ -141,9 +141,14 @@ final class FakeRecorderView implements RecorderView, AutoCloseable {
         catalog.markLocalDeleted(catalog.segment(segment.relativePath()).orElseThrow());
     }
 
-    /** Sets a catalogued segment aside (QUARANTINED). */
+    /** Sets a catalogued segment aside (QUARANTINED), its file still there. */
     void quarantine(Segment segment) {
         catalog.quarantine(catalog.segment(segment.relativePath()).orElseThrow(), "missing", true);
+    }
+
+    /** A segment whose file vanished before its upload: QUARANTINED, no local file, not in S3. */
+    void lose(Segment segment) {
+        catalog.quarantine(catalog.segment(segment.relativePath()).orElseThrow(), "file vanished", false);
     }
 
     @Override

@@ -75,6 +75,14 @@ final class RecorderUi {
         return this;
     }
 
+    /** Waits until the open session lists {@code count} segments, in its table and in its player. */
+    RecorderUi awaitSegmentRows(int count) {
+        wait.until(d -> d.findElements(By.cssSelector(".segments-table tbody tr")).size() == count
+                && Long.valueOf(count).equals(js().executeScript("const p = document.getElementById('player');"
+                        + " return p && p.sessionPlayer ? p.sessionPlayer.segments.length : -1;")));
+        return this;
+    }
+
     /** Starts playback as a click on play would. */
     RecorderUi play() {
         js().executeAsyncScript(

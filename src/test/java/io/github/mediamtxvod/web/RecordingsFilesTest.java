@@ -83,6 +83,15 @@ class RecordingsFilesTest {
     }
 
     @Test
+    void listingPagesCarryTheHeaderOfTheUiWithItsVersionAndIcon() {
+        String html = test.get("/recordings/").body();
+
+        assertThat(html).contains("<span id=\"version\" class=\"muted\">v" + WebServer.version() + "</span>",
+                "<link rel=\"icon\" href=\"/assets/favicon.svg\"", "<a href=\"/#/timeline\">Timeline</a>");
+        assertThat(html).doesNotContain("max-width");
+    }
+
+    @Test
     void listingEscapesNamesAndLinksWork() {
         String html = test.get("/recordings/").body();
 

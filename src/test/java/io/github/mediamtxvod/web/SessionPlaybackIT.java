@@ -123,6 +123,29 @@ class SessionPlaybackIT {
         assertThat(ui.consoleErrors()).isEmpty();
     }
 
+    @Test
+    void aSessionOpenedWhileItIsRecordedPicksUpTheSegmentsWrittenAfterwards() throws Exception {
+        String stream = "live/cam2";
+        Instant start = START.plusSeconds(3600);
+        List<Segment> recorded = FfmpegSession.record(recordings, stream, start, 3, 2);
+        test.view.add(recorded.get(0));
+        test.view.add(recorded.get(1));
+        test.view.recording = new RecordingStatus(List.of(new RecordingStatus.StreamStatus(stream,
+                RecordingStatus.State.RECORDING, start, start, 2, 1000, 0, null, null)), List.of(), 10);
+        String base = "http://127.0.0.1:" + test.server.port();
+        RecorderUi ui = new RecorderUi(browser, base);
+
+        browser.get(base + "/#/recordings/live%2Fcam2/2024-05-01/" + start);
+        ui.awaitSegmentRows(2);
+        test.view.add(recorded.get(2));
+        ui.awaitSegmentRows(3);
+        ui.play();
+
+        double third = seconds(recorded.get(0).duration()) + seconds(recorded.get(1).duration());
+        assertThat(ui.awaitCurrentTime(third + 0.5)).as("played into the segment that came later").isGreaterThan(third);
+        assertThat(ui.consoleErrors()).isEmpty();
+    }
+
     private static double seconds(Duration duration) {
         return duration.toNanos() / 1e9;
     }

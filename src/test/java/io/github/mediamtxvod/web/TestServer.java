@@ -36,7 +36,7 @@ final class TestServer implements AutoCloseable {
     private TestServer(Path recordingsDir, WebConfig web) {
         this.recordingsDir = recordingsDir;
         this.view = new FakeRecorderView(recordingsDir, clock);
-        this.server = new WebServer(web, recordingsDir, view, registry, clock);
+        this.server = new WebServer(web, recordingsDir, "ffmpeg", view, registry, clock);
     }
 
     static TestServer start(Path recordingsDir, WebConfig web) throws IOException {

@@ -28,7 +28,7 @@ class WebServerLifecycleTest {
         WebConfig web = new WebConfig(port, null, null, false, null);
         FakeRecorderView view = new FakeRecorderView(recordings, java.time.InstantSource.system());
         views.add(view);
-        return new WebServer(web, recordings, view,
+        return new WebServer(web, recordings, "ffmpeg", view,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 

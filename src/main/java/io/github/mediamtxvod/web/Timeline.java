@@ -1,0 +1,138 @@
+package io.github.mediamtxvod.web;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.recording.Segment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The recorded time of one stream as the timeline draws it: each catalogued segment as a piece of
+ * wall-clock time with where its bytes are kept, and consecutive pieces merged into spans. Pure.
+ *
+ * <p>Within a session FFmpeg's segments follow one another exactly (their starts are summed from
+ * FFmpeg's own list), so a gap of more than {@link #GAP_TOLERANCE} is a real gap: the stream was
+ * down, FFmpeg restarted, or a segment is missing. A segment whose duration is unknown ends where
+ * the next segment of its session starts (the last one of a session is then a zero-length piece).
+ */
+final class Timeline {
+    /** Pieces closer than this (or overlapping) belong to one span: it absorbs rounding only. */
+    static final Duration GAP_TOLERANCE = Duration.ofMillis(500);
+
+    private Timeline() {}
+
+    /** Where a segment's bytes are kept. */
+    enum Storage {
+        /** Only on this disk: not (yet) confirmed in S3, or local-only mode. */
+        LOCAL,
+        /** On this disk and confirmed in S3. */
+        BOTH,
+        /** Only in S3: the local file was deleted after the confirmed upload. */
+        S3,
+        /** Neither: the local file vanished before it was uploaded. */
+        MISSING;
+
+        /** The name in JSON answers and CSS classes. */
+        String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Whether the segment can still be played or downloaded. */
+        boolean playable() {
+            return this != MISSING;
+        }
+
+        static Storage of(Entry entry) {
+            boolean inS3 = entry.state().confirmedInS3();
+            if (entry.localPresent()) {
+                return inS3 ? BOTH : LOCAL;
+            }
+            return inS3 ? S3 : MISSING;
+        }
+    }
+
+    /** One segment on the wall clock. */
+    record Piece(Entry entry, Instant start, Instant end, Storage storage) {
+        Piece {
+            requireNonNull(entry, "entry is null");
+            requireNonNull(start, "start is null");
+            requireNonNull(end, "end is null");
+            requireNonNull(storage, "storage is null");
+        }
+
+        Segment segment() {
+            return entry.segment();
+        }
+    }
+
+    /** Consecutive pieces with the same storage and no gap between them. */
+    record Span(Instant start, Instant end, Storage storage, int segments) {
+        Span {
+            requireNonNull(start, "start is null");
+            requireNonNull(end, "end is null");
+            requireNonNull(storage, "storage is null");
+        }
+    }
+
+    /** The pieces of {@code entries} (one stream, sorted by start). */
+    static List<Piece> pieces(List<Entry> entries) {
+        List<Piece> pieces = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            Segment segment = entry.segment();
+            Instant end = segment.end();
+            if (segment.duration() == null && i + 1 < entries.size()) {
+                Segment next = entries.get(i + 1).segment();
+                if (next.sessionStart().equals(segment.sessionStart()) && next.start().isAfter(segment.start())) {
+                    end = next.start();
+                }
+            }
+            pieces.add(new Piece(entry, segment.start(), end, Storage.of(entry)));
+        }
+        return pieces;
+    }
+
+    /** The pieces merged into spans, in time order. */
+    static List<Span> spans(List<Piece> pieces) {
+        List<Span> spans = new ArrayList<>();
+        Instant start = null;
+        Instant end = null;
+        Storage storage = null;
+        int count = 0;
+        for (Piece piece : pieces) {
+            boolean joins = storage == piece.storage()
+                    && !piece.start().isAfter(end.plus(GAP_TOLERANCE));
+            if (joins) {
+                end = piece.end().isAfter(end) ? piece.end() : end;
+                count++;
+                continue;
+            }
+            if (storage != null) {
+                spans.add(new Span(start, end, storage, count));
+            }
+            start = piece.start();
+            end = piece.end();
+            storage = piece.storage();
+            count = 1;
+        }
+        if (storage != null) {
+            spans.add(new Span(start, end, storage, count));
+        }
+        return spans;
+    }
+
+    /** The piece holding {@code at} (its start inclusive, its end plus the tolerance exclusive), if any. */
+    static Piece covering(List<Piece> pieces, Instant at) {
+        Piece found = null;
+        for (Piece piece : pieces) {
+            if (!piece.start().isAfter(at) && at.isBefore(piece.end().plus(GAP_TOLERANCE))) {
+                found = piece; // the latest one that started: after a gap of less than the tolerance, the next segment
+            }
+        }
+        return found;
+    }
+}

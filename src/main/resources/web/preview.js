@@ -1,0 +1,48 @@
+// The preview shown while the pointer rests on a timeline bar: the time, what is recorded there,
+// and a thumbnail of the nearest keyframe (/api/thumbnail) where something playable is recorded.
+// Nothing is asked for gaps, lost stretches or the part being recorded, so no request fails.
+
+import { el, localClock } from './dom.js';
+import { STORAGE_TEXT } from './timebar.js';
+
+export const PLAYABLE = new Set(['local', 'both', 's3']);
+const WIDTH = 240;
+const REST_MS = 120; // ask only once the pointer rests a moment
+
+export class Preview {
+  constructor() {
+    this.image = el('img', { id: 'tl-thumb', alt: '', width: String(WIDTH), hidden: true });
+    this.time = el('span', { class: 'tl-hover-time' });
+    this.element = el('div', { class: 'tl-hover', hidden: true, 'aria-hidden': 'true' }, this.image, this.time);
+  }
+
+  /** Shows the preview of instant ms of a stream's bar, x being the pointer's client x; window: the visible range. */
+  show(stream, ms, x, bar, window) {
+    const span = bar.spanAt(ms);
+    const box = this.element.parentElement.getBoundingClientRect();
+    const row = bar.element.getBoundingClientRect();
+    this.element.hidden = false;
+    this.time.textContent = `${localClock(new Date(ms))} · ${span ? STORAGE_TEXT[span.storage] : 'nothing recorded'}`;
+    this.element.style.left = `${Math.max(0, Math.min(box.width - WIDTH, x - box.left - WIDTH / 2))}px`;
+    this.element.style.top = `${row.top - box.top}px`;
+    clearTimeout(this.timer);
+    if (!span || !PLAYABLE.has(span.storage)) {
+      this.image.hidden = true;
+      return;
+    }
+    // one picture per few pixels: neighbouring positions ask for the same (cached) image
+    const step = Math.max(1000, (window.end - window.start) / 240);
+    const at = new Date(Math.max(Date.parse(span.start), Math.floor(ms / step) * step)).toISOString();
+    const url = `/api/thumbnail?stream=${encodeURIComponent(stream)}&at=${encodeURIComponent(at)}&width=${WIDTH}`;
+    this.image.dataset.wanted = url;
+    this.timer = setTimeout(() => {
+      if (this.image.getAttribute('src') !== url) this.image.src = url;
+      this.image.hidden = false;
+    }, REST_MS);
+  }
+
+  hide() {
+    clearTimeout(this.timer);
+    this.element.hidden = true;
+  }
+}

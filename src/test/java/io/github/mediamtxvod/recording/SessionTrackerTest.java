@@ -1,0 +1,110 @@
+package io.github.mediamtxvod.recording;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SessionTrackerTest {
+    private static final Instant NOW = Instant.parse("2024-05-06T07:08:09.250Z");
+    private static final int SECOND_FRAGMENT_END = 31379;
+
+    @TempDir
+    Path recordings;
+
+    private byte[] mp4;
+    private Session session;
+    private Path dir;
+    private final List<Segment> handedOn = new ArrayList<>();
+
+    @BeforeEach
+    void createSession() throws IOException {
+        mp4 = FragmentedMp4Test.fixtureBytes();
+        session = SessionFiles.create(recordings, "cam", NOW, OutputFormat.MP4);
+        dir = session.dir(recordings);
+    }
+
+    @Test
+    void handsOnAListedSegmentOnceFfmpegFinishedIt() throws IOException {
+        try (SessionTracker tracker = new SessionTracker(session, recordings, handedOn::add)) {
+            tracker.poll();
+            assertThat(handedOn).isEmpty();
+
+            Files.write(dir.resolve("segment_000.mp4"), mp4);
+            Files.write(dir.resolve("segment_001.mp4"), Arrays.copyOf(mp4, 20000));
+            list("segment_000.mp4,0.000000,3.000000\n");
+            tracker.poll();
+            tracker.poll();
+
+            assertThat(handedOn).singleElement().satisfies(segment -> {
+                assertThat(segment.index()).isZero();
+                assertThat(segment.sizeBytes()).isEqualTo(mp4.length);
+            });
+            assertThat(tracker.handedOn()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aListedSegmentWithoutItsTrailerWaitsForTheExitAndIsTrimmedThen() throws IOException {
+        try (SessionTracker tracker = new SessionTracker(session, recordings, handedOn::add)) {
+            Files.write(dir.resolve("segment_000.mp4"), Arrays.copyOf(mp4, SECOND_FRAGMENT_END + 300));
+            list("segment_000.mp4,0.000000,3.000000\n");
+            tracker.poll();
+            assertThat(handedOn).as("FFmpeg may still close it").isEmpty();
+
+            tracker.finish();
+
+            assertThat(handedOn).singleElement().satisfies(segment -> {
+                assertThat(segment.sizeBytes()).isEqualTo(SECOND_FRAGMENT_END);
+                assertThat(segment.start()).isEqualTo(NOW);
+            });
+            assertThat(Files.size(dir.resolve("segment_000.mp4"))).isEqualTo(SECOND_FRAGMENT_END);
+        }
+    }
+
+    @Test
+    void afterTheExitTheUnlistedFileIsTrimmedAndAnEmptyOneRemoved() throws IOException {
+        try (SessionTracker tracker = new SessionTracker(session, recordings, handedOn::add)) {
+            Files.write(dir.resolve("segment_000.mp4"), mp4);
+            list("segment_000.mp4,0.500000,3.500000\n");
+            tracker.poll();
+            Files.write(dir.resolve("segment_001.mp4"), Arrays.copyOf(mp4, SECOND_FRAGMENT_END + 10));
+            Files.write(dir.resolve("segment_002.mp4"), Arrays.copyOf(mp4, 1252));
+
+            tracker.finish();
+
+            assertThat(handedOn).extracting(Segment::index).containsExactly(0, 1);
+            assertThat(handedOn.get(1).start()).isEqualTo(NOW.plusSeconds(3));
+            assertThat(handedOn.get(1).sizeBytes()).isEqualTo(SECOND_FRAGMENT_END);
+            assertThat(dir.resolve("segment_002.mp4")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aSessionThatLeftNothingIsRemoved() throws IOException {
+        try (SessionTracker tracker = new SessionTracker(session, recordings, handedOn::add)) {
+            Files.write(dir.resolve("segment_000.mp4"), Arrays.copyOf(mp4, 28));
+            tracker.finish();
+            tracker.removeFolderIfEmpty(recordings);
+        }
+
+        assertThat(handedOn).isEmpty();
+        assertThat(recordings.resolve("cam")).doesNotExist();
+        assertThat(recordings).isDirectory();
+    }
+
+    private void list(String lines) throws IOException {
+        Files.writeString(dir.resolve(".segments.csv"), lines, UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+}
