@@ -47,7 +47,8 @@ final class CatalogReserve {
         this.bytes = bytes;
         this.space = requireNonNull(space, "space is null");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
-        this.released = new TransitionLog(log, Level.WARN, TransitionLog.SUMMARY_PERIOD, nanoTime);
+        // INFO: a full disk is the recording stage's news; the catalogue only says how it copes
+        this.released = new TransitionLog(log, Level.INFO, TransitionLog.SUMMARY_PERIOD, nanoTime);
     }
 
     /** Whether the reserve is on disk. */
@@ -71,8 +72,9 @@ final class CatalogReserve {
         }
         releasedAtNanos = nanoTime.getAsLong();
         everReleased = true;
-        released.failed("{} - the disk is full: released the catalogue's reserve of {} KiB, so that uploads and"
-                + " deletions can still be recorded; it is written again when there is room", file, bytes / 1024);
+        released.failed("{} - the catalogue needed space the disk no longer has: released its reserve of {} KiB, so"
+                + " that uploads and deletions can still be recorded; it is written again when there is room", file,
+                bytes / 1024);
         return true;
     }
 

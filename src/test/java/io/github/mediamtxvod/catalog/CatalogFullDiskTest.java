@@ -72,7 +72,7 @@ class CatalogFullDiskTest {
             assertThat(catalog.countByState()).containsEntry(SegmentState.LOCAL_DELETED, 300L);
             assertThat(catalog.writeWait()).isZero();
             assertThat(catalog.reserve().present()).isFalse();
-            assertThat(reserveLog.messages(Level.WARN)).singleElement().asString().contains("disk is full");
+            assertThat(reserveLog.messages(Level.INFO)).singleElement().asString().contains("released its reserve");
         }
     }
 
