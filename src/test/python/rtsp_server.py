@@ -17,7 +17,9 @@ Behaviour (modelled on MediaMTX where it matters to a recording client):
   the connections of that path's readers, so a reading ffmpeg sees EOF and exits, and the next
   reader gets a fresh pipeline.
 
-Command line: --port P (0 = any free port) --path name=udpport ... (path names may contain '/').
+Command line: --port P (0 = any free port) --path name=udpport ... (path names may contain '/')
+  [--auth user:password [--auth-method basic|digest]] (readers must authenticate, as with MediaMTX's
+  authInternalUsers; default method basic).
 Standard output, one line per event:
   READY <port>                        once listening
   OK <command>                        a control command succeeded (the command is echoed)
@@ -44,13 +46,16 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+gi.require_version("GstRtsp", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 LOOPBACK = "127.0.0.1"
 # Socket receive buffer, capped by the kernel at net.core.rmem_max (4 MiB on the build machine):
 # seconds of stream, so a busy machine stalling this process loses no datagram.
 UDP_BUFFER_BYTES = 4 * 1024 * 1024
 MONITOR_INTERVAL_MS = 200
+# The role readers get when --auth is on; every path factory grants it access.
+READER_ROLE = "reader"
 
 
 _emit_lock = threading.Lock()
@@ -192,10 +197,13 @@ class Feed:
 class PathFactory(GstRtspServer.RTSPMediaFactory):
     """Creates the shared media of one path. Replaced by a fresh factory when the publisher stops."""
 
-    def __init__(self, path):
+    def __init__(self, path, with_auth):
         super().__init__()
         self.path = path
         self.set_shared(True)
+        if with_auth:
+            self.add_role_from_structure(Gst.Structure.from_string(
+                READER_ROLE + ", media.factory.access=(boolean)true, media.factory.construct=(boolean)true")[0])
         self.connect("media-configure", self._on_media_configure)
         self._created = []
 
@@ -217,9 +225,10 @@ class PathFactory(GstRtspServer.RTSPMediaFactory):
 
 
 class Path:
-    def __init__(self, name, udp_port):
+    def __init__(self, name, udp_port, with_auth):
         self.name = name
         self.udp_port = udp_port
+        self.with_auth = with_auth
         self.feeds = []
         self.factory = None
 
@@ -227,7 +236,7 @@ class Path:
         return "/" + self.name
 
     def new_factory(self):
-        self.factory = PathFactory(self)
+        self.factory = PathFactory(self, self.with_auth)
         return self.factory
 
     def on_unprepared(self, media, feed):
@@ -236,8 +245,9 @@ class Path:
 
 
 class Server:
-    def __init__(self, port, stop_timeout):
+    def __init__(self, port, stop_timeout, auth=None, auth_method="basic"):
         self.stop_timeout = stop_timeout
+        self.with_auth = auth is not None
         self.paths = {}
         self.watched = {}
         self.rtsp = GstRtspServer.RTSPServer()
@@ -246,6 +256,8 @@ class Server:
         # The default pool runs every client on one thread, so one waiting DESCRIBE blocks all.
         self.rtsp.get_thread_pool().set_max_threads(-1)
         self.mounts = self.rtsp.get_mount_points()
+        if auth is not None:
+            self.rtsp.set_auth(make_auth(auth, auth_method))
         self.loop = GLib.MainLoop()
         self._stdin_buffer = b""
 
@@ -274,7 +286,7 @@ class Server:
             raise ValueError("udp port %d already used" % udp_port)
         if not 0 < udp_port < 65536:
             raise ValueError("invalid udp port %d" % udp_port)
-        path = Path(name, udp_port)
+        path = Path(name, udp_port, self.with_auth)
         self.paths[name] = path
         self.mounts.add_factory(path.mount(), path.new_factory())
         log("%s - added, udp port %d" % (name, udp_port))
@@ -408,6 +420,20 @@ def process_start_time(pid):
         return None
 
 
+def make_auth(credentials, method):
+    """Readers must send these credentials (user:password) with this method (basic or digest)."""
+    user, _, password = credentials.partition(":")
+    token = GstRtspServer.RTSPToken()
+    token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, READER_ROLE)
+    auth = GstRtspServer.RTSPAuth()
+    if method == "digest":
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+        auth.add_digest(user, password, token)
+    else:
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+    return auth
+
+
 def parse_path(text):
     name, separator, port = text.rpartition("=")
     if not separator:
@@ -422,9 +448,11 @@ def main():
                         metavar="NAME=UDPPORT", help="a path and the UDP port its publisher sends to")
     parser.add_argument("--stop-timeout", type=float, default=2.0,
                         help="seconds without data after which a publisher counts as stopped")
+    parser.add_argument("--auth", metavar="USER:PASSWORD", help="readers must authenticate")
+    parser.add_argument("--auth-method", choices=["basic", "digest"], default="basic")
     args = parser.parse_args()
     Gst.init(None)
-    server = Server(args.port, args.stop_timeout)
+    server = Server(args.port, args.stop_timeout, args.auth, args.auth_method)
     for name, udp_port in args.path:
         try:
             server.add_path(name, udp_port)

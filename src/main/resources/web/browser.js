@@ -5,6 +5,7 @@
 import { badge, banner, bytes, el, getJson, local, localClock, replace, seconds, show, table, timeEl, utc } from './dom.js';
 import { SegmentPlayer } from './player.js';
 import { timelineHash } from './timeline.js';
+import { rangeForm } from './range.js';
 
 const LIVE_REFRESH_MS = 5000;
 let player = null;
@@ -133,7 +134,8 @@ async function showSession(body, stream, day, start) {
       segmentsTable);
     return;
   }
-  replace(body, header, el('div', { class: 'player' }, video, timeline, el('div', { class: 'player-info' }, now, state)), segmentsTable);
+  const range = rangeForm(stream, session, () => (player ? new Date(player.wallAt(video.currentTime)) : null));
+  replace(body, header, el('div', { class: 'player' }, video, timeline, el('div', { class: 'player-info' }, now, state)), range, segmentsTable);
 
   player = new SegmentPlayer(video, session.segments, (text) => { state.textContent = text; });
   player.live = session.recording;

@@ -64,12 +64,18 @@ public final class Main {
             err.println(e.getMessage());
             return USAGE;
         }
-        loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+        // each command shows the warnings once, where its reader looks: check in its report, run
+        // as log lines with a timestamp, clean and verify before their own output
         return switch (command) {
             case "check" -> rest.isEmpty() ? CheckCommand.run(loaded, out) : usageError("'check' takes no arguments", err);
-            case "clean" -> CleanCommand.run(loaded.config().recording().recordingsDir(), rest, out, err);
-            case "verify" -> VerifyCommand.run(loaded.config().recording().recordingsDir(), loaded.config().s3(), rest,
-                    out, err);
+            case "clean" -> {
+                loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+                yield CleanCommand.run(loaded.config().recording().recordingsDir(), rest, out, err);
+            }
+            case "verify" -> {
+                loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+                yield VerifyCommand.run(loaded.config().recording().recordingsDir(), loaded.config().s3(), rest, out, err);
+            }
             default -> Recorder.runUntilStopped(loaded, err);
         };
     }
@@ -98,7 +104,8 @@ public final class Main {
 
                 Commands:
                   run                 record every live MediaMTX stream and upload it (default)
-                  check               validate the configuration, reach MediaMTX, FFmpeg and S3, print a report
+                  check               validate the configuration, reach MediaMTX (API and RTSP), FFmpeg
+                                      and S3, print a report
                   clean DAYS [--include-unuploaded]
                                       delete local recordings older than DAYS that are safely in S3
                   verify [--since DAYS] [--repair]

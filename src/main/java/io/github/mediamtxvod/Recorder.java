@@ -6,22 +6,28 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogKeeper;
+import io.github.mediamtxvod.catalog.FragmentIndexer;
+import io.github.mediamtxvod.catalog.PlaylistCatalog;
+import io.github.mediamtxvod.catalog.WebhookOutbox;
 import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxClient;
-import io.github.mediamtxvod.mediamtx.MediaMtxPath;
+import io.github.mediamtxvod.mediamtx.LiveSet;
+import io.github.mediamtxvod.mediamtx.PathChecks;
 import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
-import io.github.mediamtxvod.recording.LiveStream;
+import io.github.mediamtxvod.playlist.PlaylistPublisher;
 import io.github.mediamtxvod.recording.PathCheck;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
 import io.github.mediamtxvod.retention.RetentionJanitor;
 import io.github.mediamtxvod.runtime.Lifecycle;
+import io.github.mediamtxvod.upload.S3ObjectWriter;
 import io.github.mediamtxvod.upload.S3Reader;
 import io.github.mediamtxvod.upload.UploadWorkers;
 import io.github.mediamtxvod.web.RecorderView;
 import io.github.mediamtxvod.web.WebServer;
+import io.github.mediamtxvod.webhook.WebhookSender;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -31,8 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -43,10 +47,14 @@ import org.slf4j.LoggerFactory;
  * events between them, starts them in path order and stops them in reverse. The data path:
  *
  * <pre>
- * MediaMTX API ─poll/hook─► PathPoller ─live set─► RecordingSupervisor ─segments─► Catalog ─pending─► UploadWorkers
+ * MediaMTX API ─poll/check─► LiveSet ───live set─► RecordingSupervisor ─segments─► Catalog ─pending─► UploadWorkers
  *                                                    (FFmpeg per stream)   (durable)        (S3)    │ confirmed
+ *                                                 PlaylistPublisher (index.m3u8) ◄──────────────────┤
+ *                                                 WebhookSender (outbox → WEBHOOK_URL) ◄────────────┤
  *                                                                                      RetentionJanitor ◄┘
- * WebServer reads the stages' snapshots; DiskGuard is asked before each new session.
+ * WebServer reads the stages' snapshots; DiskGuard is asked before each new session. A hook asks
+ * MediaMTX about one path (PathChecks); its answer and the polls reach the supervisor through
+ * LiveSet, in the order they were sent.
  * </pre>
  *
  * The web server starts first (so probes answer while the catalogue scans the disk) and stops
@@ -87,30 +95,51 @@ public final class Recorder implements AutoCloseable {
         DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
                 .register(registry);
         Catalog catalog = new Catalog(config.recording().recordingsDir(), clock, diskSpace);
-        // Placeholder until MediaMTX's GET /v3/paths/get/{name} is wired in here: UNKNOWN makes a
-        // stream whose FFmpeg ended by itself start again (with backoff) until polls drop it.
-        PathCheck pathCheck = stream -> PathCheck.Answer.UNKNOWN;
+        FragmentIndexer indexer = new FragmentIndexer(catalog);
+        MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
+        LiveSet live = new LiveSet(config.mediamtx());
+        PathChecks checks = new PathChecks(mediaMtx, config.mediamtx(), live);
+        // an FFmpeg that ended by itself: MediaMTX is asked about its path (GET /v3/paths/get/{name})
+        PathCheck pathCheck = stream -> switch (checks.ask(stream).liveness()) {
+            case LIVE -> PathCheck.Answer.LIVE;
+            case GONE -> PathCheck.Answer.GONE;
+            case UNKNOWN -> PathCheck.Answer.UNKNOWN;
+        };
         RecordingSupervisor recording = new RecordingSupervisor(
                 config.recording(), config.mediamtx().rtspUrl(), clock, disk, pathCheck, registry);
         CatalogKeeper keeper = new CatalogKeeper(catalog, recording::isActiveSession);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
+        WebhookOutbox outbox = new WebhookOutbox(config.recording().recordingsDir(), clock);
+        WebhookSender webhooks = new WebhookSender(outbox, config.webhook(), config.s3().enabled() ? config.s3().bucket() : null,
+                clock, WebhookSender.defaultBackoff(), WebhookSender.DEFAULT_REQUEST_TIMEOUT, registry);
+        PlaylistCatalog playlistCatalog = new PlaylistCatalog(config.recording().recordingsDir(), clock);
+        S3ObjectWriter objects = new S3ObjectWriter(config.s3());
+        PlaylistPublisher playlists = new PlaylistPublisher(playlistCatalog, objects, config.recording().recordingsDir(),
+                config.recording().segmentDuration(), config.webhook().enabled(), clock, PlaylistPublisher.defaultBackoff());
         S3Reader s3 = new S3Reader(config.s3());
         RetentionJanitor retention = new RetentionJanitor(
                 catalog, config.retention(), uploads.enabled(), disk, clock, RETENTION_PERIOD);
-        MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
-        PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), paths -> recording.updateLiveStreams(live(paths)),
-                clock, registry);
+        PathPoller discovery = new PathPoller(mediaMtx, config.mediamtx(), live, clock, registry);
         WebServer web = new WebServer(config.web(), config.recording().recordingsDir(), config.recording().ffmpegPath(),
                 new WebView(state, recording, discovery, catalog, uploads, s3, disk,
-                new Hooks(config.mediamtx(), recording, discovery)), registry);
+                new Hooks(config.mediamtx(), recording, checks, discovery)), registry);
 
+        live.whenAnswered(new LiveFeed(recording));
         recording.addListener(catalog);
+        recording.addListener(indexer);
+        recording.addListener(playlists); // after the catalogue: a session's end comes after its last segment is in
         catalog.whenPending(uploads::wake);
         catalog.whenRecovered(() -> {
             uploads.wake();
             retention.requestRun();
         });
-        uploads.whenConfirmed(config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { });
+        Runnable retentionAfterUpload = config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { };
+        uploads.whenConfirmed(() -> {
+            retentionAfterUpload.run();
+            playlists.wake();
+            webhooks.wake();
+        });
+        playlists.whenPublished(webhooks::wake);
         disk.whenLow(retention::requestRun);
 
         lifecycle.start("web server", web, WebServer::start);
@@ -118,8 +147,17 @@ public final class Recorder implements AutoCloseable {
             started.start();
             started.reconcileAtStart(); // every file on disk now counts as finished: before any FFmpeg starts
         });
+        // the keeper rebuilds a catalogue set aside at start; the stores below open the new one
         lifecycle.start("catalogue keeper", keeper, CatalogKeeper::start);
+        lifecycle.start("fragment indexer", indexer, FragmentIndexer::start);
+        // the outbox logs each confirmed upload from here on: before the first upload can be confirmed
+        lifecycle.start("webhook outbox", outbox, started -> logDropped(started.start(config.webhook().enabled())));
+        lifecycle.start("webhooks", webhooks, WebhookSender::start);
         lifecycle.start("uploads", uploads, UploadWorkers::start);
+        lifecycle.start("playlist catalogue", playlistCatalog, PlaylistCatalog::start);
+        lifecycle.start("S3 object writer", objects, S3ObjectWriter::start);
+        // ends the sessions the last run left open: before any FFmpeg starts
+        lifecycle.start("playlists", playlists, PlaylistPublisher::start);
         lifecycle.start("S3 reader", s3, S3Reader::start);
         lifecycle.start("retention", retention, RetentionJanitor::start);
         lifecycle.add("recording", recording);
@@ -127,18 +165,15 @@ public final class Recorder implements AutoCloseable {
             log.warn("FFmpeg processes are not tied to the recorder's life: after a crash, stop leftover ffmpeg processes by hand");
         }
         lifecycle.add("MediaMTX client", mediaMtx);
+        lifecycle.start("MediaMTX path checks", checks, PathChecks::start);
         lifecycle.start("discovery", discovery, PathPoller::start);
         state.set(RecorderView.State.RUNNING);
     }
 
-    private static List<LiveStream> live(List<MediaMtxPath> paths) {
-        List<LiveStream> streams = new ArrayList<>(paths.size());
-        for (MediaMtxPath path : paths) {
-            if (path.live()) {
-                streams.add(new LiveStream(path.name(), path.trackCodecs()));
-            }
+    private static void logDropped(int dropped) {
+        if (dropped > 0) {
+            log.warn("{} webhook events of an earlier run were not delivered and are dropped: WEBHOOK_URL is not set", dropped);
         }
-        return streams;
     }
 
     public PrometheusMeterRegistry registry() {
@@ -183,6 +218,7 @@ public final class Recorder implements AutoCloseable {
         }
         Recorder recorder = new Recorder(loaded.config(), InstantSource.system());
         log.info("Starting vod-recorder {}...", Main.version());
+        loaded.warnings().forEach(warning -> log.warn("{}", warning));
         log.info("Effective configuration:\n    {}", String.join("\n    ", loaded.effectiveSettings()));
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -14,6 +14,7 @@ import io.github.mediamtxvod.retention.RetentionConfig;
 import io.github.mediamtxvod.upload.S3Config;
 import io.github.mediamtxvod.upload.UploadConfig;
 import io.github.mediamtxvod.web.WebConfig;
+import io.github.mediamtxvod.webhook.WebhookConfig;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -31,6 +32,7 @@ public record RecorderConfig(
         UploadConfig upload,
         RetentionConfig retention,
         WebConfig web,
+        WebhookConfig webhook,
         String logLevel) {
 
     public static final Setting<String> LOG_LEVEL = Setting.of("LOG_LEVEL", "Logging", "INFO",
@@ -39,9 +41,9 @@ public record RecorderConfig(
 
     public static final List<Setting<?>> ALL = Stream.of(MediaMtxConfig.SETTINGS, RecordingConfig.SETTINGS,
             S3Config.SETTINGS, UploadConfig.SETTINGS, RetentionConfig.SETTINGS, WebConfig.SETTINGS,
-            List.<Setting<?>>of(LOG_LEVEL)).flatMap(List::stream).toList();
-    public static final List<ConfigRule> RULES = Stream.of(MediaMtxConfig.RULES, S3Config.RULES, WebConfig.RULES)
-            .flatMap(List::stream).toList();
+            WebhookConfig.SETTINGS, List.<Setting<?>>of(LOG_LEVEL)).flatMap(List::stream).toList();
+    public static final List<ConfigRule> RULES = Stream.of(MediaMtxConfig.RULES, S3Config.RULES, WebConfig.RULES,
+            WebhookConfig.RULES).flatMap(List::stream).toList();
 
     public RecorderConfig {
         requireNonNull(mediamtx, "mediamtx is null");
@@ -50,13 +52,14 @@ public record RecorderConfig(
         requireNonNull(upload, "upload is null");
         requireNonNull(retention, "retention is null");
         requireNonNull(web, "web is null");
+        requireNonNull(webhook, "webhook is null");
         requireNonNull(logLevel, "logLevel is null");
     }
 
     public static RecorderConfig from(BoundSettings settings) {
         return new RecorderConfig(MediaMtxConfig.from(settings), RecordingConfig.from(settings),
                 S3Config.from(settings), UploadConfig.from(settings), RetentionConfig.from(settings),
-                WebConfig.from(settings), settings.get(LOG_LEVEL));
+                WebConfig.from(settings), WebhookConfig.from(settings), settings.get(LOG_LEVEL));
     }
 
     /**

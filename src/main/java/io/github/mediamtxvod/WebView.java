@@ -3,8 +3,10 @@ package io.github.mediamtxvod;
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.StoredIndex;
 import io.github.mediamtxvod.mediamtx.PathPoller;
 import io.github.mediamtxvod.mediamtx.PollerStatus;
+import io.github.mediamtxvod.mp4.SegmentSource;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.recording.RecordingSupervisor;
@@ -14,6 +16,7 @@ import io.github.mediamtxvod.upload.UploadWorkers;
 import io.github.mediamtxvod.web.RecorderView;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The stages as the web server reads them: each one's own snapshot, nothing translated. Thread-safe. */
@@ -75,6 +78,16 @@ final class WebView implements RecorderView {
     @Override
     public Optional<URI> presignedUrl(Entry entry) {
         return s3.presignedGet(entry, PRESIGN_EXPIRY);
+    }
+
+    @Override
+    public Optional<SegmentSource> s3Source(Entry entry) {
+        return s3.source(entry);
+    }
+
+    @Override
+    public void storeFragmentIndexes(List<StoredIndex> indexes) {
+        catalogue.storeFragmentIndexes(indexes);
     }
 
     @Override

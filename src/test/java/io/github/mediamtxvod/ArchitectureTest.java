@@ -19,7 +19,8 @@ class ArchitectureTest {
     private static final String ROOT = "io.github.mediamtxvod";
     /** Lowest first: each may be used by those after it only. */
     static final List<String> LAYERS = List.of(
-            "runtime", "mp4", "config", "mediamtx", "recording", "catalog", "upload", "retention", "web");
+            "runtime", "mp4", "config", "mediamtx", "recording", "catalog", "upload", "playlist", "webhook",
+            "retention", "web");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -3,6 +3,7 @@ package io.github.mediamtxvod.catalog;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.recording.DiskSpace;
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentListener;
 import io.github.mediamtxvod.recording.Session;
@@ -103,7 +104,7 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
             CatalogOpener.Opened opened = CatalogOpener.open(databaseFile, tuning, clock.instant(), setAsideUnreadable,
                     reserve);
             writer.adopt(opened.connection());
-            startup.opened(opened);
+            startup.opened(opened, clock.instant());
             queries = new CatalogQueries(CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages()));
         } catch (IOException | SQLException e) {
             throw new CatalogException("cannot open catalogue " + databaseFile + ": " + e.getMessage(), e);
@@ -179,7 +180,12 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
 
     /** The local file of a segment. */
     public Path localFile(Entry entry) {
-        return entry.segment().file(recordingsDir);
+        return localFile(entry.segment());
+    }
+
+    /** The local file of a segment. */
+    public Path localFile(Segment segment) {
+        return segment.file(recordingsDir);
     }
 
     /** Records a finished segment file durably (see {@link SegmentUpsert} for the rules). */
@@ -199,6 +205,11 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
                 return null;
             });
         }
+    }
+
+    /** Marks the sessions of earlier runs as over (see {@link CatalogTransitions#endSessionsBefore}). */
+    void endSessionsBefore(Instant before) {
+        write(() -> transitions.endSessionsBefore(before));
     }
 
     /** Moves every UPLOADING segment back to PENDING; call once at start, before any worker runs. */
@@ -321,6 +332,49 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     @Override
     public Map<SegmentState, Long> countByState() {
         return queries().countByState();
+    }
+
+    @Override
+    public List<Extent> extents(String stream, OutputFormat format, Instant from, Instant to) {
+        return queries().extents(requireNonNull(stream, "stream is null"), requireNonNull(format, "format is null"),
+                from, to);
+    }
+
+    @Override
+    public List<Entry> overlapping(String stream, Instant from, Instant to) {
+        return queries().overlapping(requireNonNull(stream, "stream is null"), from, to);
+    }
+
+    @Override
+    public Map<String, StoredIndex> fragmentIndexes(List<String> relativePaths) {
+        return queries().fragmentIndexes(relativePaths);
+    }
+
+    /**
+     * Keeps fragment indexes read for playback, in one transaction, replacing older ones. A cache:
+     * losing it costs a new read of the index, nothing else. So it is not stored while writes wait
+     * after a failure, and a failure here neither closes the write gate nor takes the reserve.
+     */
+    public void storeFragmentIndexes(List<StoredIndex> indexes) {
+        if (indexes.isEmpty() || writeWait().isPositive()) {
+            return;
+        }
+        writer.inTransaction("store " + indexes.size() + " fragment indexes", (connection, upsert) -> {
+            for (StoredIndex index : indexes) {
+                CatalogWriter.execute(connection, "INSERT OR REPLACE INTO fragment_index (relative_path, size_bytes,"
+                        + " index_bytes) VALUES (?, ?, ?)", index.relativePath(), index.sizeBytes(), index.bytes());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Up to {@code limit} MP4 segments with a local file and no stored fragment index, oldest first,
+     * after {@code after} (null for the first page).
+     */
+    public List<Entry> withoutFragmentIndex(Segment after, int limit) {
+        return after == null ? queries().withoutFragmentIndex(Long.MIN_VALUE, "", limit)
+                : queries().withoutFragmentIndex(after.start().toEpochMilli(), after.relativePath(), limit);
     }
 
     /** Every row. */

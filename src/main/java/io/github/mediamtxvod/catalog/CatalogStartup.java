@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +30,7 @@ final class CatalogStartup {
     private final CatalogTuning tuning;
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Path movedAside;
+    private volatile Instant openedAt;
     private volatile List<Path> rebuildSessions;
 
     CatalogStartup(Catalog catalog, CatalogTuning tuning) {
@@ -36,8 +38,9 @@ final class CatalogStartup {
         this.tuning = tuning;
     }
 
-    void opened(CatalogOpener.Opened opened) {
+    void opened(CatalogOpener.Opened opened, Instant now) {
         movedAside = opened.movedAside();
+        openedAt = now;
     }
 
     ReconcileReport reconcile() {
@@ -90,6 +93,8 @@ final class CatalogStartup {
         }
         DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.START, path -> false);
         ReconcileReport report = reconciler.reconcile(sessions, relative(sessions));
+        // the sessions found at start are over: their playlists are completed as after a normal start
+        catalog.endSessionsBefore(openedAt);
         rebuildSessions = null;
         log.info("Catalogue rebuilt from the disk: {} segment files in {} session folders, {} queued for upload;"
                 + " S3 is asked before each of them is uploaded, so nothing is uploaded twice", report.filesOnDisk(),

@@ -54,6 +54,20 @@ final class CatalogTransitions {
         }
     }
 
+    /**
+     * After a rebuild: every session with a catalogued segment that began before {@code before}
+     * (an earlier run's) is over, as at a normal start, so its playlist is completed. A session
+     * of this run began later and is left alone.
+     */
+    int endSessionsBefore(Instant before) {
+        // "AND true" resolves the parsing ambiguity of an upsert whose rows come from a SELECT
+        return writer.update("end the sessions of the rebuilt catalogue", "INSERT INTO "
+                + PublicationSchema.SESSION_TABLE + " (stream, session_start, ended, updated_at_ms)"
+                + " SELECT DISTINCT stream, session_start, 1, ? FROM segment WHERE session_start < ? AND true"
+                + " ON CONFLICT (stream, session_start) DO UPDATE SET ended = 1, generation = generation + 1,"
+                + " updated_at_ms = excluded.updated_at_ms WHERE ended = 0", clock.millis(), before.toEpochMilli());
+    }
+
     int requeueInterrupted() {
         return writer.update("requeue interrupted uploads",
                 "UPDATE segment SET state = 'PENDING', retry_at_ms = 0, updated_at_ms = ? WHERE state = 'UPLOADING'",

@@ -2,7 +2,9 @@ package io.github.mediamtxvod.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Session;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -37,6 +39,36 @@ public interface CatalogView {
 
     /** When the longest-waiting PENDING or UPLOADING segment was queued, if any. */
     Optional<Instant> oldestQueuedAt();
+
+    /**
+     * The longest a segment can be: SEGMENT_DURATION's maximum (a day) and a long GOP. Queries by
+     * overlap look this far back from the start of their range.
+     */
+    Duration LONGEST_SEGMENT = Duration.ofDays(2);
+
+    /**
+     * When each segment of a stream in {@code format} that overlaps {@code [from, to)} starts and
+     * ends (end = start when its duration is unknown), oldest first; for the playback API's {@code
+     * /list}.
+     *
+     * @param from inclusive lower bound of the segment end, or null
+     * @param to exclusive upper bound of the segment start, or null
+     */
+    List<Extent> extents(String stream, OutputFormat format, Instant from, Instant to);
+
+    /** The entries of a stream whose segments overlap {@code [from, to)} (bounds as in {@link #extents}), oldest first. */
+    List<Entry> overlapping(String stream, Instant from, Instant to);
+
+    /** The fragment indexes stored for these segments (see {@link Catalog#storeFragmentIndexes}), by relative path. */
+    Map<String, StoredIndex> fragmentIndexes(List<String> relativePaths);
+
+    /** When a segment starts and ends. */
+    record Extent(Instant start, Instant end) {
+        public Extent {
+            requireNonNull(start, "start is null");
+            requireNonNull(end, "end is null");
+        }
+    }
 
     /**
      * A page request.

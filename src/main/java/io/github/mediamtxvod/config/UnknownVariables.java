@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class UnknownVariables {
     private static final List<String> PREFIXES = List.of("MEDIAMTX_", "S3_", "FFMPEG_", "UPLOAD_", "WEB_",
             "STREAM_", "RECORDINGS_", "SEGMENT_", "POLLING_", "LOCAL_RETENTION", "MIN_FREE", "MAX_CONCURRENT",
-            "HOOK_", "OUTPUT_FORMAT", "HTTP_PORT", "LOG_LEVEL");
+            "HOOK_", "OUTPUT_FORMAT", "HTTP_PORT", "LOG_LEVEL", "PLAYBACK_");
     /**
      * Kubernetes adds {@code <SERVICE>_SERVICE_HOST}, {@code <SERVICE>_PORT_9997_TCP} and the like
      * for every service, so a service called "mediamtx" must not cause warnings.

@@ -3,36 +3,27 @@ package io.github.mediamtxvod.mediamtx;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.github.mediamtxvod.config.Secret;
-import io.github.mediamtxvod.runtime.Durations;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLException;
 
 /**
  * Client of MediaMTX's Control API v3 (MediaMTX v1.0 and newer): lists the paths MediaMTX knows,
- * page by page.
+ * page by page, and asks about one path.
  *
  * <p>Each request carries basic auth (sent up front, not after a challenge) when
  * MEDIAMTX_API_USER is set, and is bounded by MEDIAMTX_API_TIMEOUT_SECONDS from connect to the
@@ -48,20 +39,22 @@ public final class MediaMtxClient implements AutoCloseable {
     static final int MAX_PAGES = 1_000;
     /** A full page of 100 paths is about 100 KB; anything near this limit is not MediaMTX. */
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-    private static final ObjectMapper ERROR_MAPPER = new ObjectMapper();
+    private static final String UNRESERVED =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
     private final MediaMtxConfig config;
-    private final String pathsListUrl;
+    private final String apiBase;
     private final String authorization;
+    private final ApiFailures failures;
     private final HttpClient http;
     private final PathListParser parser = new PathListParser();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     public MediaMtxClient(MediaMtxConfig config) {
         this.config = requireNonNull(config, "config is null");
-        this.pathsListUrl = pathsListUrl(config.apiUrl());
+        this.apiBase = apiBase(config.apiUrl());
         this.authorization = basicAuthorization(config.apiUser(), config.apiPassword());
+        this.failures = new ApiFailures(config, authorization);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.apiTimeout())
@@ -87,7 +80,7 @@ public final class MediaMtxClient implements AutoCloseable {
             if (result.pageCount() > MAX_PAGES) {
                 throw new MediaMtxException(
                         MediaMtxException.Reason.INVALID_ANSWER,
-                        source(uri) + " returned an unexpected answer: pageCount "
+                        ApiFailures.source(uri) + " returned an unexpected answer: pageCount "
                                 + result.pageCount() + " is more than " + MAX_PAGES + " pages of "
                                 + ITEMS_PER_PAGE + " paths");
             }
@@ -103,9 +96,50 @@ public final class MediaMtxClient implements AutoCloseable {
         return List.copyOf(byName.values());
     }
 
+    /**
+     * One path, as {@code GET /v3/paths/get/{name}} describes it; empty when MediaMTX has no such
+     * path (its 404). Blocks at most MEDIAMTX_API_TIMEOUT_SECONDS.
+     *
+     * @param name a path name, untrusted; it is percent-encoded segment by segment
+     * @throws MediaMtxException when MediaMTX cannot answer (timeout, refused, 5xx, auth, a 404
+     *     that is not MediaMTX's) or answers something that is not a path
+     * @throws IllegalArgumentException when the name is blank or has characters no MediaMTX path
+     *     name can have (controls, invisible formatting, lone surrogates)
+     */
+    public Optional<MediaMtxPath> getPath(String name) throws MediaMtxException {
+        CompletableFuture<Optional<MediaMtxPath>> answer = getPathAsync(name);
+        return await(answer, pathUri(name));
+    }
+
+    /**
+     * {@link #getPath} without blocking: the future completes within MEDIAMTX_API_TIMEOUT_SECONDS,
+     * exceptionally with a {@link MediaMtxException} (wrapped in a {@link CompletionException})
+     * when MediaMTX cannot answer. Cancelling it aborts the request.
+     */
+    public CompletableFuture<Optional<MediaMtxPath>> getPathAsync(String name) {
+        URI uri = pathUri(name);
+        CompletableFuture<HttpResponse<byte[]>> exchange = sendAsync(uri);
+        CompletableFuture<Optional<MediaMtxPath>> answer = exchange.thenApply(response -> {
+            int status = response.statusCode();
+            try {
+                if (status == 200) {
+                    return Optional.of(parser.parsePath(response.body(), name, ApiFailures.source(uri)));
+                }
+                if (status == 404 && ApiFailures.isMediaMtxError(response.body())) {
+                    return Optional.empty();
+                }
+                throw failures.status(uri, status, response.body());
+            } catch (MediaMtxException e) {
+                throw new CompletionException(e);
+            }
+        });
+        abortWhenCancelled(answer, exchange);
+        return answer;
+    }
+
     /** The list endpoint without query, for log lines. */
     String pathsListUrl() {
-        return pathsListUrl;
+        return apiBase + "/v3/paths/list";
     }
 
     @Override
@@ -118,19 +152,33 @@ public final class MediaMtxClient implements AutoCloseable {
     }
 
     private URI pageUri(int page) {
-        return URI.create(pathsListUrl + "?page=" + page + "&itemsPerPage=" + ITEMS_PER_PAGE);
+        return URI.create(pathsListUrl() + "?page=" + page + "&itemsPerPage=" + ITEMS_PER_PAGE);
+    }
+
+    private URI pathUri(String name) {
+        requireNonNull(name, "name is null");
+        if (name.isBlank() || PathListParser.hasUnsafeCharacter(name)) {
+            throw new IllegalArgumentException("not a MediaMTX path name: "
+                    + PathListParser.printable(name, 100));
+        }
+        return URI.create(apiBase + "/v3/paths/get/" + encodePathName(name));
     }
 
     private PathListParser.Page fetchPage(URI uri) throws MediaMtxException {
-        HttpResponse<byte[]> response = send(uri);
+        HttpResponse<byte[]> response = await(sendAsync(uri), uri);
         int status = response.statusCode();
         if (status == 200) {
-            return parser.parse(response.body(), source(uri));
+            return parser.parse(response.body(), ApiFailures.source(uri));
         }
-        throw statusFailure(uri, status, response.body());
+        throw failures.status(uri, status, response.body());
     }
 
-    private HttpResponse<byte[]> send(URI uri) throws MediaMtxException {
+    /**
+     * Sends a GET whose future completes within MEDIAMTX_API_TIMEOUT_SECONDS (the request
+     * timeout ends at the headers; this bounds the body as well), failing with a
+     * MediaMtxException. Cancelling the future aborts the exchange.
+     */
+    private CompletableFuture<HttpResponse<byte[]>> sendAsync(URI uri) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .GET()
                 .timeout(config.apiTimeout())
@@ -138,154 +186,101 @@ public final class MediaMtxClient implements AutoCloseable {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        CompletableFuture<HttpResponse<byte[]>> future =
-                http.sendAsync(request.build(), BoundedBodySubscriber.handler(MAX_BODY_BYTES));
+        CompletableFuture<HttpResponse<byte[]>> exchange;
         try {
-            // the request timeout ends at the headers; this bounds the body as well
-            return future.get(config.apiTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw timeout(uri, e);
+            exchange = http.sendAsync(request.build(), BoundedBodySubscriber.handler(MAX_BODY_BYTES));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(failures.transport(uri, e));
+        }
+        CompletableFuture<HttpResponse<byte[]>> bounded = exchange.copy()
+                .orTimeout(config.apiTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .handle((response, failure) -> {
+                    if (failure == null) {
+                        return response;
+                    }
+                    Throwable cause = unwrap(failure);
+                    if (cause instanceof TimeoutException) {
+                        exchange.cancel(true);
+                        throw new CompletionException(failures.timeout(uri, cause));
+                    }
+                    throw new CompletionException(failures.transport(uri, cause));
+                });
+        abortWhenCancelled(bounded, exchange);
+        return bounded;
+    }
+
+    /** The caller gave up on {@code dependent}: abort {@code source} too, freeing its connection. */
+    private static void abortWhenCancelled(CompletableFuture<?> dependent, CompletableFuture<?> source) {
+        dependent.whenComplete((result, failure) -> {
+            if (failure instanceof CancellationException) {
+                source.cancel(true);
+            }
+        });
+    }
+
+    private <T> T await(CompletableFuture<T> future, URI uri) throws MediaMtxException {
+        try {
+            return future.get();
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new MediaMtxException(
-                    MediaMtxException.Reason.INTERRUPTED, source(uri) + ": interrupted", e);
+            throw failures.interrupted(uri, e);
         } catch (ExecutionException e) {
-            throw transportFailure(uri, e.getCause());
+            throw failures.transport(uri, unwrap(e.getCause()));
         }
     }
 
-    private MediaMtxException transportFailure(URI uri, Throwable cause) {
-        if (cause instanceof HttpConnectTimeoutException) {
-            return new MediaMtxException(
-                    MediaMtxException.Reason.TIMEOUT,
-                    source(uri) + " did not accept a connection within "
-                            + Durations.describe(config.apiTimeout())
-                            + " (MEDIAMTX_API_TIMEOUT_SECONDS); check MEDIAMTX_API_URL and the"
-                            + " network between the recorder and MediaMTX",
-                    cause);
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
         }
-        if (cause instanceof HttpTimeoutException) {
-            return timeout(uri, cause);
-        }
-        if (cause instanceof BoundedBodySubscriber.TooLargeException) {
-            return new MediaMtxException(
-                    MediaMtxException.Reason.INVALID_ANSWER,
-                    source(uri) + " returned an unexpected answer: " + cause.getMessage(),
-                    cause);
-        }
-        if (cause instanceof ConnectException) {
-            String problem = isUnresolvedHost(cause)
-                    ? "unknown host " + PathListParser.printable(hostOf(uri), 100)
-                    : "connection refused";
-            return new MediaMtxException(
-                    MediaMtxException.Reason.UNREACHABLE,
-                    source(uri) + " is unreachable (" + problem + "); check MEDIAMTX_API_URL"
-                            + " and that MediaMTX runs with 'api: yes' on that address",
-                    cause);
-        }
-        String kind = cause instanceof SSLException ? "TLS failed" : "connection failed";
-        String detail = cause instanceof IOException
-                ? PathListParser.printable(cause.getMessage(), 200)
-                : PathListParser.printable(String.valueOf(cause), 200);
-        return new MediaMtxException(
-                MediaMtxException.Reason.UNREACHABLE,
-                source(uri) + " is unreachable (" + kind + ": " + detail + ")",
-                cause);
-    }
-
-    private MediaMtxException timeout(URI uri, Throwable cause) {
-        String hint = authorization == null
-                ? ""
-                : "; MediaMTX also delays its answer to wrong credentials, so check"
-                        + " MEDIAMTX_API_USER/MEDIAMTX_API_PASSWORD";
-        return new MediaMtxException(
-                MediaMtxException.Reason.TIMEOUT,
-                source(uri) + " did not answer within " + Durations.describe(config.apiTimeout())
-                        + " (MEDIAMTX_API_TIMEOUT_SECONDS)" + hint,
-                cause);
-    }
-
-    private MediaMtxException statusFailure(URI uri, int status, byte[] body) {
-        if (status == 401 || status == 403) {
-            String message = authorization == null
-                    ? source(uri) + " answered HTTP " + status + ": MediaMTX requires"
-                            + " credentials for its API; set MEDIAMTX_API_USER and"
-                            + " MEDIAMTX_API_PASSWORD to a user of MediaMTX's authInternalUsers"
-                            + " that has the 'api' permission"
-                    : source(uri) + " answered HTTP " + status + " for user '"
-                            + PathListParser.printable(config.apiUser(), 100) + "': check"
-                            + " MEDIAMTX_API_USER/MEDIAMTX_API_PASSWORD and that this user has the"
-                            + " 'api' permission in MediaMTX's authInternalUsers";
-            return new MediaMtxException(MediaMtxException.Reason.UNAUTHORIZED, message);
-        }
-        String message = source(uri) + " answered HTTP " + status + ": " + excerpt(body);
-        if (status == 404) {
-            message += "; check that MEDIAMTX_API_URL points at MediaMTX's Control API"
-                    + " (api: yes, apiAddress, default port 9997) and MediaMTX is v1.0 or newer";
-        }
-        return new MediaMtxException(MediaMtxException.Reason.HTTP_ERROR, message);
-    }
-
-    /** A short, one-line, password-free excerpt of an error body. */
-    private String excerpt(byte[] body) {
-        String text = new String(body, UTF_8);
-        try {
-            JsonNode error = ERROR_MAPPER.readTree(text).get("error");
-            if (error != null && error.isTextual()) {
-                text = error.textValue(); // MediaMTX's {"status":"error","error":"..."}
-            }
-        } catch (IOException | RuntimeException e) {
-            // not MediaMTX's error JSON: show the raw text
-        }
-        if (config.apiPassword() != null && !config.apiPassword().value().isEmpty()) {
-            text = text.replace(config.apiPassword().value(), "[REDACTED]");
-        }
-        if (authorization != null) {
-            text = text.replace(authorization.substring("Basic ".length()), "[REDACTED]");
-        }
-        text = text.strip().replaceAll("\\s+", " ");
-        return text.isEmpty() ? "(empty body)" : PathListParser.printable(text, 200);
-    }
-
-    private static String source(URI uri) {
-        return "MediaMTX API " + uri;
-    }
-
-    private static boolean isUnresolvedHost(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String hostOf(URI uri) {
-        String authority = authorityWithoutUserInfo(uri);
-        int colon = authority.lastIndexOf(':');
-        return colon > authority.lastIndexOf(']') && colon >= 0
-                ? authority.substring(0, colon)
-                : authority;
+        return cause;
     }
 
     /**
-     * {@code <apiUrl>/v3/paths/list}, with or without a trailing slash or a path prefix (a
-     * reverse proxy); user info and query of the setting are dropped, so they never reach a
+     * A path name as a URL path: each '/'-separated segment percent-encoded (UTF-8, everything but
+     * RFC 3986's unreserved characters), '.' and '..' segments too, so no client or proxy on the
+     * way resolves them. MediaMTX (gin) matches the decoded path, so the name arrives as sent.
+     */
+    static String encodePathName(String name) {
+        StringBuilder out = new StringBuilder(name.length() + 16);
+        String[] segments = name.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            if (i > 0) {
+                out.append('/');
+            }
+            String segment = segments[i];
+            boolean dots = segment.equals(".") || segment.equals("..");
+            for (byte b : segment.getBytes(UTF_8)) {
+                int c = b & 0xff;
+                if (!dots && c < 0x80 && UNRESERVED.indexOf(c) >= 0) {
+                    out.append((char) c);
+                } else {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@code <apiUrl>} with or without a trailing slash or a path prefix (a reverse proxy), ready
+     * for {@code /v3/...}; user info and query of the setting are dropped, so they never reach a
      * message.
      */
-    static String pathsListUrl(URI apiUrl) {
+    static String apiBase(URI apiUrl) {
         String path = apiUrl.getRawPath() == null ? "" : apiUrl.getRawPath();
         int end = path.length();
         while (end > 0 && path.charAt(end - 1) == '/') {
             end--;
         }
-        return apiUrl.getScheme() + "://" + authorityWithoutUserInfo(apiUrl)
-                + path.substring(0, end) + "/v3/paths/list";
+        return apiUrl.getScheme() + "://" + authorityWithoutUserInfo(apiUrl) + path.substring(0, end);
     }
 
-    private static String authorityWithoutUserInfo(URI uri) {
+    static String authorityWithoutUserInfo(URI uri) {
         // getRawAuthority, not getHost: getHost is null for names with '_' (compose services)
         String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
         return authority.substring(authority.lastIndexOf('@') + 1);

@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one page of {@code GET /v3/paths/list} (schema {@code PathList} of MediaMTX's OpenAPI).
+ * Reads one page of {@code GET /v3/paths/list} (schema {@code PathList} of MediaMTX's OpenAPI)
+ * and the answer of {@code GET /v3/paths/get/{name}} (schema {@code Path}).
  * The JSON is untrusted: unknown fields are ignored; a page whose shape is wrong fails as a
  * whole; an item whose name is unusable or whose fields have the wrong JSON type is skipped and
  * logged once per distinct name (not on every poll), and the other items still count.
@@ -70,6 +71,29 @@ final class PathListParser {
             }
         }
         return new Page(paths, pageCount, items.size());
+    }
+
+    /**
+     * Reads the answer of {@code GET /v3/paths/get/{name}} (schema {@code Path}).
+     *
+     * @throws MediaMtxException ({@link MediaMtxException.Reason#INVALID_ANSWER}) when the body
+     *     is not a usable path named {@code expectedName}
+     */
+    MediaMtxPath parsePath(byte[] body, String expectedName, String source) throws MediaMtxException {
+        JsonNode root = readTree(body, source);
+        if (root == null || !root.isObject()) {
+            throw invalid(source, "the answer is not a JSON object");
+        }
+        MediaMtxPath path;
+        try {
+            path = parseItem(root);
+        } catch (RejectedItem e) {
+            throw invalid(source, e.label() + ": " + e.getMessage());
+        }
+        if (!path.name().equals(expectedName)) {
+            throw invalid(source, "it describes path '" + printable(path.name(), 100) + "'");
+        }
+        return path;
     }
 
     private static JsonNode readTree(byte[] body, String source) throws MediaMtxException {

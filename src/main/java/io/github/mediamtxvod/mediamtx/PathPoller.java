@@ -16,19 +16,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
  * Polls MediaMTX every POLLING_INTERVAL and hands the live paths that pass STREAM_INCLUDE and
- * STREAM_EXCLUDE, sorted by name, to a listener after every successful poll.
+ * STREAM_EXCLUDE, sorted by name, to the {@link LiveSet} after every successful poll (which
+ * orders them with the single-path checks and passes them on).
  *
- * <p>When a poll fails the listener is not called, so recordings in progress go on as they
- * are; the poller backs off ({@link #pollDelay}) and goes back to the normal interval after the
- * next success. It logs the first failure (WARN) and the recovery (INFO), the failures between
- * at DEBUG, and counts every failure in {@code vodrecorder.mediamtx.poll.failures}.
+ * <p>When a poll fails nothing is passed on, so recordings in progress go on as they are; the
+ * poller backs off ({@link #pollDelay}) and goes back to the normal interval after the next
+ * success. It logs the first failure (WARN) and the recovery (INFO), the failures between at
+ * DEBUG, and counts every failure in {@code vodrecorder.mediamtx.poll.failures}.
  *
  * <p>Threading: polls and listener calls run one at a time on the single thread {@code
  * mediamtx-poller} that {@link #start()} creates; the listener must not block for long. {@link
@@ -41,10 +41,12 @@ public final class PathPoller implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     static final Duration MAX_POLL_DELAY = Duration.ofSeconds(60);
     static final String FAILURES_METRIC = "vodrecorder.mediamtx.poll.failures";
+    /** Polls asked for by {@link #pollNow()} start at least this long after the previous one. */
+    static final Duration MIN_REQUESTED_SPACING = Duration.ofSeconds(1);
 
     private final MediaMtxClient client;
     private final MediaMtxConfig config;
-    private final Consumer<List<MediaMtxPath>> listener;
+    private final LiveSet live;
     private final InstantSource clock;
     private final Counter failureCounter;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -52,6 +54,8 @@ public final class PathPoller implements AutoCloseable {
     private final AtomicBoolean pollRequested = new AtomicBoolean();
     private volatile ScheduledThreadPoolExecutor executor;
     private volatile PollerStatus status = PollerStatus.INITIAL;
+    private volatile long lastPollSentNanos;
+    private volatile boolean polledOnce;
 
     private final TransitionLog pollFailures = new TransitionLog(log);
     private final TransitionLog listenerFailures =
@@ -63,12 +67,12 @@ public final class PathPoller implements AutoCloseable {
     public PathPoller(
             MediaMtxClient client,
             MediaMtxConfig config,
-            Consumer<List<MediaMtxPath>> listener,
+            LiveSet live,
             InstantSource clock,
             MeterRegistry registry) {
         this.client = requireNonNull(client, "client is null");
         this.config = requireNonNull(config, "config is null");
-        this.listener = requireNonNull(listener, "listener is null");
+        this.live = requireNonNull(live, "live is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.failureCounter = Counter.builder(FAILURES_METRIC)
                 .description("Polls of the MediaMTX Control API that failed")
@@ -94,17 +98,19 @@ public final class PathPoller implements AutoCloseable {
     }
 
     /**
-     * Asks for a poll as soon as possible, without waiting for it; the regular schedule restarts
-     * from that poll. Requests that arrive while one is pending are merged. Ignored before
-     * {@link #start()} and after {@link #close()}.
+     * Asks for a poll as soon as possible, but not sooner than {@link #MIN_REQUESTED_SPACING}
+     * after the previous poll was sent, without waiting for it; the regular schedule restarts from
+     * that poll. Requests that arrive while one is pending are merged, so any number of callers
+     * cause at most one poll a second. Ignored before {@link #start()} and after {@link #close()}.
      */
     public void pollNow() {
         ScheduledThreadPoolExecutor current = executor;
         if (current == null || closed.get() || !pollRequested.compareAndSet(false, true)) {
             return;
         }
+        long wait = polledOnce ? lastPollSentNanos + MIN_REQUESTED_SPACING.toNanos() - live.now() : 0;
         try {
-            current.execute(this::pollAndReschedule);
+            current.schedule(this::pollAndReschedule, Math.max(0, wait), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             pollRequested.set(false); // closing
         }
@@ -171,6 +177,9 @@ public final class PathPoller implements AutoCloseable {
     /** One poll; returns the delay before the next one. */
     private Duration pollOnce() {
         List<MediaMtxPath> paths;
+        long sent = live.now();
+        lastPollSentNanos = sent;
+        polledOnce = true;
         try {
             paths = client.listPaths();
         } catch (MediaMtxException e) {
@@ -181,13 +190,13 @@ public final class PathPoller implements AutoCloseable {
         if (closed.get()) {
             return config.pollingInterval();
         }
-        List<MediaMtxPath> live = paths.stream()
+        List<MediaMtxPath> recorded = paths.stream()
                 .filter(MediaMtxPath::live)
                 .filter(path -> config.accepts(path.name()))
                 .sorted(Comparator.comparing(MediaMtxPath::name))
                 .toList();
-        onSuccess(paths.size(), live.size());
-        notifyListener(live);
+        onSuccess(paths.size(), recorded.size());
+        notifyListener(sent, recorded);
         return config.pollingInterval();
     }
 
@@ -244,9 +253,9 @@ public final class PathPoller implements AutoCloseable {
         return Backoff.exponential(twice.compareTo(cap) < 0 ? twice : cap, cap).delay(consecutiveFailures);
     }
 
-    private void notifyListener(List<MediaMtxPath> live) {
+    private void notifyListener(long sent, List<MediaMtxPath> recorded) {
         try {
-            listener.accept(live);
+            live.polled(sent, recorded);
             listenerFailures.recovered("Live path listener works again");
         } catch (RuntimeException e) {
             listenerFailures.failed("Live path listener failed; it gets the next poll's paths", e);

@@ -42,8 +42,6 @@ import org.slf4j.event.Level;
  */
 public final class RecordingSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RecordingSupervisor.class);
-    /** After a hook, polls that contradict it are ignored this long (they may predate the hook). */
-    static final Duration HOOK_GRACE = Duration.ofSeconds(15);
     /** FFmpeg gets this long to finish its segments on shutdown: q, SIGINT, SIGKILL fit in it. */
     public static final Duration SHUTDOWN_BUDGET = Duration.ofSeconds(5);
     private static final Duration START_SPACING = Duration.ofMillis(100);
@@ -68,7 +66,6 @@ public final class RecordingSupervisor implements AutoCloseable {
     private final Map<String, LiveStream> live = new HashMap<>();
     private final Map<String, Long> firstSeen = new HashMap<>();
     private final Map<String, Instant> liveSince = new HashMap<>();
-    private final Map<String, Instant> hookOverrides = new HashMap<>();
     private final Map<String, Integer> missedPolls = new HashMap<>();
     private final Map<String, StreamRecorder> recorders = new LinkedHashMap<>();
     private final Set<String> announcedWaiting = new HashSet<>();
@@ -128,13 +125,12 @@ public final class RecordingSupervisor implements AutoCloseable {
     public void updateLiveStreams(List<LiveStream> streams) {
         List<LiveStream> copy = List.copyOf(streams);
         submit(() -> {
-            Instant now = clock.instant();
             Map<String, LiveStream> polled = new HashMap<>();
             for (LiveStream stream : copy) {
                 polled.put(stream.name(), stream);
             }
             for (String name : new ArrayList<>(live.keySet())) {
-                if (polled.containsKey(name) || overridden(name, now)) {
+                if (polled.containsKey(name)) {
                     missedPolls.remove(name);
                 } else if (missedPolls.merge(name, 1, Integer::sum) >= POLLS_TO_STOP) {
                     // MediaMTX pages are separate requests: a list that shifts between them can
@@ -144,7 +140,7 @@ public final class RecordingSupervisor implements AutoCloseable {
                 }
             }
             for (LiveStream stream : copy) {
-                if (!live.containsKey(stream.name()) && !overridden(stream.name(), now)) {
+                if (!live.containsKey(stream.name())) {
                     markLive(stream);
                 } else if (live.containsKey(stream.name())) {
                     live.put(stream.name(), stream);
@@ -154,11 +150,13 @@ public final class RecordingSupervisor implements AutoCloseable {
         });
     }
 
-    /** A hook said the stream is available: record it at once. */
+    /**
+     * MediaMTX confirmed that one stream is live (asked after a hook): record it at once. The
+     * caller orders these answers with the polls, so no poll sent earlier follows it.
+     */
     public void streamAvailable(LiveStream stream) {
         requireNonNull(stream, "stream is null");
         submit(() -> {
-            hookOverrides.put(stream.name(), clock.instant().plus(HOOK_GRACE));
             if (!live.containsKey(stream.name())) {
                 markLive(stream);
             }
@@ -166,11 +164,13 @@ public final class RecordingSupervisor implements AutoCloseable {
         });
     }
 
-    /** A hook said the stream is gone: stop recording it at once. */
+    /**
+     * MediaMTX confirmed that one stream is gone (asked after a hook or an FFmpeg exit): stop
+     * recording it at once. Ordered with the polls like {@link #streamAvailable}.
+     */
     public void streamUnavailable(String name) {
         requireNonNull(name, "name is null");
         submit(() -> {
-            hookOverrides.put(name, clock.instant().plus(HOOK_GRACE));
             missedPolls.remove(name);
             live.remove(name);
             reconcile();
@@ -272,18 +272,6 @@ public final class RecordingSupervisor implements AutoCloseable {
         }
     }
 
-    private boolean overridden(String name, Instant now) {
-        Instant until = hookOverrides.get(name);
-        if (until == null) {
-            return false;
-        }
-        if (now.isBefore(until)) {
-            return true;
-        }
-        hookOverrides.remove(name);
-        return false;
-    }
-
     /** Applies the slot plan: runs on the supervisor thread only. */
     private void reconcile() {
         if (shuttingDown) {
@@ -326,7 +314,7 @@ public final class RecordingSupervisor implements AutoCloseable {
         announcedWaiting.remove(stream.name());
         log.info("{} - live; starting its recording ({} of {} slots in use)",
                 stream.name(), runningCount() + 1, config.maxConcurrentRecordings());
-        StreamRecorder recorder = new StreamRecorder(stream, context, this::dispatch, restarts::increment,
+        StreamRecorder recorder = new StreamRecorder(stream, context, dispatcher, restarts::increment,
                 ending -> recorderFinished(stream.name(), ending));
         synchronized (recorders) {
             recorders.put(stream.name(), recorder);
@@ -394,6 +382,25 @@ public final class RecordingSupervisor implements AutoCloseable {
         }
         waiting = List.copyOf(list);
     }
+
+    /** Hands each event of a stream recorder to every listener, in order. */
+    private final SegmentListener dispatcher = new SegmentListener() {
+        @Override
+        public void segmentFinished(Segment segment) {
+            dispatch(segment);
+        }
+
+        @Override
+        public void sessionEnded(Session session) {
+            for (SegmentListener listener : listeners) {
+                try {
+                    listener.sessionEnded(session);
+                } catch (RuntimeException e) {
+                    log.error("{} - a segment listener failed at the end of {}", session.stream(), session.relativePath(), e);
+                }
+            }
+        }
+    };
 
     private void dispatch(Segment segment) {
         segmentsRecorded.increment();

@@ -48,7 +48,7 @@ final class StreamRecorder {
     private final LiveStream stream;
     private final RecorderContext context;
     private final RecordingConfig config;
-    private final Consumer<Segment> sink;
+    private final SegmentListener sink;
     private final Runnable onRestart;
     private final Consumer<Ending> onFinished;
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
@@ -68,7 +68,7 @@ final class StreamRecorder {
     /** What one FFmpeg run left: how and why it ended, its last stderr lines. */
     private record Outcome(FfmpegExit exit, String reason, List<String> stderr, int segments, boolean advanced) {}
 
-    StreamRecorder(LiveStream stream, RecorderContext context, Consumer<Segment> sink, Runnable onRestart,
+    StreamRecorder(LiveStream stream, RecorderContext context, SegmentListener sink, Runnable onRestart,
             Consumer<Ending> onFinished) {
         this.stream = stream;
         this.context = context;
@@ -222,6 +222,9 @@ final class StreamRecorder {
                         session.relativePath(), e.getMessage());
             }
             tracker.removeFolderIfEmpty(config.recordingsDir());
+            if (tracker.handedOn() > 0) {
+                sink.sessionEnded(session);
+            }
             return new Outcome(exit, reason(exit, status, run), stderr, tracker.handedOn(), run.advanced());
         } catch (IOException e) {
             // closing the segment list failed: nothing was lost
@@ -283,7 +286,7 @@ final class StreamRecorder {
     private void handOn(Segment segment) {
         segments++;
         bytes += segment.sizeBytes();
-        sink.accept(segment);
+        sink.segmentFinished(segment);
     }
 
     /** Waits until the disk has room again; false when a stop came first. */

@@ -13,12 +13,15 @@ import java.util.Set;
 /**
  * Removes a session folder once retention deleted its last segment file, then its day and
  * stream folders when they are empty. A session folder goes only when it holds nothing but
- * {@code .session.json} and {@code .segments.csv} and none of its entries changed for a quiet
- * period (so a session FFmpeg is still writing is never touched); any other file keeps it.
+ * {@code .session.json}, {@code .segments.csv} and its playlist {@code index.m3u8} and none of
+ * its entries changed for a quiet period (so a session FFmpeg is still writing is never
+ * touched); any other file keeps it. A day folder holding only its playlist counts as empty.
  * Non-empty folders are never removed: the file system refuses, and that is the guard.
  */
 final class FolderPruner {
-    private static final Set<String> SESSION_BOOKKEEPING = Set.of(".session.json", ".segments.csv");
+    /** The HLS playlist of a session or day folder: it only describes the folder's segments. */
+    private static final String PLAYLIST = "index.m3u8";
+    private static final Set<String> SESSION_BOOKKEEPING = Set.of(".session.json", ".segments.csv", PLAYLIST);
 
     private final Path recordingsDir;
     private final Duration quietPeriod;
@@ -75,8 +78,10 @@ final class FolderPruner {
             return true;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            if (entries.iterator().hasNext()) {
-                return true;
+            for (Path entry : entries) {
+                if (!entry.getFileName().toString().equals(PLAYLIST)) {
+                    return true;
+                }
             }
         }
         // a recorder may have just created it for a new session: leave it a quiet period
@@ -84,6 +89,7 @@ final class FolderPruner {
             return false;
         }
         try {
+            Files.deleteIfExists(dir.resolve(PLAYLIST));
             Files.delete(dir);
         } catch (DirectoryNotEmptyException | NoSuchFileException e) {
             // in use again, or someone else removed it: either way nothing is left to do

@@ -115,12 +115,14 @@ public record S3Config(
         }
     }
 
+    /**
+     * Settings that do nothing without S3. Local-only mode itself is no configuration problem: the
+     * upload stage logs it once when it starts, and {@code check} reports it on its S3 line.
+     */
     private static void warnLocalOnly(BoundSettings settings, ConfigProblems problems) {
         if (uploadsEnabled(settings)) {
             return;
         }
-        problems.warning("No S3 setting is given (S3_ENDPOINT_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY or"
-                + " S3_BUCKET_NAME), so uploads are off and recordings stay in RECORDINGS_DIR (local-only mode)");
         List<String> ignored = new ArrayList<>();
         Stream.concat(SETTINGS.stream(), UploadConfig.SETTINGS.stream())
                 .filter(settings::isGiven)

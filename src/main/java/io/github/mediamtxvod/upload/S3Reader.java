@@ -3,26 +3,30 @@ package io.github.mediamtxvod.upload;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.catalog.Entry;
-
+import io.github.mediamtxvod.mp4.SegmentSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Read access to the uploaded objects, for playing a segment whose local file is gone:
- * short-lived presigned GET URLs. Signing happens locally; no request is made. In local-only mode
- * every answer is empty. Lifecycle: {@link #start()} creates the signer, {@link #close()}
- * releases it; the creator closes. Thread-safe.
+ * short-lived presigned GET URLs (signed locally, no request made) and ranged reads ({@link
+ * S3SegmentSource}). In local-only mode every answer is empty. Lifecycle: {@link #start()} creates
+ * the signer and the client, {@link #close()} releases them; the creator closes. Thread-safe.
  */
 public final class S3Reader implements AutoCloseable {
     private static final Duration MAX_EXPIRY = Duration.ofDays(7);
+    /** Connections for ranged reads: playback requests read several fragments at once. */
+    private static final int MAX_READ_CONNECTIONS = 64;
 
     private final S3Config config;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile S3Presigner presigner;
+    private volatile S3Client client;
 
     public S3Reader(S3Config config) {
         this.config = requireNonNull(config, "config is null");
@@ -31,7 +35,21 @@ public final class S3Reader implements AutoCloseable {
     public void start() {
         if (config.enabled()) {
             presigner = S3Clients.presigner(config);
+            client = S3Clients.client(config, MAX_READ_CONNECTIONS);
         }
+    }
+
+    /**
+     * Ranged reads of the object S3 confirmed for {@code entry}; empty in local-only mode, before
+     * {@link #start()}, after {@link #close()}, or when the segment is not confirmed.
+     */
+    public Optional<SegmentSource> source(Entry entry) {
+        S3Client reader = client;
+        if (reader == null || closed.get() || !entry.state().confirmedInS3() || entry.confirmation() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new S3SegmentSource(reader, config.bucket(), entry.confirmation().key(),
+                entry.segment().start(), entry.confirmation().sizeBytes()));
     }
 
     /**
@@ -56,7 +74,11 @@ public final class S3Reader implements AutoCloseable {
         if (closed.getAndSet(true) || presigner == null) {
             return;
         }
-        presigner.close();
+        try {
+            presigner.close();
+        } finally {
+            client.close();
+        }
     }
 
     private static URI toUri(java.net.URL url) {

@@ -41,6 +41,9 @@ final class FileSender {
             return format.contentType();
         }
         String lower = fileName.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".m3u8")) {
+            return "application/vnd.apple.mpegurl";
+        }
         if (lower.endsWith(".json")) {
             return "application/json";
         }

@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * runOnReady: curl -fsS -X POST -H "Authorization: Bearer TOKEN" http://recorder:8080/api/hooks/ready?path=$MTX_PATH
  * </pre>
  *
- * <p>The token check happens before this handler ({@link AccessControl}). The request body is
- * ignored; one larger than {@value #MAX_BODY_BYTES} bytes is refused with 413. The answer is 200
+ * <p>The view checks the hook with MediaMTX before it acts (a hook is a hint, not a command), so
+ * this call may take up to MEDIAMTX_API_TIMEOUT_SECONDS. A hook that started or stopped a
+ * recording is logged at INFO, one that changed nothing at DEBUG (anyone who can reach the
+ * endpoint can send them). The token check happens before this handler ({@link AccessControl}).
+ * The request body is ignored; one larger than {@value #MAX_BODY_BYTES} bytes is refused with 413. The answer is 200
  * with {@code {"path", "event", "outcome", "message"}} for every outcome but {@link
  * HookOutcome#INVALID} (a 400 error), so a filtered stream does not make MediaMTX log a failing
  * hook.
@@ -53,9 +56,14 @@ final class HookHandler implements Request.Handler {
         boolean ready = request.getHttpURI().getPath().equals(READY);
         String event = ready ? "ready" : "not-ready";
         HookResult result = view.hook(ready, pathName);
-        log.info("{} - hook {}: {}", pathName, event, result.outcome());
         if (result.outcome() == HookOutcome.INVALID) {
             throw HttpProblem.badRequest("parameter 'path' is not acceptable: " + result.message());
+        }
+        if (changedSomething(result.outcome())) {
+            log.info("{} - hook {}: {}", pathName, event, result.outcome());
+        } else {
+            // anyone may send hooks: the ones that change nothing must not flood the log
+            log.debug("{} - hook {}: {} ({})", pathName, event, result.outcome(), result.message());
         }
         ObjectNode body = Replies.JSON.createObjectNode();
         body.put("path", pathName);
@@ -63,5 +71,12 @@ final class HookHandler implements Request.Handler {
         body.put("outcome", result.outcome().name());
         body.put("message", result.message());
         return Replies.json(request, response, callback, 200, body);
+    }
+
+    private static boolean changedSomething(HookOutcome outcome) {
+        return switch (outcome) {
+            case STARTED, WAITING, STOPPED -> true;
+            case ALREADY_RECORDING, NOT_RECORDING, NOT_LIVE, STILL_LIVE, UNCONFIRMED, IGNORED, INVALID -> false;
+        };
     }
 }

@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.UrlEncoded;
 
 /**
  * Typed, validated access to a request's query string. Every refusal is a 400 whose message names
@@ -26,6 +27,17 @@ final class QueryParameters {
             // bad percent-encoding or invalid UTF-8 in the query string
             throw HttpProblem.badRequest("malformed query string");
         }
+    }
+
+    /** The parameters of a raw query string (without the '?'), decoded as a request's would be. */
+    static QueryParameters of(String rawQuery) {
+        Fields fields = new Fields();
+        try {
+            UrlEncoded.decodeUtf8To(rawQuery, fields);
+        } catch (RuntimeException e) {
+            throw HttpProblem.badRequest("malformed query string");
+        }
+        return new QueryParameters(fields);
     }
 
     /** The single value of {@code name}, or null when absent. */

@@ -4,11 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.StoredIndex;
 import io.github.mediamtxvod.mediamtx.PollerStatus;
+import io.github.mediamtxvod.mp4.SegmentSource;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.upload.UploadStatus;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,8 +54,22 @@ public interface RecorderView {
     Optional<URI> presignedUrl(Entry entry);
 
     /**
+     * Ranged reads of the uploaded object of {@code entry} for playback, or empty when it is not
+     * confirmed in S3 (or in local-only mode). Reads block in the JDK's sockets.
+     */
+    Optional<SegmentSource> s3Source(Entry entry);
+
+    /**
+     * Keeps fragment indexes that playback read, so later requests need not read them again (one
+     * catalogue transaction; throws {@link io.github.mediamtxvod.catalog.CatalogException} when the
+     * catalogue cannot be written).
+     */
+    void storeFragmentIndexes(List<StoredIndex> indexes);
+
+    /**
      * A MediaMTX hook: the path became ready ({@code ready} true) or went away. {@code pathName}
-     * is untrusted.
+     * is untrusted. A hint, not a command: the implementation asks MediaMTX about the path and
+     * acts on its answer, so this call may block up to MEDIAMTX_API_TIMEOUT_SECONDS.
      */
     HookResult hook(boolean ready, String pathName);
 
@@ -75,6 +92,12 @@ public interface RecorderView {
         STOPPED,
         /** It was not being recorded; nothing changed. */
         NOT_RECORDING,
+        /** Ready, but MediaMTX does not list it as live (no such path, nobody publishes); nothing starts. */
+        NOT_LIVE,
+        /** Not ready, but MediaMTX still lists it as live; nothing stops. */
+        STILL_LIVE,
+        /** MediaMTX could not answer (timeout, error); nothing changed, a poll decides. */
+        UNCONFIRMED,
         /** STREAM_INCLUDE/STREAM_EXCLUDE exclude it; nothing changed. */
         IGNORED,
         /** The path name is not acceptable (empty, too long, control characters). */

@@ -25,6 +25,7 @@ final class Routes extends Handler.Abstract {
     private final HookHandler hooks;
     private final ProbeHandler probes;
     private final MetricsHandler metrics;
+    private final PlaybackHandler playback;
 
     Routes(
             AccessControl access,
@@ -35,7 +36,8 @@ final class Routes extends Handler.Abstract {
             ThumbnailHandler thumbnails,
             HookHandler hooks,
             ProbeHandler probes,
-            MetricsHandler metrics) {
+            MetricsHandler metrics,
+            PlaybackHandler playback) {
         super(InvocationType.BLOCKING);
         this.access = access;
         this.assets = assets;
@@ -46,6 +48,7 @@ final class Routes extends Handler.Abstract {
         this.hooks = hooks;
         this.probes = probes;
         this.metrics = metrics;
+        this.playback = playback;
     }
 
     @Override
@@ -82,6 +85,7 @@ final class Routes extends Handler.Abstract {
             case HookHandler.READY, HookHandler.NOT_READY -> hooks;
             case ProbeHandler.HEALTH, ProbeHandler.READY -> probes;
             case MetricsHandler.PATH -> metrics;
+            case PlaybackHandler.LIST, PlaybackHandler.GET -> playback;
             default -> {
                 if (path.startsWith(StaticAssets.MOUNT)) {
                     yield assets;
@@ -99,6 +103,9 @@ final class Routes extends Handler.Abstract {
         if (response.isCommitted()) {
             callback.failed(cause != null ? cause : new IllegalStateException(message));
             return true;
+        }
+        if (PlaybackHandler.handles(request.getHttpURI().getPath())) {
+            return PlaybackHandler.error(request, response, callback, status, message);
         }
         return Replies.error(request, response, callback, status, message);
     }

@@ -27,7 +27,8 @@ final class StaticAssets implements Request.Handler {
     static final String FAVICON_ICO = "/favicon.ico";
     static final List<String> FILES =
             List.of("index.html", "app.js", "dom.js", "dashboard.js", "browser.js", "timeline.js", "timebar.js",
-                    "preview.js", "export.js", "player.js", "mp4.js", "style.css", "favicon.svg");
+                    "preview.js", "export.js", "player.js", "range.js", "mp4.js", "style.css", "favicon.svg",
+                    "vendor/hls.min.js");
 
     private final Map<String, Asset> assets;
 

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * The embedded HTTP server (Jetty 12, core API) on HTTP_PORT: the dashboard, timeline and
  * recordings browser ({@code /}), the file listing and downloads ({@code /recordings/}), the JSON
  * API ({@code /api/}, with the timeline's data and thumbnails), the MediaMTX hooks ({@code
- * /api/hooks/}), the probes ({@code /health}, {@code /ready}) and the Prometheus endpoint ({@code
- * /metrics}).
+ * /api/hooks/}), the probes ({@code /health}, {@code /ready}), the Prometheus endpoint ({@code
+ * /metrics}) and MediaMTX's playback API ({@code /list}, {@code /get}).
  *
  * <p>Lifecycle: the constructor only assigns; {@link #start()} binds the port, registers the JVM
  * meters on the registry and starts serving; {@link #close()} (idempotent) stops it. The owner
@@ -38,6 +38,8 @@ public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
     private static final Duration S3_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final long STOP_TIMEOUT_MILLIS = 2_000;
+    /** Platform threads for the playback API's file reads; each read is short (see PlaybackIo). */
+    private static final int PLAYBACK_IO_THREADS = 4;
 
     private final WebConfig config;
     private final Path recordingsDir;
@@ -50,6 +52,7 @@ public final class WebServer implements AutoCloseable {
 
     private ExecutorService handlerThreads;
     private HttpClient s3Client;
+    private PlaybackIo playbackIo;
     private JvmMeters jvmMeters;
     private ThumbnailMaker thumbnails;
     private Server server;
@@ -95,6 +98,7 @@ public final class WebServer implements AutoCloseable {
                 .connectTimeout(S3_CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        playbackIo = new PlaybackIo(PLAYBACK_IO_THREADS);
         jvmMeters = new JvmMeters(registry);
         jvmMeters.bind();
         try {
@@ -131,7 +135,8 @@ public final class WebServer implements AutoCloseable {
                 new ThumbnailHandler(timeline, view, recordingsDir, thumbnails),
                 new HookHandler(view),
                 new ProbeHandler(view, version()),
-                new MetricsHandler(registry));
+                new MetricsHandler(registry),
+                new PlaybackHandler(view, recordingsDir, config.playbackMaxDuration(), playbackIo));
         jetty.setHandler(new SecurityHeaders(routes));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(STOP_TIMEOUT_MILLIS);
@@ -161,6 +166,7 @@ public final class WebServer implements AutoCloseable {
             thumbnails.close();
         }
         s3Client.shutdownNow();
+        playbackIo.close();
         handlerThreads.shutdownNow();
         jvmMeters.close();
         log.info("Shutdown completed");

@@ -37,14 +37,21 @@ class CatalogQueriesTest {
         catalog.start();
         List<Segment> all = new ArrayList<>();
         for (int stream = 0; stream < STREAMS; stream++) {
-            for (int session = 0; session < SESSIONS_PER_STREAM; session++) {
-                Instant sessionStart = T0.plus(Duration.ofHours(2L * session));
-                for (int index = 0; index < SEGMENTS_PER_SESSION; index++) {
-                    all.add(finished("cam" + stream, sessionStart, index, 1000 + index));
-                }
-            }
+            all.addAll(sessions("cam" + stream, SESSIONS_PER_STREAM, SEGMENTS_PER_SESSION));
         }
         catalog.recordAllFinished(all);
+    }
+
+    /** {@code count} sessions two hours apart from T0, each of {@code segments} one-minute segments. */
+    static List<Segment> sessions(String stream, int count, int segments) {
+        List<Segment> all = new ArrayList<>(count * segments);
+        for (int session = 0; session < count; session++) {
+            Instant sessionStart = T0.plus(Duration.ofHours(2L * session));
+            for (int index = 0; index < segments; index++) {
+                all.add(finished(stream, sessionStart, index, 1000 + index));
+            }
+        }
+        return all;
     }
 
     @AfterAll

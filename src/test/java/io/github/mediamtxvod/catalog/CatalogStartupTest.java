@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,35 @@ class CatalogStartupTest {
         try (var folders = Files.list(database.getParent())) {
             Path aside = folders.filter(path -> path.getFileName().toString().startsWith("corrupt-")).findFirst().orElseThrow();
             assertThat(Files.readString(aside.resolve("catalog.db"))).startsWith("garbage");
+        }
+    }
+
+    @Test
+    void theRebuiltDatabaseHasTheWholeSchemaAndEndsTheSessionsFoundAtStart() throws Exception {
+        Path recordings = tmp.resolve("recordings");
+        Segment earlier = new SegmentFiles(recordings).write("cam1", T0, 0, 100);
+        Path database = Catalog.databaseFile(recordings);
+        Files.createDirectories(database.getParent());
+        Files.writeString(database, "garbage ".repeat(1000), StandardCharsets.UTF_8);
+
+        open(recordings).reconcileAtStart();
+        // a session of this run, begun after the start, that the rebuild must not end
+        Segment current = new Segment("cam2", clock.instant().plusSeconds(5), 0, "cam2/x/segment_000.mp4",
+                clock.instant().plusSeconds(5), Duration.ofSeconds(2), 10);
+        catalog.segmentFinished(current);
+        new CatalogKeeper(catalog, session -> false).runOnce();
+        catalog.storeFragmentIndexes(List.of(new StoredIndex(earlier.relativePath(), 100, new byte[] {1})));
+
+        assertThat(catalog.fragmentIndexes(List.of(earlier.relativePath()))).containsKey(earlier.relativePath());
+        try (PlaylistCatalog playlists = new PlaylistCatalog(recordings, clock);
+                WebhookOutbox outbox = new WebhookOutbox(recordings, clock)) {
+            playlists.start();
+            assertThat(outbox.start(true)).isZero();
+            assertThat(playlists.outOfDateSessions(10)).singleElement().satisfies(session -> {
+                assertThat(session.stream()).isEqualTo("cam1");
+                assertThat(session.sessionStart()).isEqualTo(earlier.sessionStart());
+                assertThat(session.ended()).as("over: its playlist is completed").isTrue();
+            });
         }
     }
 

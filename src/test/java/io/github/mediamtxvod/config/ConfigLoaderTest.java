@@ -9,6 +9,7 @@ import io.github.mediamtxvod.recording.RecordingConfig;
 import io.github.mediamtxvod.mediamtx.MediaMtxConfig;
 import io.github.mediamtxvod.upload.UploadConfig;
 import io.github.mediamtxvod.web.WebConfig;
+import io.github.mediamtxvod.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -26,9 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
     private static final long MB = 1024 * 1024;
-    private static final String LOCAL_ONLY = "No S3 setting is given (S3_ENDPOINT_URL, S3_ACCESS_KEY_ID,"
-            + " S3_SECRET_ACCESS_KEY or S3_BUCKET_NAME), so uploads are off and recordings stay in RECORDINGS_DIR"
-            + " (local-only mode)";
 
     @TempDir
     Path workingDirectory;
@@ -48,9 +46,10 @@ class ConfigLoaderTest {
                 new UploadConfig(3, Duration.ofSeconds(3)),
                 new RetentionConfig(7, 1024 * MB),
                 new WebConfig(8080, null, null, false, null),
+                new WebhookConfig(null, null),
                 "INFO");
         assertThat(loaded.config()).isEqualTo(expected);
-        assertThat(loaded.warnings()).containsExactly(LOCAL_ONLY);
+        assertThat(loaded.warnings()).as("local-only mode is logged by the upload stage, once").isEmpty();
         assertThat(workingDirectory.resolve("recordings")).as("created when the recorder starts").doesNotExist();
     }
 
@@ -75,7 +74,9 @@ class ConfigLoaderTest {
                         "site-1/cams", false, 64 * MB, 32 * MB),
                 new UploadConfig(8, Duration.ZERO),
                 new RetentionConfig(0, 2048 * MB),
-                new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3"), 50 * MB),
+                new WebConfig(0, "admin", new Secret("web-pass-2"), true, new Secret("hook-token-3"), 50 * MB,
+                        Duration.ofMinutes(10)),
+                new WebhookConfig(URI.create("https://hooks.example.com/vod"), new Secret("webhook-secret-4")),
                 "DEBUG");
         assertThat(loaded.config())
                 .usingRecursiveComparison()
@@ -105,6 +106,7 @@ class ConfigLoaderTest {
                 "MEDIAMTX_RTSP_URL=\"rtsps://reader:[REDACTED]@media.example.com:8322\"",
                 "MIN_FREE_DISK_MB=2048",
                 "OUTPUT_FORMAT=mkv",
+                "PLAYBACK_MAX_DURATION_SECONDS=600",
                 "POLLING_INTERVAL=5",
                 "RECORDINGS_DIR=\"" + workingDirectory.resolve("data/rec") + "\"",
                 "S3_ACCESS_KEY_ID=\"AKIA**********\"",
@@ -123,6 +125,8 @@ class ConfigLoaderTest {
                 "STREAM_INCLUDE=\"cam/.*\"",
                 "UPLOAD_DRAIN_TIMEOUT_SECONDS=0",
                 "UPLOAD_WORKERS=8",
+                "WEBHOOK_SECRET=[REDACTED]",
+                "WEBHOOK_URL=\"https://hooks.example.com/vod\"",
                 "WEB_PASSWORD=[REDACTED]",
                 "WEB_PROTECT_PROBES=true",
                 "WEB_THUMBNAIL_CACHE_MB=50",
@@ -145,6 +149,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aWebhookSecretWithoutAUrlIsAWarning() throws InvalidConfigException {
+        LoadedConfig loaded = RecorderConfig.load(new ConfigLoader(
+                Map.of("WEBHOOK_SECRET", "s3cr3t", "S3_BUCKET_NAME", "vod"), workingDirectory));
+
+        assertThat(loaded.config().webhook().enabled()).isFalse();
+        assertThat(loaded.warnings()).containsExactly("WEBHOOK_SECRET=[REDACTED] has no effect without WEBHOOK_URL;"
+                + " set WEBHOOK_URL to the receiver's URL to send events");
+    }
+
+    @Test
     void anyOfTheFourS3SettingsTurnsUploadsOn() throws InvalidConfigException {
         for (String name : List.of("S3_ENDPOINT_URL", "S3_BUCKET_NAME")) {
             String value = name.equals("S3_ENDPOINT_URL") ? "http://minio:9000" : "vod";
@@ -163,7 +177,7 @@ class ConfigLoaderTest {
                 Map.of("S3_REGION", "eu-west-1", "UPLOAD_WORKERS", "5"), workingDirectory));
 
         assertThat(loaded.config().s3().enabled()).isFalse();
-        assertThat(loaded.warnings()).containsExactly(LOCAL_ONLY,
+        assertThat(loaded.warnings()).containsExactly(
                 "S3_REGION, UPLOAD_WORKERS have no effect in local-only mode; set S3_BUCKET_NAME or"
                         + " S3_ENDPOINT_URL to turn uploads on");
     }
@@ -222,7 +236,7 @@ class ConfigLoaderTest {
                 "UPLOAD_WORKERS=0 is below the minimum of 1; set it to a whole number from 1 to 64 (the default is 3)",
                 "WEB_USERNAME=admin is set but WEB_PASSWORD is not; set both or neither");
         String warning = "UPLOAD_WORKER=4 is not a known setting. Did you mean UPLOAD_WORKERS?";
-        assertThat(e.warnings()).containsExactly(warning, LOCAL_ONLY,
+        assertThat(e.warnings()).containsExactly(warning,
                 "UPLOAD_WORKERS has no effect in local-only mode; set S3_BUCKET_NAME or S3_ENDPOINT_URL to turn"
                         + " uploads on");
         assertThat(e.getMessage().lines()).containsExactly(
@@ -231,8 +245,7 @@ class ConfigLoaderTest {
                 "Error: " + e.problems().get(2),
                 "Error: " + e.problems().get(3),
                 "Warning: " + warning,
-                "Warning: " + LOCAL_ONLY,
-                "Warning: " + e.warnings().get(2),
+                "Warning: " + e.warnings().get(1),
                 "The configuration has 4 problems; fix them and start again.");
     }
 
@@ -282,6 +295,9 @@ class ConfigLoaderTest {
         environment.put("WEB_PROTECT_PROBES", "YES");
         environment.put("HOOK_TOKEN", "hook-token-3");
         environment.put("WEB_THUMBNAIL_CACHE_MB", "50");
+        environment.put("PLAYBACK_MAX_DURATION_SECONDS", "600");
+        environment.put("WEBHOOK_URL", "https://hooks.example.com/vod/");
+        environment.put("WEBHOOK_SECRET", "webhook-secret-4");
         environment.put("LOG_LEVEL", "debug");
         return environment;
     }

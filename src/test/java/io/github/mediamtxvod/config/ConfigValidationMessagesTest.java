@@ -96,6 +96,12 @@ class ConfigValidationMessagesTest {
                 Arguments.of("S3_ENDPOINT_URL", "minio:9000", "S3_ENDPOINT_URL=minio:9000 does not start with"
                         + " http:// or https://; set it to an absolute URL such as http://minio:9000, or unset it"
                         + " to use AWS S3"),
+                Arguments.of("WEBHOOK_URL", "ftp://hooks.example.com/vod", "WEBHOOK_URL=ftp://hooks.example.com/vod"
+                        + " does not start with http:// or https://; set it to the absolute URL of your receiver,"
+                        + " such as https://example.com/vod-events, or unset it"),
+                Arguments.of("WEBHOOK_URL", "https://me:hunter2@hooks.example.com/vod", "WEBHOOK_URL="
+                        + "https://me:[REDACTED]@hooks.example.com/vod contains a user name or password; let the"
+                        + " receiver check the X-Vod-Signature made with WEBHOOK_SECRET instead"),
                 Arguments.of("STREAM_INCLUDE", "cam[", "STREAM_INCLUDE=cam[ is not a valid regular expression"
                         + " (Unclosed character class near index 3); fix it or unset STREAM_INCLUDE"),
                 Arguments.of("STREAM_EXCLUDE", "*test", "STREAM_EXCLUDE=*test is not a valid regular expression"

@@ -72,19 +72,19 @@ class DurableRecordingIT {
         pipeline.api.setLive(stream, true);
         RecorderProcess recorder = pipeline.startRecorder("durable", Map.of("S3_PREFIX", "site-1", "LOCAL_RETENTION_DAYS", "0"));
 
-        await("three objects in S3").atMost(Duration.ofSeconds(60)).until(() -> pipeline.objects().size() >= 3);
+        await("three segments in S3").atMost(Duration.ofSeconds(60)).until(() -> pipeline.segmentObjects().size() >= 3);
         pipeline.api.setLive(stream, false);
         publisher.stop();
-        recorder.awaitOutput("cams/front - recording stopped", Duration.ofSeconds(20));
+        recorder.awaitRecordingStopped("cams/front", Duration.ofSeconds(20));
         assertThat(pipeline.sessionDirs(stream)).hasSize(1);
         Path session = pipeline.sessionDirs(stream).get(0);
         int finished = Files.readAllLines(session.resolve(".segments.csv")).size();
         await("every finished segment uploaded and deleted locally").atMost(Duration.ofSeconds(30))
-                .until(() -> pipeline.objects().size() == finished && Pipeline.segmentFiles(session).isEmpty());
+                .until(() -> pipeline.segmentObjects().size() == finished && Pipeline.segmentFiles(session).isEmpty());
 
         String prefix = "site-1/" + SegmentLayout.safeStreamName(stream) + "/";
         try (S3Client client = pipeline.s3().client()) {
-            for (S3Object object : pipeline.objects()) {
+            for (S3Object object : pipeline.segmentObjects()) {
                 assertThat(object.key()).startsWith(prefix)
                         .matches("site-1/cams~2Ffront/\\d{4}-\\d\\d-\\d\\d/\\d{8}_\\d{6}/segment_\\d{3}\\.mp4");
                 HeadObjectResponse head = client.headObject(b -> b.bucket(BUCKET).key(object.key()));
@@ -103,7 +103,7 @@ class DurableRecordingIT {
         pipeline.publish(stream);
         pipeline.api.setLive(stream, true);
         RecorderProcess first = pipeline.startRecorder("durable", Map.of());
-        await("two objects in S3").atMost(Duration.ofSeconds(60)).until(() -> pipeline.objects().size() >= 2);
+        await("two segments in S3").atMost(Duration.ofSeconds(60)).until(() -> pipeline.segmentObjects().size() >= 2);
 
         pipeline.s3().stop();
         long outageStart = System.nanoTime();

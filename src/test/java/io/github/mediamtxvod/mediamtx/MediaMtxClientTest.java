@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 
@@ -23,6 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -380,6 +383,140 @@ class MediaMtxClientTest {
 
         assertThat(client(fake.apiUrl()).listPaths()).hasSize(1);
         assertThat(fake.requestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void getPathTellsLiveNotReadyFillerAndMissingApart() throws Exception {
+        fake.setPaths(
+                FakeMediaMtx.path("cam-live").codecs("H264", "MPEG-4 Audio").build(),
+                FakeMediaMtx.path("cam-idle").live(false).build(),
+                FakeMediaMtx.path("cam-filler").alwaysAvailableFiller().build());
+        MediaMtxClient client = client(fake.apiUrl());
+
+        assertThat(client.getPath("cam-live")).hasValueSatisfying(path -> {
+            assertThat(path.live()).isTrue();
+            assertThat(path.trackCodecs()).containsExactly("H264", "MPEG-4 Audio");
+        });
+        assertThat(client.getPath("cam-idle")).hasValueSatisfying(path -> assertThat(path.live()).isFalse());
+        assertThat(client.getPath("cam-filler")).hasValueSatisfying(path -> assertThat(path.live()).isFalse());
+        assertThat(client.getPath("cam-missing")).isEmpty();
+        assertThat(fake.requestUris()).extracting(URI::getRawPath).containsExactly(
+                "/v3/paths/get/cam-live", "/v3/paths/get/cam-idle", "/v3/paths/get/cam-filler",
+                "/v3/paths/get/cam-missing");
+    }
+
+    @Test
+    void getPathOfAServerOlderThanV116UsesReady() throws Exception {
+        fake.setPaths(FakeMediaMtx.path("old-live").oldServer().build(),
+                FakeMediaMtx.path("old-idle").oldServer().live(false).build());
+        MediaMtxClient client = client(fake.apiUrl());
+
+        assertThat(client.getPath("old-live")).hasValueSatisfying(path -> assertThat(path.live()).isTrue());
+        assertThat(client.getPath("old-idle")).hasValueSatisfying(path -> assertThat(path.live()).isFalse());
+    }
+
+    @Test
+    void getPathEncodesEachSegmentOfTheName() throws Exception {
+        List<String> names = List.of("live/front door", "a?b#c%d", "../x", "caméra/東京", "x/./y", "a+b&c=d");
+        names.forEach(name -> fake.putPath(FakeMediaMtx.path(name).build()));
+        MediaMtxClient client = client(fake.apiUrl());
+
+        for (String name : names) {
+            assertThat(client.getPath(name)).as(name)
+                    .hasValueSatisfying(path -> assertThat(path.name()).isEqualTo(name));
+        }
+        assertThat(fake.requestUris()).extracting(URI::getRawPath).containsExactly(
+                "/v3/paths/get/live/front%20door",
+                "/v3/paths/get/a%3Fb%23c%25d",
+                "/v3/paths/get/%2E%2E/x",
+                "/v3/paths/get/cam%C3%A9ra/%E6%9D%B1%E4%BA%AC",
+                "/v3/paths/get/x/%2E/y",
+                "/v3/paths/get/a%2Bb%26c%3Dd");
+    }
+
+    @Test
+    void getPathRefusesNamesNoMediaMtxPathCanHave() {
+        MediaMtxClient client = client(fake.apiUrl());
+
+        for (String name : List.of("", "  ", "new\nline", "bidi\u202Eevil", "lone\uD800")) {
+            assertThatThrownBy(() -> client.getPath(name)).as(name).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(fake.requestCount()).isZero();
+    }
+
+    @Test
+    void getPathSendsCredentialsAndReportsWrongOnesWithoutThePassword() throws Exception {
+        fake.requireCredentials("recorder", "right");
+        fake.setLive("cam", true);
+
+        assertThat(client(config(fake.apiUrl(), "recorder", "right")).getPath("cam")).isPresent();
+        MediaMtxException e = getFailure(client(config(fake.apiUrl(), "recorder", "wrong-secret-42")), "cam");
+
+        assertThat(e.reason()).isEqualTo(MediaMtxException.Reason.UNAUTHORIZED);
+        assertThat(e.getMessage()).contains("/v3/paths/get/cam", "MEDIAMTX_API_PASSWORD").doesNotContain("wrong-secret-42");
+    }
+
+    @Test
+    void a404ThatIsNotMediaMtxsIsAFailureNotAMissingPath() {
+        MediaMtxException e = getFailure(client(fake.apiUrl().resolve("/not-the-api")), "cam");
+
+        assertThat(e.reason()).isEqualTo(MediaMtxException.Reason.HTTP_ERROR);
+        assertThat(e.getMessage()).contains("HTTP 404: 404 page not found", "MEDIAMTX_API_URL");
+    }
+
+    @Test
+    void getPathFailuresAreReportedLikeTheList() {
+        fake.setLive("cam", true);
+        MediaMtxClient client = client(fake.apiUrl());
+
+        fake.failWith(Failure.HTTP_500);
+        assertThat(getFailure(client, "cam").getMessage()).contains("HTTP 500: terminated");
+        fake.failWith(Failure.INVALID_JSON);
+        assertThat(getFailure(client, "cam").reason()).isEqualTo(MediaMtxException.Reason.INVALID_ANSWER);
+        fake.failWith(Failure.CONNECTION_CLOSED);
+        assertThat(getFailure(client, "cam").reason()).isEqualTo(MediaMtxException.Reason.UNREACHABLE);
+    }
+
+    @Test
+    void anAnswerAboutAnotherPathIsInvalid() {
+        fake.setPaths(FakeMediaMtx.path("cam").extraField("name", "other").build());
+
+        MediaMtxException e = getFailure(client(fake.apiUrl()), "cam");
+
+        assertThat(e.reason()).isEqualTo(MediaMtxException.Reason.INVALID_ANSWER);
+        assertThat(e.getMessage()).contains("'other'");
+    }
+
+    @Test
+    void getPathThatNeverGetsAnAnswerFailsWithinTheTimeout() {
+        fake.failWith(Failure.NO_ANSWER);
+        MediaMtxClient client = client(config(fake.apiUrl(), null, null, Duration.ofMillis(500)));
+
+        long start = System.nanoTime();
+        MediaMtxException e = getFailure(client, "cam");
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(e.reason()).isEqualTo(MediaMtxException.Reason.TIMEOUT);
+        assertThat(e.getMessage()).contains("/v3/paths/get/cam", "did not answer within 500 ms");
+        assertThat(elapsed).isBetween(Duration.ofMillis(400), Duration.ofMillis(2500));
+    }
+
+    @Test
+    void cancellingAnAsyncGetAbortsTheRequest() {
+        fake.hold();
+        CompletableFuture<Optional<MediaMtxPath>> answer = client(fake.apiUrl()).getPathAsync("cam");
+        await().atMost(Duration.ofSeconds(5)).until(() -> fake.heldRequests() == 1);
+
+        answer.cancel(true);
+
+        assertThat(answer).isCompletedExceptionally();
+        fake.release();
+    }
+
+    private static MediaMtxException getFailure(MediaMtxClient client, String name) {
+        MediaMtxException e = catchThrowableOfType(MediaMtxException.class, () -> client.getPath(name));
+        assertThat(e).as("getPath(" + name + ") should have failed").isNotNull();
+        return e;
     }
 
     private MediaMtxClient client(URI apiUrl) {

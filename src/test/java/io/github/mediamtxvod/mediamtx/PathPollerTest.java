@@ -139,6 +139,22 @@ class PathPollerTest {
     }
 
     @Test
+    void requestedPollsComeAtMostOnceASecond() throws Exception {
+        fake.setLive("cam1", true);
+        long begin = System.nanoTime();
+        poller(Duration.ofHours(1)).start();
+        nextCall();
+
+        for (int i = 0; i < 50; i++) {
+            poller.pollNow();
+        }
+
+        nextCall();
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isGreaterThanOrEqualTo(PathPoller.MIN_REQUESTED_SPACING);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> fake.requestCount() == 2);
+    }
+
+    @Test
     void listenerThatThrowsDoesNotStopPolling() {
         AtomicInteger invocations = new AtomicInteger();
         poller(FAST, Duration.ofSeconds(5), null, null, paths -> {
@@ -192,8 +208,8 @@ class PathPollerTest {
         poller(FAST).start();
         assertThatThrownBy(poller::start).isInstanceOf(IllegalStateException.class);
 
-        PathPoller closed = new PathPoller(client, config(FAST, Duration.ofSeconds(5), null, null),
-                calls::add, InstantSource.fixed(NOW), registry);
+        MediaMtxConfig config = config(FAST, Duration.ofSeconds(5), null, null);
+        PathPoller closed = new PathPoller(client, config, liveSet(config, calls::add), InstantSource.fixed(NOW), registry);
         closed.close();
         assertThatThrownBy(closed::start).isInstanceOf(IllegalStateException.class);
     }
@@ -210,8 +226,14 @@ class PathPollerTest {
             Consumer<List<MediaMtxPath>> listener) {
         MediaMtxConfig config = config(interval, apiTimeout, include, exclude);
         client = new MediaMtxClient(config);
-        poller = new PathPoller(client, config, listener, InstantSource.fixed(NOW), registry);
+        poller = new PathPoller(client, config, liveSet(config, listener), InstantSource.fixed(NOW), registry);
         return poller;
+    }
+
+    private static LiveSet liveSet(MediaMtxConfig config, Consumer<List<MediaMtxPath>> listener) {
+        LiveSet live = new LiveSet(config);
+        live.whenAnswered(new Answers(listener));
+        return live;
     }
 
     private MediaMtxConfig config(

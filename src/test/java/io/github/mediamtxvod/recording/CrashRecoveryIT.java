@@ -63,7 +63,7 @@ class CrashRecoveryIT {
             Duration replacedIn = Duration.between(killedAt, Instant.now());
             assertThat(publisher.waitForExit(PUBLISH.plusSeconds(30))).isTrue();
             pipeline.api.setLive(path, false);
-            recorder.awaitOutput("crash/ffmpeg - recording stopped", Duration.ofSeconds(30));
+            recorder.awaitRecordingStopped("crash/ffmpeg", Duration.ofSeconds(30));
 
             List<Path> files = pipeline.segmentFiles(path);
             double video = 0;

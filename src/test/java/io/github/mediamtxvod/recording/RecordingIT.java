@@ -67,7 +67,7 @@ class RecordingIT {
         Instant stoppedAt = Instant.now();
         pipeline.api.setLive("it/one", false);
         one.stop();
-        recorder.awaitOutput("it/one - recording stopped", Duration.ofSeconds(15));
+        recorder.awaitRecordingStopped("it/one", Duration.ofSeconds(15));
         assertThat(Pipeline.ffmpegChildren(recorder)).hasSize(1);
 
         List<Path> segments = pipeline.segmentFiles("it/one");
@@ -232,10 +232,13 @@ class RecordingIT {
 
     @Test
     void checkReportsEachDependency() throws Exception {
-        pipeline.api.setLive("check/a", true);
+        // check DESCRIBEs a live path over RTSP, so the path must be published, as with MediaMTX
+        pipeline.publishLive("check/a");
+        await("the publisher is served").atMost(Duration.ofSeconds(60))
+                .until(() -> Ffprobe.probe(pipeline.rtsp.rtspUrl("check/a")).videoCodecs().contains("h264"));
         RecorderProcess ok = pipeline.run("check-ok", Map.of(), "check");
         assertThat(ok.awaitExit(Duration.ofSeconds(30))).as(ok.output()).isZero();
-        assertThat(ok.output()).contains("ffmpeg", "mediamtx", "1 live");
+        assertThat(ok.output()).contains("ffmpeg", "mediamtx", "1 live", "answers DESCRIBE");
 
         pipeline.api.failWith(FakeMediaMtx.Failure.UNAUTHORIZED);
         RecorderProcess failing = pipeline.run("check-fail", Map.of(), "check");

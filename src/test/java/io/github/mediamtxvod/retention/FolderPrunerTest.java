@@ -42,6 +42,31 @@ class FolderPrunerTest {
     }
 
     @Test
+    void theSessionAndDayPlaylistsGoWithTheirFolders() throws Exception {
+        Files.writeString(session.resolve("index.m3u8"), "#EXTM3U\n");
+        Files.writeString(session.getParent().resolve("index.m3u8"), "#EXTM3U\n");
+        for (int pass = 0; pass < 3; pass++) {
+            RetentionFixture.makeAllOld(dir);
+            pruner.pruneSession(SESSION, Instant.now());
+        }
+
+        assertThat(dir.resolve("cam")).doesNotExist();
+    }
+
+    @Test
+    void aDayFolderWithAnotherSessionKeepsItsPlaylist() throws Exception {
+        Files.writeString(session.getParent().resolve("index.m3u8"), "#EXTM3U\n");
+        Files.createDirectories(session.resolveSibling("20260301_120000"));
+        for (int pass = 0; pass < 3; pass++) {
+            RetentionFixture.makeAllOld(dir);
+            pruner.pruneSession(SESSION, Instant.now());
+        }
+
+        assertThat(session).doesNotExist();
+        assertThat(session.getParent().resolve("index.m3u8")).exists();
+    }
+
+    @Test
     void aSessionFolderWithASegmentFileStaysWithItsBookkeeping() throws Exception {
         Files.writeString(session.resolve("segment_004.mp4"), "not uploaded");
         RetentionFixture.makeAllOld(dir);

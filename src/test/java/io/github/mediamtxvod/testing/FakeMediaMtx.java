@@ -38,9 +38,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * v1.20.1 does: paths sorted by name, {@code page}/{@code itemsPerPage} validated and applied,
  * {@code itemCount}/{@code pageCount} computed as MediaMTX computes them, and every item carrying
  * exactly the properties of the OpenAPI {@code Path} schema, the deprecated ones included, in
- * the order MediaMTX writes them. Errors use MediaMTX's {@code {"status":"error","error":...}}
+ * the order MediaMTX writes them. {@code GET /v3/paths/get/{name}} answers one such item, or 404
+ * {@code path not found}; like MediaMTX's router (gin, {@code /paths/get/*name}) it matches the
+ * decoded URL path, so a name may contain '/' sent as is or as {@code %2F}, and an empty name is
+ * a 400 {@code invalid name}. Errors use MediaMTX's {@code {"status":"error","error":...}}
  * body; authentication behaves like MediaMTX's API middleware (challenge when no credentials,
- * optional delay then 401 when wrong ones). Any other URL answers 404.
+ * optional delay then 401 when wrong ones). Any other URL answers 404 like gin.
  *
  * <p>Thread-safe: tests change paths, failures and credentials while clients poll. Each request
  * runs on its own virtual thread. The test that calls {@link #start()} calls {@link #close()}.
@@ -68,6 +71,7 @@ public final class FakeMediaMtx implements AutoCloseable {
     private static final Comparator<String> GO_ORDER =
             (a, b) -> Arrays.compareUnsigned(a.getBytes(UTF_8), b.getBytes(UTF_8));
     private static final String LIST_PATH = "/v3/paths/list";
+    private static final String GET_PATH = "/v3/paths/get/";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -85,6 +89,8 @@ public final class FakeMediaMtx implements AutoCloseable {
     private CountDownLatch noAnswerRelease = new CountDownLatch(0);
     private String expectedCredentials;
     private Duration wrongCredentialsDelay = Duration.ZERO;
+    private CountDownLatch hold;
+    private int held;
 
     private FakeMediaMtx(HttpServer server, ExecutorService executor, String prefix) {
         this.server = server;
@@ -213,6 +219,41 @@ public final class FakeMediaMtx implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds every request that arrives from now on, before it is answered, until {@link
+     * #release()}; then each is answered as the paths are at that moment. For tests of requests in
+     * flight.
+     */
+    public void hold() {
+        synchronized (lock) {
+            if (hold == null) {
+                hold = new CountDownLatch(1);
+            }
+        }
+    }
+
+    /** Answers the requests held by {@link #hold()} and stops holding. */
+    public void release() {
+        synchronized (lock) {
+            if (hold != null) {
+                hold.countDown();
+                hold = null;
+            }
+        }
+    }
+
+    /** Requests waiting in {@link #hold()} right now. */
+    public int heldRequests() {
+        synchronized (lock) {
+            return held;
+        }
+    }
+
+    /** Requests for one path ({@code GET /v3/paths/get/...}) received so far. */
+    public long pathRequestCount() {
+        return requestUris.stream().filter(uri -> uri.getRawPath().startsWith(prefix + GET_PATH)).count();
+    }
+
     /** Requests received so far, any URL, any outcome. */
     public int requestCount() {
         return requestCount.get();
@@ -232,6 +273,9 @@ public final class FakeMediaMtx implements AutoCloseable {
         closedLatch.countDown();
         synchronized (lock) {
             noAnswerRelease.countDown();
+            if (hold != null) {
+                hold.countDown();
+            }
         }
         server.stop(0);
         executor.shutdownNow();
@@ -250,6 +294,7 @@ public final class FakeMediaMtx implements AutoCloseable {
     }
 
     private void respond(HttpExchange exchange) throws IOException, InterruptedException {
+        awaitRelease();
         Failure mode;
         CountDownLatch release;
         String expected;
@@ -284,7 +329,13 @@ public final class FakeMediaMtx implements AutoCloseable {
             return;
         }
         String path = exchange.getRequestURI().getRawPath();
-        if (!exchange.getRequestMethod().equals("GET") || !path.equals(prefix + LIST_PATH)) {
+        String decoded = exchange.getRequestURI().getPath();
+        boolean get = exchange.getRequestMethod().equals("GET");
+        if (get && decoded.startsWith(prefix + GET_PATH)) {
+            sendPath(exchange, mode, decoded.substring(prefix.length() + GET_PATH.length()), snapshot);
+            return;
+        }
+        if (!get || !path.equals(prefix + LIST_PATH)) {
             send(exchange, 404, "text/plain", "404 page not found");
             return;
         }
@@ -297,6 +348,46 @@ public final class FakeMediaMtx implements AutoCloseable {
                     send(exchange, 200, "application/json; charset=utf-8", raw);
                 } else {
                     sendList(exchange, snapshot);
+                }
+            }
+        }
+    }
+
+    private void awaitRelease() throws InterruptedException {
+        CountDownLatch gate;
+        synchronized (lock) {
+            gate = hold;
+            if (gate == null) {
+                return;
+            }
+            held++;
+        }
+        try {
+            gate.await(10, TimeUnit.MINUTES);
+        } finally {
+            synchronized (lock) {
+                held--;
+            }
+        }
+    }
+
+    /** {@code GET /v3/paths/get/{name}}: MediaMTX's onPathsGet. */
+    private static void sendPath(HttpExchange exchange, Failure mode, String name, List<FakePath> all)
+            throws IOException {
+        if (name.isEmpty()) {
+            sendError(exchange, 400, "invalid name"); // paramName: fewer than 2 characters after the '*'
+            return;
+        }
+        switch (mode) {
+            case HTTP_500 -> sendError(exchange, 500, "terminated");
+            case INVALID_JSON -> send(exchange, 200, "application/json; charset=utf-8",
+                    "{\"name\":\"" + name.replace("\"", "") + "\",\"ready\":tru");
+            case NONE, UNAUTHORIZED, NO_ANSWER, CONNECTION_CLOSED -> {
+                FakePath found = all.stream().filter(path -> path.name().equals(name)).findFirst().orElse(null);
+                if (found == null) {
+                    sendError(exchange, 404, "path not found");
+                } else {
+                    send(exchange, 200, "application/json; charset=utf-8", JSON.writeValueAsString(found.toJson()));
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.github.mediamtxvod.testing;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,8 +166,82 @@ class FakeMediaMtxTest {
 
     @Test
     void otherUrlsAnswer404() throws Exception {
-        assertThat(get("/v3/paths/get/cam", null).statusCode()).isEqualTo(404);
         assertThat(get("//v3/paths/list", null).statusCode()).isEqualTo(404);
+        assertThat(get("/v3/paths/gett/cam", null).statusCode()).isEqualTo(404);
+        assertThat(get("/v3/paths/get", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void getOfEveryKindOfPathHasExactlyTheSpecPathProperties() throws Exception {
+        fake.setPaths(
+                FakeMediaMtx.path("live").codecs("H264", "Opus").readers("hlsSession").build(),
+                FakeMediaMtx.path("idle").live(false).build(),
+                FakeMediaMtx.path("filler").alwaysAvailableFiller().build());
+
+        for (String name : List.of("live", "idle", "filler")) {
+            JsonNode item = getJson("/v3/paths/get/" + name);
+            assertConformsToPathSchema(item);
+            assertThat(item.get("name").textValue()).isEqualTo(name);
+        }
+        assertThat(getJson("/v3/paths/get/live"))
+                .isEqualTo(getJson("/v3/paths/list").get("items").get(2));
+    }
+
+    @Test
+    void getOfAnUnknownPathIsMediaMtxs404() throws Exception {
+        HttpResponse<String> response = get("/v3/paths/get/nobody", null);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
+        JsonNode error = JSON.readTree(response.body());
+        assertThat(names(error)).isEqualTo(Set.of("status", "error"));
+        assertThat(error.get("status").textValue()).isEqualTo("error");
+        assertThat(error.get("error").textValue()).isEqualTo("path not found");
+    }
+
+    @Test
+    void getWithoutANameIsA400() throws Exception {
+        HttpResponse<String> response = get("/v3/paths/get/", null);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("error").textValue()).isEqualTo("invalid name");
+    }
+
+    @Test
+    void getMatchesTheDecodedPathLikeGin() throws Exception {
+        fake.setPaths(FakeMediaMtx.path("live/front door").build());
+
+        assertThat(getJson("/v3/paths/get/live/front%20door").get("name").textValue()).isEqualTo("live/front door");
+        assertThat(getJson("/v3/paths/get/live%2Ffront%20door").get("name").textValue())
+                .isEqualTo("live/front door");
+        assertThat(get("/v3/paths/get/live", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void getNeedsCredentialsAndFailsLikeTheList() throws Exception {
+        fake.setLive("cam", true);
+        fake.requireCredentials("api-user", "api-pass");
+
+        assertThat(get("/v3/paths/get/cam", null).statusCode()).isEqualTo(401);
+        assertThat(get("/v3/paths/get/cam", basic("api-user", "api-pass")).statusCode()).isEqualTo(200);
+
+        fake.failWith(Failure.HTTP_500);
+        assertThat(get("/v3/paths/get/cam", basic("api-user", "api-pass")).statusCode()).isEqualTo(500);
+    }
+
+    @Test
+    void heldRequestsAreAnsweredAfterTheReleaseWithThePathsOfThatMoment() throws Exception {
+        fake.hold();
+        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(
+                HttpRequest.newBuilder(url("/v3/paths/get/cam")).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> fake.heldRequests() == 1);
+        fake.setLive("cam", true);
+
+        fake.release();
+
+        assertThat(pending.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(fake.heldRequests()).isZero();
+        assertThat(fake.pathRequestCount()).isEqualTo(1);
     }
 
     @Test

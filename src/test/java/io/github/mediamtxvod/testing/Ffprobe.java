@@ -92,7 +92,21 @@ public final class Ffprobe {
      * left out: they are about rounding of decoded frame times, not about the file.
      */
     public static List<String> decodeErrors(Path file) {
-        Outcome outcome = run(List.of(PublisherCommand.ffmpeg(), "-nostdin", "-v", "error", "-i", file.toString(),
+        return decodeErrors(file.toString());
+    }
+
+    /** As {@link #decodeErrors(Path)} for a URL, such as an HLS playlist over HTTP. */
+    public static List<String> decodeErrors(URI url) {
+        return decodeErrors(url.toString());
+    }
+
+    /** Probes a file or URL that is not RTSP, such as an HLS playlist over HTTP. */
+    public static ProbeResult probeInput(String input) {
+        return probe(List.of(input));
+    }
+
+    private static List<String> decodeErrors(String input) {
+        Outcome outcome = run(List.of(PublisherCommand.ffmpeg(), "-nostdin", "-v", "error", "-i", input,
                 "-f", "null", "-"), DECODE_TIMEOUT);
         List<String> errors = new ArrayList<>(outcome.stderr().stream()
                 .filter(line -> !line.startsWith("[null @") && !line.strip().startsWith("Last message repeated"))

@@ -205,7 +205,9 @@ public final class Pipeline implements AutoCloseable {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(dir, 2)) {
-            return walk.filter(path -> dir.relativize(path).getNameCount() == 2).sorted().toList();
+            // a day folder also holds the day's playlist: only folders are sessions
+            return walk.filter(path -> dir.relativize(path).getNameCount() == 2 && Files.isDirectory(path))
+                    .sorted().toList();
         }
     }
 
@@ -251,6 +253,12 @@ public final class Pipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             return List.of();
         }
+    }
+
+    /** The segment objects in {@link #BUCKET}, without the playlists beside them. */
+    public List<S3Object> segmentObjects() {
+        return objects().stream().filter(object -> object.key().substring(object.key().lastIndexOf('/') + 1)
+                .startsWith("segment_")).toList();
     }
 
     /** The bytes of an object in {@link #BUCKET}. */

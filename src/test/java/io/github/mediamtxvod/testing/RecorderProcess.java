@@ -111,6 +111,25 @@ public final class RecorderProcess implements AutoCloseable {
                 .until(() -> pattern.matcher(output()).find());
     }
 
+    /**
+     * Waits until the recording of {@code stream} stopped, however it ended: stopped by a poll or
+     * a hook ({@code <stream> - recording stopped}), or ended by itself with MediaMTX confirming
+     * that the stream is gone ({@code <stream> - the stream ended (...); recording stopped}), which
+     * of the two comes first after a publisher stops being a race.
+     */
+    public void awaitRecordingStopped(String stream, Duration timeout) {
+        awaitOutput(recordingStopped(stream).pattern(), timeout);
+    }
+
+    /** How many recordings of {@code stream} stopped so far, either way (see {@link #awaitRecordingStopped}). */
+    public long recordingsStopped(String stream) {
+        return recordingStopped(stream).matcher(output()).results().count();
+    }
+
+    private static Pattern recordingStopped(String stream) {
+        return Pattern.compile(Pattern.quote(stream) + " - (the stream ended [^\\n]*; )?recording stopped");
+    }
+
     /** Waits for the exit and returns its code, failing after {@code timeout}. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -96,9 +96,21 @@ public final class RtspTestServer implements AutoCloseable {
      * ({@link Publisher#pause()}) open while no media flows: a stalled stream.
      */
     public static RtspTestServer start(Duration stopTimeout, String... paths) {
+        return start(stopTimeout, List.of(), paths);
+    }
+
+    /**
+     * Starts a server whose readers must authenticate, like MediaMTX with a user that has the
+     * 'read' permission: {@code method} is {@code basic} or {@code digest}.
+     */
+    public static RtspTestServer startWithAuth(String method, String user, String password, String... paths) {
+        return start(Duration.ofSeconds(2), List.of("--auth", user + ":" + password, "--auth-method", method), paths);
+    }
+
+    private static RtspTestServer start(Duration stopTimeout, List<String> options, String... paths) {
         RtspTestServer rtsp = new RtspTestServer(stopTimeout);
         try {
-            rtsp.launch(List.of(paths));
+            rtsp.launch(options, List.of(paths));
         } catch (RuntimeException e) {
             rtsp.close();
             throw e;
@@ -106,13 +118,14 @@ public final class RtspTestServer implements AutoCloseable {
         return rtsp;
     }
 
-    private void launch(List<String> paths) {
+    private void launch(List<String> options, List<String> paths) {
         Path script = projectDirectory().resolve("src/test/python/rtsp_server.py");
         if (!Files.isRegularFile(script)) {
             throw new IllegalStateException("RTSP test server script not found: " + script);
         }
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), "--port", "0",
                 "--stop-timeout", Double.toString(stopTimeout.toMillis() / 1000.0)));
+        command.addAll(options);
         for (String path : paths) {
             int udpPort = LoopbackPorts.freeUdpPort();
             udpPorts.put(checkPathName(path), udpPort);

@@ -155,6 +155,6 @@ class UploadOperationsIT {
                 new S3Config(true, endpoint, s3.accessKeyId(), s3.secretAccessKey(), s3.bucket(), s3.region(),
                         s3.forcePathStyle(), s3.storageClass(), s3.prefix(), s3.createBucket(),
                         s3.multipartThresholdBytes(), s3.multipartPartSizeBytes()),
-                config.upload(), config.retention(), config.web(), config.logLevel());
+                config.upload(), config.retention(), config.web(), config.webhook(), config.logLevel());
     }
 }

@@ -325,4 +325,13 @@ class ApiTest {
         assertThat(test.get("/assets/nothing.js").statusCode()).isEqualTo(404);
         assertThat(test.get("/assets/index.html").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void hlsJsIsServedFromTheJarForPagesThatPlayThePlaylists() {
+        HttpResponse<String> hls = test.get("/assets/vendor/hls.min.js");
+
+        assertThat(hls.statusCode()).isEqualTo(200);
+        assertThat(hls.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(hls.body()).contains("1.7.4");
+    }
 }

@@ -4,6 +4,9 @@ import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Confirmation;
 import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.StoredIndex;
+import io.github.mediamtxvod.mp4.SegmentSource;
+import io.github.mediamtxvod.upload.S3Reader;
 import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.mediamtx.PollerStatus;
 import io.github.mediamtxvod.recording.DiskGuard;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link RecorderView} for web tests: a real catalogue in the test's RECORDINGS_DIR that tests
@@ -45,6 +49,9 @@ final class FakeRecorderView implements RecorderView, AutoCloseable {
     volatile HookOutcome hookOutcome = HookOutcome.STARTED;
     volatile boolean lastStatusOnVirtualThread;
     final Map<String, URI> presigned = new ConcurrentHashMap<>();
+    /** Ranged S3 reads for playback; null = nothing in S3. */
+    volatile S3Reader s3;
+    final AtomicInteger storedIndexes = new AtomicInteger();
     final BlockingQueue<HookCall> hookCalls = new LinkedBlockingQueue<>();
     private final Catalog catalog;
     private final DiskGuard disk;
@@ -96,6 +103,18 @@ final class FakeRecorderView implements RecorderView, AutoCloseable {
     @Override
     public Optional<URI> presignedUrl(Entry entry) {
         return Optional.ofNullable(presigned.get(entry.relativePath()));
+    }
+
+    @Override
+    public Optional<SegmentSource> s3Source(Entry entry) {
+        S3Reader reader = s3;
+        return reader == null ? Optional.empty() : reader.source(entry);
+    }
+
+    @Override
+    public void storeFragmentIndexes(List<StoredIndex> indexes) {
+        storedIndexes.addAndGet(indexes.size());
+        catalog.storeFragmentIndexes(indexes);
     }
 
     @Override

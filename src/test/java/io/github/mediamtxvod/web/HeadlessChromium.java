@@ -14,19 +14,19 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * never looks for (or downloads) a browser or driver. Paths come from the system properties {@code
  * chromium.binary} and {@code webdriver.chrome.driver}, defaulting to Debian's packages.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
     static final String BINARY = System.getProperty("chromium.binary", "/usr/bin/chromium");
     static final String DRIVER = System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
 
     private HeadlessChromium() {}
 
     /** Whether both executables exist here. */
-    static boolean available() {
+    public static boolean available() {
         return new File(BINARY).canExecute() && new File(DRIVER).canExecute();
     }
 
     /** A fresh browser with its own profile under {@code workDir}; the caller quits it. */
-    static ChromeDriver start(Path workDir) throws IOException {
+    public static ChromeDriver start(Path workDir) throws IOException {
         System.setProperty("webdriver.chrome.driver", DRIVER);
         Path profile = Files.createTempDirectory(Files.createDirectories(workDir), "chromium-profile-");
         ChromeOptions options = new ChromeOptions();

@@ -1,8 +1,10 @@
 package io.github.mediamtxvod.web;
 
+import io.github.mediamtxvod.testing.LogCapture;
 import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mediamtxvod.web.FakeRecorderView.HookCall;
@@ -69,6 +71,20 @@ class HookTest {
         HookCall call = test.view.hookCalls.poll(5, TimeUnit.SECONDS);
         assertThat(call.event()).isEqualTo("not-ready");
         assertThat(call.pathName()).isEqualTo("cam1");
+    }
+
+    @Test
+    void onlyHooksThatChangeSomethingAreLoggedAtInfo() throws Exception {
+        try (LogCapture logs = LogCapture.of(HookHandler.class)) {
+            test.view.hookOutcome = HookOutcome.NOT_LIVE;
+            assertThat(test.post("/api/hooks/ready?path=ghost").statusCode()).isEqualTo(200);
+            test.view.hookOutcome = HookOutcome.STILL_LIVE;
+            assertThat(test.post("/api/hooks/not-ready?path=cam1").statusCode()).isEqualTo(200);
+            test.view.hookOutcome = HookOutcome.STARTED;
+            assertThat(test.post("/api/hooks/ready?path=cam2").statusCode()).isEqualTo(200);
+
+            assertThat(logs.messages(Level.INFO)).containsExactly("cam2 - hook ready: STARTED");
+        }
     }
 
     @Test

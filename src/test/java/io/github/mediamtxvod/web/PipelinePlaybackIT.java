@@ -75,7 +75,7 @@ class PipelinePlaybackIT {
 
         pipeline.api.setLive(STREAM, false);
         publisher.stop();
-        recorder.awaitOutput("e2e/lobby - recording stopped", Duration.ofSeconds(60));
+        recorder.awaitRecordingStopped("e2e/lobby", Duration.ofSeconds(60));
         Path sessionDir = onlySession();
         List<Path> files = Pipeline.segmentFiles(sessionDir);
         assertThat(files).as("segments of %s", sessionDir).hasSizeGreaterThanOrEqualTo(SEGMENTS);

@@ -138,6 +138,52 @@ final class RecorderUi {
         return currentTime();
     }
 
+    /** The href of a link of the session page's "Download a range" form ({@code range-mp4}, {@code range-fmp4}). */
+    String rangeLink(String id) {
+        return driver.findElement(By.id(id)).getAttribute("href");
+    }
+
+    /** Sets the range form's start and duration as a person types them. */
+    RecorderUi typeRange(String start, String seconds) {
+        WebElement from = driver.findElement(By.id("range-start"));
+        from.clear();
+        from.sendKeys(start);
+        WebElement duration = driver.findElement(By.id("range-duration"));
+        duration.clear();
+        duration.sendKeys(seconds);
+        return this;
+    }
+
+    /** Adds a muted {@code <video id=id>} playing {@code url} to the page, as a page embedding it would. */
+    RecorderUi playInNewVideo(String id, String url) {
+        Object started = js().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "const video = document.createElement('video'); video.id = arguments[0]; video.muted = true;"
+                + "video.src = arguments[1]; document.body.append(video);"
+                + "video.play().then(() => done(true), e => done(String(e)));", id, url);
+        if (!Boolean.TRUE.equals(started)) {
+            throw new AssertionError("video " + url + " did not start: " + started);
+        }
+        return this;
+    }
+
+    /** Waits until the video {@code id} has played to {@code seconds}; returns the time seen. */
+    double awaitVideoTime(String id, double seconds) {
+        wait.until(d -> videoTime(id) >= seconds);
+        return videoTime(id);
+    }
+
+    /** The media error of the video {@code id}, or null. */
+    String videoError(String id) {
+        Object error = js().executeScript("const e = document.getElementById(arguments[0]).error;"
+                + "return e ? e.code + ' ' + e.message : null;", id);
+        return error == null ? null : error.toString();
+    }
+
+    private double videoTime(String id) {
+        return ((Number) js().executeScript("return document.getElementById(arguments[0]).currentTime;", id))
+                .doubleValue();
+    }
+
     String playerState() {
         return driver.findElement(By.id("player-state")).getText();
     }

@@ -65,7 +65,7 @@ class TimelinePipelineIT {
         pipeline.awaitFinishedSegments(STREAM, 4);
         pipeline.api.setLive(STREAM, false);
         first.stop();
-        recorder.awaitOutput("e2e/gate - recording stopped", Duration.ofSeconds(60));
+        recorder.awaitRecordingStopped("e2e/gate", Duration.ofSeconds(60));
         await("the first session is only in S3").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> segments().stream().allMatch(s -> s.get("source").asText().equals("s3")));
         List<JsonNode> inS3 = segments();

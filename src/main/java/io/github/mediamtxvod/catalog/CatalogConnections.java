@@ -1,0 +1,64 @@
+package io.github.mediamtxvod.catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A pair of connections of its own to the catalogue database, for a store beside {@link Catalog}:
+ * a writer (serialised with every other writer by SQLite) and a reader that sees the last commit
+ * and never waits for a writer. Opened once, closed once; thread-safe.
+ */
+final class CatalogConnections implements AutoCloseable {
+    private final Path databaseFile;
+    private final CatalogWriter writer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile CatalogQueries reader;
+
+    CatalogConnections(Path recordingsDir) {
+        this.databaseFile = CatalogSchema.databaseFile(recordingsDir);
+        this.writer = new CatalogWriter(databaseFile, CatalogSchema.BUSY_TIMEOUT, CatalogSchema.WAL_CHECKPOINT_PAGES);
+    }
+
+    /** Opens both (the writer brings the schema up to date first); {@code purpose} names the user in errors. */
+    void open(String purpose) {
+        try {
+            Files.createDirectories(databaseFile.getParent());
+            writer.adopt(CatalogSchema.openMigrated(databaseFile, CatalogSchema.BUSY_TIMEOUT,
+                    CatalogSchema.WAL_CHECKPOINT_PAGES, false));
+            reader = new CatalogQueries(CatalogSchema.open(databaseFile));
+        } catch (IOException | SQLException e) {
+            throw new CatalogException("cannot open catalogue " + databaseFile + " for " + purpose, e);
+        }
+    }
+
+    CatalogWriter writer() {
+        return writer;
+    }
+
+    CatalogQueries reader() {
+        CatalogQueries current = reader;
+        if (current == null) {
+            throw new CatalogException("catalogue " + databaseFile + " is not open", null);
+        }
+        return current;
+    }
+
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        CatalogQueries current = reader;
+        reader = null;
+        try {
+            if (current != null) {
+                current.close();
+            }
+        } finally {
+            writer.close();
+        }
+    }
+}

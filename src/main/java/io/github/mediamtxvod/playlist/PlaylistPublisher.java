@@ -1,0 +1,237 @@
+package io.github.mediamtxvod.playlist;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.catalog.CatalogException;
+import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.PlaylistCatalog;
+import io.github.mediamtxvod.catalog.PlaylistState;
+import io.github.mediamtxvod.recording.OutputFormat;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentListener;
+import io.github.mediamtxvod.recording.Session;
+import io.github.mediamtxvod.runtime.Backoff;
+import io.github.mediamtxvod.runtime.Durations;
+import io.github.mediamtxvod.runtime.TransitionLog;
+import io.github.mediamtxvod.runtime.WorkerThread;
+import io.github.mediamtxvod.upload.S3ObjectWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * The playlist stage: keeps an HLS playlist per recording session ({@code
+ * <stream>/<day>/<session>/index.m3u8}) and per stream and UTC day ({@code
+ * <stream>/<day>/index.m3u8}) below RECORDINGS_DIR and, with uploads on, at the same keys in S3.
+ * A playlist lists only segments S3 confirmed (without S3: segments on disk), so it never points
+ * at a missing object, and it is completed ({@code #EXT-X-ENDLIST}) once its session ended (a day:
+ * once every session of it ended) and its last segment is in place. A day playlist completed while
+ * the stream was off is opened again when a new session of that day begins.
+ *
+ * <p>Durability: what is out of date is in the catalogue ({@link PlaylistCatalog}); the stage
+ * rebuilds each such playlist from the catalogue, so a kill, an S3 outage or a failed write only
+ * delays it: it is retried with capped backoff, logged on the first failure, in a summary while
+ * it lasts and on recovery.
+ *
+ * <p>Threading: one platform thread, {@code playlist-publisher} (file reads and writes, S3
+ * calls). As a {@link SegmentListener} it runs on the recorders' threads: it reads a finished
+ * segment's media facts (box headers only) and records them, then wakes the thread. The creator
+ * calls {@link #start()} after the catalogue is reconciled and before any FFmpeg starts, and
+ * {@link #close()} after the recordings stopped.
+ */
+public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PlaylistPublisher.class);
+    private static final int PAGE = 50;
+    /** Everything that changes a playlist wakes the stage; this only bounds a missed wake-up. */
+    private static final Duration IDLE_LOOK = Duration.ofMinutes(1);
+
+    private final PlaylistCatalog catalog;
+    private final Path recordingsDir;
+    private final InstantSource clock;
+    private final PlaylistBuilder builder;
+    private final Backoff backoff;
+    private final WorkerThread worker = new WorkerThread("playlist-publisher", Duration.ofSeconds(3));
+    private final TransitionLog failures = new TransitionLog(log);
+    private final TransitionLog listenerFailures =
+            new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
+    private volatile Runnable onPublished = () -> { };
+    private Instant startedAt;
+
+    /**
+     * @param segmentDuration SEGMENT_DURATION: the least target duration of every playlist
+     * @param webhooks whether to log a {@code session.finished} webhook event for each session
+     * @param backoff the wait after consecutive failures
+     */
+    public PlaylistPublisher(PlaylistCatalog catalog, S3ObjectWriter s3, Path recordingsDir, Duration segmentDuration,
+            boolean webhooks, InstantSource clock, Backoff backoff) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.backoff = requireNonNull(backoff, "backoff is null");
+        this.builder = new PlaylistBuilder(catalog, requireNonNull(s3, "s3 is null"), recordingsDir,
+                requireNonNull(segmentDuration, "segmentDuration is null"), webhooks);
+    }
+
+    /** The retry policy of production: 1 s, doubling up to a minute, with jitter. */
+    public static Backoff defaultBackoff() {
+        return Backoff.withJitter(Duration.ofSeconds(1), Duration.ofMinutes(1), Math::random);
+    }
+
+    /** Runs after each pass that published something (to wake the webhook sender); set before start. */
+    public void whenPublished(Runnable action) {
+        this.onPublished = requireNonNull(action, "action is null");
+    }
+
+    /**
+     * Ends every session left open by the last run (no FFmpeg runs yet) and starts the thread.
+     */
+    public void start() {
+        startedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        int open = catalog.endSessionsAtStart();
+        if (open > 0) {
+            log.info("{} recording sessions of the last run ended with it; their playlists are completed", open);
+        }
+        worker.start(this::run);
+    }
+
+    /** Something may be out of date: the thread looks now (a backoff wait still applies). */
+    public void wake() {
+        worker.wake();
+    }
+
+    @Override
+    public void segmentFinished(Segment segment) {
+        try {
+            if (OutputFormat.fromFileName(segment.fileName()) == OutputFormat.MP4) {
+                try {
+                    catalog.recordMedia(segment.relativePath(), SegmentMediaReader.read(segment.file(recordingsDir)));
+                } catch (IOException e) {
+                    log.warn("{} - cannot read it for the playlist: {}", segment.relativePath(), e.getMessage());
+                }
+            }
+            catalog.segmentFinished(segment.stream(), segment.sessionStart());
+            listenerFailures.recovered("The playlists' catalogue records finished segments again");
+        } catch (CatalogException e) {
+            listenerFailures.failed("{} - cannot note the finished segment for the playlists; they catch up at the next"
+                    + " start: {}", segment.relativePath(), e.getMessage());
+        }
+        wake();
+    }
+
+    @Override
+    public void sessionEnded(Session session) {
+        try {
+            catalog.sessionEnded(session.stream(), session.start());
+        } catch (CatalogException e) {
+            listenerFailures.failed("{} - cannot note the end of session {}; its playlist is completed at the next"
+                    + " start: {}", session.stream(), session.relativePath(), e.getMessage());
+        }
+        wake();
+    }
+
+    private void run() {
+        readMissingMedia();
+        while (worker.running()) {
+            try {
+                boolean published = publishOutOfDate();
+                failures.recovered("Playlists are published again after {} failed attempts over {}",
+                        failures.failures(), Durations.describe(failures.failingFor()));
+                if (published) {
+                    onPublished.run();
+                } else {
+                    worker.await(IDLE_LOOK);
+                }
+            } catch (Throwable e) {
+                if (!worker.running()) {
+                    return;
+                }
+                Duration wait = backoff.delay(failures.failures() + 1);
+                failures.failed("Cannot publish a playlist, retrying in {}: {}", Durations.describe(wait), e.toString(), e);
+                worker.pause(wait);
+            }
+        }
+    }
+
+    /** Publishes every out-of-date playlist, sessions first; true when there was any. */
+    private boolean publishOutOfDate() throws IOException {
+        boolean any = false;
+        List<PlaylistState> sessions;
+        while (worker.running() && !(sessions = catalog.outOfDateSessions(PAGE)).isEmpty()) {
+            for (PlaylistState session : sessions) {
+                publish(session);
+            }
+            any = true;
+        }
+        List<PlaylistState> days;
+        while (worker.running() && !(days = catalog.outOfDateDays(PAGE)).isEmpty()) {
+            for (PlaylistState day : days) {
+                publish(day);
+            }
+            any = true;
+        }
+        return any;
+    }
+
+    private void publish(PlaylistState state) throws IOException {
+        try {
+            if (state.isSession()) {
+                builder.publishSession(state, ended(state));
+            } else {
+                builder.publishDay(state, catalog.daySessions(state.stream(), state.day()).stream().allMatch(this::ended));
+            }
+        } catch (IOException | RuntimeException e) {
+            noteFailureQuietly(state, e);
+            throw e;
+        }
+    }
+
+    /** A session started before this run began was cut off by the end of the last run. */
+    private boolean ended(PlaylistState session) {
+        return session.ended() || session.sessionStart().isBefore(startedAt);
+    }
+
+    /** Media facts of segments found at start that are not in S3 yet, read while their files exist. */
+    private void readMissingMedia() {
+        String after = "";
+        try {
+            List<Entry> page;
+            while (worker.running() && !(page = catalog.unconfirmedWithoutMedia(after, PAGE)).isEmpty()) {
+                for (Entry entry : page) {
+                    try {
+                        catalog.recordMedia(entry.relativePath(), SegmentMediaReader.read(entry.segment().file(recordingsDir)));
+                    } catch (IOException e) {
+                        log.debug("{} - no media facts: {}", entry.relativePath(), e.getMessage());
+                    }
+                    after = entry.relativePath();
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Cannot read the media facts of the segments found at start; playlists read them when they"
+                    + " need them: {}", e.toString());
+        }
+    }
+
+    private void noteFailureQuietly(PlaylistState state, Exception failure) {
+        try {
+            catalog.publishFailed(state, S3ObjectWriter.describe(failure));
+        } catch (RuntimeException e) {
+            // the catalogue itself fails: the loop logs the original failure
+        }
+    }
+
+    /** Stops the thread, letting a playlist being published finish for a moment; idempotent. */
+    @Override
+    public void close() {
+        worker.close();
+        if (worker.alive()) {
+            log.warn("The playlist publisher did not stop in time; what it was publishing is done at the next start");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.mediamtxvod.playlist;
+
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes an HLS media playlist (RFC 8216, version 7) over the recorder's own segment files, with
+ * no second copy of the media: each segment file begins with its init section, so {@code
+ * #EXT-X-MAP} names the file with the init section's byte range and {@code #EXT-X-BYTERANGE} the
+ * complete fragments after it. Every segment carries its real UTC start ({@code
+ * #EXT-X-PROGRAM-DATE-TIME}).
+ *
+ * <p>Every segment but the first is preceded by {@code #EXT-X-DISCONTINUITY}: each file's
+ * timestamps start at 0 again (FFmpeg's {@code -reset_timestamps 1}), and RFC 8216 requires the
+ * tag when the timestamp sequence changes. Without it hls.js places each segment at the start of
+ * the timeline again (tested in {@code PlaylistPlaybackIT}); with it, sessions and gaps need
+ * nothing more. The playlist type is EVENT (segments are only ever appended); {@code
+ * #EXT-X-ENDLIST} closes it once nothing more will be added. Pure.
+ */
+final class PlaylistText {
+    static final String CONTENT_TYPE = "application/vnd.apple.mpegurl";
+    private static final DateTimeFormatter PROGRAM_DATE_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private PlaylistText() {}
+
+    /**
+     * @param items the segments, in playback order
+     * @param targetFloor the least target duration (the configured segment length): a longer
+     *     segment raises it, a shorter playlist does not lower it, so it rarely changes while the
+     *     playlist grows
+     * @param ended whether to close the playlist
+     */
+    static String render(List<PlaylistPlan.Item> items, Duration targetFloor, boolean ended) {
+        StringBuilder out = new StringBuilder(128 + items.size() * 200);
+        out.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-PLAYLIST-TYPE:EVENT\n");
+        out.append("#EXT-X-TARGETDURATION:").append(targetDuration(items, targetFloor)).append('\n');
+        out.append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        boolean first = true;
+        for (PlaylistPlan.Item item : items) {
+            if (!first) {
+                out.append("#EXT-X-DISCONTINUITY\n");
+            }
+            first = false;
+            out.append("#EXT-X-MAP:URI=\"").append(item.uri()).append("\",BYTERANGE=\"")
+                    .append(item.initLength()).append("@0\"\n");
+            out.append("#EXT-X-PROGRAM-DATE-TIME:").append(PROGRAM_DATE_TIME.format(item.start())).append('\n');
+            out.append("#EXTINF:").append(seconds(item.duration())).append(",\n");
+            out.append("#EXT-X-BYTERANGE:").append(item.mediaLength()).append('@').append(item.initLength()).append('\n');
+            out.append(item.uri()).append('\n');
+        }
+        if (ended) {
+            out.append("#EXT-X-ENDLIST\n");
+        }
+        return out.toString();
+    }
+
+    /** RFC 8216 4.3.3.1: every EXTINF, rounded to the nearest integer, is at most the target. */
+    static long targetDuration(List<PlaylistPlan.Item> items, Duration floor) {
+        long target = Math.max(1, roundedSeconds(floor));
+        for (PlaylistPlan.Item item : items) {
+            target = Math.max(target, roundedSeconds(item.duration()));
+        }
+        return target;
+    }
+
+    private static long roundedSeconds(Duration duration) {
+        return (duration.toMillis() + 500) / 1000;
+    }
+
+    private static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return String.format(Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000);
+    }
+}

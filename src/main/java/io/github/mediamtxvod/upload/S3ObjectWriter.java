@@ -1,0 +1,103 @@
+package io.github.mediamtxvod.upload;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.recording.SegmentLayout;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/**
+ * Writes small objects the recorder makes itself, such as HLS playlists, next to the segments:
+ * same bucket, same key prefix, the same confirmation as a segment (the server verifies a CRC32
+ * on receipt, then a HEAD must report the size, and the checksum where the server keeps one). A
+ * repeated put rewrites the object. Failures surface as the SDK's exceptions or {@link
+ * ConfirmationMismatchException}; {@link #describe} words them for a log line.
+ *
+ * <p>Lifecycle: the constructor only assigns; {@link #start()} creates a client of its own (with
+ * two connections, so playlists never wait for segment uploads) unless uploads are off; the
+ * creator closes. Thread-safe.
+ */
+public final class S3ObjectWriter implements AutoCloseable {
+    private final S3Config config;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile S3Client client;
+
+    public S3ObjectWriter(S3Config config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    /** Whether objects go to S3 at all (false in local-only mode). */
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    public void start() {
+        if (config.enabled()) {
+            client = S3Clients.client(config, 2);
+        }
+    }
+
+    /** The full key of a path below RECORDINGS_DIR: {@code [S3_PREFIX/]relativePath}. */
+    public String keyOf(String relativePath) {
+        return SegmentLayout.s3Key(config.prefix(), relativePath);
+    }
+
+    /** The bucket objects go to. */
+    public String bucket() {
+        return config.bucket();
+    }
+
+    /**
+     * Puts {@code content} at the key of {@code relativePath} and confirms it; returns the key.
+     *
+     * @param cacheControl the Cache-Control header the object is served with, or null for none
+     */
+    public String put(String relativePath, byte[] content, String contentType, String cacheControl) {
+        S3Client current = client;
+        if (current == null) {
+            throw new IllegalStateException("S3 object writer is not started or uploads are off");
+        }
+        String key = keyOf(relativePath);
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        String checksum = Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        current.putObject(b -> b.bucket(config.bucket()).key(key).contentType(contentType).cacheControl(cacheControl)
+                        .contentLength((long) content.length).storageClass(config.storageClass())
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(checksum),
+                RequestBody.fromBytes(content));
+        HeadObjectResponse head = current.headObject(b -> b.bucket(config.bucket()).key(key).checksumMode(ChecksumMode.ENABLED));
+        if (head.contentLength() == null || head.contentLength() != content.length) {
+            throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports "
+                    + head.contentLength() + " bytes after uploading " + content.length);
+        }
+        if (head.checksumCRC32() != null && !head.checksumCRC32().equals(checksum)) {
+            throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports CRC32 "
+                    + head.checksumCRC32() + " but " + checksum + " was uploaded");
+        }
+        return key;
+    }
+
+    /** A short description of a failure of {@link #put}: the S3 error code or the exception. */
+    public static String describe(Throwable failure) {
+        return FailureKind.describe(failure);
+    }
+
+    @Override
+    public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        S3Client current = client;
+        client = null;
+        if (current != null) {
+            current.close();
+        }
+    }
+}
