@@ -185,9 +185,10 @@ class DurableRecordingIT {
     void anOverwrittenCatalogueIsSetAsideAndRebuiltWhileRecordingGoesOnAndNothingIsUploadedTwice() throws Exception {
         pipeline.publishLive("cam1");
         RecorderProcess before = pipeline.startRecorder("before", Map.of());
-        await("three objects in S3").atMost(Duration.ofSeconds(90)).until(() -> pipeline.objects().size() >= 3);
+        await("three objects in S3").atMost(Duration.ofSeconds(90)).until(() -> pipeline.segmentObjects().size() >= 3);
         before.kill();
-        Map<String, Instant> uploaded = pipeline.objects().stream()
+        // segments: a playlist is uploaded again whenever it changes (here: completed)
+        Map<String, Instant> uploaded = pipeline.segmentObjects().stream()
                 .collect(Collectors.toMap(S3Object::key, S3Object::lastModified, (a, b) -> a, TreeMap::new));
         Path database = pipeline.recordingsDir().resolve(".vod-recorder").resolve("catalog.db");
         for (String name : List.of("catalog.db", "catalog.db-wal", "catalog.db-shm")) {
@@ -222,8 +223,8 @@ class DurableRecordingIT {
     void verifyFindsAnObjectMissingFromS3AndRepairBringsItBack() throws Exception {
         pipeline.publishLive("cam1");
         pipeline.startRecorder("recorder", Map.of());
-        await("three objects in S3").atMost(Duration.ofSeconds(90)).until(() -> pipeline.objects().size() >= 3);
-        S3Object lost = pipeline.objects().getFirst();
+        await("three objects in S3").atMost(Duration.ofSeconds(90)).until(() -> pipeline.segmentObjects().size() >= 3);
+        S3Object lost = pipeline.segmentObjects().getFirst();
         try (S3Client client = pipeline.s3().client()) {
             client.deleteObject(b -> b.bucket(Pipeline.BUCKET).key(lost.key()));
         }

@@ -62,7 +62,7 @@ class FullDiskIT {
             STREAMS.forEach(pipeline::publishLive);
             Map<String, String> settings = Map.of("LOCAL_RETENTION_DAYS", "0");
             RecorderProcess recorder = pipeline.startRecorder("full-disk", settings);
-            await("uploads work").atMost(Duration.ofSeconds(90)).until(() -> pipeline.objects().size() >= 2);
+            await("uploads work").atMost(Duration.ofSeconds(90)).until(() -> pipeline.segmentObjects().size() >= 2);
 
             int linesBefore = lineCount(recorder);
             pipeline.s3().stop();
@@ -161,7 +161,7 @@ class FullDiskIT {
     /** Objects of a stream whose segment began after {@code instant}, oldest first. */
     private static List<S3Object> begunAfter(Pipeline pipeline, String stream, Instant instant) {
         try (S3Client client = pipeline.s3().client()) {
-            return pipeline.objects().stream()
+            return pipeline.segmentObjects().stream()
                     .filter(object -> object.key().startsWith(stream + "/"))
                     .filter(object -> segmentStart(client, object).isAfter(instant))
                     .sorted((a, b) -> a.key().compareTo(b.key()))
