@@ -191,9 +191,13 @@ class DurableRecordingIT {
         Map<String, Instant> uploaded = pipeline.segmentObjects().stream()
                 .collect(Collectors.toMap(S3Object::key, S3Object::lastModified, (a, b) -> a, TreeMap::new));
         Path database = pipeline.recordingsDir().resolve(".vod-recorder").resolve("catalog.db");
-        for (String name : List.of("catalog.db", "catalog.db-wal", "catalog.db-shm")) {
-            overwrite(database.resolveSibling(name));
+        // every file of the recorder's own folder: the catalogue, its logs, the reserve, the lock file
+        try (var files = Files.walk(database.getParent())) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                overwrite(file);
+            }
         }
+        assertThat(database).exists();
 
         RecorderProcess after = pipeline.startRecorder("after", Map.of());
         after.awaitOutput("Catalogue rebuilt from the disk", Duration.ofSeconds(60));
