@@ -1,7 +1,7 @@
 # Container image of the vod-recorder.
 #
 # Stage 1 builds the shaded jar with the Maven Wrapper; stage 2 runs it on Debian 12 (bookworm) with
-# the Eclipse Temurin 21 JRE and Debian's FFmpeg.
+# the Eclipse Temurin 25 JRE and Debian's FFmpeg, and makes the JVM's AOT cache of the recorder.
 #
 # Why Debian 12 and not the JRE image's own Ubuntu or Alpine: the recorder's integration tests run
 # against Debian 12's FFmpeg (5.1.x), so the image ships exactly the FFmpeg the FFmpeg arguments,
@@ -12,8 +12,9 @@
 # Only classic Dockerfile instructions are used (no RUN --mount, no COPY --chmod), so the image builds
 # with the legacy builder that docker-compose v1 uses as well as with BuildKit.
 
-ARG BUILD_IMAGE=eclipse-temurin:21-jdk-noble
-ARG JRE_IMAGE=eclipse-temurin:21-jre-noble
+ARG BUILD_IMAGE=eclipse-temurin:25-jdk-noble
+# Java 25 (LTS) for its AOT cache (JEP 483/514/515), made below; the jar itself targets Java 21.
+ARG JRE_IMAGE=eclipse-temurin:25-jre-noble
 ARG RUNTIME_BASE=debian:bookworm-slim
 
 ############################################################################
@@ -69,19 +70,25 @@ RUN groupadd --system --gid 10001 vod \
 # JAVA_HOME, as on a host (bin/vod-recorder).
 COPY --from=build /src/target/vod-recorder.jar /app/vod-recorder.jar
 COPY bin/vod-recorder /app/bin/vod-recorder
+COPY bin/make-aot-cache /app/bin/make-aot-cache
 COPY docker/healthcheck.sh /usr/local/bin/vod-healthcheck
-RUN chmod 0755 /app/bin/vod-recorder /usr/local/bin/vod-healthcheck
+RUN chmod 0755 /app/bin/vod-recorder /app/bin/make-aot-cache /usr/local/bin/vod-healthcheck
 
-# Image defaults; the compose file pins the same values because .env (env_file) could override them.
-# JVM options (the launcher puts them before -jar): MaxRAMPercentage=50, because the FFmpeg child
-# processes share the container's memory limit with the JVM, so the heap may take at most half of
-# it; ExitOnOutOfMemoryError, because a JVM in an unknown state should exit and let the restart
-# policy start a clean one (every segment's state is durable on disk). Setting
-# VOD_RECORDER_JAVA_OPTS replaces both; JAVA_TOOL_OPTIONS adds to them.
+# JVM options: the launcher's defaults (bin/vod-recorder; measured in docs/PERFORMANCE.md): the
+# serial collector with a heap of 16 MB growing to at most 256 MB (the FFmpeg processes share the
+# container's memory limit) and an exit on OutOfMemoryError so that the restart policy
+# starts a clean JVM (every segment's state is durable on disk). Setting VOD_RECORDER_JAVA_OPTS
+# replaces them (and then the AOT cache below is not used); JAVA_TOOL_OPTIONS adds to them.
+#
+# The AOT cache: a training run of the recorder in this image (about 30 s: it starts with MediaMTX
+# and S3 unreachable, is asked for its pages and API, and stops) leaves /app/vod-recorder.aot, with
+# the classes it loads ready linked and profiled; the launcher uses it for this jar, this JVM and
+# these options, which halves the CPU of each start.
+RUN /app/bin/make-aot-cache
+
 ENV RECORDINGS_DIR=/recordings \
     HTTP_PORT=8080 \
-    FFMPEG_PATH=ffmpeg \
-    VOD_RECORDER_JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+    FFMPEG_PATH=ffmpeg
 
 WORKDIR /app
 USER 10001:10001

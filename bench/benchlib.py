@@ -32,13 +32,52 @@ def launcher_java(java_home=None):
 
 
 def recorder_command(java, jar, jvm_options):
-    """Starts the recorder as users do, through bin/vod-recorder, with exactly this java and these
-    JVM options (split at blanks by the launcher). Returns argv, the environment variables to add,
-    and the whole as one readable line. The launcher execs the JVM, so the child's PID is the JVM's."""
-    env = {"JAVA_HOME": os.path.dirname(os.path.dirname(os.path.realpath(java))),
-           "VOD_RECORDER_JAR": jar, "VOD_RECORDER_JAVA_OPTS": " ".join(jvm_options)}
-    shown = " ".join("%s=%s" % (name, shlex.quote(value)) for name, value in env.items())
+    """Starts the recorder as users do, through bin/vod-recorder, with exactly this java. JVM
+    options: None leaves VOD_RECORDER_JAVA_OPTS unset, so the launcher's defaults apply; a list
+    (even an empty one) replaces them (split at blanks by the launcher). Returns argv, the
+    environment variables to add (None = remove), and the whole as one readable line. The launcher
+    execs the JVM, so the child's PID is the JVM's."""
+    env = {"JAVA_HOME": os.path.dirname(os.path.dirname(os.path.realpath(java))), "VOD_RECORDER_JAR": jar,
+           "VOD_RECORDER_JAVA_OPTS": None if jvm_options is None else " ".join(jvm_options)}
+    shown = " ".join("%s=%s" % (name, shlex.quote(value)) for name, value in env.items() if value is not None)
     return [LAUNCHER], env, shown + " " + LAUNCHER
+
+
+def with_launch_env(env, launch_env):
+    """env with the launcher's variables applied (a None value removes the variable)."""
+    merged = dict(env)
+    for name, value in launch_env.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged
+
+
+def jvm_options(text):
+    """--jvm-opts as recorder_command wants it: None (not given: the launcher's defaults) or a list."""
+    return None if text is None else shlex.split(text)
+
+
+class Variant:
+    """One way of running the recorder in a benchmark: a label, a jar and JVM options (None: the
+    launcher's defaults). Parsed from LABEL=JAR or LABEL=JAR:OPTIONS (JAR may be empty: the
+    default jar; OPTIONS after the first ':' may be empty: no options at all)."""
+
+    def __init__(self, label, jar, options):
+        self.label = label
+        self.jar = os.path.abspath(jar)
+        self.options = options
+
+    @staticmethod
+    def parse(text, default_jar):
+        label, _, rest = text.partition("=")
+        jar, colon, options = rest.partition(":")
+        return Variant(label, jar or default_jar, shlex.split(options) if colon else None)
+
+    def describe(self):
+        options = "launcher defaults" if self.options is None else (" ".join(self.options) or "no options")
+        return "%s (%s, %s)" % (self.label, os.path.basename(self.jar), options)
 
 
 def die_with_us(command):

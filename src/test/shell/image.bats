@@ -81,7 +81,11 @@ teardown() {
   grep -Eq '^COPY --from=build /src/target/vod-recorder.jar /app/vod-recorder.jar$' "$file"
   grep -Eq '^COPY bin/vod-recorder /app/bin/vod-recorder$' "$file"
   grep -Eq '^RUN chmod 0755 /app/bin/vod-recorder ' "$file"
-  grep -Eq '^ +VOD_RECORDER_JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:\+ExitOnOutOfMemoryError"$' "$file"
+  # The launcher's default JVM options, and the AOT cache made in the image for the Java 25 JRE.
+  if grep -q 'VOD_RECORDER_JAVA_OPTS=' "$file"; then echo "the image replaces the launcher's JVM options"; return 1; fi
+  grep -Eq '^ARG JRE_IMAGE=eclipse-temurin:25-jre-noble$' "$file"
+  grep -Eq '^COPY bin/make-aot-cache /app/bin/make-aot-cache$' "$file"
+  grep -Eq '^RUN /app/bin/make-aot-cache$' "$file"
   grep -Eq '^ENV JAVA_HOME=/opt/java/openjdk ' "$file"
   grep -q '^readonly CONTAINER_LAUNCHER=/app/bin/vod-recorder$' "$REPO_ROOT/setup.sh"
   grep -Eq '^USER 10001:10001$' "$file"

@@ -31,7 +31,7 @@ launch() {
   local -a environment=(PATH="${PATH_EXTRA:+$PATH_EXTRA:}$NO_JAVA_PATH" FAKE_JAVA_LOG="$FAKE_JAVA_LOG"
     VOD_RECORDER_JVM_DIR="${JVM_DIR:-$EMPTY_JVM_DIR}")
   [[ -z ${JAVA_HOME_FOR_TEST:-} ]] || environment+=(JAVA_HOME="$JAVA_HOME_FOR_TEST")
-  [[ -z ${JAVA_OPTS_FOR_TEST:-} ]] || environment+=(VOD_RECORDER_JAVA_OPTS="$JAVA_OPTS_FOR_TEST")
+  [[ -z ${JAVA_OPTS_FOR_TEST+set} ]] || environment+=(VOD_RECORDER_JAVA_OPTS="$JAVA_OPTS_FOR_TEST")
   [[ -z ${JAR_FOR_TEST:-} ]] || environment+=(VOD_RECORDER_JAR="$JAR_FOR_TEST")
   run --separate-stderr env -i "${environment[@]}" "${LAUNCHER:-$CHECKOUT/bin/vod-recorder}" "$@"
 }
@@ -39,6 +39,11 @@ launch() {
 # The arguments the fake java was started with, one a line, each in [brackets].
 java_args() {
   sed -n 's/^arg=\(.*\)$/[\1]/p' "$FAKE_JAVA_LOG"
+}
+
+# The launcher's default JVM options (without VOD_RECORDER_JAVA_OPTS), as java_args prints them.
+default_java_args() {
+  printf '%s\n' '[-XX:+UseSerialGC]' '[-Xms16m]' '[-Xmx256m]' '[-XX:+ExitOnOutOfMemoryError]'
 }
 
 @test "JAVA_HOME's Java 21+ runs target/vod-recorder.jar of the checkout with the options and arguments as given" {
@@ -59,11 +64,12 @@ java_args() {
 []" ]
 }
 
-@test "without arguments the jar gets none (it runs); its exit status is the launcher's" {
+@test "without arguments the jar gets none (it runs), with the default JVM options; its exit status is the launcher's" {
   JAVA_HOME_FOR_TEST=$(fake_java_home "$T/jdk-21" 21)
   launch
   [ "$status" -eq 0 ]
-  [ "$(java_args)" = "[-jar]
+  [ "$(java_args)" = "$(default_java_args)
+[-jar]
 [$CHECKOUT/target/vod-recorder.jar]" ]
   for code in 1 2 3; do
     run env FAKE_JAVA_EXIT=$code JAVA_HOME="$JAVA_HOME_FOR_TEST" FAKE_JAVA_LOG="$FAKE_JAVA_LOG" "$CHECKOUT/bin/vod-recorder" check
@@ -88,9 +94,73 @@ java_args() {
   ln -s "$T/opt/vod-recorder/bin/vod-recorder" "$T/usr/local/bin/vod-recorder"
   LAUNCHER=$T/usr/local/bin/vod-recorder launch version
   [ "$status" -eq 0 ]
-  [ "$(java_args)" = "[-jar]
+  [ "$(java_args)" = "$(default_java_args)
+[-jar]
 [$T/opt/vod-recorder/vod-recorder.jar]
 [version]" ]
+}
+
+@test "an empty VOD_RECORDER_JAVA_OPTS means no JVM options at all; --print-java-opts and --print-jar say what would run" {
+  JAVA_HOME_FOR_TEST=$(fake_java_home "$T/jdk-21" 21)
+  JAVA_OPTS_FOR_TEST='' launch version
+  [ "$status" -eq 0 ]
+  [ "$(java_args)" = "[-jar]
+[$CHECKOUT/target/vod-recorder.jar]
+[version]" ]
+  rm -f "$FAKE_JAVA_LOG"
+  launch --print-java-opts
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(default_java_args | tr -d '[]')" ]
+  JAVA_OPTS_FOR_TEST='' launch --print-java-opts
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  launch --print-jar
+  [ "$status" -eq 0 ]
+  [ "$output" = "$CHECKOUT/target/vod-recorder.jar" ]
+  [ ! -e "$FAKE_JAVA_LOG" ]
+}
+
+@test "with Java 25+ the AOT cache beside the jar is used when its stamp names this jar, JVM and options" {
+  touch "$CHECKOUT/target/vod-recorder.aot"
+  JAVA_HOME_FOR_TEST=$(fake_java_home "$T/jdk-25" 25.0.1)
+  launch --print-aot-stamp
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "jar $CHECKOUT/target/vod-recorder.jar $(stat -c '%s %Y' "$CHECKOUT/target/vod-recorder.jar")" ]
+  [ "${lines[1]}" = "jvm $T/jdk-25/bin/java $(stat -c '%s %Y' "$T/jdk-25/bin/java")" ]
+  [ "${lines[2]}" = "options $(default_java_args | tr -d '[]' | paste -sd ' ')" ]
+  printf '%s\n' "$output" >"$CHECKOUT/target/vod-recorder.aot.stamp"
+  launch version
+  [ "$status" -eq 0 ]
+  [ -z "$stderr" ]
+  [ "$(java_args)" = "$(default_java_args)
+[-XX:AOTCache=$CHECKOUT/target/vod-recorder.aot]
+[-jar]
+[$CHECKOUT/target/vod-recorder.jar]
+[version]" ]
+  # Options that name their own AOT option get no cache from the launcher.
+  JAVA_OPTS_FOR_TEST='-XX:AOTMode=off' launch version
+  [ "$(java_args | head -n 2)" = "[-XX:AOTMode=off]
+[-jar]" ]
+
+  # A new jar, other options: the cache would run the old jar's classes; it is not used, said in one line.
+  JAVA_OPTS_FOR_TEST='-Xmx1g' launch version
+  [ "$status" -eq 0 ]
+  [ "$stderr" = "vod-recorder: $CHECKOUT/target/vod-recorder.aot is not used: it was made for another jar, JVM or JVM options; bin/make-aot-cache makes a new one" ]
+  [[ $(java_args) != *AOTCache* ]]
+  touch -d '2020-01-01' "$CHECKOUT/target/vod-recorder.jar"
+  launch version
+  [[ $stderr == *"vod-recorder.aot is not used"* ]]
+  [[ $(java_args) != *AOTCache* ]]
+
+  # Java 21 has no AOT cache; without the file there is none to use.
+  JAVA_HOME_FOR_TEST=$(fake_java_home "$T/jdk-21" 21.0.6)
+  launch version
+  [ -z "$stderr" ]
+  [[ $(java_args) != *AOTCache* ]]
+  rm "$CHECKOUT/target/vod-recorder.aot"
+  JAVA_HOME_FOR_TEST=$T/jdk-25 launch version
+  [ -z "$stderr" ]
+  [[ $(java_args) != *AOTCache* ]]
 }
 
 @test "VOD_RECORDER_JAR names the jar; a missing jar is exit status 2 with what to do, and nothing starts" {
@@ -98,7 +168,7 @@ java_args() {
   touch "$T/other.jar"
   JAR_FOR_TEST=$T/other.jar launch version
   [ "$status" -eq 0 ]
-  [ "$(java_args | sed -n 2p)" = "[$T/other.jar]" ]
+  [ "$(java_args | tail -n 2 | head -n 1)" = "[$T/other.jar]" ]
   rm -f "$FAKE_JAVA_LOG"
 
   JAR_FOR_TEST=$T/missing.jar launch version
@@ -117,7 +187,7 @@ java_args() {
   launch version
   [ "$status" -eq 0 ]
   [ "$stderr" = "vod-recorder: JAVA_HOME ($T/jdk-17) is Java 17; using Java 22 at $T/jdk-22/bin/java" ]
-  [ "$(java_args | sed -n 3p)" = "[version]" ]
+  [ "$(java_args | tail -n 1)" = "[version]" ]
 }
 
 @test "with no Java 21+ in JAVA_HOME or on the PATH, the newest in the JVM folder is taken" {
@@ -169,7 +239,8 @@ java_args() {
   require_recorder_jar
   work=$T/work
   mkdir -p "$work"
-  run env -i PATH="$PATH" JAVA_HOME="$java_home" "$REPO_ROOT/bin/vod-recorder" version
+  # (standard error may say that an AOT cache made for an earlier build is not used)
+  run --separate-stderr env -i PATH="$PATH" JAVA_HOME="$java_home" "$REPO_ROOT/bin/vod-recorder" version
   [ "$status" -eq 0 ]
   [[ $output == "vod-recorder "* ]]
 
@@ -192,4 +263,24 @@ java_args() {
   wait "$pid" || status=$?
   grep -q 'Recorder - Shutdown completed' "$work/recorder.log"
   [ "$status" -eq 0 ]
+}
+
+@test "make-aot-cache trains the real recorder and leaves a cache that the launcher then uses (Java 25+)" {
+  require_recorder_jar
+  [[ $(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release") -ge 25 ]] ||
+    skip "the AOT cache needs Java 25+; bin/vod-recorder found $java_home"
+  prefix=$T/opt/vod-recorder
+  mkdir -p "$prefix/bin"
+  cp "$REPO_ROOT/bin/vod-recorder" "$REPO_ROOT/bin/make-aot-cache" "$prefix/bin/"
+  cp "$jar" "$prefix/vod-recorder.jar"
+  run --separate-stderr env -i PATH="$PATH" HOME="$T" JAVA_HOME="$java_home" "$prefix/bin/make-aot-cache"
+  [ "$status" -eq 0 ]
+  [[ $output == "make-aot-cache: $prefix/vod-recorder.aot ("*" bytes) for $prefix/vod-recorder.jar and "* ]]
+  [ -s "$prefix/vod-recorder.aot" ]
+  run env -i PATH="$PATH" JAVA_HOME="$java_home" "$prefix/bin/vod-recorder" --print-java-opts
+  [ "${lines[-1]}" = "-XX:AOTCache=$prefix/vod-recorder.aot" ]
+  run --separate-stderr env -i PATH="$PATH" JAVA_HOME="$java_home" "$prefix/bin/vod-recorder" version
+  [ "$status" -eq 0 ]
+  [[ $output == "vod-recorder "* ]]
+  [ -z "$stderr" ]
 }

@@ -279,7 +279,12 @@ $PROJECT :: docker-compose down" ]
 
   run env JAVA_HOME="$java_home" PATH="$NO_DOCKER_PATH" bash -c 'cd / && bash "$1/setup.sh" clean 3 --include-unuploaded' _ "$PROJECT"
   [ "$status" -eq 0 ]
+  # the launcher's default JVM options come first
   [ "$(grep -v '^pid=' "$FAKE_JAVA_LOG")" = "cwd=$PROJECT
+arg=-XX:+UseSerialGC
+arg=-Xms16m
+arg=-Xmx256m
+arg=-XX:+ExitOnOutOfMemoryError
 arg=-jar
 arg=$PROJECT/target/vod-recorder.jar
 arg=clean

@@ -9,6 +9,8 @@ import { codecs, completePrefix } from './mp4.js';
 
 const AHEAD_SECONDS = 30; // keep this much loaded ahead of the playhead
 const BEHIND_SECONDS = 30; // and drop what lies further behind, to stay within the quota
+const FETCH_WAITS_MS = [500, 1000, 2000, 4000, 8000]; // between tries of a segment that failed to load
+const RETRIED_STATUS = new Set([408, 429]); // besides every 5xx
 
 function once(target, event) {
   return new Promise((resolve) => target.addEventListener(event, resolve, { once: true }));
@@ -145,9 +147,25 @@ export class SegmentPlayer {
       this.prefetched = null;
       return bytes;
     }
-    const response = await fetch(this.segments[index].url, { credentials: 'same-origin' });
-    if (!response.ok) throw new Error(`segment ${index}: HTTP ${response.status}`);
-    return completePrefix(await response.arrayBuffer());
+    // a network error or a busy server (storage restarting, a proxy's 502) is worth another try
+    // after a growing wait; a 404 or a 403 is an answer
+    for (let attempt = 0; ; attempt++) {
+      let response = null;
+      let failure = null;
+      try {
+        response = await fetch(this.segments[index].url, { credentials: 'same-origin' });
+      } catch (error) {
+        failure = error;
+      }
+      if (response && response.ok) return completePrefix(await response.arrayBuffer());
+      if (response) {
+        failure = new Error(`segment ${index}: HTTP ${response.status}`);
+        if (response.status < 500 && !RETRIED_STATUS.has(response.status)) throw failure;
+      }
+      if (attempt >= FETCH_WAITS_MS.length) throw failure;
+      this.onState(`Segment ${index + 1}: ${failure.message}; trying again`);
+      await new Promise((resolve) => { setTimeout(resolve, FETCH_WAITS_MS[attempt]); });
+    }
   }
 
   append(bytes) {

@@ -5,6 +5,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -14,8 +16,11 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Builds the SDK clients from the S3 settings: the endpoint override and path-style access for
- * S3-compatible servers, static credentials or the SDK's default chain, the region. The caller
- * owns and closes what it gets.
+ * S3-compatible servers, static credentials or the SDK's default chain, the region. The
+ * uploader's client keeps its connections open between requests (a pool of {@code
+ * maxConnections}), computes checksums only where a request asks for one, and streams upload
+ * bodies unsigned with a trailing checksum on plain HTTP too ({@link UnsignedPayloadScheme}). The
+ * caller owns and closes what it gets.
  */
 final class S3Clients {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -25,18 +30,30 @@ final class S3Clients {
     private S3Clients() {}
 
     static S3Client client(S3Config config, int maxConnections) {
+        return builder(config, maxConnections).build();
+    }
+
+    /** The uploader's client before {@code build()}; tests add an interceptor. */
+    static S3ClientBuilder builder(S3Config config, int maxConnections) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
                 .forcePathStyle(config.forcePathStyle())
+                // uploads name their checksum (CRC32) themselves; nothing else needs one
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .putAuthScheme(new UnsignedPayloadScheme())
+                // a body goes at once, without waiting a round trip for "100 Continue" first
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
                 .httpClientBuilder(Apache5HttpClient.builder()
+                        .expectContinueEnabled(false)
                         .maxConnections(maxConnections)
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .socketTimeout(SOCKET_TIMEOUT));
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
-        return builder.build();
+        return builder;
     }
 
     static S3Presigner presigner(S3Config config) {

@@ -1,73 +1,137 @@
 package io.github.mediamtxvod.upload;
 
 import io.github.mediamtxvod.catalog.Confirmation;
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentLayout;
-import io.github.mediamtxvod.recording.OutputFormat;
-
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * Uploads one segment file and confirms it: PutObject (or a multipart upload from the
- * threshold on) streamed from the file with a CRC32 the server verifies, then a HEAD whose size
- * (and checksum, when the server reports one) must match before the upload counts. The key is
- * deterministic, so repeating an upload rewrites the same object with the same bytes.
+ * Uploads one segment file and confirms it. The file is read once: PutObject (or a multipart
+ * upload from the threshold on, parts in parallel) streams it with a trailing CRC32 that the
+ * server checks against the bytes it received, while the uploader computes the same CRC32 from
+ * the bytes it read; then a HEAD whose size (and checksum, when the server reports one) must
+ * match before the upload counts.
  *
- * <p>Thread-safe (the SDK client is); failures surface as the SDK's exceptions, an {@link
- * IOException} for the local file, or {@link ConfirmationMismatchException}.
+ * <p>A write never replaces an existing object ({@link ConditionalWrites}). When one exists under
+ * the key (a repeated upload after a crash or a lost answer), it is compared with the local file:
+ * size and checksum from a HEAD, or the object's bytes when no comparable checksum is reported.
+ * The same bytes confirm the upload; other bytes are an {@link ObjectConflictException}.
+ *
+ * <p>Thread-safe (the SDK client is). Owns the threads of the parts in flight; {@link #close}
+ * stops them. Failures surface as the SDK's exceptions, an {@link IOException} for the local
+ * file, {@link ConfirmationMismatchException} or {@link ObjectConflictException}.
  */
-final class S3Uploader {
+final class S3Uploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3Uploader.class);
 
     private final S3Client client;
     private final S3Config config;
     private final InstantSource clock;
+    private final ConditionalWrites writes;
+    private final ExecutorService partThreads =
+            Executors.newCachedThreadPool(Thread.ofPlatform().name("upload-part-", 1).daemon(true).factory());
+    private final MultipartUpload multipart;
 
     S3Uploader(S3Client client, S3Config config, InstantSource clock) {
+        this(client, config, clock, new ConditionalWrites("bucket '" + config.bucket() + "' at "
+                + S3Clients.describeEndpoint(config)));
+    }
+
+    S3Uploader(S3Client client, S3Config config, InstantSource clock, ConditionalWrites writes) {
         this.client = client;
         this.config = config;
         this.clock = clock;
+        this.writes = writes;
+        this.multipart = new MultipartUpload(client, config, partThreads);
     }
 
     String keyOf(Segment segment) {
         return SegmentLayout.s3Key(config.prefix(), segment.relativePath());
     }
 
-    /** Uploads the file as it is now and returns what S3 confirmed. */
+    /** What an upload sent: the ETag S3 answered and the checksum computed from the local bytes. */
+    record Uploaded(String etag, String checksum, boolean multipart) {}
+
+    /** Uploads the file as it is now (unless S3 holds the same bytes already) and returns what S3 confirmed. */
     Confirmation upload(Segment segment, Path file) throws IOException {
         String key = keyOf(segment);
         long size = Files.size(file);
+        if (writes.supported()) {
+            try {
+                return confirm(key, file, size, write(segment, key, file, size, true));
+            } catch (AwsServiceException e) {
+                if (ConditionalWrites.alreadyExists(e)) {
+                    return acceptExisting(key, file, size, head(key).orElseThrow(() -> new ConfirmationMismatchException(
+                            where(key) + " - S3 refused the write because the object exists, but a HEAD finds none")));
+                }
+                if (!ConditionalWrites.notImplemented(e)) {
+                    throw e;
+                }
+                writes.fallBack(e);
+            }
+        }
+        Optional<ExistingObject> existing = head(key);
+        if (existing.isPresent()) {
+            return acceptExisting(key, file, size, existing.get());
+        }
+        return confirm(key, file, size, write(segment, key, file, size, false));
+    }
+
+    private Uploaded write(Segment segment, String key, Path file, long size, boolean ifNoneMatch) throws IOException {
         OutputFormat format = OutputFormat.fromFileName(file.getFileName().toString());
         String contentType = format == null ? "application/octet-stream" : format.contentType();
         Map<String, String> metadata = ObjectMetadata.of(segment);
-        Uploaded uploaded = size >= config.multipartThresholdBytes()
-                ? uploadMultipart(key, file, size, contentType, metadata)
-                : put(key, file, size, contentType, metadata);
+        return size >= config.multipartThresholdBytes()
+                ? multipart.upload(key, file, size, contentType, metadata, ifNoneMatch)
+                : put(key, file, size, contentType, metadata, ifNoneMatch);
+    }
+
+    private Uploaded put(String key, Path file, long size, String contentType, Map<String, String> metadata,
+            boolean ifNoneMatch) throws IOException {
+        try (FileRange body = new FileRange(file, 0, size)) {
+            PutObjectResponse response = client.putObject(b -> b.bucket(config.bucket()).key(key)
+                    .contentType(contentType).contentLength(size).metadata(metadata)
+                    .storageClass(config.storageClass())
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32)
+                    .ifNoneMatch(ifNoneMatch ? "*" : null),
+                    body.body(contentType));
+            String crc32 = body.streamedCrc32();
+            requireEchoed(where(key), crc32, response.checksumCRC32());
+            return new Uploaded(response.eTag(), crc32, false);
+        }
+    }
+
+    /** The HEAD after the upload: size, and the checksum where the server reports one, must be the local file's. */
+    private Confirmation confirm(String key, Path file, long size, Uploaded uploaded) {
         HeadObjectResponse head = client.headObject(b -> b.bucket(config.bucket()).key(key).checksumMode(ChecksumMode.ENABLED));
         if (head.contentLength() == null || head.contentLength() != size) {
-            throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports "
+            throw new ConfirmationMismatchException(where(key) + " - S3 reports "
                     + head.contentLength() + " bytes after uploading " + size + " bytes from " + file);
         }
-        // servers that store checksums report them on HEAD; it must be the one computed from the file
         String reported = head.checksumCRC32();
         if (reported != null && !reported.equals(uploaded.checksum())) {
-            throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports CRC32 "
+            throw new ConfirmationMismatchException(where(key) + " - S3 reports CRC32 "
                     + reported + " but the local file has " + uploaded.checksum());
         }
         String label = uploaded.multipart() ? "CRC32-composite:" : "CRC32:";
@@ -75,73 +139,75 @@ final class S3Uploader {
                 label + uploaded.checksum(), clock.instant());
     }
 
-    /** The checksum is the one computed from the local file, which the server verified on receipt. */
-    private record Uploaded(String etag, String checksum, boolean multipart) {}
-
-    private Uploaded put(String key, Path file, long size, String contentType, Map<String, String> metadata)
-            throws IOException {
-        try (FileRange body = new FileRange(file, 0, size)) {
-            String crc32 = body.crc32();
-            PutObjectResponse response = client.putObject(b -> b.bucket(config.bucket()).key(key)
-                    .contentType(contentType).contentLength(size).metadata(metadata)
-                    .storageClass(config.storageClass())
-                    .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
-                    body.body(contentType));
-            return new Uploaded(response.eTag(), crc32, false);
+    /** An object exists under the key: the same bytes confirm the upload, others are a conflict. */
+    private Confirmation acceptExisting(String key, Path file, long size, ExistingObject existing) throws IOException {
+        String localCrc32 = FileRange.readCrc32(file, 0, size);
+        String localComposite = size >= config.multipartThresholdBytes() ? localComposite(file, size) : null;
+        boolean same = switch (existing.compare(size, localCrc32, localComposite)) {
+            case SAME -> true;
+            case DIFFERENT -> false;
+            case UNKNOWN -> objectCrc32(key, size).equals(localCrc32);
+        };
+        if (!same) {
+            throw new ObjectConflictException(where(key) + " - S3 already holds another object under this key ("
+                    + existing.size() + " bytes, CRC32 " + (existing.crc32() == null ? "not reported" : existing.crc32())
+                    + ", ETag " + existing.etag() + ") than the local file " + file + " (" + size + " bytes, CRC32 "
+                    + localCrc32 + "). It is not overwritten and the segment is set aside: compare the two, then"
+                    + " delete the object (the segment is uploaded at the next start) or the local file");
         }
+        log.info("{} - S3 already holds the same {} bytes; the upload counts as confirmed", where(key), size);
+        return new Confirmation(key, size, existing.etag(), existing.checksumLabel(localCrc32), clock.instant());
     }
 
-    private Uploaded uploadMultipart(String key, Path file, long size, String contentType, Map<String, String> metadata)
-            throws IOException {
-        String uploadId = client.createMultipartUpload(b -> b.bucket(config.bucket()).key(key)
-                .contentType(contentType).metadata(metadata).storageClass(config.storageClass())
-                .checksumAlgorithm(ChecksumAlgorithm.CRC32)).uploadId();
-        boolean completed = false;
+    private String localComposite(Path file, long size) throws IOException {
+        List<String> parts = new ArrayList<>();
+        for (MultipartPlan.Part part : MultipartPlan.parts(size, config.multipartPartSizeBytes())) {
+            parts.add(FileRange.readCrc32(file, part.offset(), part.length()));
+        }
+        return FileRange.composite(parts);
+    }
+
+    /** Reads the stored object and returns its CRC32 (rare: only when S3 reports no comparable checksum). */
+    private String objectCrc32(String key, long expectedSize) throws IOException {
+        CRC32 crc = new CRC32();
+        long total = 0;
+        try (InputStream in = client.getObject(b -> b.bucket(config.bucket()).key(key))) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                crc.update(buffer, 0, n);
+                total += n;
+            }
+        }
+        if (total != expectedSize) {
+            return "size " + total;
+        }
+        return FileRange.encode((int) crc.getValue());
+    }
+
+    private Optional<ExistingObject> head(String key) {
         try {
-            List<CompletedPart> parts = new ArrayList<>();
-            for (MultipartPlan.Part part : MultipartPlan.parts(size, config.multipartPartSizeBytes())) {
-                parts.add(uploadPart(key, uploadId, file, part));
+            HeadObjectResponse head = client.headObject(b -> b.bucket(config.bucket()).key(key)
+                    .checksumMode(ChecksumMode.ENABLED));
+            return Optional.of(new ExistingObject(head.contentLength(), head.checksumCRC32(), unquote(head.eTag())));
+        } catch (AwsServiceException e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
             }
-            CompleteMultipartUploadResponse response = client.completeMultipartUpload(b -> b.bucket(config.bucket())
-                    .key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
-            completed = true;
-            return new Uploaded(response.eTag(),
-                    FileRange.composite(parts.stream().map(CompletedPart::checksumCRC32).toList()), true);
-        } finally {
-            if (!completed) {
-                abortQuietly(key, uploadId);
-            }
+            throw e;
         }
     }
 
-    private CompletedPart uploadPart(String key, String uploadId, Path file, MultipartPlan.Part part)
-            throws IOException {
-        try (FileRange body = new FileRange(file, part.offset(), part.length())) {
-            String crc32 = body.crc32();
-            UploadPartResponse response = client.uploadPart(b -> b.bucket(config.bucket()).key(key)
-                    .uploadId(uploadId).partNumber(part.number()).contentLength(part.length())
-                    .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32),
-                    body.body("application/octet-stream"));
-            log.debug("{}/{} - part {} uploaded ({} bytes)", config.bucket(), key, part.number(), part.length());
-            return CompletedPart.builder().partNumber(part.number()).eTag(response.eTag()).checksumCRC32(crc32).build();
+    /** A checksum the server echoed for an upload must be the one computed from the local bytes. */
+    static void requireEchoed(String what, String local, String echoed) {
+        if (echoed != null && !echoed.equals(local)) {
+            throw new ConfirmationMismatchException(what + " - S3 stored CRC32 " + echoed + " but the local bytes have "
+                    + local);
         }
     }
 
-    /** Aborts an unfinished multipart upload; on failure says what an operator may need to purge. */
-    private void abortQuietly(String key, String uploadId) {
-        // an interrupt (shutdown) would make the SDK refuse the abort call itself
-        boolean interrupted = Thread.interrupted();
-        try {
-            client.abortMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId));
-        } catch (RuntimeException e) {
-            log.warn("{}/{} - could not abort multipart upload {}: {}; its parts stay stored (and billed) until"
-                            + " purged: abort it by hand or add a lifecycle rule AbortIncompleteMultipartUpload",
-                    config.bucket(), key, uploadId, FailureKind.describe(e));
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    private String where(String key) {
+        return config.bucket() + "/" + key;
     }
 
     private static String unquote(String etag) {
@@ -149,5 +215,18 @@ final class S3Uploader {
             return "";
         }
         return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+    }
+
+    /** Stops the part threads; uploads in flight fail and stay queued. */
+    @Override
+    public void close() {
+        partThreads.shutdownNow();
+        try {
+            if (!partThreads.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("Part uploads did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

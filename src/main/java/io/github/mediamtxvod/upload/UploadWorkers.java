@@ -118,7 +118,7 @@ public final class UploadWorkers implements AutoCloseable {
             return;
         }
         String target = "bucket '" + s3.bucket() + "' at " + S3Clients.describeEndpoint(s3);
-        client = S3Clients.client(s3, workers + 2);
+        client = S3Clients.client(s3, workers * MultipartUpload.PARTS_IN_FLIGHT + 2);
         uploader = new S3Uploader(client, s3, clock);
         inventory = new S3Inventory(client, s3.bucket(), INVENTORY_FOLDERS);
         bucket = new BucketGuard(client, s3);
@@ -200,6 +200,10 @@ public final class UploadWorkers implements AutoCloseable {
             }
             health.succeeded();
             confirmed(entry, confirmation);
+        } catch (ObjectConflictException e) {
+            // S3 holds other bytes under this key: never replaced, kept for a human
+            log.error("{} - {}", entry.relativePath(), e.getMessage());
+            catalog.record(new UploadOutcome.Quarantined(entry, e.getMessage(), true));
         } catch (NoSuchFileException e) {
             missing(entry, file);
         } catch (IOException | RuntimeException e) {
@@ -334,6 +338,9 @@ public final class UploadWorkers implements AutoCloseable {
             stopWorkers();
         } finally {
             metrics.close();
+            if (uploader != null) {
+                uploader.close();
+            }
             if (client != null) {
                 client.close();
             }

@@ -49,6 +49,7 @@ public final class VerifyCommand {
     private long differing;
     private long queued;
     private long unrepairable;
+    private long leftAsTheyAre;
 
     private VerifyCommand(Catalog catalog, S3Inventory inventory, String prefix, boolean repair, PrintStream out) {
         this.catalog = catalog;
@@ -126,7 +127,8 @@ public final class VerifyCommand {
                 states.get(SegmentState.PENDING) + states.get(SegmentState.UPLOADING), states.get(SegmentState.QUARANTINED));
         if (repair) {
             out.printf(Locale.ROOT, "Repair: %d segments queued for upload again (a running recorder uploads them; run verify again"
-                    + " afterwards), %d cannot be repaired (their local file is gone).%n", queued, unrepairable);
+                    + " afterwards), %d cannot be repaired (their local file is gone), %d left as they are (S3 holds other"
+                    + " bytes under the key, which an upload never replaces).%n", queued, unrepairable, leftAsTheyAre);
         }
         return missing + differing > 0 ? 1 : 0;
     }
@@ -156,7 +158,11 @@ public final class VerifyCommand {
             problem = "differs  " + key + "  expected " + expected + " bytes, found " + found.sizeBytes() + " bytes";
         }
         out.println(problem);
-        if (repair) {
+        if (repair && found != null) {
+            leftAsTheyAre++;
+            out.println("         left as it is: an upload never replaces other bytes in S3; compare the object with "
+                    + catalog.localFile(entry) + ", delete it if the local file is right, and run verify --repair again");
+        } else if (repair) {
             repair(entry, problem);
         }
     }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
@@ -109,6 +110,25 @@ class UploadServiceIT {
             assertThat(objectSha256(client, "vod", large.relativePath())).isEqualTo(sha256(large.file(recordings)));
             assertThat(client.listMultipartUploads(b -> b.bucket("vod")).uploads()).isEmpty();
             assertThat(stored(service, large).confirmation().checksum()).startsWith("CRC32-composite:");
+        }
+    }
+
+    @Test
+    void anObjectWithOtherBytesUnderTheKeyIsNeverOverwrittenAndTheSegmentIsSetAsideWithItsFile() throws Exception {
+        client.createBucket(b -> b.bucket("vod"));
+        try (UploadStage service = UploadStage.start(TestConfig.s3(recordings, s3).build())) {
+            Segment segment = files.write("cam1", SESSION, 0, 5000);
+            Segment next = files.write("cam1", SESSION, 1, 5000);
+            byte[] other = new byte[4000];
+            client.putObject(b -> b.bucket("vod").key(segment.relativePath()), RequestBody.fromBytes(other));
+            service.record(segment);
+            service.record(next);
+
+            UploadHarness.awaitState(service, segment, SegmentState.QUARANTINED);
+            awaitConfirmed(service, List.of(next));
+            assertThat(stored(service, segment).lastError()).contains("not overwritten").contains("4000 bytes");
+            assertThat(client.headObject(b -> b.bucket("vod").key(segment.relativePath())).contentLength()).isEqualTo(4000);
+            assertThat(segment.file(recordings)).exists();
         }
     }
 

@@ -87,6 +87,11 @@ class VerifyCommandIT {
         assertThat(verify("--since", "1")).isEqualTo(1);
         assertThat(output()).contains("missing  " + gone + "  expected 20000 bytes, found no object",
                 "differs  " + changed + "  expected 20000 bytes, found 11 bytes", "1 present, 1 missing, 1 of another size");
+
+        // uploads never replace other bytes in S3 (conditional writes): the repair leaves that one to a person
+        assertThat(verify("--repair")).isEqualTo(1);
+        assertThat(output()).contains("left as it is: an upload never replaces other bytes in S3",
+                "Repair: 1 segments queued for upload again", "1 left as they are");
     }
 
     @Test

@@ -71,7 +71,7 @@ final class RecorderUi {
         wait.until(ExpectedConditions.elementToBeClickable(By.linkText(shownStart))).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("player")));
         wait.until(ExpectedConditions.textMatches(By.id("player-state"),
-                Pattern.compile("Ready|Loading|All segments")));
+                Pattern.compile("Ready|Loading|All segments|Every finished segment")));
         return this;
     }
 

@@ -136,12 +136,21 @@ final class TimelineUi {
     /** Waits until the player plays (time moves) and the video has data at the playhead. */
     TimelineUi awaitPlaying() {
         double before = currentTime();
-        wait.until(d -> {
+        new WebDriverWait(driver, WAIT).withMessage(this::playerDiagnosis).until(d -> {
             Object ready = js().executeScript("const v = document.getElementById('tl-video');"
                     + " return v.readyState >= 2 && !v.seeking && !v.paused;");
             return Boolean.TRUE.equals(ready) && currentTime() != before;
         });
         return this;
+    }
+
+    /** What the player shows and the video element reports, for a failure message. */
+    private String playerDiagnosis() {
+        return String.valueOf(js().executeScript("const v = document.getElementById('tl-video');"
+                + " const b = []; for (let i = 0; i < v.buffered.length; i++) b.push(v.buffered.start(i) + '-' + v.buffered.end(i));"
+                + " return 'state \"' + document.getElementById('tl-state').textContent + '\", currentTime ' + v.currentTime"
+                + " + ', readyState ' + v.readyState + ', paused ' + v.paused + ', seeking ' + v.seeking"
+                + " + ', buffered [' + b.join(', ') + '], error ' + (v.error ? v.error.message : 'none');"));
     }
 
     double currentTime() {
