@@ -45,7 +45,10 @@ class S3Proxy:
         return "%s://127.0.0.1:%d" % (protocol, self.ports[protocol])
 
     def make_certificate(self):
-        """A self-signed certificate for 127.0.0.1, as a keystore, a truststore and PEM (for rclone)."""
+        """A self-signed certificate for 127.0.0.1, as a keystore, a truststore and PEM (for rclone);
+        kept when S3Proxy is started again."""
+        if os.path.exists(self.truststore):
+            return
         keytool = os.path.join(os.path.dirname(self.java), "keytool")
         common = ["-storepass", "password", "-storetype", "JKS"]
         subprocess.run([keytool, "-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-groupname", "secp256r1",

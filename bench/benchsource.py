@@ -176,21 +176,32 @@ def path_item(name, since):
 
 
 class FakeApi:
+    """MediaMTX's Control API as far as the recorder asks it: /v3/paths/list (paged) and
+    /v3/paths/get/{name}; set_live() takes a path off the list (its publisher stopped)."""
+
     def __init__(self, names):
         since = datetime.datetime.now(datetime.timezone.utc)
-        items = [path_item(name, since) for name in sorted(names)]
+        live = {name: path_item(name, since) for name in names}
         requests = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 url = urllib.parse.urlsplit(self.path)
                 requests.append(time.monotonic())
+                if url.path.startswith("/v3/paths/get/"):
+                    item = live.get(urllib.parse.unquote(url.path[len("/v3/paths/get/"):]))
+                    if item is None:
+                        self._send(404, {"status": "error", "error": "path not found"})
+                    else:
+                        self._send(200, item)
+                    return
                 if url.path != "/v3/paths/list":
                     self._send(404, {"status": "error", "error": "not found"})
                     return
                 query = urllib.parse.parse_qs(url.query)
                 per_page = int(query.get("itemsPerPage", ["100"])[0] or 100)
                 page = int(query.get("page", ["0"])[0] or 0)
+                items = [live[name] for name in sorted(live)]
                 page_count = (len(items) + per_page - 1) // per_page
                 self._send(200, {"itemCount": len(items), "pageCount": page_count,
                                  "items": items[page * per_page:(page + 1) * per_page]})
@@ -206,10 +217,19 @@ class FakeApi:
             def log_message(self, *args):
                 pass
 
+        self.live = live
+        self.since = since
         self.requests = requests
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def set_live(self, name, live):
+        """Puts a path on the list, or takes it off (then /v3/paths/get answers 404)."""
+        if live:
+            self.live[name] = path_item(name, self.since)
+        else:
+            self.live.pop(name, None)
 
     def url(self):
         return "http://127.0.0.1:%d" % self.server.server_address[1]

@@ -2,6 +2,7 @@ package io.github.mediamtxvod;
 
 import io.github.mediamtxvod.config.ConfigLoader;
 import io.github.mediamtxvod.retention.CleanCommand;
+import io.github.mediamtxvod.upload.VerifyCommand;
 import io.github.mediamtxvod.config.InvalidConfigException;
 import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import java.io.IOException;
@@ -13,7 +14,7 @@ import java.util.Properties;
 
 /**
  * Command-line entry point: {@code run} (default), {@code check}, {@code clean DAYS}, {@code
- * version}, {@code help}. Turns the outcome into the exit code: 0 success, 1 a runtime failure or
+ * verify [--since DAYS] [--repair]}, {@code version}, {@code help}. Turns the outcome into the exit code: 0 success, 1 a runtime failure or
  * a failed check, 2 an invalid configuration or bad arguments.
  */
 public final class Main {
@@ -40,7 +41,7 @@ public final class Main {
                 out.print(usage());
                 return OK;
             }
-            case "run", "check", "clean" -> {
+            case "run", "check", "clean", "verify" -> {
                 return withConfig(command, rest, out, err);
             }
             default -> {
@@ -64,12 +65,16 @@ public final class Main {
             return USAGE;
         }
         // each command shows the warnings once, where its reader looks: check in its report, run
-        // as log lines with a timestamp, clean before its own output
+        // as log lines with a timestamp, clean and verify before their own output
         return switch (command) {
             case "check" -> rest.isEmpty() ? CheckCommand.run(loaded, out) : usageError("'check' takes no arguments", err);
             case "clean" -> {
                 loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
                 yield CleanCommand.run(loaded.config().recording().recordingsDir(), rest, out, err);
+            }
+            case "verify" -> {
+                loaded.warnings().forEach(warning -> err.println("Warning: " + warning));
+                yield VerifyCommand.run(loaded.config().recording().recordingsDir(), loaded.config().s3(), rest, out, err);
             }
             default -> Recorder.runUntilStopped(loaded, err);
         };
@@ -103,12 +108,16 @@ public final class Main {
                                       and S3, print a report
                   clean DAYS [--include-unuploaded]
                                       delete local recordings older than DAYS that are safely in S3
+                  verify [--since DAYS] [--repair]
+                                      compare the catalogue with S3 and list every segment missing there
+                                      or of another size (exit 1 if any); --repair uploads them again
                   version             print the version
                   help                print this help
 
                 Configuration comes from environment variables (and a .env file in the working
                 directory); see the README for the full list. Exit codes: 0 ok, 1 failure,
-                2 invalid configuration or arguments.
+                2 invalid configuration or arguments. One recorder runs per RECORDINGS_DIR;
+                clean and verify may run beside it.
                 """;
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.github.mediamtxvod.catalog.Catalog;
+import io.github.mediamtxvod.catalog.CatalogKeeper;
 import io.github.mediamtxvod.catalog.FragmentIndexer;
 import io.github.mediamtxvod.catalog.PlaylistCatalog;
 import io.github.mediamtxvod.catalog.WebhookOutbox;
@@ -31,7 +32,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
@@ -91,7 +94,7 @@ public final class Recorder implements AutoCloseable {
         }
         DiskGuard disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), diskSpace)
                 .register(registry);
-        Catalog catalog = new Catalog(config.recording().recordingsDir(), clock);
+        Catalog catalog = new Catalog(config.recording().recordingsDir(), clock, diskSpace);
         FragmentIndexer indexer = new FragmentIndexer(catalog);
         MediaMtxClient mediaMtx = new MediaMtxClient(config.mediamtx());
         LiveSet live = new LiveSet(config.mediamtx());
@@ -104,6 +107,7 @@ public final class Recorder implements AutoCloseable {
         };
         RecordingSupervisor recording = new RecordingSupervisor(
                 config.recording(), config.mediamtx().rtspUrl(), clock, disk, pathCheck, registry);
+        CatalogKeeper keeper = new CatalogKeeper(catalog, recording::isActiveSession);
         UploadWorkers uploads = new UploadWorkers(catalog, config.s3(), config.upload(), clock, registry);
         WebhookOutbox outbox = new WebhookOutbox(config.recording().recordingsDir(), clock);
         WebhookSender webhooks = new WebhookSender(outbox, config.webhook(), config.s3().enabled() ? config.s3().bucket() : null,
@@ -125,6 +129,10 @@ public final class Recorder implements AutoCloseable {
         recording.addListener(indexer);
         recording.addListener(playlists); // after the catalogue: a session's end comes after its last segment is in
         catalog.whenPending(uploads::wake);
+        catalog.whenRecovered(() -> {
+            uploads.wake();
+            retention.requestRun();
+        });
         Runnable retentionAfterUpload = config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { };
         uploads.whenConfirmed(() -> {
             retentionAfterUpload.run();
@@ -139,6 +147,8 @@ public final class Recorder implements AutoCloseable {
             started.start();
             started.reconcileAtStart(); // every file on disk now counts as finished: before any FFmpeg starts
         });
+        // the keeper rebuilds a catalogue set aside at start; the stores below open the new one
+        lifecycle.start("catalogue keeper", keeper, CatalogKeeper::start);
         lifecycle.start("fragment indexer", indexer, FragmentIndexer::start);
         // the outbox logs each confirmed upload from here on: before the first upload can be confirmed
         lifecycle.start("webhook outbox", outbox, started -> logDropped(started.start(config.webhook().enabled())));
@@ -193,6 +203,19 @@ public final class Recorder implements AutoCloseable {
      */
     static int runUntilStopped(LoadedConfig loaded, PrintStream err) {
         applyLogLevel(loaded.config().logLevel());
+        Path recordingsDir = loaded.config().recording().recordingsDir();
+        InstanceLock lock;
+        try {
+            // before anything binds a port or touches a file: a second recorder leaves without a trace
+            lock = InstanceLock.acquire(recordingsDir);
+        } catch (InstanceLock.HeldElsewhere e) {
+            err.println("Error: " + e.getMessage() + ".");
+            return Main.FAILED;
+        } catch (IOException e) {
+            err.println("Error: cannot lock RECORDINGS_DIR=" + recordingsDir + " (" + InstanceLock.file(recordingsDir)
+                    + "): " + e + "; check that the folder is writable.");
+            return Main.FAILED;
+        }
         Recorder recorder = new Recorder(loaded.config(), InstantSource.system());
         log.info("Starting vod-recorder {}...", Main.version());
         loaded.warnings().forEach(warning -> log.warn("{}", warning));
@@ -211,6 +234,7 @@ public final class Recorder implements AutoCloseable {
             log.error("Start failed: {}", e.getMessage(), e);
             recorder.close();
             flushLogs();
+            Reference.reachabilityFence(lock);
             return Main.FAILED;
         }
         Runtime.getRuntime().addShutdownHook(hook);
@@ -220,6 +244,8 @@ public final class Recorder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // held until the process ends: a collected channel would let go of the lock
+        Reference.reachabilityFence(lock);
         return Main.OK;
     }
 

@@ -2,107 +2,175 @@ package io.github.mediamtxvod.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentListener;
 import io.github.mediamtxvod.recording.Session;
-import io.github.mediamtxvod.runtime.TransitionLog;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
+import java.util.function.Supplier;
 
 /**
  * The durable catalogue of every finished segment and its upload state, in SQLite at {@code
- * RECORDINGS_DIR/.vod-recorder/catalog.db}.
+ * RECORDINGS_DIR/.vod-recorder/catalog.db}: an index of the segment files, which stay the truth.
  *
  * <p>Durability: every state transition is one transaction, committed with {@code
  * synchronous=FULL} before the method returns, so it survives SIGKILL or power loss at any
  * instant. The queue contract is at-least-once: a worker claims the oldest PENDING segment
  * (UPLOADING), uploads it, and only S3's confirmation makes it UPLOADED; an UPLOADING segment
- * found at start goes back to PENDING. The files on disk stay the truth: {@link
- * #reconcileWithDisk} adds files the catalogue does not know.
+ * found at start goes back to PENDING.
+ *
+ * <p>Never a single point of failure: a write that fails (full disk, I/O error, lock held too
+ * long) closes a shared gate for a growing wait ({@link #writeWait()}), is logged once with a
+ * summary a minute and the recovery, and runs on a fresh connection next time. A full disk
+ * releases a reserve file kept for this. Finished segments and upload results that could not be
+ * recorded are kept in memory (bounded) and recorded as soon as a write succeeds; the {@link
+ * CatalogKeeper} retries, and reconciles the disk. A database that cannot be read is set aside
+ * at start and rebuilt from the disk in the background.
  *
  * <p>Threading: thread-safe. Writes are serialised on one connection; reads ({@link CatalogView})
- * use a second connection and never wait for a write. Another process (the clean command) may
- * use the same file at the same time. The creator calls {@link #start()} and {@link #close()}.
+ * use a second connection and never wait for a write. Another process (the clean and verify
+ * commands) may use the same file at the same time. The creator calls {@link #start()} and
+ * {@link #close()}.
  */
 public final class Catalog implements CatalogView, SegmentListener, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
-
     private final Path recordingsDir;
     private final Path databaseFile;
     private final InstantSource clock;
+    private final CatalogTuning tuning;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CatalogWriter writer;
-    private final TransitionLog recordFailures =
-            new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
+    private final CatalogTransitions transitions;
+    private final CatalogReserve reserve;
+    private final CatalogWrites writes;
+    private final CatalogStartup startup;
+    /** Session folders that held files the catalogue did not know at start: S3 may hold them already. */
+    private final Set<String> foundWithoutRecord = ConcurrentHashMap.newKeySet();
     private volatile CatalogQueries queries;
-    private volatile Runnable whenPending = () -> { };
+    private volatile boolean reconcileWanted;
 
     public Catalog(Path recordingsDir, InstantSource clock) {
+        this(recordingsDir, clock, DiskSpace.fileStore());
+    }
+
+    /** With the view of free disk space that decides when the reserve can be written again. */
+    public Catalog(Path recordingsDir, InstantSource clock, DiskSpace space) {
+        this(recordingsDir, clock, CatalogTuning.defaults(space));
+    }
+
+    Catalog(Path recordingsDir, InstantSource clock, CatalogTuning tuning) {
         this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
         this.databaseFile = CatalogSchema.databaseFile(recordingsDir);
         this.clock = requireNonNull(clock, "clock is null");
-        this.writer = new CatalogWriter(databaseFile);
+        this.tuning = requireNonNull(tuning, "tuning is null");
+        this.writer = new CatalogWriter(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages());
+        this.transitions = new CatalogTransitions(writer, clock);
+        this.reserve = new CatalogReserve(databaseFile.getParent(), tuning.reserveBytes(), tuning.space(), tuning.nanoTime());
+        this.writes = new CatalogWrites(transitions, new WriteGate(databaseFile, tuning.writeBackoff(), tuning.nanoTime()),
+                new DeferredWrites(tuning.maxDeferredSegments(), tuning.maxDeferredOutcomes()), reserve);
+        this.startup = new CatalogStartup(this, tuning);
     }
 
-    /** Opens (creating when missing) the database and brings its schema up to date. */
+    /**
+     * Opens (creating when missing) the database and brings its schema up to date. A database
+     * that cannot be read is moved aside (one ERROR line) and a new one created; see {@link
+     * #reconcileAtStart()}.
+     */
     public void start() {
+        start(true);
+    }
+
+    /**
+     * Opens the catalogue for a command that may run beside a recorder (clean, verify): an
+     * unreadable database is reported, never moved aside (that is the recorder's job at its start).
+     */
+    public void startBeside() {
+        start(false);
+    }
+
+    private void start(boolean setAsideUnreadable) {
         try {
-            writer.open();
-            queries = new CatalogQueries(CatalogSchema.open(databaseFile));
+            CatalogOpener.Opened opened = CatalogOpener.open(databaseFile, tuning, clock.instant(), setAsideUnreadable,
+                    reserve);
+            writer.adopt(opened.connection());
+            startup.opened(opened, clock.instant());
+            queries = new CatalogQueries(CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages()));
         } catch (IOException | SQLException e) {
-            throw new CatalogException("cannot open catalogue " + databaseFile, e);
+            throw new CatalogException("cannot open catalogue " + databaseFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The database file, {@code RECORDINGS_DIR/.vod-recorder/catalog.db}. */
+    public static Path databaseFile(Path recordingsDir) {
+        return CatalogSchema.databaseFile(recordingsDir);
     }
 
     /**
      * Makes the catalogue true to the disk after the recorder was not running: interrupted
      * uploads go back to PENDING, files the catalogue does not know are queued, known files that
-     * are gone are noted. Call after {@link #start()} and before the first FFmpeg starts (every
-     * file found counts as finished); never from a second process such as the clean command.
+     * are gone are noted. A RECORDINGS_DIR that looks unmounted (empty while the catalogue lists
+     * local files) is reported and waited for. After a rebuild the disk is scanned in the
+     * background by the {@link CatalogKeeper} instead. Call after {@link #start()} and before the
+     * first FFmpeg starts; never from a second process such as the clean command. A write that
+     * fails here is left to the keeper: recording never waits for the catalogue.
      */
     public ReconcileReport reconcileAtStart() {
-        int interrupted = requeueInterrupted();
-        ReconcileReport report = reconcileWithDisk();
-        log.info("Catalogue ready: {} segment files on disk, {} newly queued or changed, {} interrupted uploads"
-                        + " queued again, {} confirmed files gone, {} quarantined", report.filesOnDisk(), report.recorded(),
-                interrupted, report.goneAfterUpload(), report.quarantined());
-        return report;
+        return startup.reconcile();
     }
 
     /** Runs after each finished segment the catalogue recorded (to wake the upload workers). */
     public void whenPending(Runnable action) {
-        this.whenPending = requireNonNull(action, "action is null");
+        writes.whenPending(action);
+    }
+
+    /** Runs when writes work again after failing and what was kept meanwhile is recorded. */
+    public void whenRecovered(Runnable action) {
+        writes.whenRecovered(action);
     }
 
     /**
      * The recording stage's listener: records the finished segment durably (one SQLite commit, a
-     * few milliseconds) and wakes whoever waits for pending work. Never throws: when the
-     * catalogue cannot be written the failure is logged, and the file, still on disk, is queued
-     * by the next reconciliation.
+     * few milliseconds) and wakes whoever waits for pending work. Never throws and never waits:
+     * when the catalogue cannot be written the segment is kept in memory and recorded later.
      */
     @Override
     public void segmentFinished(Segment segment) {
-        try {
-            recordFinished(segment);
-            recordFailures.recovered("The catalogue records finished segments again");
-        } catch (CatalogException e) {
-            recordFailures.failed("{} - cannot record the finished segment in the catalogue; the file stays on disk"
-                    + " and is queued by the next reconciliation: {}", segment.relativePath(), e.toString());
-            return;
+        if (!closed.get()) {
+            // after close (shutting down) the file is on disk and the next start queues it
+            writes.recordOrKeep(requireNonNull(segment, "segment is null"));
         }
-        whenPending.run();
+    }
+
+    /**
+     * Records how a claimed upload ended. Never throws for a write failure: when the catalogue
+     * cannot be written now the outcome is kept in memory (bounded) and recorded once it can.
+     */
+    public UploadOutcome.Recorded record(UploadOutcome outcome) {
+        return writes.recordOrKeep(requireNonNull(outcome, "outcome is null"));
+    }
+
+    /** How long writers should wait after failed writes before trying again; zero when they may. */
+    public Duration writeWait() {
+        return writes.writeWait();
+    }
+
+    /**
+     * Whether S3 may hold this entry already though the catalogue never recorded an upload: its
+     * file was on disk without a catalogue record at start (a rebuilt catalogue, a lost log).
+     */
+    public boolean mayBeInS3Already(Entry entry) {
+        return foundWithoutRecord.contains(entry.segment().sessionPath());
     }
 
     /** The folder whose files the catalogue describes. */
@@ -123,44 +191,43 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     /** Records a finished segment file durably (see {@link SegmentUpsert} for the rules). */
     public void recordFinished(Segment segment) {
         requireNonNull(segment, "segment is null");
-        writer.inTransaction("record " + segment.relativePath(), (connection, upsert) -> {
-            upsert.apply(segment, clock.millis());
+        write(() -> {
+            transitions.recordFinished(segment);
             return null;
         });
     }
 
-    /** Moves every UPLOADING segment back to PENDING; call once at start, before any worker runs. */
-    public int requeueInterrupted() {
-        return writer.update("requeue interrupted uploads",
-                "UPDATE segment SET state = 'PENDING', retry_at_ms = 0, updated_at_ms = ? WHERE state = 'UPLOADING'",
-                clock.millis());
+    /** Records many finished segments, committing in batches (the scan of a large folder). */
+    public void recordAllFinished(List<Segment> segments) {
+        if (!segments.isEmpty()) {
+            write(() -> {
+                transitions.recordAll(segments);
+                return null;
+            });
+        }
     }
 
-    /** Adds what is on disk and not known, and notes what is known and gone; see {@link DiskReconciler}. */
+    /** Marks the sessions of earlier runs as over (see {@link CatalogTransitions#endSessionsBefore}). */
+    void endSessionsBefore(Instant before) {
+        write(() -> transitions.endSessionsBefore(before));
+    }
+
+    /** Moves every UPLOADING segment back to PENDING; call once at start, before any worker runs. */
+    public int requeueInterrupted() {
+        return write(transitions::requeueInterrupted);
+    }
+
+    /** Adds what is on disk and not known, and notes what is known and gone, as at start. */
     public ReconcileReport reconcileWithDisk() {
-        return new DiskReconciler(this).reconcile();
+        DiskReconciler reconciler = new DiskReconciler(this, DiskReconciler.Mode.START, path -> false);
+        ReconcileReport report = reconciler.reconcile();
+        foundWithoutRecord.addAll(reconciler.unknownSessions());
+        return report;
     }
 
     /** Claims the oldest PENDING segment whose retry time has come: it becomes UPLOADING. */
     public Optional<Entry> claimNextPending() {
-        long now = clock.millis();
-        return Optional.ofNullable(writer.inTransaction("claim next pending segment", (connection, upsert) -> {
-            String path;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT relative_path FROM segment WHERE state = 'PENDING' AND retry_at_ms <= ?"
-                            + " ORDER BY start_ms, relative_path LIMIT 1")) {
-                select.setLong(1, now);
-                try (java.sql.ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    path = rs.getString(1);
-                }
-            }
-            CatalogWriter.execute(connection, "UPDATE segment SET state = 'UPLOADING', attempts = attempts + 1, updated_at_ms = ?"
-                    + " WHERE relative_path = ?", now, path);
-            return upsert.find(path);
-        }));
+        return write(transitions::claimNextPending);
     }
 
     /**
@@ -169,62 +236,47 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
      */
     public boolean markUploaded(Entry claimed, Confirmation confirmation) {
         requireNonNull(confirmation, "confirmation is null");
-        long now = clock.millis();
-        return writer.inTransaction("mark uploaded " + claimed.relativePath(), (connection, upsert) -> {
-            int changed = CatalogWriter.execute(connection, "UPDATE segment SET state = 'UPLOADED', s3_key = ?, confirmed_size = ?,"
-                            + " size_bytes = ?, etag = ?, checksum = ?, confirmed_at_ms = ?, last_error = NULL,"
-                            + " retry_at_ms = 0, updated_at_ms = ?"
-                            + " WHERE relative_path = ? AND state = 'UPLOADING' AND version = ?",
-                    confirmation.key(), confirmation.sizeBytes(), confirmation.sizeBytes(), confirmation.etag(),
-                    confirmation.checksum(), confirmation.confirmedAt().toEpochMilli(), now,
-                    claimed.relativePath(), claimed.version());
-            if (changed == 0) {
-                CatalogWriter.execute(connection, "UPDATE segment SET state = 'PENDING', updated_at_ms = ?"
-                        + " WHERE relative_path = ? AND state = 'UPLOADING'", now, claimed.relativePath());
-            }
-            return changed == 1;
-        });
+        return write(() -> transitions.markUploaded(claimed, confirmation));
     }
 
     /** A failed upload attempt: the claimed segment is PENDING again, not before {@code retryAt}. */
     public void markFailed(Entry claimed, String error, Instant retryAt) {
-        writer.update("mark failed " + claimed.relativePath(),
-                "UPDATE segment SET state = 'PENDING', last_error = ?, retry_at_ms = ?, updated_at_ms = ?"
-                        + " WHERE relative_path = ? AND state = 'UPLOADING'",
-                error, retryAt.toEpochMilli(), clock.millis(), claimed.relativePath());
+        write(() -> {
+            transitions.markFailed(claimed, error, retryAt);
+            return null;
+        });
     }
 
     /** Sets an entry aside (never deleted, never uploaded) until its file is recorded again. */
     public void quarantine(Entry segment, String reason, boolean localPresent) {
-        writer.update("quarantine " + segment.relativePath(),
-                "UPDATE segment SET state = 'QUARANTINED', last_error = ?, local_present = ?, updated_at_ms = ?"
-                        + " WHERE relative_path = ? AND version = ? AND state IN ('PENDING', 'UPLOADING')",
-                reason, localPresent ? 1 : 0, clock.millis(), segment.relativePath(), segment.version());
+        write(() -> {
+            transitions.quarantine(segment, reason, localPresent);
+            return null;
+        });
     }
 
     /** UPLOADED → LOCAL_DELETED, only if nothing changed since {@code uploaded} was read. */
     public boolean markLocalDeleted(Entry uploaded) {
-        return writer.update("mark local deleted " + uploaded.relativePath(),
-                "UPDATE segment SET state = 'LOCAL_DELETED', local_present = 0, updated_at_ms = ?"
-                        + " WHERE relative_path = ? AND state = 'UPLOADED' AND version = ?",
-                clock.millis(), uploaded.relativePath(), uploaded.version()) == 1;
+        return write(() -> transitions.markLocalDeleted(uploaded));
     }
 
     /** A confirmed segment whose local file no longer matches the confirmation: PENDING again. */
     public boolean requeueChanged(Entry confirmed, long actualSize) {
-        long now = clock.millis();
-        return writer.update("requeue changed " + confirmed.relativePath(),
-                "UPDATE segment SET state = 'PENDING', size_bytes = ?, local_present = 1, version = version + 1,"
-                        + " s3_key = NULL, confirmed_size = NULL, etag = NULL, checksum = NULL, confirmed_at_ms = NULL,"
-                        + " retry_at_ms = 0, queued_at_ms = ?, updated_at_ms = ?"
-                        + " WHERE relative_path = ? AND version = ? AND state IN ('UPLOADED', 'LOCAL_DELETED')",
-                actualSize, now, now, confirmed.relativePath(), confirmed.version()) == 1;
+        return write(() -> transitions.requeueChanged(confirmed, actualSize));
+    }
+
+    /**
+     * An UPLOADED segment that S3 no longer holds as confirmed (the verify command found it
+     * missing or different): PENDING again, so it is uploaded again from its local file. False
+     * when the entry changed meanwhile or has no local file.
+     */
+    public boolean requeueUnconfirmed(Entry uploaded, String reason) {
+        return write(() -> transitions.requeueUnconfirmed(uploaded, reason));
     }
 
     /** Removes an entry whose file a person chose to delete without upload (clean --include-unuploaded). */
     public boolean forget(Entry segment) {
-        return writer.update("forget " + segment.relativePath(),
-                "DELETE FROM segment WHERE relative_path = ?", segment.relativePath()) == 1;
+        return write(() -> transitions.forget(segment));
     }
 
     /** UPLOADED segments whose start is before {@code cutoff}, oldest first. */
@@ -235,6 +287,11 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     /** Segments with a local file that S3 has not confirmed, starting before {@code cutoff}, oldest first. */
     public List<Entry> unconfirmedStartingBefore(Instant cutoff, int limit) {
         return queries().unconfirmedStartingBefore(cutoff, limit);
+    }
+
+    /** Segments S3 confirmed, starting at or after {@code from}, in path order after {@code afterPath}. */
+    public List<Entry> confirmedFrom(Instant from, String afterPath, int limit) {
+        return queries().confirmedFrom(from, afterPath, limit);
     }
 
     /** The earliest retry time among PENDING segments, if any. */
@@ -295,10 +352,11 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
 
     /**
      * Keeps fragment indexes read for playback, in one transaction, replacing older ones. A cache:
-     * losing it costs a new read of the index, nothing else.
+     * losing it costs a new read of the index, nothing else. So it is not stored while writes wait
+     * after a failure, and a failure here neither closes the write gate nor takes the reserve.
      */
     public void storeFragmentIndexes(List<StoredIndex> indexes) {
-        if (indexes.isEmpty()) {
+        if (indexes.isEmpty() || writeWait().isPositive()) {
             return;
         }
         writer.inTransaction("store " + indexes.size() + " fragment indexes", (connection, upsert) -> {
@@ -319,31 +377,31 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
                 : queries().withoutFragmentIndex(after.start().toEpochMilli(), after.relativePath(), limit);
     }
 
-    /** Every row, for the start-up reconciliation. */
+    /** Every row. */
     List<Entry> allSegments() {
         return queries().all();
     }
 
-    /** Records many finished segments, committing in batches (the start-up scan of a large folder). */
-    public void recordAllFinished(List<Segment> segments) {
-        int batch = 500;
-        for (int from = 0; from < segments.size(); from += batch) {
-            List<Segment> slice = segments.subList(from, Math.min(segments.size(), from + batch));
-            writer.inTransaction("record " + slice.size() + " scanned segments", (connection, upsert) -> {
-                for (Segment segment : slice) {
-                    upsert.apply(segment, clock.millis());
-                }
-                return null;
-            });
-        }
+    /** Every row whose local file is believed to exist. */
+    List<Entry> localSegments() {
+        return queries().local();
+    }
+
+    long countLocal() {
+        return queries().countLocal();
     }
 
     /** Closes both connections; idempotent. A transition after this throws {@link CatalogException}. */
     @Override
     public void close() {
+        if (closed.get()) {
+            return;
+        }
+        recordDeferredQuietly();
         if (closed.getAndSet(true)) {
             return;
         }
+        startup.close();
         CatalogQueries reader = queries;
         queries = null;
         try {
@@ -353,6 +411,54 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
         } finally {
             writer.close();
         }
+    }
+
+    /** A last try to record what is kept in memory; what stays there is found again at the next start. */
+    private void recordDeferredQuietly() {
+        try {
+            retryDeferred();
+        } catch (CatalogException e) {
+            // already logged by the gate: the files are on disk, and UPLOADING entries are queued again at start
+        }
+    }
+
+    // --- the keeper's side: package-private ---
+
+    CatalogReserve reserve() {
+        return reserve;
+    }
+
+    CatalogStartup startup() {
+        return startup;
+    }
+
+    void addFoundWithoutRecord(Set<String> sessionPaths) {
+        foundWithoutRecord.addAll(sessionPaths);
+    }
+
+    /** Asks the keeper for a reconciliation of the disk (a segment was neither recorded nor kept). */
+    void wantReconcile() {
+        reconcileWanted = true;
+    }
+
+    boolean takeReconcileWanted() {
+        boolean wanted = reconcileWanted | writes.takeSegmentsDropped();
+        reconcileWanted = false;
+        return wanted;
+    }
+
+    /** The start-up requeue of interrupted uploads failed: do it before any other write. */
+    void wantRequeue() {
+        writes.wantRequeue();
+    }
+
+    /** Records what was kept in memory, through the gate like every write; not before the gate opens. */
+    void retryDeferred() {
+        writes.retryDeferred();
+    }
+
+    private <T> T write(Supplier<T> operation) {
+        return writes.write(operation);
     }
 
     private CatalogQueries queries() {

@@ -1,6 +1,7 @@
 package io.github.mediamtxvod.catalog;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,13 +19,15 @@ final class CatalogConnections implements AutoCloseable {
 
     CatalogConnections(Path recordingsDir) {
         this.databaseFile = CatalogSchema.databaseFile(recordingsDir);
-        this.writer = new CatalogWriter(databaseFile);
+        this.writer = new CatalogWriter(databaseFile, CatalogSchema.BUSY_TIMEOUT, CatalogSchema.WAL_CHECKPOINT_PAGES);
     }
 
     /** Opens both (the writer brings the schema up to date first); {@code purpose} names the user in errors. */
     void open(String purpose) {
         try {
-            writer.open();
+            Files.createDirectories(databaseFile.getParent());
+            writer.adopt(CatalogSchema.openMigrated(databaseFile, CatalogSchema.BUSY_TIMEOUT,
+                    CatalogSchema.WAL_CHECKPOINT_PAGES, false));
             reader = new CatalogQueries(CatalogSchema.open(databaseFile));
         } catch (IOException | SQLException e) {
             throw new CatalogException("cannot open catalogue " + databaseFile + " for " + purpose, e);

@@ -128,6 +128,22 @@ final class CatalogQueries {
         return query("list all segments", SELECT, List.of(), SegmentRows::read);
     }
 
+    synchronized List<Entry> local() {
+        return query("list segments with a local file", SELECT + " WHERE local_present = 1", List.of(), SegmentRows::read);
+    }
+
+    synchronized long countLocal() {
+        return count("count segments with a local file", "SELECT count(*) FROM segment WHERE local_present = 1", List.of());
+    }
+
+    /** Entries S3 confirmed, starting at or after {@code from}, after {@code afterPath} in path order. */
+    synchronized List<Entry> confirmedFrom(Instant from, String afterPath, int limit) {
+        return query("list confirmed segments",
+                SELECT + " WHERE state IN ('UPLOADED', 'LOCAL_DELETED') AND start_ms >= ? AND relative_path > ?"
+                        + " ORDER BY relative_path LIMIT ?",
+                List.of(from.toEpochMilli(), afterPath, limit), SegmentRows::read);
+    }
+
     /**
      * Start and end of each segment of a stream in one format that overlaps {@code [from, to)},
      * oldest first.

@@ -2,8 +2,10 @@ package io.github.mediamtxvod.catalog;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -11,12 +13,16 @@ import org.sqlite.SQLiteDataSource;
  * Opens the catalogue database and keeps its schema current. WAL mode with {@code
  * synchronous=FULL} makes every commit durable before it returns (one fsync of the WAL), and a
  * reader never blocks the writer; the busy timeout lets the clean command work while the
- * recorder runs.
+ * recorder runs. The write-ahead log is checkpointed every {@value #WAL_CHECKPOINT_PAGES} pages
+ * and never truncated, so once it has grown to that size it is reused in place: on a full disk
+ * the catalogue then needs new space only for new rows.
  */
 final class CatalogSchema {
     /** 1: segments; 2: playlists and the webhook outbox ({@link PublicationSchema}). */
     static final int VERSION = 2;
-    static final int BUSY_TIMEOUT_MILLIS = 15_000;
+    static final Duration BUSY_TIMEOUT = Duration.ofSeconds(15);
+    /** About 400 KiB of log: SQLite's default of 1000 pages (4 MiB) would fill a small disk by itself. */
+    static final int WAL_CHECKPOINT_PAGES = 100;
 
     private static final String[] DDL = {
         """
@@ -67,10 +73,17 @@ final class CatalogSchema {
     }
 
     static Connection open(Path databaseFile) throws SQLException {
+        return open(databaseFile, BUSY_TIMEOUT, WAL_CHECKPOINT_PAGES);
+    }
+
+    static Connection open(Path databaseFile, Duration busyTimeout, int walCheckpointPages) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setBusyTimeout(Math.toIntExact(busyTimeout.toMillis()));
+        config.setWalAutocheckpoint(walCheckpointPages);
+        // sorts and temporary indexes in memory: a temporary file could not be written on a full disk
+        config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         // take the write lock at BEGIN, so two processes never deadlock upgrading a read lock
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
@@ -78,11 +91,34 @@ final class CatalogSchema {
         return dataSource.getConnection();
     }
 
+    /**
+     * Opens the database and brings its schema up to date, and with {@code check} also {@link
+     * #check checks} it; the connection is closed when that fails.
+     */
+    static Connection openMigrated(Path databaseFile, Duration busyTimeout, int walCheckpointPages, boolean check)
+            throws SQLException {
+        Connection connection = open(databaseFile, busyTimeout, walCheckpointPages);
+        try {
+            migrate(connection, databaseFile);
+            if (check) {
+                check(connection, databaseFile);
+            }
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
     /** Creates or upgrades the schema; refuses a database written by a newer version. */
     static void migrate(Connection connection, Path databaseFile) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             int found;
-            try (java.sql.ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
+            try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
                 found = rs.next() ? rs.getInt(1) : 0;
             }
             if (found > VERSION) {
@@ -94,6 +130,36 @@ final class CatalogSchema {
             }
             PublicationSchema.create(statement);
             statement.executeUpdate("PRAGMA user_version = " + VERSION);
+        }
+    }
+
+    /**
+     * Throws a {@link CatalogSchema.Unreadable} when the database is damaged ({@code PRAGMA
+     * quick_check}, a few milliseconds per thousand rows) or its table is not the one this
+     * recorder writes (a file overwritten by something else).
+     */
+    static void check(Connection connection, Path databaseFile) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("PRAGMA quick_check")) {
+                String verdict = rs.next() ? rs.getString(1) : "no answer";
+                if (!"ok".equals(verdict)) {
+                    throw new Unreadable(databaseFile + " fails its integrity check: " + verdict);
+                }
+            }
+            try (ResultSet rs = statement.executeQuery("SELECT " + SegmentRows.COLUMNS + " FROM segment LIMIT 1")) {
+                rs.next();
+            } catch (SQLException e) {
+                throw new Unreadable(databaseFile + " does not hold the recorder's segment table: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The database file is damaged or is not a catalogue; it cannot be used as it is. */
+    static final class Unreadable extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        Unreadable(String message) {
+            super(message);
         }
     }
 }

@@ -1,26 +1,37 @@
 package io.github.mediamtxvod.catalog;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * The catalogue's one write connection. Every write is a statement or a transaction committed
  * before the call returns (WAL, {@code synchronous=FULL}); a failed transaction is rolled back
  * whole. Synchronised: writes from several threads are serialised.
+ *
+ * <p>A connection that failed a write is closed and the next write opens a fresh one. After
+ * SQLITE_FULL or an I/O error SQLite may already have rolled the transaction back on its own, so
+ * the driver's idea of the transaction no longer matches SQLite's ("cannot commit - no
+ * transaction is active"); a new connection has no such history. The first failure is the one
+ * reported; a failing rollback is attached to it as suppressed.
  */
 final class CatalogWriter {
     private final Path databaseFile;
+    private final Duration busyTimeout;
+    private final int walCheckpointPages;
     // @GuardedBy("this")
     private Connection connection;
     // @GuardedBy("this")
     private SegmentUpsert upsert;
+    // @GuardedBy("this")
+    private boolean closed;
 
-    CatalogWriter(Path databaseFile) {
+    CatalogWriter(Path databaseFile, Duration busyTimeout, int walCheckpointPages) {
         this.databaseFile = databaseFile;
+        this.busyTimeout = busyTimeout;
+        this.walCheckpointPages = walCheckpointPages;
     }
 
     @FunctionalInterface
@@ -28,52 +39,54 @@ final class CatalogWriter {
         T run(Connection connection, SegmentUpsert upsert) throws SQLException;
     }
 
-    synchronized void open() throws IOException, SQLException {
-        Files.createDirectories(databaseFile.getParent());
-        connection = CatalogSchema.open(databaseFile);
-        CatalogSchema.migrate(connection, databaseFile);
-        upsert = new SegmentUpsert(connection);
+    /** Takes over a connection opened (and migrated) at start. */
+    synchronized void adopt(Connection opened) throws SQLException {
+        connection = opened;
+        upsert = new SegmentUpsert(opened);
+        closed = false;
     }
 
     synchronized <T> T inTransaction(String what, Work<T> work) {
-        Connection open = openConnection(what);
+        Connection open = connection(what);
         try {
             open.setAutoCommit(false);
-            try {
-                T result = work.run(open, upsert);
-                open.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                open.rollback();
-                throw e;
-            } finally {
-                open.setAutoCommit(true);
-            }
+            T result = work.run(open, upsert);
+            open.commit();
+            open.setAutoCommit(true);
+            return result;
         } catch (SQLException e) {
+            discard(open, e);
             throw new CatalogException("catalogue " + databaseFile + ": cannot " + what, e);
+        } catch (RuntimeException e) {
+            discard(open, e);
+            throw e;
         }
     }
 
     /** One statement, committed on its own. */
     synchronized int update(String what, String sql, Object... parameters) {
+        Connection open = connection(what);
         try {
-            return execute(openConnection(what), sql, parameters);
+            return execute(open, sql, parameters);
         } catch (SQLException e) {
+            discard(open, e);
             throw new CatalogException("catalogue " + databaseFile + ": cannot " + what, e);
         }
     }
 
     synchronized void close() {
-        if (connection == null) {
+        closed = true;
+        Connection open = connection;
+        if (open == null) {
             return;
         }
+        connection = null;
         try {
             upsert.close();
-            connection.close();
+            open.close();
         } catch (SQLException e) {
             throw new CatalogException("cannot close catalogue " + databaseFile, e);
         } finally {
-            connection = null;
             upsert = null;
         }
     }
@@ -87,10 +100,52 @@ final class CatalogWriter {
         }
     }
 
-    private Connection openConnection(String what) {
+    /** The open connection, opening a fresh one after a failure. */
+    private Connection connection(String what) {
+        if (closed) {
+            throw new CatalogException("catalogue " + databaseFile + " is not open (closed): cannot " + what, null);
+        }
         if (connection == null) {
-            throw new CatalogException("catalogue " + databaseFile + " is not open: cannot " + what, null);
+            Connection fresh = null;
+            try {
+                fresh = CatalogSchema.open(databaseFile, busyTimeout, walCheckpointPages);
+                upsert = new SegmentUpsert(fresh);
+                connection = fresh;
+            } catch (SQLException e) {
+                closeQuietly(fresh, e);
+                throw new CatalogException("catalogue " + databaseFile + ": cannot reopen to " + what, e);
+            }
         }
         return connection;
+    }
+
+    /** Rolls back what may be left of the transaction and drops the connection. */
+    private void discard(Connection failed, Exception failure) {
+        try {
+            if (!failed.getAutoCommit()) {
+                failed.rollback();
+            }
+        } catch (SQLException rollback) {
+            failure.addSuppressed(rollback);
+        }
+        try {
+            upsert.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+        closeQuietly(failed, failure);
+        connection = null;
+        upsert = null;
+    }
+
+    private static void closeQuietly(Connection connection, Exception failure) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 }

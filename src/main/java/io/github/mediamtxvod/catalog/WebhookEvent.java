@@ -2,15 +2,21 @@ package io.github.mediamtxvod.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * One event of the webhook outbox, as it waits for delivery. What a field means depends on the
  * type; fields a type does not use are null. Immutable.
  *
  * @param seq the outbox order: events of one stream are delivered in this order
- * @param id the event id, sent with every attempt so the receiver can drop repeats
+ * @param id the event id, sent with every attempt so the receiver can drop repeats: derived from
+ *     what the event is about ({@link #idOf}), so an event raised again (a segment found in S3 by a
+ *     rebuilt catalogue, a session ended again after a crash) has the id it had the first time
  * @param type what happened
  * @param stream the MediaMTX path name
  * @param sessionStart the session start its folder is named after
@@ -87,5 +93,18 @@ public record WebhookEvent(
         requireNonNull(relativePath, "relativePath is null");
         requireNonNull(start, "start is null");
         requireNonNull(createdAt, "createdAt is null");
+    }
+
+    /**
+     * The wire id of an event from its natural key in the outbox ({@code "<type> <relative
+     * path>"}): 32 hex digits of its SHA-256, the same every time the same thing happens.
+     */
+    static String idOf(String naturalKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(naturalKey.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }

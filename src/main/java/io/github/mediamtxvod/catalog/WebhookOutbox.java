@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The webhook outbox in the catalogue: every event waits in the table {@code webhook_event} until
@@ -51,11 +50,14 @@ public final class WebhookOutbox implements AutoCloseable {
     public int start(boolean enabled) {
         connections.open("webhooks");
         if (enabled) {
-            writer.update("install the webhook trigger", "CREATE TRIGGER IF NOT EXISTS " + TRIGGER
+            // made again at every start, so that a catalogue of an older version gets this one
+            writer.update("replace the webhook trigger", "DROP TRIGGER IF EXISTS " + TRIGGER);
+            writer.update("install the webhook trigger", "CREATE TRIGGER " + TRIGGER
                     + " AFTER UPDATE OF state ON segment WHEN NEW.state = 'UPLOADED' AND OLD.state = 'UPLOADING'"
                     + " BEGIN INSERT INTO webhook_event (id, type, stream, session_start, relative_path, segment_index,"
                     + " start_ms, duration_ms, size_bytes, s3_key, etag, checksum, created_at_ms)"
-                    + " VALUES (lower(hex(randomblob(16))), 'segment.uploaded', NEW.stream, NEW.session_start,"
+                    + " VALUES ('segment.uploaded ' || NEW.relative_path, 'segment.uploaded', NEW.stream,"
+                    + " NEW.session_start,"
                     + " NEW.relative_path, NEW.segment_index, NEW.start_ms, NEW.duration_ms, NEW.confirmed_size,"
                     + " NEW.s3_key, NEW.etag, NEW.checksum, NEW.confirmed_at_ms); END");
             return 0;
@@ -113,7 +115,7 @@ public final class WebhookOutbox implements AutoCloseable {
         CatalogWriter.execute(connection, "INSERT INTO webhook_event (id, type, stream, session_start, relative_path,"
                         + " start_ms, end_ms, segments, missing, size_bytes, s3_key, playlist, created_at_ms)"
                         + " VALUES (?, 'session.finished', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                UUID.randomUUID().toString().replace("-", ""), session.stream(), session.sessionStart().toEpochMilli(),
+                "session.finished " + session.folder(), session.stream(), session.sessionStart().toEpochMilli(),
                 session.folder(), session.start().toEpochMilli(), session.end().toEpochMilli(), session.segments(),
                 session.missing(), session.sizeBytes(), session.key(), session.playlist(), now);
     }
@@ -125,7 +127,8 @@ public final class WebhookOutbox implements AutoCloseable {
     }
 
     private static WebhookEvent read(ResultSet rs) throws SQLException {
-        return new WebhookEvent(rs.getLong("seq"), rs.getString("id"), WebhookEvent.Type.of(rs.getString("type")),
+        return new WebhookEvent(rs.getLong("seq"), WebhookEvent.idOf(rs.getString("id")),
+                WebhookEvent.Type.of(rs.getString("type")),
                 rs.getString("stream"), Instant.ofEpochMilli(rs.getLong("session_start")),
                 rs.getString("relative_path"), integer(rs, "segment_index"),
                 Instant.ofEpochMilli(rs.getLong("start_ms")), instant(rs, "end_ms"), duration(rs, "duration_ms"),

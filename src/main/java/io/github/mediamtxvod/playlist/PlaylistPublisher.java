@@ -16,6 +16,7 @@ import io.github.mediamtxvod.runtime.TransitionLog;
 import io.github.mediamtxvod.runtime.WorkerThread;
 import io.github.mediamtxvod.upload.S3ObjectWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The playlist stage: keeps an HLS playlist per recording session ({@code
@@ -153,10 +155,21 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
                     return;
                 }
                 Duration wait = backoff.delay(failures.failures() + 1);
-                failures.failed("Cannot publish a playlist, retrying in {}: {}", Durations.describe(wait), e.toString(), e);
+                if (expected(e)) {
+                    failures.failed("Cannot publish a playlist, retrying in {}: {}", Durations.describe(wait), e.toString());
+                } else {
+                    failures.failed("Cannot publish a playlist, retrying in {}: {}", Durations.describe(wait), e.toString(),
+                            e);
+                }
                 worker.pause(wait);
             }
         }
+    }
+
+    /** Storage, disk or catalogue trouble says enough in one line; anything else gets its stack trace. */
+    private static boolean expected(Throwable e) {
+        return e instanceof SdkException || e instanceof IOException || e instanceof UncheckedIOException
+                || e instanceof CatalogException;
     }
 
     /** Publishes every out-of-date playlist, sessions first; true when there was any. */

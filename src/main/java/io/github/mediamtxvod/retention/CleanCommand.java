@@ -76,7 +76,7 @@ public final class CleanCommand {
                     + " they are lost for good.");
         }
         try (Catalog catalog = new Catalog(recordingsDir, clock)) {
-            catalog.start();
+            catalog.startBeside();
             new CleanCommand(catalog, clock, out).clean(days, includeUnuploaded);
             return 0;
         } catch (IOException | CatalogException e) {

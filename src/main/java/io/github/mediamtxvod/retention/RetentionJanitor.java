@@ -6,6 +6,8 @@ import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.Entry;
 
 import io.github.mediamtxvod.recording.DiskGuard;
+import io.github.mediamtxvod.runtime.Lifecycle;
+import io.github.mediamtxvod.runtime.TransitionLog;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * recordings may start is the guard's answer, which the recording stage asks itself.
  *
  * <p>Runs on its own thread ({@code retention-janitor}) with a fixed delay between runs, plus
- * on request ({@link #requestRun()}); a failing run is logged and the next one still comes.
+ * on request ({@link #requestRun()}); a failing run is logged (the first, a summary a minute,
+ * the recovery) and the next one still comes, also after an {@link Error}.
  * The creator calls {@link #start()} and {@link #close()}.
  */
 public final class RetentionJanitor implements AutoCloseable {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RetentionJanitor.class);
     private static final int BATCH = 200;
     private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
@@ -48,6 +52,8 @@ public final class RetentionJanitor implements AutoCloseable {
     private final FolderPruner pruner;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean runRequested = new AtomicBoolean();
+    private final TransitionLog failures = new TransitionLog(log);
+    private final DeletionLog deletions = new DeletionLog(log, System::nanoTime);
     private final Set<String> sessionsToPrune = new LinkedHashSet<>();
 
     private ScheduledExecutorService executor;
@@ -110,10 +116,7 @@ public final class RetentionJanitor implements AutoCloseable {
             delete(oldest.getFirst(), freed);
             forSpace++;
         }
-        if (byAge + forSpace > 0) {
-            log.info("Retention deleted {} local files confirmed in S3 ({} by age, {} for free space), {} MB freed",
-                    byAge + forSpace, byAge, forSpace, freed[0] / (1024 * 1024));
-        }
+        deletions.add(byAge, forSpace, freed[0]);
         pruneFolders(now);
         return new Result(byAge, forSpace, freed[0], disk.lastFreeBytes());
     }
@@ -154,9 +157,14 @@ public final class RetentionJanitor implements AutoCloseable {
     private void runQuietly() {
         try {
             runOnce();
+            failures.recovered("Retention runs work again");
         } catch (Exception e) {
             // an exception escaping a scheduled task would cancel every later run
-            log.warn("Retention run failed, the next one comes in {}s: {}", period.toSeconds(), e.toString(), e);
+            failures.failed("Retention run failed, the next one comes in {}s: {}", period.toSeconds(), e.toString(), e);
+        } catch (Error e) {
+            // so would an Error: say so, and let the next run come
+            log.error("Retention run failed unexpectedly: {}; the janitor goes on, the next run comes in {}s", e,
+                    period.toSeconds(), e);
         }
     }
 
@@ -165,13 +173,7 @@ public final class RetentionJanitor implements AutoCloseable {
         if (closed.getAndSet(true) || executor == null) {
             return;
         }
-        executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("Retention janitor did not stop within 10s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Lifecycle.shutdownNow(executor, "Retention janitor", STOP_TIMEOUT);
+        deletions.flush();
     }
 }

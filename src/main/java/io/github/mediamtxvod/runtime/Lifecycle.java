@@ -2,8 +2,11 @@ package io.github.mediamtxvod.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +18,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class Lifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
+
+    /**
+     * Stops a component's executor now (running tasks are interrupted) and waits up to {@code
+     * timeout} for it; says so in one WARN line naming {@code name} when it does not stop in time.
+     */
+    public static void shutdownNow(ExecutorService executor, String name, Duration timeout) {
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("{} did not stop within {}", name, Durations.describe(timeout));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** Starts a component; may throw anything, which aborts the start. */
     @FunctionalInterface

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -24,7 +25,9 @@ final class S3Health {
     /** As {@link UploadStatus.S3State} without DISABLED. */
     private UploadStatus.S3State state = UploadStatus.S3State.UNKNOWN;
     private int consecutiveFailures;
-    private Instant notBefore = Instant.MIN;
+    /** Monotonic: a wall clock set back must not stall the workers for as long. */
+    private long notBeforeNanos;
+    private boolean gated;
     private String lastError;
     private Instant lastErrorAt;
     private Instant lastCheck;
@@ -36,13 +39,19 @@ final class S3Health {
     private final Backoff transientBackoff;
     private final Backoff permanentBackoff;
     private final InstantSource clock;
+    private final LongSupplier nanoTime;
 
-    /** {@code target} names bucket and endpoint in log lines, e.g. {@code bucket 'vod' at http://minio:9000}. */
-    S3Health(String target, Backoff transientBackoff, Backoff permanentBackoff, InstantSource clock) {
+    /**
+     * {@code target} names bucket and endpoint in log lines, e.g. {@code bucket 'vod' at
+     * http://minio:9000}; {@code clock} only dates the errors shown, {@code nanoTime} times the waits.
+     */
+    S3Health(String target, Backoff transientBackoff, Backoff permanentBackoff, InstantSource clock,
+            LongSupplier nanoTime) {
         this.target = target;
         this.transientBackoff = transientBackoff;
         this.permanentBackoff = permanentBackoff;
         this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     synchronized void succeeded() {
@@ -52,7 +61,7 @@ final class S3Health {
         state = UploadStatus.S3State.REACHABLE;
         lastCheck = clock.instant();
         consecutiveFailures = 0;
-        notBefore = Instant.MIN;
+        gated = false;
         refusal = null;
     }
 
@@ -85,13 +94,15 @@ final class S3Health {
                     + " (at most every {}s)", target, description, transientBackoff.max().toSeconds());
             state = UploadStatus.S3State.UNREACHABLE;
         }
-        notBefore = clock.instant().plus(wait);
+        notBeforeNanos = nanoTime.getAsLong() + wait.toNanos();
+        gated = true;
         return wait;
     }
 
-    /** Until when workers should not start another request; {@link Instant#MIN} when free. */
-    synchronized Instant notBefore() {
-        return notBefore;
+    /** How long workers should wait before the next request; zero when they may go. */
+    synchronized Duration waitLeft() {
+        long left = gated ? notBeforeNanos - nanoTime.getAsLong() : 0;
+        return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 
     synchronized Snapshot snapshot() {

@@ -7,11 +7,14 @@ import io.github.mediamtxvod.catalog.CatalogException;
 import io.github.mediamtxvod.catalog.Confirmation;
 import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.SegmentState;
-
+import io.github.mediamtxvod.catalog.UploadOutcome;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.runtime.Backoff;
+import io.github.mediamtxvod.runtime.Durations;
 import io.github.mediamtxvod.runtime.TransitionLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -33,9 +35,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The upload stage: UPLOAD_WORKERS threads ({@code upload-worker-N}), each looping: wait for the
- * shared backoff gate, claim the oldest PENDING segment of the catalogue, upload and confirm it,
- * record the outcome. A failure never drops a segment: it goes back to PENDING, and nothing is
- * ever deleted here. {@link #wake()} is called when new work was recorded.
+ * S3 backoff gate and the catalogue's write gate, claim the oldest PENDING segment, upload and
+ * confirm it, record the outcome. A failure never drops a segment: it goes back to PENDING, and
+ * nothing is ever deleted here. An outcome the catalogue cannot take now is kept by the
+ * catalogue and recorded once it can. A file missing for a moment is retried with growing waits
+ * and quarantined only after {@link UploadTuning#missingFileGrace()}. A segment S3 may hold
+ * already (its catalogue record was lost) is compared with one listing of its day folder first
+ * and not uploaded again when S3 has it with the same size. A worker that hits an {@link Error}
+ * logs it and goes on. {@link #wake()} is called when new work was recorded.
  *
  * <p>Lifecycle: the constructor only assigns. {@link #start()} creates the S3 client and the
  * threads (in local-only mode, with no S3 setting, it only registers the meters: segments stay
@@ -45,8 +52,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class UploadWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UploadWorkers.class);
-    private static final Duration CATALOGUE_RETRY = Duration.ofSeconds(5);
+    static final Duration ERROR_PAUSE = Duration.ofSeconds(5);
+    private static final Duration MIN_CATALOGUE_WAIT = Duration.ofMillis(100);
     private static final Duration ABORT_GRACE = Duration.ofSeconds(5);
+    private static final int INVENTORY_FOLDERS = 64;
+    private static final int LOGGED_FOUND_IN_S3 = 10;
 
     private final Catalog catalog;
     private final S3Config s3;
@@ -55,19 +65,19 @@ public final class UploadWorkers implements AutoCloseable {
     private final UploadTuning tuning;
     private final UploadMetrics metrics;
     private final Backoff localBackoff;
-    private final TransitionLog catalogueFailures =
+    private final MissingFiles missingFiles;
+    private final TransitionLog missingLog = new TransitionLog(log);
+    private final TransitionLog quarantineLog =
             new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final AtomicLong foundInS3 = new AtomicLong();
+    private final WorkSignal signal = new WorkSignal();
     private volatile Runnable onConfirmed = () -> { };
-    private volatile boolean running;
-    // @GuardedBy("lock")
-    private long generation;
     private ExecutorService executor;
     private S3Client client;
     private S3Uploader uploader;
+    private S3Inventory inventory;
     private BucketGuard bucket;
     private volatile S3Health health;
 
@@ -85,6 +95,7 @@ public final class UploadWorkers implements AutoCloseable {
         this.tuning = requireNonNull(tuning, "tuning is null");
         this.metrics = new UploadMetrics(requireNonNull(registry, "registry is null"));
         this.localBackoff = Backoff.withJitter(tuning.localRetryInitial(), tuning.localRetryMax(), Math::random);
+        this.missingFiles = new MissingFiles(localBackoff, tuning.missingFileGrace(), System::nanoTime);
     }
 
     /** Runs after each upload S3 confirmed (retention with LOCAL_RETENTION_DAYS=0); set it before start. */
@@ -109,11 +120,12 @@ public final class UploadWorkers implements AutoCloseable {
         String target = "bucket '" + s3.bucket() + "' at " + S3Clients.describeEndpoint(s3);
         client = S3Clients.client(s3, workers * MultipartUpload.PARTS_IN_FLIGHT + 2);
         uploader = new S3Uploader(client, s3, clock);
+        inventory = new S3Inventory(client, s3.bucket(), INVENTORY_FOLDERS);
         bucket = new BucketGuard(client, s3);
         health = new S3Health(target,
                 Backoff.withJitter(tuning.transientRetryInitial(), tuning.transientRetryMax(), Math::random),
-                Backoff.withJitter(tuning.permanentRetryInitial(), tuning.permanentRetryMax(), Math::random), clock);
-        running = true;
+                Backoff.withJitter(tuning.permanentRetryInitial(), tuning.permanentRetryMax(), Math::random), clock,
+                System::nanoTime);
         executor = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name("upload-worker-", 1).daemon(true).factory());
         for (int i = 0; i < workers; i++) {
             executor.execute(this::runLoop);
@@ -122,15 +134,9 @@ public final class UploadWorkers implements AutoCloseable {
                 s3.storageClass(), s3.prefix());
     }
 
-    /** New work may be there: idle workers look again (the backoff gate still applies). */
+    /** New work may be there: idle workers look again (the backoff gates still apply). */
     public void wake() {
-        lock.lock();
-        try {
-            generation++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        signal.wake();
     }
 
     /** An immutable snapshot of the upload side; never throws. */
@@ -145,26 +151,26 @@ public final class UploadWorkers implements AutoCloseable {
     }
 
     private void runLoop() {
-        while (running) {
+        while (signal.running()) {
             try {
-                waitUntil(health.notBefore());
-                if (!running) {
+                signal.awaitZero(health::waitLeft);
+                signal.awaitZero(catalog::writeWait);
+                if (!signal.running()) {
                     return;
                 }
-                long seen = generation();
+                long seen = signal.generation();
                 bucket.ensure();
                 Optional<Entry> next = catalog.claimNextPending();
-                catalogueFailures.recovered("Upload workers can use the catalogue again");
                 if (next.isPresent()) {
                     uploadOne(next.get());
                 } else {
-                    awaitChange(seen, idleWait());
+                    signal.awaitWork(seen, idleWait());
                 }
             } catch (CatalogException e) {
-                if (running) {
-                    catalogueFailures.failed("Upload workers cannot use the catalogue, retrying in {}s: {}",
-                            CATALOGUE_RETRY.toSeconds(), e.getMessage(), e);
-                    awaitChange(-1, CATALOGUE_RETRY);
+                // the catalogue logged it and closed its write gate for a growing wait: honour it
+                if (signal.running()) {
+                    Duration wait = catalog.writeWait();
+                    signal.pause(wait.compareTo(MIN_CATALOGUE_WAIT) > 0 ? wait : MIN_CATALOGUE_WAIT);
                 }
             } catch (RuntimeException e) {
                 FailureKind kind = FailureKind.of(e);
@@ -172,8 +178,9 @@ public final class UploadWorkers implements AutoCloseable {
                 health.failed(kind, e);
             } catch (Error e) {
                 // a worker that died silently would leave the queue to the others, or to nobody
-                log.error("Upload worker failed unexpectedly; it goes on", e);
-                awaitChange(-1, CATALOGUE_RETRY);
+                log.error("{} failed unexpectedly: {}; it goes on in {}", Thread.currentThread().getName(), e,
+                        Durations.describe(ERROR_PAUSE), e);
+                signal.pause(ERROR_PAUSE);
             }
         }
     }
@@ -183,36 +190,89 @@ public final class UploadWorkers implements AutoCloseable {
         long started = System.nanoTime();
         Path file = catalog.localFile(entry);
         try {
-            Confirmation confirmation = uploader.upload(entry.segment(), file);
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            boolean recorded = catalog.markUploaded(entry, confirmation);
-            metrics.succeeded(confirmation.sizeBytes(), elapsed);
-            health.succeeded();
-            if (recorded) {
-                log.debug("{} - confirmed in S3 as {} ({} bytes, {} ms)", entry.relativePath(), confirmation.key(),
-                        confirmation.sizeBytes(), elapsed.toMillis());
-                onConfirmed.run();
-            } else {
-                log.info("{} - the file changed while it was uploaded; it is uploaded again", entry.relativePath());
+            Optional<Confirmation> already = alreadyInS3(entry, file);
+            Confirmation confirmation = already.isPresent() ? already.get() : uploader.upload(entry.segment(), file);
+            if (missingFiles.found(entry.relativePath()) && !missingFiles.any()) {
+                missingLog.recovered("{} - the local file is back; no local file is missing any more", entry.relativePath());
             }
+            if (already.isEmpty()) {
+                metrics.succeeded(confirmation.sizeBytes(), Duration.ofNanos(System.nanoTime() - started));
+            }
+            health.succeeded();
+            confirmed(entry, confirmation);
         } catch (ObjectConflictException e) {
+            // S3 holds other bytes under this key: never replaced, kept for a human
             log.error("{} - {}", entry.relativePath(), e.getMessage());
-            catalog.quarantine(entry, e.getMessage(), true);
+            catalog.record(new UploadOutcome.Quarantined(entry, e.getMessage(), true));
         } catch (NoSuchFileException e) {
-            String reason = "local file missing before upload: expected " + entry.segment().sizeBytes() + " bytes at " + file;
-            log.error("{} - {}; the entry is quarantined", entry.relativePath(), reason);
-            catalog.quarantine(entry, reason, false);
+            missing(entry, file);
         } catch (IOException | RuntimeException e) {
             handleFailure(entry, e);
+        } catch (Error e) {
+            recordQuietly(new UploadOutcome.Failed(entry, "upload worker failed: " + e, clock.instant().plus(ERROR_PAUSE)));
+            throw e;
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
+    /**
+     * For a segment whose catalogue record was lost: S3's confirmation of what it already holds,
+     * when that is an object with the local file's size; empty when it must be uploaded.
+     */
+    private Optional<Confirmation> alreadyInS3(Entry entry, Path file) throws IOException {
+        if (!catalog.mayBeInS3Already(entry)) {
+            return Optional.empty();
+        }
+        long size = Files.size(file);
+        String key = SegmentLayout.s3Key(s3.prefix(), entry.relativePath());
+        Optional<S3Inventory.Found> found = inventory.find(key);
+        if (found.isEmpty() || found.get().sizeBytes() != size) {
+            return Optional.empty();
+        }
+        long count = foundInS3.incrementAndGet();
+        if (count <= LOGGED_FOUND_IN_S3) {
+            log.info("{} - S3 holds it already with the same size ({} bytes); not uploaded again{}", entry.relativePath(),
+                    size, count == LOGGED_FOUND_IN_S3 ? " (further ones are logged at DEBUG)" : "");
+        } else {
+            log.debug("{} - S3 holds it already with the same size ({} bytes); not uploaded again", entry.relativePath(), size);
+        }
+        return Optional.of(new Confirmation(key, size, found.get().etag(), null, clock.instant()));
+    }
+
+    private void confirmed(Entry entry, Confirmation confirmation) {
+        switch (catalog.record(new UploadOutcome.Uploaded(entry, confirmation))) {
+            case NOW -> {
+                log.debug("{} - confirmed in S3 as {} ({} bytes)", entry.relativePath(), confirmation.key(),
+                        confirmation.sizeBytes());
+                onConfirmed.run();
+            }
+            case STALE -> log.info("{} - the file changed while it was uploaded; it is uploaded again", entry.relativePath());
+            case LATER -> log.debug("{} - confirmed in S3; recorded once the catalogue can be written", entry.relativePath());
+        }
+    }
+
+    private void missing(Entry entry, Path file) {
+        String expected = "expected " + entry.segment().sizeBytes() + " bytes at " + file;
+        Optional<Duration> retry = missingFiles.missing(entry.relativePath());
+        if (retry.isEmpty()) {
+            String reason = "local file missing before upload for " + Durations.describe(missingFiles.grace())
+                    + ": " + expected;
+            quarantineLog.failed("{} - {}; the entry is quarantined (kept; queued again if the file comes back)",
+                    entry.relativePath(), reason);
+            catalog.record(new UploadOutcome.Quarantined(entry, reason, false));
+            return;
+        }
+        missingLog.failed("{} - local file missing ({}); tried again in {} and quarantined only if it is still missing"
+                        + " after {} (a remount or network blip heals by itself)", entry.relativePath(), expected,
+                Durations.describe(retry.get()), Durations.describe(missingFiles.grace()));
+        catalog.record(new UploadOutcome.Failed(entry, "local file missing: " + expected, clock.instant().plus(retry.get())));
+    }
+
     private void handleFailure(Entry entry, Exception failure) {
-        if (!running) {
+        if (!signal.running()) {
             // aborted by close(): not S3's fault; the segment stays queued
-            markFailedQuietly(entry, "interrupted by shutdown", clock.instant());
+            recordQuietly(new UploadOutcome.Failed(entry, "interrupted by shutdown", clock.instant()));
             return;
         }
         FailureKind kind = FailureKind.of(failure);
@@ -234,14 +294,15 @@ public final class UploadWorkers implements AutoCloseable {
                         FailureKind.describe(failure));
             }
         }
-        catalog.markFailed(entry, FailureKind.describe(failure), retryAt);
+        catalog.record(new UploadOutcome.Failed(entry, FailureKind.describe(failure), retryAt));
     }
 
-    private void markFailedQuietly(Entry entry, String reason, Instant retryAt) {
+    private void recordQuietly(UploadOutcome outcome) {
         try {
-            catalog.markFailed(entry, reason, retryAt);
-        } catch (CatalogException e) {
+            catalog.record(outcome);
+        } catch (RuntimeException e) {
             // the catalogue is closing; an UPLOADING entry is requeued at the next start anyway
+            log.debug("{} - outcome not recorded: {}", outcome.claimed().relativePath(), e.toString());
         }
     }
 
@@ -255,46 +316,6 @@ public final class UploadWorkers implements AutoCloseable {
             return Duration.ofMillis(10);
         }
         return untilRetry.compareTo(tuning.idlePoll()) < 0 ? untilRetry : tuning.idlePoll();
-    }
-
-    private long generation() {
-        lock.lock();
-        try {
-            return generation;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until {@code wake()} was called since {@code seen} was read, or the timeout, or close. */
-    private void awaitChange(long seen, Duration timeout) {
-        lock.lock();
-        try {
-            long remaining = timeout.toNanos();
-            while (running && generation == seen && remaining > 0) {
-                remaining = changed.awaitNanos(remaining);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until the backoff gate opens (wake-ups do not shorten it), or close. */
-    private void waitUntil(Instant gate) {
-        lock.lock();
-        try {
-            Duration remaining = Duration.between(clock.instant(), gate);
-            while (running && remaining.isPositive()) {
-                changed.awaitNanos(remaining.toNanos());
-                remaining = Duration.between(clock.instant(), gate);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
     }
 
     private Number queueDepth() {
@@ -327,8 +348,7 @@ public final class UploadWorkers implements AutoCloseable {
     }
 
     private void stopWorkers() {
-        running = false;
-        wake();
+        signal.stop();
         if (executor == null) {
             return;
         }

@@ -184,4 +184,17 @@ class CatalogTest {
                 .hasMessageContaining("not open");
         assertThat(Optional.empty()).isEmpty();
     }
+
+    @Test
+    void aRetryTimeFarAheadCountsAsDueBecauseTheWallClockWasSetBack() {
+        catalog.recordFinished(finished("cam1", T0, 0, 10));
+        catalog.recordFinished(finished("cam1", T0, 1, 10));
+        Entry first = catalog.claimNextPending().orElseThrow();
+        Entry second = catalog.claimNextPending().orElseThrow();
+        catalog.markFailed(first, "boom", T0.plus(Duration.ofMinutes(30)));
+        catalog.markFailed(second, "boom", T0.plus(CatalogTransitions.MAX_RETRY_AHEAD).plusSeconds(1));
+
+        assertThat(catalog.claimNextPending()).map(Entry::relativePath).contains(second.relativePath());
+        assertThat(catalog.claimNextPending()).as("30 minutes ahead is a real wait").isEmpty();
+    }
 }

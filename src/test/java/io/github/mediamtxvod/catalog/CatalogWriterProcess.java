@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.catalog;
 
+import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.Segment;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,7 +22,9 @@ final class CatalogWriterProcess {
         Path dir = Path.of(args[0]);
         boolean batch = args[1].equals("batch");
         Instant session = Instant.parse("2026-03-01T10:00:00Z");
-        Catalog catalog = new Catalog(dir, InstantSource.system());
+        // SQLite's own checkpoint interval: the log then holds the last hundred commits, which the torn-log test cuts
+        Catalog catalog = new Catalog(dir, InstantSource.system(),
+                CatalogTuning.defaults(DiskSpace.fileStore()).withWalCheckpointPages(1000));
         catalog.start();
         for (int i = 0; ; i += batch ? BATCH : 1) {
             if (batch) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,4 +125,48 @@ class DiskReconcilerTest {
         assertThat(catalog.reconcileWithDisk().filesOnDisk()).isEqualTo(1);
     }
 
+    /** A reconciliation while recording runs, with these session folders active. */
+    ReconcileReport whileRecording(String... activeSessions) {
+        return new DiskReconciler(catalog, DiskReconciler.Mode.RUNNING, Set.of(activeSessions)::contains).reconcile();
+    }
+
+    @Test
+    void whileRecordingAnActiveSessionIsLeftOutWhole() throws Exception {
+        Segment listed = files.write("cam1", T0, 0, 100);
+        Path growing = listed.file(dir).resolveSibling("segment_001.mp4");
+        Files.write(growing, new byte[0]);
+
+        ReconcileReport report = whileRecording(listed.sessionPath());
+
+        assertThat(report.recorded()).isZero();
+        assertThat(catalog.segment(listed.relativePath())).isEmpty();
+        assertThat(growing).as("a file FFmpeg just began is not touched").exists();
+    }
+
+    @Test
+    void whileRecordingAClosedSessionIsTakenAsAtStart() throws Exception {
+        files.write("cam1", T0, 0, 100);
+        files.write("cam1", T0, 1, 100);
+        Segment active = files.write("cam2", T0, 0, 100);
+
+        assertThat(whileRecording(active.sessionPath()).recorded()).isEqualTo(2);
+        assertThat(catalog.countByState()).containsEntry(SegmentState.PENDING, 2L);
+    }
+
+    @Test
+    void whileRecordingAMissingFileIsLeftToTheUploadStageAndAnUnscannedOneIsNotTakenForDeleted() throws Exception {
+        Segment inActiveSession = files.write("cam1", T0, 0, 100);
+        Segment vanished = files.write("cam2", T0, 0, 100);
+        catalog.reconcileWithDisk();
+        Entry claimed = catalog.claimNextPending().orElseThrow();
+        assertThat(claimed.relativePath()).isEqualTo(inActiveSession.relativePath());
+        assertThat(catalog.markUploaded(claimed, CatalogTest.confirmation(claimed))).isTrue();
+        Files.delete(vanished.file(dir));
+
+        whileRecording(inActiveSession.sessionPath());
+
+        assertThat(catalog.segment(vanished.relativePath()).orElseThrow().state()).isEqualTo(SegmentState.PENDING);
+        assertThat(catalog.segment(inActiveSession.relativePath()).orElseThrow().state())
+                .as("its file is there though the scan left its session out").isEqualTo(SegmentState.UPLOADED);
+    }
 }

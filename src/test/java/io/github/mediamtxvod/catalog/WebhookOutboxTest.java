@@ -68,6 +68,28 @@ class WebhookOutboxTest {
     }
 
     @Test
+    void anEventRaisedAgainByARebuiltCatalogueHasTheIdItHadTheFirstTime() {
+        Segment segment = finished("cams/front", T0, 0, 1234);
+        upload(segment);
+        upload(finished("cams/front", T0, 1, 1234));
+        List<String> first = outbox.due(10).stream().map(WebhookEvent::id).toList();
+        outbox.delivered(outbox.due(10).getFirst());
+        String second = outbox.due(10).getFirst().id();
+
+        Path rebuilt = dir.resolve("rebuilt");
+        try (Catalog again = new Catalog(rebuilt, clock); WebhookOutbox outboxAgain = new WebhookOutbox(rebuilt, clock)) {
+            again.start();
+            outboxAgain.start(true);
+            again.recordFinished(segment);
+            Entry claimed = again.claimNextPending().orElseThrow();
+            again.markUploaded(claimed, new Confirmation("site/" + segment.relativePath(), segment.sizeBytes(),
+                    "etag-0", "CRC32:abc=", T0.plusSeconds(90)));
+            assertThat(outboxAgain.due(10)).singleElement().extracting(WebhookEvent::id).isEqualTo(first.getFirst());
+        }
+        assertThat(second).as("another segment, another id").isNotEqualTo(first.getFirst()).matches("[0-9a-f]{32}");
+    }
+
+    @Test
     void onlyTheOldestEventOfEachStreamIsDueAndAFailedOneHoldsBackItsStreamOnly() {
         upload(finished("a", T0, 0, 1));
         upload(finished("a", T0, 1, 1));

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.mediamtxvod.recording.SegmentLayout;
-import io.github.mediamtxvod.testing.S3TestServer;
-import io.github.mediamtxvod.testing.Pipeline;
 import io.github.mediamtxvod.testing.Ffprobe;
+import io.github.mediamtxvod.testing.Pipeline;
 import io.github.mediamtxvod.testing.RecorderProcess;
 import io.github.mediamtxvod.testing.RtspTestServer;
+import io.github.mediamtxvod.testing.S3TestServer;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +42,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The promise end to end: the recorder jar records real RTSP streams with real FFmpeg and uploads
  * to a real S3-compatible server (S3Proxy over HTTP, real AWS SDK) through outages, wrong
  * credentials and a SIGKILL of the recorder itself; afterwards every local segment is in S3 with
- * the same bytes and every object plays.
+ * the same bytes and every object plays. The catalogue is an index, never a single point of
+ * failure: a second recorder on the same folder leaves at once; an overwritten catalogue is set
+ * aside and rebuilt while recording goes on, and nothing S3 holds is uploaded twice; {@code
+ * verify} finds an object missing from S3 and {@code --repair} brings it back.
  */
 class DurableRecordingIT {
     private static final String BUCKET = Pipeline.BUCKET;
@@ -147,6 +154,102 @@ class DurableRecordingIT {
         }
     }
 
+    @Test
+    void aSecondRecorderOnTheSameFolderLeavesWithinSecondsAndTheFirstNeverNotices() throws Exception {
+        pipeline.publishLive("cam1");
+        RecorderProcess first = pipeline.startRecorder("first", Map.of());
+        pipeline.awaitFinishedSegments("cam1", 2);
+
+        long started = System.nanoTime();
+        RecorderProcess second = pipeline.run("second", Map.of());
+        int exitCode = second.awaitExit(Duration.ofSeconds(60));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(exitCode).isEqualTo(1);
+        List<String> errors = second.output().lines().filter(line -> line.contains("Error")).toList();
+        assertThat(errors).singleElement().asString()
+                .contains("RECORDINGS_DIR=" + pipeline.recordingsDir(),
+                        pipeline.recordingsDir().resolve(".vod-recorder").resolve("recorder.lock").toString(),
+                        "PID " + first.pid());
+        assertThat(second.output()).as("nothing started").doesNotContain("Starting vod-recorder");
+        System.out.printf("second recorder exited with %d after %d ms: %s%n", exitCode, took.toMillis(), errors.getFirst());
+        assertThat(took).isLessThan(Duration.ofSeconds(20));
+
+        long finished = pipeline.finishedSegments("cam1");
+        pipeline.awaitFinishedSegments("cam1", finished + 2);
+        assertThat(first.isAlive()).isTrue();
+        assertThat(first.output()).doesNotContain("ERROR");
+    }
+
+    @Test
+    void anOverwrittenCatalogueIsSetAsideAndRebuiltWhileRecordingGoesOnAndNothingIsUploadedTwice() throws Exception {
+        pipeline.publishLive("cam1");
+        RecorderProcess before = pipeline.startRecorder("before", Map.of());
+        await("three objects in S3").atMost(Duration.ofSeconds(90)).until(() -> pipeline.segmentObjects().size() >= 3);
+        before.kill();
+        // segments: a playlist is uploaded again whenever it changes (here: completed)
+        Map<String, Instant> uploaded = pipeline.segmentObjects().stream()
+                .collect(Collectors.toMap(S3Object::key, S3Object::lastModified, (a, b) -> a, TreeMap::new));
+        Path database = pipeline.recordingsDir().resolve(".vod-recorder").resolve("catalog.db");
+        // every file of the recorder's own folder: the catalogue, its logs, the reserve, the lock file
+        try (var files = Files.walk(database.getParent())) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                overwrite(file);
+            }
+        }
+        assertThat(database).exists();
+
+        RecorderProcess after = pipeline.startRecorder("after", Map.of());
+        after.awaitOutput("Catalogue rebuilt from the disk", Duration.ofSeconds(60));
+        long finished = pipeline.finishedSegments("cam1");
+        pipeline.awaitFinishedSegments("cam1", finished + 2);
+        pipeline.api.setLive("cam1", false);
+        after.awaitOutput("cam1 - recording stopped", Duration.ofSeconds(30));
+        await("every local segment in S3").atMost(Duration.ofSeconds(90)).until(() -> pipeline.objects().stream()
+                .map(S3Object::key).toList().containsAll(pipeline.localSegmentsByKey("cam1").keySet()));
+
+        List<String> aside = after.output().lines().filter(line -> line.contains("ERROR")).toList();
+        assertThat(aside).singleElement().asString().contains(database.toString(), "moved aside to",
+                database.resolveSibling("corrupt-").toString());
+        try (var folders = Files.list(database.getParent())) {
+            assertThat(folders.filter(path -> path.getFileName().toString().startsWith("corrupt-")))
+                    .singleElement().satisfies(folder -> assertThat(folder.resolve("catalog.db")).exists());
+        }
+        Map<String, Instant> now = pipeline.objects().stream()
+                .collect(Collectors.toMap(S3Object::key, S3Object::lastModified));
+        for (Map.Entry<String, Instant> object : uploaded.entrySet()) {
+            assertThat(now.get(object.getKey())).as("%s not uploaded again", object.getKey()).isEqualTo(object.getValue());
+        }
+        assertThat(after.output()).contains("S3 holds it already with the same size");
+    }
+
+    @Test
+    void verifyFindsAnObjectMissingFromS3AndRepairBringsItBack() throws Exception {
+        pipeline.publishLive("cam1");
+        pipeline.startRecorder("recorder", Map.of());
+        await("three objects in S3").atMost(Duration.ofSeconds(90)).until(() -> pipeline.segmentObjects().size() >= 3);
+        S3Object lost = pipeline.segmentObjects().getFirst();
+        try (S3Client client = pipeline.s3().client()) {
+            client.deleteObject(b -> b.bucket(Pipeline.BUCKET).key(lost.key()));
+        }
+
+        RecorderProcess verify = pipeline.run("verify", Map.of(), "verify");
+        assertThat(verify.awaitExit(Duration.ofSeconds(60))).as(verify.output()).isEqualTo(1);
+        assertThat(verify.output()).contains("missing  " + lost.key() + "  expected " + lost.size()
+                + " bytes, found no object", "1 missing");
+
+        RecorderProcess repair = pipeline.run("verify-repair", Map.of(), "verify", "--repair");
+        assertThat(repair.awaitExit(Duration.ofSeconds(60))).as(repair.output()).isEqualTo(1);
+        assertThat(repair.output()).contains("queued for upload again", "Repair: 1 segments queued");
+        await("the running recorder uploads it again").atMost(Duration.ofSeconds(60))
+                .until(() -> pipeline.objects().stream().anyMatch(object -> object.key().equals(lost.key())
+                        && object.size().equals(lost.size())));
+
+        RecorderProcess again = pipeline.run("verify-again", Map.of(), "verify", "--since", "1");
+        assertThat(again.awaitExit(Duration.ofSeconds(60))).as(again.output()).isEqualTo(0);
+        assertThat(again.output()).contains("0 missing, 0 of another size");
+    }
+
     private boolean playable(S3Client client, String key) throws IOException {
         Path copy = Files.createTempFile(workDir, "download-", ".mp4");
         Files.write(copy, pipeline.download(key));
@@ -155,5 +258,12 @@ class DurableRecordingIT {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static void overwrite(Path file) throws Exception {
+        byte[] garbage = new byte[Math.max(4096, Files.exists(file) ? (int) Files.size(file) : 0)];
+        new Random(42).nextBytes(garbage);
+        Arrays.fill(garbage, 0, 16, (byte) 'x'); // not even SQLite's header
+        Files.write(file, garbage);
     }
 }

@@ -10,7 +10,6 @@ import io.github.mediamtxvod.recording.Segment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,18 +58,12 @@ final class RetentionFixture implements AutoCloseable {
         return catalog.segment(segment.relativePath()).orElseThrow();
     }
 
-    /** Sets a path's modification time well into the past, as a finished recording's would be. */
     static void makeOld(Path path) throws IOException {
-        Files.setLastModifiedTime(path, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        SegmentFiles.makeOld(path);
     }
 
-    /** Makes every file and folder below {@code root} old. */
     static void makeAllOld(Path root) throws IOException {
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path path : all.toList()) {
-                makeOld(path);
-            }
-        }
+        SegmentFiles.makeAllOld(root);
     }
 
     /** Bytes in segment files below the folder. */

@@ -1,6 +1,11 @@
 package io.github.mediamtxvod.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import io.github.mediamtxvod.testing.LogCapture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.mediamtxvod.catalog.SegmentState;
 
@@ -179,6 +184,29 @@ class RetentionJanitorTest {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 3);
         } finally {
             janitor.close();
+        }
+    }
+
+    @Test
+    void anErrorInARunIsLoggedAndTheNextRunStillComes() throws Exception {
+        Segment uploaded = fixture.uploaded("cam", DAY, 0, 100);
+        AtomicBoolean first = new AtomicBoolean(true);
+        DiskSpace failingOnce = folder -> {
+            if (first.getAndSet(false)) {
+                throw new AssertionError("injected failure");
+            }
+            return fixture.diskOf(100).usableBytes(folder);
+        };
+        guard = new DiskGuard(dir, 50, failingOnce);
+        RetentionJanitor janitor = new RetentionJanitor(fixture.catalog, new RetentionConfig(36_500, 50), true, guard,
+                fixture.clock, Duration.ofMillis(100));
+        try (LogCapture log = LogCapture.of(RetentionJanitor.class)) {
+            janitor.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.stored(uploaded).state() == SegmentState.LOCAL_DELETED);
+            janitor.close();
+
+            assertThat(log.messages(Level.ERROR)).singleElement().asString()
+                    .contains("failed unexpectedly", "injected failure", "the janitor goes on");
         }
     }
 }

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 /** Short timings for the upload stages of tests, and answers about what reached S3. */
 final class UploadHarness {
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** How long a local file may be missing before its entry is quarantined, in tests. */
+    static final Duration MISSING_GRACE = Duration.ofSeconds(3);
 
     private UploadHarness() {}
 
@@ -31,6 +33,7 @@ final class UploadHarness {
                 Duration.ofMillis(100), Duration.ofSeconds(2),
                 Duration.ofMillis(300), Duration.ofSeconds(1),
                 Duration.ofMillis(100), Duration.ofSeconds(1),
+                MISSING_GRACE,
                 Duration.ofMillis(200), Duration.ofMillis(500),
                 config.upload().drainTimeout());
     }

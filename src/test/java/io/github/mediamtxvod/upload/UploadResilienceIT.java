@@ -1,6 +1,7 @@
 package io.github.mediamtxvod.upload;
 
 import static io.github.mediamtxvod.upload.UploadHarness.awaitConfirmed;
+import static io.github.mediamtxvod.upload.UploadHarness.awaitState;
 import static io.github.mediamtxvod.upload.UploadHarness.objectSha256;
 import static io.github.mediamtxvod.upload.UploadHarness.sha256;
 import static io.github.mediamtxvod.upload.UploadHarness.stored;
@@ -13,10 +14,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.SegmentState;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.testing.LogCapture;
 import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.testing.SegmentFiles;
 import io.github.mediamtxvod.testing.TestConfig;
-import io.github.mediamtxvod.recording.Segment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +28,7 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Outages, refusals, restarts and shutdowns in the middle of uploads: nothing is lost or deleted. */
+/**
+ * Outages, refusals, restarts and shutdowns in the middle of uploads: nothing is lost or deleted.
+ * Trouble that passes is not permanent: a file missing for a moment, an Error in a worker, a lost
+ * catalogue.
+ */
 class UploadResilienceIT {
     static final Instant SESSION = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(3600);
     static final int MIB = 1024 * 1024;
@@ -188,5 +197,92 @@ class UploadResilienceIT {
 
     static void detach(Class<?> type, ListAppender<ILoggingEvent> appender) {
         ((Logger) LoggerFactory.getLogger(type)).detachAppender(appender);
+    }
+
+    @Test
+    void aFileMissingForAMomentIsUploadedWhenItIsBackNotQuarantined() throws Exception {
+        try (UploadStage stage = UploadStage.start(TestConfig.s3(recordings, s3).build());
+                LogCapture log = LogCapture.of(UploadWorkers.class)) {
+            Segment segment = files.write("cam1", SESSION, 0, 50_000);
+            Path file = segment.file(recordings);
+            Path away = file.resolveSibling("moved-away");
+            Files.move(file, away);
+
+            stage.record(segment);
+            await("the worker found it missing").atMost(UploadHarness.WAIT)
+                    .until(() -> String.valueOf(stored(stage, segment).lastError()).contains("local file missing"));
+            assertThat(stored(stage, segment).state()).isEqualTo(SegmentState.PENDING);
+            Files.move(away, file);
+
+            awaitConfirmed(stage, List.of(segment));
+            assertThat(log.messages(Level.WARN)).anySatisfy(line -> assertThat(line).contains("local file missing",
+                    "quarantined only if it is still missing"));
+            assertThat(log.messages(Level.ERROR)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileMissingForTheWholeGracePeriodIsQuarantinedAfterSeveralTries() throws Exception {
+        try (UploadStage stage = UploadStage.start(TestConfig.s3(recordings, s3).build())) {
+            Segment segment = files.write("cam1", SESSION, 0, 50_000);
+            Files.delete(segment.file(recordings));
+            long recorded = System.nanoTime();
+
+            stage.record(segment);
+            awaitState(stage, segment, SegmentState.QUARANTINED);
+
+            Duration missingFor = Duration.ofNanos(System.nanoTime() - recorded);
+            assertThat(missingFor).isGreaterThanOrEqualTo(UploadHarness.MISSING_GRACE);
+            assertThat(stored(stage, segment).attempts()).isGreaterThanOrEqualTo(3);
+            assertThat(stored(stage, segment).lastError()).contains("missing before upload for 3 s", "expected 50000 bytes");
+        }
+    }
+
+    @Test
+    void aWorkerThatHitsAnErrorSaysSoAndGoesOn() throws Exception {
+        try (UploadStage stage = UploadStage.start(TestConfig.s3(recordings, s3).workers(1).build());
+                LogCapture log = LogCapture.of(UploadWorkers.class)) {
+            AtomicBoolean first = new AtomicBoolean(true);
+            stage.workers.whenConfirmed(() -> {
+                if (first.getAndSet(false)) {
+                    throw new AssertionError("injected failure");
+                }
+            });
+            Segment before = files.write("cam1", SESSION, 0, 10_000);
+            stage.record(before);
+            awaitConfirmed(stage, List.of(before));
+
+            Segment after = files.write("cam1", SESSION, 1, 10_000);
+            stage.record(after);
+
+            awaitConfirmed(stage, List.of(after));
+            assertThat(log.messages(Level.ERROR)).singleElement().asString()
+                    .contains("upload-worker-1 failed unexpectedly", "injected failure", "it goes on");
+        }
+    }
+
+    @Test
+    void segmentsS3HoldsAlreadyAreNotUploadedAgainWhenTheCatalogueIsLost() throws Exception {
+        List<Segment> segments = List.of(files.write("cam1", SESSION, 0, 30_000), files.write("cam1", SESSION, 1, 30_000),
+                files.write("cam2", SESSION, 0, 30_000));
+        try (UploadStage stage = UploadStage.start(TestConfig.s3(recordings, s3).build())) {
+            segments.forEach(stage::record);
+            awaitConfirmed(stage, segments);
+        }
+        Segment unknownToS3 = files.write("cam2", SESSION, 1, 30_000);
+        // the catalogue is overwritten, as after a disk error; the files and S3 are fine
+        Path database = Catalog.databaseFile(recordings);
+        Files.writeString(database, "not a database ".repeat(500), StandardCharsets.UTF_8);
+        Files.deleteIfExists(database.resolveSibling("catalog.db-wal"));
+
+        try (UploadStage stage = UploadStage.start(TestConfig.s3(recordings, s3).build())) {
+            List<Segment> all = List.of(segments.get(0), segments.get(1), segments.get(2), unknownToS3);
+            awaitConfirmed(stage, all);
+
+            assertThat(stage.status().uploadsSucceeded()).as("only the one S3 did not have").isEqualTo(1);
+            try (var listing = Files.list(database.getParent())) {
+                assertThat(listing.map(path -> path.getFileName().toString())).anyMatch(name -> name.startsWith("corrupt-"));
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.mediamtxvod.upload;
 
 import io.github.mediamtxvod.catalog.Catalog;
+import io.github.mediamtxvod.catalog.CatalogKeeper;
 import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.recording.DiskGuard;
@@ -22,6 +23,7 @@ import java.util.Optional;
  */
 final class UploadStage implements AutoCloseable {
     final Catalog catalog;
+    final CatalogKeeper keeper;
     final UploadWorkers workers;
     final RetentionJanitor retention;
     final DiskGuard disk;
@@ -33,12 +35,17 @@ final class UploadStage implements AutoCloseable {
         disk = new DiskGuard(config.recording().recordingsDir(), config.retention().minFreeDiskBytes(), space)
                 .register(registry);
         catalog = new Catalog(config.recording().recordingsDir(), clock);
+        keeper = new CatalogKeeper(catalog, session -> false);
         UploadTuning tuning = UploadHarness.fastTuning(config);
         workers = new UploadWorkers(catalog, config.s3(), config.upload().workers(), clock, registry, tuning);
         s3 = new S3Reader(config.s3());
         retention = new RetentionJanitor(catalog, config.retention(), config.s3().enabled(), disk, clock,
                 tuning.janitorPeriod());
         catalog.whenPending(workers::wake);
+        catalog.whenRecovered(() -> {
+            workers.wake();
+            retention.requestRun();
+        });
         workers.whenConfirmed(config.retention().localRetentionDays() == 0 ? retention::requestRun : () -> { });
         disk.whenLow(retention::requestRun);
     }
@@ -58,6 +65,7 @@ final class UploadStage implements AutoCloseable {
                 catalog.start();
                 catalog.reconcileAtStart();
             });
+            stage.lifecycle.start("catalogue keeper", stage.keeper, CatalogKeeper::start);
             stage.lifecycle.start("uploads", stage.workers, UploadWorkers::start);
             stage.lifecycle.start("S3 reader", stage.s3, S3Reader::start);
             stage.lifecycle.start("retention", stage.retention, RetentionJanitor::start);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** With no S3 setting the service still catalogues every segment, uploads nothing and deletes nothing. */
-class UploadServiceLocalOnlyTest {
+class UploadStageLocalOnlyTest {
     @TempDir
     Path dir;
 

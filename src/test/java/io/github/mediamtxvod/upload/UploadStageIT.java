@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** Uploads against a real S3-compatible server (S3Proxy over HTTP) with the real SDK. */
-class UploadServiceIT {
+class UploadStageIT {
     // recent, so that the default retention of 7 days keeps the local files
     static final Instant SESSION = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(3600);
     static final int MIB = 1024 * 1024;

@@ -1,0 +1,123 @@
+package io.github.mediamtxvod.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.mediamtxvod.runtime.Lifecycle;
+import io.github.mediamtxvod.runtime.TransitionLog;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the catalogue whole while the recorder runs, on its own thread ({@code catalog-keeper}),
+ * every {@link #TICK}: writes the reserve file back when there is room; once the write gate is
+ * open, records what was kept in memory while writes failed, rebuilds a catalogue set aside at
+ * start, and reconciles the disk when a finished segment was neither recorded nor kept, and every
+ * {@link #RECONCILE_PERIOD} anyway. The reconciliation never looks into a session FFmpeg may still
+ * write: {@code activeSession} (the recording stage's answer for a relative session folder) leaves
+ * it out whole. A failing round is logged (first, a summary a minute, the recovery) and the next
+ * one still comes. The creator calls {@link #start()} and {@link
+ * #close()}.
+ */
+public final class CatalogKeeper implements AutoCloseable {
+    public static final Duration TICK = Duration.ofSeconds(2);
+    public static final Duration RECONCILE_PERIOD = Duration.ofMinutes(10);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(CatalogKeeper.class);
+
+    private final Catalog catalog;
+    private final Predicate<String> activeSession;
+    private final Duration tick;
+    private final Duration reconcilePeriod;
+    private final LongSupplier nanoTime;
+    private final TransitionLog failures;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private long lastReconcileNanos;
+    private ScheduledExecutorService executor;
+
+    public CatalogKeeper(Catalog catalog, Predicate<String> activeSession) {
+        this(catalog, activeSession, TICK, RECONCILE_PERIOD, System::nanoTime);
+    }
+
+    CatalogKeeper(Catalog catalog, Predicate<String> activeSession, Duration tick, Duration reconcilePeriod,
+            LongSupplier nanoTime) {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.activeSession = requireNonNull(activeSession, "activeSession is null");
+        this.tick = requireNonNull(tick, "tick is null");
+        this.reconcilePeriod = requireNonNull(reconcilePeriod, "reconcilePeriod is null");
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
+        this.failures = new TransitionLog(log);
+    }
+
+    /** Starts the rounds; the first one right away. */
+    public void start() {
+        lastReconcileNanos = nanoTime.getAsLong();
+        executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("catalog-keeper").daemon(true).factory());
+        executor.scheduleWithFixedDelay(this::runQuietly, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One round, on the caller's thread. */
+    void runOnce() {
+        catalog.reserve().ensure();
+        if (catalog.writeWait().isPositive()) {
+            return;
+        }
+        catalog.retryDeferred();
+        if (catalog.startup().rebuildPending()) {
+            catalog.startup().rebuild();
+            lastReconcileNanos = nanoTime.getAsLong();
+            return;
+        }
+        boolean due = nanoTime.getAsLong() - lastReconcileNanos >= reconcilePeriod.toNanos();
+        if (catalog.takeReconcileWanted() || due) {
+            lastReconcileNanos = nanoTime.getAsLong();
+            boolean done = false;
+            try {
+                reconcile();
+                done = true;
+            } finally {
+                if (!done) {
+                    catalog.wantReconcile(); // whatever failed it, the next round tries again
+                }
+            }
+        }
+    }
+
+    private void reconcile() {
+        DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.RUNNING, activeSession);
+        ReconcileReport report = reconciler.reconcile();
+        catalog.addFoundWithoutRecord(reconciler.unknownSessions());
+        if (report.recorded() > 0 || report.goneAfterUpload() > 0) {
+            log.info("Catalogue reconciled with the disk: {} segment files found that were not catalogued as they are"
+                    + " (queued), {} confirmed files gone", report.recorded(), report.goneAfterUpload());
+        }
+    }
+
+    private void runQuietly() {
+        try {
+            runOnce();
+            failures.recovered("Catalogue upkeep works again");
+        } catch (CatalogException e) {
+            // the write gate has logged it; the next round tries again once the gate opens
+            log.debug("Catalogue upkeep postponed: {}", e.toString());
+        } catch (Throwable e) {
+            // anything escaping would cancel every later round
+            failures.failed("Catalogue upkeep failed, the next round comes in {}: {}", tick, e.toString(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.getAndSet(true) || executor == null) {
+            return;
+        }
+        Lifecycle.shutdownNow(executor, "Catalogue keeper", STOP_TIMEOUT);
+    }
+}
