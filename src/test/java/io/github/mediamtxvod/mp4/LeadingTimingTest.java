@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.mediamtxvod.testing.Ffprobe;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,16 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
  * recorder writes a segment; the strict decode check fails on it, and passes after the repair.
  */
 class LeadingTimingTest {
-    /** The first GOP (25 frames) at 0.6 of its real pace: frames 24 ms apart. */
-    private static final String FAST_FIRST_GOP = "setts=pts=if(lt(N\\,25)\\,PTS*0.6\\,PTS)"
-            + ":dts=if(lt(N\\,25)\\,DTS*0.6\\,DTS)";
+    private static final String FAST_FIRST_GOP = TimingFixtures.FAST_FIRST_GOP;
 
     @TempDir
     Path dir;
 
     @Test
     void fastFirstGopWithBFramesDecodesCleanlyAfterTheRepair() throws Exception {
-        Path file = segment("libx264", true, true, FAST_FIRST_GOP);
+        Path file = TimingFixtures.segment(dir, "libx264", true, true, FAST_FIRST_GOP);
         assertThat(Ffprobe.allDecodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
         long size = Files.size(file);
         List<String> before = Ffprobe.packetTimes(file, "v:0");
@@ -53,7 +50,7 @@ class LeadingTimingTest {
 
     @Test
     void fastFirstGopOfH265WithBFramesIsRepaired() throws Exception {
-        Path file = segment("libx265", true, false, FAST_FIRST_GOP);
+        Path file = TimingFixtures.segment(dir, "libx265", true, false, FAST_FIRST_GOP);
 
         assertThat(LeadingTiming.repair(file)).isPresent();
 
@@ -62,7 +59,7 @@ class LeadingTimingTest {
 
     @Test
     void fastFirstGopWithoutBFramesIsRepaired() throws Exception {
-        Path file = segment("libx264", false, true, FAST_FIRST_GOP);
+        Path file = TimingFixtures.segment(dir, "libx264", false, true, FAST_FIRST_GOP);
         assertThat(Ffprobe.allDecodeErrors(file)).isNotEmpty();
 
         assertThat(LeadingTiming.repair(file)).isPresent();
@@ -73,7 +70,7 @@ class LeadingTimingTest {
     @Test
     void steadyFilesAreNotWritten() throws Exception {
         for (boolean bFrames : new boolean[] {true, false}) {
-            Path file = segment("libx264", bFrames, true, null);
+            Path file = TimingFixtures.segment(dir, "libx264", bFrames, true, null);
             byte[] bytes = Files.readAllBytes(file);
 
             assertThat(LeadingTiming.repair(file)).as("B-frames %s", bFrames).isEmpty();
@@ -84,47 +81,12 @@ class LeadingTimingTest {
 
     @Test
     void audioOnlyIsNotWritten() throws Exception {
-        Path file = segment(null, false, true, null);
+        Path file = TimingFixtures.segment(dir, null, false, true, null);
         byte[] bytes = Files.readAllBytes(file);
 
         assertThat(LeadingTiming.repair(file)).isEmpty();
 
         assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
-    }
-
-    /** A 4 s segment as the recorder writes it, from a source whose video timestamps went through {@code bsf}. */
-    private Path segment(String codec, boolean bFrames, boolean audio, String bsf) throws Exception {
-        Path work = Files.createTempDirectory(dir, "segment");
-        List<String> encode = new ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin",
-                "-loglevel", "error", "-y"));
-        if (codec != null) {
-            encode.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25"));
-        }
-        if (audio) {
-            encode.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
-        }
-        encode.addAll(List.of("-t", "4"));
-        if (codec != null) {
-            encode.addAll(List.of("-c:v", codec, "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
-                    "-keyint_min", "25", "-sc_threshold", "0", "-bf", bFrames ? "2" : "0"));
-            if (codec.equals("libx265")) {
-                encode.addAll(List.of("-x265-params", "log-level=error:scenecut=0:bframes=" + (bFrames ? 2 : 0)));
-            }
-        }
-        if (audio) {
-            encode.addAll(List.of("-c:a", "aac", "-b:a", "64k"));
-        }
-        encode.add("input.mkv");
-        FfmpegSegments.run(work, encode);
-        List<String> copy = new ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin",
-                "-loglevel", "error", "-y", "-i", "input.mkv", "-map", "0", "-c", "copy"));
-        if (bsf != null) {
-            copy.addAll(List.of("-bsf:v", bsf));
-        }
-        copy.addAll(List.of("-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
-                "-frag_duration", "1000000", "segment.mp4"));
-        FfmpegSegments.run(work, copy);
-        return work.resolve("segment.mp4");
     }
 
     /** How much later a packet's pts is after than before; its dts must have moved as much. */
