@@ -1,10 +1,10 @@
 package io.github.mediamtxvod;
 
+import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import io.github.mediamtxvod.config.ConfigLoader;
+import io.github.mediamtxvod.config.InvalidConfigException;
 import io.github.mediamtxvod.retention.CleanCommand;
 import io.github.mediamtxvod.upload.VerifyCommand;
-import io.github.mediamtxvod.config.InvalidConfigException;
-import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

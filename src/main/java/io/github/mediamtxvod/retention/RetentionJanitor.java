@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.Entry;
-
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.runtime.Lifecycle;
 import io.github.mediamtxvod.runtime.TransitionLog;
@@ -15,8 +14,8 @@ import java.time.InstantSource;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

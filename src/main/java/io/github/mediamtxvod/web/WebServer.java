@@ -2,11 +2,11 @@ package io.github.mediamtxvod.web;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Path;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

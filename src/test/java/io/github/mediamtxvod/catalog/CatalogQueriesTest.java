@@ -1,14 +1,14 @@
 package io.github.mediamtxvod.catalog;
 
-import io.github.mediamtxvod.recording.OutputFormat;
-import io.github.mediamtxvod.recording.SegmentLayout;
 import static io.github.mediamtxvod.catalog.CatalogTest.T0;
 import static io.github.mediamtxvod.catalog.CatalogTest.finished;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.testing.MutableClock;
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.recording.Session;
+import io.github.mediamtxvod.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package io.github.mediamtxvod.catalog;
 
-import io.github.mediamtxvod.recording.SegmentLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.mediamtxvod.testing.MutableClock;
 import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentLayout;
+import io.github.mediamtxvod.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.github.mediamtxvod.catalog;
 
-import io.github.mediamtxvod.recording.SegmentLayout;
 import static io.github.mediamtxvod.catalog.CatalogTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.testing.MutableClock;
 import io.github.mediamtxvod.testing.SegmentFiles;
-import io.github.mediamtxvod.recording.Segment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.github.mediamtxvod.config;
 
-import io.github.mediamtxvod.RecorderConfig;
-import io.github.mediamtxvod.recording.RecordingConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.mediamtxvod.RecorderConfig;
+import io.github.mediamtxvod.recording.RecordingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,19 +1,19 @@
 package io.github.mediamtxvod.config;
 
-import io.github.mediamtxvod.recording.OutputFormat;
-import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
-import io.github.mediamtxvod.RecorderConfig;
-import io.github.mediamtxvod.retention.RetentionConfig;
-import io.github.mediamtxvod.upload.S3Config;
-import io.github.mediamtxvod.recording.RecordingConfig;
-import io.github.mediamtxvod.mediamtx.MediaMtxConfig;
-import io.github.mediamtxvod.upload.UploadConfig;
-import io.github.mediamtxvod.web.WebConfig;
-import io.github.mediamtxvod.webhook.WebhookConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.mediamtxvod.RecorderConfig.LoadedConfig;
+import io.github.mediamtxvod.RecorderConfig;
+import io.github.mediamtxvod.mediamtx.MediaMtxConfig;
+import io.github.mediamtxvod.recording.OutputFormat;
+import io.github.mediamtxvod.recording.RecordingConfig;
+import io.github.mediamtxvod.retention.RetentionConfig;
+import io.github.mediamtxvod.upload.S3Config;
+import io.github.mediamtxvod.upload.UploadConfig;
+import io.github.mediamtxvod.web.WebConfig;
+import io.github.mediamtxvod.webhook.WebhookConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

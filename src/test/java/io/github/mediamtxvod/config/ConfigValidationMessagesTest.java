@@ -1,9 +1,9 @@
 package io.github.mediamtxvod.config;
 
-import io.github.mediamtxvod.RecorderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.mediamtxvod.RecorderConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

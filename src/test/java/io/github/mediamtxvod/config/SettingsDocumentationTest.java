@@ -1,8 +1,8 @@
 package io.github.mediamtxvod.config;
 
-import io.github.mediamtxvod.RecorderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediamtxvod.RecorderConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

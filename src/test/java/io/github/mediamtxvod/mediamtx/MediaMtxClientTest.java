@@ -1,7 +1,5 @@
 package io.github.mediamtxvod.mediamtx;
 
-import io.github.mediamtxvod.testing.LogCapture;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,10 +8,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-
 import io.github.mediamtxvod.config.Secret;
-import io.github.mediamtxvod.testing.FakeMediaMtx;
 import io.github.mediamtxvod.testing.FakeMediaMtx.Failure;
+import io.github.mediamtxvod.testing.FakeMediaMtx;
+import io.github.mediamtxvod.testing.LogCapture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

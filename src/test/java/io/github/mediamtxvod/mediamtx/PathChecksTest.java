@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.mediamtxvod.mediamtx.PathChecks.Answer;
 import io.github.mediamtxvod.mediamtx.PathChecks.Liveness;
-import io.github.mediamtxvod.testing.FakeMediaMtx;
 import io.github.mediamtxvod.testing.FakeMediaMtx.Failure;
+import io.github.mediamtxvod.testing.FakeMediaMtx;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

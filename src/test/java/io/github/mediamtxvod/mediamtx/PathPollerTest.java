@@ -1,15 +1,13 @@
 package io.github.mediamtxvod.mediamtx;
 
-import io.github.mediamtxvod.testing.LogCapture;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-
-import io.github.mediamtxvod.testing.FakeMediaMtx;
 import io.github.mediamtxvod.testing.FakeMediaMtx.Failure;
+import io.github.mediamtxvod.testing.FakeMediaMtx;
+import io.github.mediamtxvod.testing.LogCapture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;

@@ -2,10 +2,10 @@ package io.github.mediamtxvod.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.RecorderConfig;
-import io.github.mediamtxvod.testing.TestConfig;
+import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.testing.TestConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

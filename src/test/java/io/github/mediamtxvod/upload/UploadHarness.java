@@ -2,11 +2,11 @@ package io.github.mediamtxvod.upload;
 
 import static org.awaitility.Awaitility.await;
 
+import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.RecorderConfig;
-import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.testing.S3TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -5,12 +5,12 @@ import static io.github.mediamtxvod.upload.UploadHarness.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.RecorderConfig;
+import io.github.mediamtxvod.catalog.SegmentState;
+import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.testing.SegmentFiles;
 import io.github.mediamtxvod.testing.TestConfig;
-import io.github.mediamtxvod.recording.Segment;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;

@@ -1,9 +1,9 @@
 package io.github.mediamtxvod.upload;
 
+import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.catalog.Catalog;
 import io.github.mediamtxvod.catalog.CatalogKeeper;
 import io.github.mediamtxvod.catalog.SegmentState;
-import io.github.mediamtxvod.RecorderConfig;
 import io.github.mediamtxvod.recording.DiskGuard;
 import io.github.mediamtxvod.recording.DiskSpace;
 import io.github.mediamtxvod.recording.Segment;

@@ -7,12 +7,12 @@ import static io.github.mediamtxvod.upload.UploadHarness.stored;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mediamtxvod.catalog.Entry;
-import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.catalog.SegmentState;
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.testing.SegmentFiles;
 import io.github.mediamtxvod.testing.TestConfig;
-import io.github.mediamtxvod.recording.Segment;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,9 +1,9 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.testing.TestConfig;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediamtxvod.testing.TestConfig;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

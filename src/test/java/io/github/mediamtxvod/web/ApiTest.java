@@ -1,12 +1,12 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.testing.TestConfig;
 import io.github.mediamtxvod.upload.UploadStatus;
 import java.io.IOException;
 import java.net.http.HttpResponse;

@@ -1,6 +1,5 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.testing.Pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mediamtxvod.testing.FakeMediaMtx;
 import io.github.mediamtxvod.testing.Ffprobe;
+import io.github.mediamtxvod.testing.Pipeline;
 import io.github.mediamtxvod.testing.RecorderProcess;
 import java.io.IOException;
 import java.net.URLEncoder;

@@ -1,12 +1,12 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.testing.LogCapture;
-import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mediamtxvod.testing.LogCapture;
+import io.github.mediamtxvod.testing.TestConfig;
 import io.github.mediamtxvod.web.FakeRecorderView.HookCall;
 import io.github.mediamtxvod.web.RecorderView.HookOutcome;
 import java.io.IOException;

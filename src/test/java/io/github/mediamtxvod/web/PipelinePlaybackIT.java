@@ -1,6 +1,5 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.testing.Pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mediamtxvod.testing.Ffprobe;
+import io.github.mediamtxvod.testing.Pipeline;
 import io.github.mediamtxvod.testing.RecorderProcess;
 import io.github.mediamtxvod.testing.RtspTestServer;
 import java.net.URLEncoder;

@@ -1,18 +1,17 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.recording.Segment;
-import java.time.Duration;
-import java.time.Instant;
-
-import io.github.mediamtxvod.testing.TestConfig;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.testing.TestConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

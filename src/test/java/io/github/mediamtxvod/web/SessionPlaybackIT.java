@@ -1,12 +1,12 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.testing.TestConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.mediamtxvod.mediamtx.PollerStatus;
 import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.testing.TestConfig;
 import io.github.mediamtxvod.upload.UploadStatus;
 import java.nio.file.Path;
 import java.time.Duration;

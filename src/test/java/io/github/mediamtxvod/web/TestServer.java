@@ -1,10 +1,10 @@
 package io.github.mediamtxvod.web;
 
-import io.github.mediamtxvod.testing.TestConfig;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.github.mediamtxvod.testing.MutableClock;
+import io.github.mediamtxvod.testing.TestConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
