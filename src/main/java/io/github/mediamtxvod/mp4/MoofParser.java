@@ -11,20 +11,20 @@ import java.util.Map;
  * moof with default-base-is-moof, else the end of the previous track's data). Pure.
  */
 final class MoofParser {
-    private static final int TFHD_BASE_DATA_OFFSET = 0x1;
-    private static final int TFHD_SAMPLE_DESCRIPTION = 0x2;
-    private static final int TFHD_DEFAULT_DURATION = 0x8;
+    static final int TFHD_BASE_DATA_OFFSET = 0x1;
+    static final int TFHD_SAMPLE_DESCRIPTION = 0x2;
+    static final int TFHD_DEFAULT_DURATION = 0x8;
     private static final int TFHD_DEFAULT_SIZE = 0x10;
     private static final int TFHD_DEFAULT_FLAGS = 0x20;
     private static final int TFHD_FOUR_BYTE_FIELDS =
             TFHD_SAMPLE_DESCRIPTION | TFHD_DEFAULT_DURATION | TFHD_DEFAULT_SIZE | TFHD_DEFAULT_FLAGS;
     private static final int TFHD_DEFAULT_BASE_IS_MOOF = 0x20000;
-    private static final int TRUN_DATA_OFFSET = 0x1;
-    private static final int TRUN_FIRST_FLAGS = 0x4;
-    private static final int TRUN_DURATION = 0x100;
-    private static final int TRUN_SIZE = 0x200;
-    private static final int TRUN_FLAGS = 0x400;
-    private static final int TRUN_COMPOSITION = 0x800;
+    static final int TRUN_DATA_OFFSET = 0x1;
+    static final int TRUN_FIRST_FLAGS = 0x4;
+    static final int TRUN_DURATION = 0x100;
+    static final int TRUN_SIZE = 0x200;
+    static final int TRUN_FLAGS = 0x400;
+    static final int TRUN_COMPOSITION = 0x800;
 
     private MoofParser() {}
 

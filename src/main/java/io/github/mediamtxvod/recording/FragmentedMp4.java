@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import io.github.mediamtxvod.mp4.FileSegmentSource;
 import io.github.mediamtxvod.mp4.FragmentIndex;
+import io.github.mediamtxvod.mp4.LeadingTiming;
 import io.github.mediamtxvod.mp4.PlaybackException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -104,6 +106,20 @@ final class FragmentedMp4 {
             channel.force(true);
         }
         return new Settled(Kind.TRIMMED, keep, size - keep, duration);
+    }
+
+    /**
+     * Gives the first video frames steady timestamps in place when the source's were broken, so
+     * that they decode in order without two frames in one slot ({@link LeadingTiming}). A file
+     * that is not a fragmented MP4 the recorder can read is left as it is. Never call it for a
+     * file FFmpeg may still write.
+     */
+    static Optional<LeadingTiming.Repair> steadyLeadingTiming(Path file) throws IOException {
+        try {
+            return LeadingTiming.repair(file);
+        } catch (PlaybackException e) {
+            return Optional.empty();
+        }
     }
 
     /**

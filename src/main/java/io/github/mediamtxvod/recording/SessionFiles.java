@@ -106,7 +106,8 @@ public final class SessionFiles {
      * Turns a segment file FFmpeg will not write again into the {@link Segment} to hand on, after
      * making it decode cleanly: an MP4 that FFmpeg did not finish is cut back to its last complete
      * fragment ({@link FragmentedMp4#settle}), whether or not the segment list names it (a full
-     * disk lists the torn file); a TS file is cut back to whole 188-byte packets. A file with no
+     * disk lists the torn file), and broken timestamps of its first video frames are made steady
+     * ({@link FragmentedMp4#steadyLeadingTiming}); a TS file is cut back to whole 188-byte packets. A file with no
      * media at all is deleted, and the answer is empty. Never call it while FFmpeg may still
      * write the file.
      *
@@ -135,6 +136,9 @@ public final class SessionFiles {
             }
             measured = settled.duration();
             trimmed = settled.kind() == FragmentedMp4.Kind.TRIMMED;
+        }
+        if (format == OutputFormat.MP4) {
+            steadyLeadingTiming(session, file);
         } else if (format == OutputFormat.TS) {
             TsPackets.trimToWholePackets(file);
         }
@@ -152,6 +156,18 @@ public final class SessionFiles {
                     fromList.relativePath(), fromList.start(), measured, size);
         }
         return Optional.of(fromList);
+    }
+
+    /**
+     * Gives a finished MP4 segment's first video frames steady timestamps when the source's
+     * were broken ({@link FragmentedMp4#steadyLeadingTiming}), and says so. Never call it while
+     * FFmpeg may still write the file.
+     */
+    static void steadyLeadingTiming(Session session, Path file) throws IOException {
+        FragmentedMp4.steadyLeadingTiming(file).ifPresent(repair -> log.info("{} - {}: gave {} leading video "
+                + "frames with broken timestamps a steady {} s each and showed the frames after them {} s later, "
+                + "so that every frame decodes in order", session.stream(), file, repair.samples(),
+                repair.frame().toNanos() / 1e9, repair.shift().toNanos() / 1e9));
     }
 
     /** The session a folder holds, read from its {@code .session.json}; empty when absent or bad. */

@@ -63,6 +63,9 @@ final class SessionTracker implements AutoCloseable {
             Path file = dir.resolve(entry.fileName());
             // once one waits, the later ones wait too: segments are handed on in order
             if (waiting.isEmpty() && index == handedOn && finished(file)) {
+                if (session.format() == OutputFormat.MP4) {
+                    SessionFiles.steadyLeadingTiming(session, file);
+                }
                 handOn(SessionFiles.fromListEntry(session, entry, firstStart, Files.size(file)));
             } else {
                 waiting.put(entry.fileName(), entry);

@@ -3,6 +3,8 @@ package io.github.mediamtxvod.recording;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediamtxvod.mp4.TimingFixtures;
+import io.github.mediamtxvod.testing.Ffprobe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +53,22 @@ class SessionTrackerTest {
                 assertThat(segment.sizeBytes()).isEqualTo(mp4.length);
             });
             assertThat(tracker.handedOn()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSegmentHandedOnWhileFfmpegRunsHasItsStartUpTimingRepaired() throws Exception {
+        Path broken = TimingFixtures.segment(recordings, "libx264", true, true, TimingFixtures.FAST_FIRST_GOP);
+        assertThat(Ffprobe.allDecodeErrors(broken)).as("as FFmpeg wrote it").isNotEmpty();
+        try (SessionTracker tracker = new SessionTracker(session, recordings, handedOn::add)) {
+            Files.copy(broken, dir.resolve("segment_000.mp4"));
+            Files.write(dir.resolve("segment_001.mp4"), Arrays.copyOf(mp4, 20000));
+            list("segment_000.mp4,0.000000,4.000000\n");
+
+            tracker.poll();
+
+            assertThat(handedOn).singleElement().satisfies(segment -> assertThat(segment.index()).isZero());
+            assertThat(Ffprobe.allDecodeErrors(dir.resolve("segment_000.mp4"))).isEmpty();
         }
     }
 

@@ -92,12 +92,21 @@ public final class Ffprobe {
      * left out: they are about rounding of decoded frame times, not about the file.
      */
     public static List<String> decodeErrors(Path file) {
-        return decodeErrors(file.toString());
+        return decodeErrors(file.toString(), true);
+    }
+
+    /**
+     * As {@link #decodeErrors(Path)} with no line left out: the null muxer's {@code non
+     * monotonically increasing dts} lines count too. The product promises that every file passes
+     * this check ({@code ffmpeg -v error -i file -f null -} prints nothing).
+     */
+    public static List<String> allDecodeErrors(Path file) {
+        return decodeErrors(file.toString(), false);
     }
 
     /** As {@link #decodeErrors(Path)} for a URL, such as an HLS playlist over HTTP. */
     public static List<String> decodeErrors(URI url) {
-        return decodeErrors(url.toString());
+        return decodeErrors(url.toString(), true);
     }
 
     /** Probes a file or URL that is not RTSP, such as an HLS playlist over HTTP. */
@@ -105,11 +114,12 @@ public final class Ffprobe {
         return probe(List.of(input));
     }
 
-    private static List<String> decodeErrors(String input) {
+    private static List<String> decodeErrors(String input, boolean skipNullMuxer) {
         Outcome outcome = run(List.of(PublisherCommand.ffmpeg(), "-nostdin", "-v", "error", "-i", input,
                 "-f", "null", "-"), DECODE_TIMEOUT);
         List<String> errors = new ArrayList<>(outcome.stderr().stream()
-                .filter(line -> !line.startsWith("[null @") && !line.strip().startsWith("Last message repeated"))
+                .filter(line -> !skipNullMuxer
+                        || !line.startsWith("[null @") && !line.strip().startsWith("Last message repeated"))
                 .toList());
         if (outcome.exitStatus() != 0) {
             errors.add("exit status " + outcome.exitStatus());
@@ -130,6 +140,19 @@ public final class Ffprobe {
             throw new IllegalStateException("ffprobe cannot count the packets of " + file + ": " + outcome.stderr());
         }
         return count.isEmpty() ? 0 : Long.parseLong(count.lines().findFirst().orElse("0").strip());
+    }
+
+    /**
+     * The {@code pts,dts} of every packet of one stream, in file order, in the stream's time base
+     * ({@code ffprobe -show_entries packet=pts,dts}).
+     */
+    public static List<String> packetTimes(Path file, String streamSpecifier) {
+        Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-select_streams", streamSpecifier,
+                "-show_entries", "packet=pts,dts", "-of", "csv=p=0", file.toString()), PROBE_TIMEOUT);
+        if (outcome.exitStatus() != 0) {
+            throw new IllegalStateException("ffprobe cannot list the packets of " + file + ": " + outcome.stderr());
+        }
+        return outcome.stdout().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
     private static ProbeResult probe(List<String> input) {

@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Live sources are {@code testsrc2} 640x360@25 (plus a {@code sine} tone), libx264 ultrafast
  * with zero latency and a GOP of exactly 1 s, sent in real time ({@code -re}) as MPEG-TS to a
  * loopback UDP port in 1316-byte datagrams (7 TS packets); {@link RtspTestServer.Shape} names the
- * other shapes (audio only, a 10 s GOP, 100 kbit/s).
+ * other shapes (audio only, a 10 s GOP, 100 kbit/s, B-frames).
  */
 final class PublisherCommand {
     private static final String VIDEO_SOURCE = "testsrc2=size=640x360:rate=25";
@@ -36,6 +36,9 @@ final class PublisherCommand {
             case LONG_GOP -> withVideoOptions(testSource(true, true), List.of("-g", "250", "-keyint_min", "250"));
             case LOW_BITRATE -> withVideoOptions(testSource(false, true), List.of("-g", "50", "-keyint_min", "50",
                     "-b:v", "100k", "-maxrate", "100k", "-bufsize", "200k"));
+            // later options win: x264's own B-frame decisions instead of ultrafast's and zerolatency's none
+            case B_FRAMES -> withVideoOptions(testSource(true, true), List.of("-preset", "veryfast", "-tune", "film",
+                    "-profile:v", "high", "-bf", "3"));
         };
         if (length != null) {
             args = new ArrayList<>(args);

@@ -73,7 +73,12 @@ public final class RtspTestServer implements AutoCloseable {
         /** H264 with a keyframe every 10 s, and AAC. */
         LONG_GOP,
         /** H264 only at 100 kbit/s with a 2 s GOP. */
-        LOW_BITRATE
+        LOW_BITRATE,
+        /**
+         * H264 High profile with B-frames (three, reordered two deep, as x264 and OBS send by
+         * default), GOP 1 s, and AAC.
+         */
+        B_FRAMES
     }
 
     private final Duration stopTimeout;

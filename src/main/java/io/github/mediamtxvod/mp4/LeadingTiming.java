@@ -1,0 +1,297 @@
+package io.github.mediamtxvod.mp4;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Repairs the timestamps at the start of a fragmented-MP4 segment's video track in place, so that
+ * a decoder that outputs at the frame rate never gets two frames for one slot (FFmpeg's
+ * {@code non monotonically increasing dts} on {@code ffmpeg -i file -f null -}):
+ * <ol>
+ *   <li>leading samples whose times are broken (jitter while the source settles its clock) get
+ *       steady ones ({@link TimingPlan#plan});</li>
+ *   <li>the frames are put on the frame grid of the file's start ({@link TimingPlan#alignment}):
+ *       FFmpeg gives the first frame of a session a time of its own, and the steady frames after
+ *       it can sit half a frame off the grid, where the least jitter rounds two to one slot.</li>
+ * </ol>
+ * Only the {@code tfdt}, {@code trun} durations and composition offsets, and {@code tfra} times
+ * change; sizes and media data never do, so a crash between two writes leaves a file that still
+ * plays. A file whose timing needs neither is not written at all: every segment after a session's
+ * first starts on the grid with steady times.
+ *
+ * <p>A field the repair needs that the fragment lacks (per-sample durations or composition
+ * offsets), or a time too large for a 32-bit field, leaves the file as it is. Never call it for a
+ * file FFmpeg may still write. Stateless.
+ */
+public final class LeadingTiming {
+    /** The leading part of a segment looked at: broken timing must end within it. */
+    private static final Duration WINDOW = Duration.ofSeconds(12);
+    /** How long the timing after the broken prefix must be steady. */
+    private static final Duration STEADY = Duration.ofSeconds(2);
+    private static final int MIN_STEADY_SAMPLES = 10;
+    /**
+     * What was repaired.
+     *
+     * @param samples how many leading video samples got steady times (0 when only put on the grid)
+     * @param frame   the steady frame duration
+     * @param shift   how much later the frames after those are shown now, less than a frame
+     *                unless the broken ones had been squeezed
+     */
+    public record Repair(int samples, Duration frame, Duration shift) {}
+
+    private LeadingTiming() {}
+
+    /**
+     * Repairs the file if its video starts with broken timing.
+     *
+     * @return what was repaired; empty when the timing was steady, there is no video, or the
+     *         repair cannot be done in place
+     * @throws PlaybackException when the file is not a fragmented MP4
+     */
+    public static Optional<Repair> repair(Path file) throws IOException, PlaybackException {
+        FragmentIndex index = FragmentIndex.read(FileSegmentSource.of(file, Instant.EPOCH));
+        TrackInfo video = null;
+        for (TrackInfo track : index.tracks()) {
+            if (track.isVideo()) {
+                video = track;
+                break;
+            }
+        }
+        if (video == null || index.fragments().isEmpty()) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            List<TimingFields.Run> runs = new ArrayList<>();
+            List<TimingFields.Sample> samples = new ArrayList<>();
+            for (FragmentIndex.Fragment fragment : index.fragments()) {
+                if (fragment.run(video.id()).isPresent()) {
+                    byte[] moof = TimingFields.read(channel, fragment.moofOffset(),
+                            Math.toIntExact(fragment.moofSize()));
+                    TimingFields.readMoof(moof, fragment.moofOffset(), video, runs, samples, file.toString());
+                }
+            }
+            if (samples.size() < 2) {
+                return Optional.empty();
+            }
+            Timeline timeline = new Timeline(samples);
+            int window = window(samples, video.timescale());
+            Optional<TimingPlan.Retimed> plan = TimingPlan.plan(Arrays.copyOf(timeline.decode, window),
+                    Arrays.copyOf(timeline.duration, window), Arrays.copyOf(timeline.offset, window),
+                    steadySamples(timeline.duration, window, video.timescale()));
+            plan.ifPresent(timeline::apply);
+            long frame = plan.map(TimingPlan.Retimed::frameDuration)
+                    .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
+            long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L)
+                    + align(timeline, window, frame, otherTracksStart(index, video));
+            List<Patch> patches = patches(timeline, runs, samples);
+            if (patches == null || patches.isEmpty()) {
+                return Optional.empty();
+            }
+            patches.addAll(tfraPatches(channel, video.id(), timeline, runs, samples));
+            for (Patch patch : patches) {
+                write(channel, patch.at(), patch.bytes());
+            }
+            channel.force(true);
+            return Optional.of(new Repair(plan.map(TimingPlan.Retimed::count).orElse(0),
+                    ticks(frame, video.timescale()), ticks(moved, video.timescale())));
+        }
+    }
+
+    private record Patch(long at, byte[] bytes) {}
+
+    /** The video samples' times as the repair changes them. */
+    private static final class Timeline {
+        final long[] decode;
+        final long[] duration;
+        final long[] offset;
+
+        Timeline(List<TimingFields.Sample> samples) {
+            decode = new long[samples.size()];
+            duration = new long[samples.size()];
+            offset = new long[samples.size()];
+            for (int i = 0; i < samples.size(); i++) {
+                decode[i] = samples.get(i).decode();
+                duration[i] = samples.get(i).duration();
+                offset[i] = samples.get(i).offset();
+            }
+        }
+
+        void apply(TimingPlan.Retimed plan) {
+            for (int i = 0; i < decode.length; i++) {
+                if (i < plan.count()) {
+                    decode[i] = plan.decodeTimes()[i];
+                    duration[i] = plan.durations()[i];
+                    offset[i] = plan.compositionOffsets()[i];
+                } else {
+                    decode[i] += plan.shift();
+                }
+            }
+        }
+
+        long shown(int i) {
+            return decode[i] + offset[i];
+        }
+    }
+
+    /**
+     * Puts the video's frames on the frame grid of the file's start ({@link TimingPlan#alignment}).
+     * When the video's first frame is that start, the frames after it move and it stays (its
+     * duration grows); otherwise the whole track moves.
+     *
+     * @param otherStart the earliest time of the other tracks, in video ticks; null when none
+     * @return how much later the moved frames are
+     */
+    private static long align(Timeline timeline, int window, long frame, Long otherStart) {
+        long videoStart = Long.MAX_VALUE;
+        for (int i = 0; i < window; i++) {
+            videoStart = Math.min(videoStart, timeline.shown(i));
+        }
+        boolean videoFirst = otherStart == null || otherStart > videoStart;
+        if (videoFirst && timeline.shown(0) != videoStart) {
+            return 0;
+        }
+        int from = videoFirst ? 1 : 0;
+        // the first frame's time is FFmpeg's own, a frame or more before the others: not looked at
+        long[] shown = new long[window - 1];
+        for (int i = 1; i < window; i++) {
+            shown[i - 1] = timeline.shown(i);
+        }
+        long delta = TimingPlan.alignment(shown, frame, videoFirst ? videoStart : otherStart);
+        for (int i = from; i < timeline.decode.length && delta != 0; i++) {
+            timeline.decode[i] += delta;
+        }
+        if (from == 1) {
+            timeline.duration[0] += delta;
+        }
+        return delta;
+    }
+
+    /** The earliest decode time of the tracks other than {@code video}, in its ticks; null when none. */
+    private static Long otherTracksStart(FragmentIndex index, TrackInfo video) {
+        Long start = null;
+        for (TrackInfo track : index.tracks()) {
+            if (track.id() == video.id()) {
+                continue;
+            }
+            for (FragmentIndex.Fragment fragment : index.fragments()) {
+                Optional<FragmentIndex.TrackRun> run = fragment.run(track.id());
+                if (run.isPresent() && run.get().sampleCount() > 0) {
+                    long ticks = run.get().baseDecodeTime() * video.timescale()
+                            / track.timescale();
+                    start = start == null ? ticks : Math.min(start, ticks);
+                    break;
+                }
+            }
+        }
+        return start;
+    }
+
+    /** How many leading samples lie within {@link #WINDOW} of the first. */
+    private static int window(List<TimingFields.Sample> samples, long timescale) {
+        long first = samples.get(0).decode();
+        long windowTicks = WINDOW.getSeconds() * timescale;
+        int count = 0;
+        while (count < samples.size() && samples.get(count).decode() - first < windowTicks) {
+            count++;
+        }
+        return count;
+    }
+
+    private static int steadySamples(long[] durations, int window, long timescale) {
+        long frame = Math.max(1, TimingPlan.frameDuration(Arrays.copyOf(durations, window)));
+        return (int) Math.max(MIN_STEADY_SAMPLES, STEADY.getSeconds() * timescale / frame);
+    }
+
+    /** The writes that give the samples the timeline's times, or null when a field they need is missing. */
+    private static List<Patch> patches(Timeline timeline, List<TimingFields.Run> runs,
+            List<TimingFields.Sample> samples) {
+        List<Patch> patches = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            TimingFields.Sample sample = samples.get(i);
+            if (sample.duration() != timeline.duration[i]) {
+                if (sample.durationAt() < 0 || timeline.duration[i] > 0xFFFFFFFFL) {
+                    return null;
+                }
+                patches.add(new Patch(sample.durationAt(), u32(timeline.duration[i])));
+            }
+            if (sample.offset() != timeline.offset[i]) {
+                if (sample.offsetAt() < 0) {
+                    return null;
+                }
+                patches.add(new Patch(sample.offsetAt(), u32(timeline.offset[i])));
+            }
+        }
+        for (TimingFields.Run run : runs) {
+            long now = timeline.decode[run.firstSample()];
+            if (now == samples.get(run.firstSample()).decode()) {
+                continue;
+            }
+            if (run.tfdtWide()) {
+                patches.add(new Patch(run.tfdtAt(), ByteBuffer.allocate(8).putLong(now).array()));
+            } else if (now <= 0xFFFFFFFFL) {
+                patches.add(new Patch(run.tfdtAt(), u32(now)));
+            } else {
+                return null;
+            }
+        }
+        return patches;
+    }
+
+    /**
+     * Moves the times of the video track's {@code tfra} entries (the random-access index FFmpeg
+     * writes at the end of a finished file) with the samples they point at.
+     */
+    private static List<Patch> tfraPatches(FileChannel channel, int trackId, Timeline timeline,
+            List<TimingFields.Run> runs, List<TimingFields.Sample> samples) throws IOException, PlaybackException {
+        List<Patch> patches = new ArrayList<>();
+        for (TimingFields.TfraEntry entry : TimingFields.tfraEntries(channel, trackId)) {
+            long delta = tfraDelta(timeline, runs, samples, entry.moofOffset(), entry.sampleNumber());
+            if (delta != 0) {
+                long now = entry.time() + delta;
+                patches.add(new Patch(entry.timeAt(), entry.wide() ? ByteBuffer.allocate(8).putLong(now).array()
+                        : u32(now)));
+            }
+        }
+        return patches;
+    }
+
+    /** How much later the sample a tfra entry points at is shown now. */
+    private static long tfraDelta(Timeline timeline, List<TimingFields.Run> runs, List<TimingFields.Sample> samples,
+            long moofOffset, long sampleNumber) {
+        for (TimingFields.Run run : runs) {
+            if (run.moofOffset() == moofOffset) {
+                long index = run.firstSample() + Math.max(0, sampleNumber - 1);
+                if (index >= samples.size()) {
+                    return 0;
+                }
+                TimingFields.Sample sample = samples.get((int) index);
+                return timeline.shown((int) index) - sample.decode() - sample.offset();
+            }
+        }
+        return 0;
+    }
+
+    private static Duration ticks(long ticks, long timescale) {
+        return Duration.ofNanos(Math.multiplyExact(ticks, 1_000_000_000L) / timescale);
+    }
+
+    private static byte[] u32(long value) {
+        return ByteBuffer.allocate(4).putInt((int) value).array();
+    }
+
+    private static void write(FileChannel channel, long position, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, position + buffer.position());
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.github.mediamtxvod.mp4;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the leading video samples of a segment whose timestamps are broken and computes steady
+ * ones for them. Pure.
+ *
+ * <p>Why: a source's first second or two can carry jittery timestamps (an RTSP server still
+ * locking onto the publisher's clock). With B-frames the jitter lands on presentation times, and
+ * two frames end up less than a frame apart; a decoder that outputs at the stream's frame rate
+ * then gets two frames for one slot ({@code non monotonically increasing dts}). The samples
+ * after the jitter are steady, so the broken prefix is given the steady frame duration, keeping
+ * its presentation order and its end, where the untouched samples go on.
+ *
+ * <p>The prefix ends at a <em>closed</em> cut: the first {@code n} samples in decode order are
+ * also the first {@code n} in presentation order, so no kept sample is shown between re-timed
+ * ones. It is re-timed only when it holds a real hazard, a presentation gap clearly shorter than
+ * the frame duration; late frames (longer gaps) alone are left as they are.
+ */
+final class TimingPlan {
+    /**
+     * Steady times for the first {@code count} samples.
+     *
+     * @param count              how many leading samples get new times
+     * @param frameDuration      the steady sample duration, in the track's ticks
+     * @param decodeTimes        the new decode times of samples {@code 0..count-1}
+     * @param durations          their new durations: the frame duration, the last one up to the
+     *                           first kept sample's decode time
+     * @param compositionOffsets their new composition offsets, never negative
+     * @param shift              ticks to add to the decode time of every later sample (positive
+     *                           when the re-timed prefix would otherwise start before zero)
+     */
+    record Retimed(int count, long frameDuration, long[] decodeTimes, long[] durations, long[] compositionOffsets,
+            long shift) {}
+
+    /** A gap within frame/32 of the frame duration is steady (RTMP's whole milliseconds are). */
+    private static final long STEADY_FRACTION = 32;
+    /** A sample 1/8 frame or more from a rounding edge is safe from jitter (5 ms at 25 fps). */
+    private static final long SAFE_MARGIN = 8;
+    /** Moves tried by {@link #alignment}: steps of 1/32 frame. */
+    private static final int ALIGNMENT_STEPS = 32;
+
+    private TimingPlan() {}
+
+    /**
+     * @param decodeTimes        decode time of each sample, in decode order
+     * @param durations          duration of each sample
+     * @param compositionOffsets composition offset of each sample (presentation minus decode time)
+     * @param steadyRun          how many presentation gaps after the prefix must be steady
+     * @return the new times, or empty when nothing is broken or no steady timing follows
+     */
+    static Optional<Retimed> plan(long[] decodeTimes, long[] durations, long[] compositionOffsets, int steadyRun) {
+        int count = decodeTimes.length;
+        if (count < 3 || durations.length != count || compositionOffsets.length != count || steadyRun < 1) {
+            return Optional.empty();
+        }
+        long frame = mostCommon(durations);
+        if (frame <= 0) {
+            return Optional.empty();
+        }
+        long tolerance = Math.max(1, frame / STEADY_FRACTION);
+        long[] presentation = new long[count];
+        for (int i = 0; i < count; i++) {
+            presentation[i] = decodeTimes[i] + compositionOffsets[i];
+        }
+        Integer[] order = new Integer[count];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> presentation[a] != presentation[b]
+                ? Long.compare(presentation[a], presentation[b]) : Integer.compare(a, b));
+        int[] rank = new int[count];
+        for (int k = 0; k < count; k++) {
+            rank[order[k]] = k;
+        }
+        // gap[k]: from the k-th shown sample to the next
+        long[] gap = new long[count - 1];
+        for (int k = 0; k + 1 < count; k++) {
+            gap[k] = presentation[order[k + 1]] - presentation[order[k]];
+        }
+        int highestRank = -1;
+        for (int cut = 1; cut < count; cut++) {
+            highestRank = Math.max(highestRank, rank[cut - 1]);
+            if (highestRank != cut - 1 || !steadyFrom(gap, cut, steadyRun, frame, tolerance)) {
+                continue;
+            }
+            if (!hazard(gap, cut, frame, tolerance)) {
+                return Optional.empty();
+            }
+            return retime(decodeTimes, presentation[order[cut]], rank, cut, frame);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the gaps from the {@code from}-th shown sample on are steady for a run (or to the end). */
+    private static boolean steadyFrom(long[] gap, int from, int steadyRun, long frame, long tolerance) {
+        int available = gap.length - from;
+        if (available < Math.max(1, steadyRun / 2)) {
+            return false;
+        }
+        for (int k = from; k < Math.min(gap.length, from + steadyRun); k++) {
+            if (Math.abs(gap[k] - frame) > tolerance) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the prefix (its gaps and the one into the kept samples) shows two frames too close. */
+    private static boolean hazard(long[] gap, int cut, long frame, long tolerance) {
+        for (int k = 0; k < cut; k++) {
+            if (gap[k] < frame - tolerance) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Shown one frame apart, ending one frame before {@code nextShown}; decoded one frame apart,
+     * early enough that no sample is shown before it is decoded (its reorder depth) and that the
+     * kept samples' decode times follow. The last re-timed sample's duration takes up the slack.
+     */
+    private static Optional<Retimed> retime(long[] decodeTimes, long nextShown, int[] rank, int cut, long frame) {
+        int depth = 0;
+        for (int i = 0; i < cut; i++) {
+            depth = Math.max(depth, i - rank[i]);
+        }
+        long base = Math.min(decodeTimes[cut] - (long) cut * frame, nextShown - (long) (cut + depth) * frame);
+        long shift = Math.max(0, -base);
+        long[] decode = new long[cut];
+        long[] composition = new long[cut];
+        long[] durations = new long[cut];
+        for (int i = 0; i < cut; i++) {
+            decode[i] = base + shift + (long) i * frame;
+            composition[i] = nextShown - (long) (cut - rank[i]) * frame - (base + (long) i * frame);
+            durations[i] = frame;
+        }
+        durations[cut - 1] = decodeTimes[cut] - (base + (long) (cut - 1) * frame);
+        return Optional.of(new Retimed(cut, frame, decode, durations, composition, shift));
+    }
+
+    /**
+     * How much later to show the samples so that none sits near the middle between two points of
+     * the frame grid that starts at {@code origin}. A decoder that outputs at the frame rate
+     * rounds each time to that grid; steady frames half a frame off it round two to one slot at
+     * the least jitter. FFmpeg gives the first frame of a session a time of its own and the rest
+     * the source's, so they can be anywhere against each other. Zero when every sample is at
+     * least {@link #SAFE_MARGIN} of a frame from a rounding edge, or farther from it than twice
+     * the samples' jitter (steady times never cross it, and FFmpeg's files half a frame off with
+     * AAC's priming delay are left alone), or when no move gains much.
+     *
+     * @param presentation presentation times, in the track's ticks, all but the first frame's
+     *                     (FFmpeg's own; it is a frame or more before the others)
+     * @param frame        the frame duration
+     * @param origin       where the grid starts: the file's earliest time
+     * @return ticks in {@code [0, frame)}
+     */
+    static long alignment(long[] presentation, long frame, long origin) {
+        if (frame < ALIGNMENT_STEPS || presentation.length == 0 || !steady(presentation, frame)) {
+            return 0;
+        }
+        long current = margin(presentation, frame, origin, 0);
+        if (current * SAFE_MARGIN >= frame || current > 2 * jitter(presentation, frame, origin)) {
+            return 0;
+        }
+        long best = 0;
+        long bestMargin = current;
+        for (int step = 1; step < ALIGNMENT_STEPS; step++) {
+            long delta = frame * step / ALIGNMENT_STEPS;
+            long margin = margin(presentation, frame, origin, delta);
+            if (margin > bestMargin) {
+                best = delta;
+                bestMargin = margin;
+            }
+        }
+        return (bestMargin - current) * SAFE_MARGIN >= frame ? best : 0;
+    }
+
+    /**
+     * Whether the samples are shown a steady frame apart. A decoder guesses its output rate from
+     * the first frames; after a jump in the times that guess is off the frame rate, its grid
+     * drifts against the frames, and no move can help.
+     */
+    private static boolean steady(long[] presentation, long frame) {
+        long[] shown = presentation.clone();
+        Arrays.sort(shown);
+        long tolerance = Math.max(1, frame / STEADY_FRACTION);
+        for (int k = 1; k < shown.length; k++) {
+            if (Math.abs(shown[k] - shown[k - 1] - frame) > tolerance) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How far the samples' places on the grid spread: their jitter, in ticks. */
+    private static long jitter(long[] presentation, long frame, long origin) {
+        long lowest = frame;
+        long highest = 0;
+        for (long shown : presentation) {
+            long phase = Math.floorMod(shown - origin, frame);
+            lowest = Math.min(lowest, phase);
+            highest = Math.max(highest, phase);
+        }
+        return highest - lowest;
+    }
+
+    /** The smallest distance, over the samples moved by delta, to a rounding edge of the grid. */
+    private static long margin(long[] presentation, long frame, long origin, long delta) {
+        long margin = frame;
+        for (long shown : presentation) {
+            long phase = Math.floorMod(shown + delta - origin, frame);
+            margin = Math.min(margin, Math.abs(2 * phase - frame) / 2);
+        }
+        return margin;
+    }
+
+    /** The most common sample duration: the steady frame duration. */
+    static long frameDuration(long[] durations) {
+        return mostCommon(durations);
+    }
+
+    /** The most common value; ties go to the smaller one. */
+    private static long mostCommon(long[] values) {
+        Map<Long, Integer> counts = new HashMap<>();
+        long best = 0;
+        int bestCount = 0;
+        for (long value : values) {
+            int seen = counts.merge(value, 1, Integer::sum);
+            if (seen > bestCount || (seen == bestCount && value < best)) {
+                best = value;
+                bestCount = seen;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,100 @@
+package io.github.mediamtxvod.mp4;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.mediamtxvod.testing.Ffprobe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real FFmpeg files: a source whose first GOP's timestamps run fast (frames 24 ms apart instead of
+ * 40, as a server still locking onto its publisher's clock gives them) is written exactly as the
+ * recorder writes a segment; the strict decode check fails on it, and passes after the repair.
+ */
+class LeadingTimingTest {
+    private static final String FAST_FIRST_GOP = TimingFixtures.FAST_FIRST_GOP;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fastFirstGopWithBFramesDecodesCleanlyAfterTheRepair() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", true, true, FAST_FIRST_GOP);
+        assertThat(Ffprobe.allDecodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+        long size = Files.size(file);
+        List<String> before = Ffprobe.packetTimes(file, "v:0");
+        List<String> audio = Ffprobe.packetTimes(file, "a:0");
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().samples()).isEqualTo(25);
+        assertThat(repair.get().frame().toMillis()).isEqualTo(40);
+        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        assertThat(Files.size(file)).isEqualTo(size);
+        List<String> after = Ffprobe.packetTimes(file, "v:0");
+        assertThat(after).hasSameSizeAs(before);
+        // the samples after the first GOP keep their times, all moved by the same shift
+        long shift = delta(before.get(25), after.get(25));
+        for (int i = 25; i < before.size(); i++) {
+            assertThat(delta(before.get(i), after.get(i))).as("packet %d", i).isEqualTo(shift);
+        }
+        assertThat(shift).as("moved by the repair's shift").isEqualTo(repair.get().shift().isZero() ? 0 : shift);
+        assertThat(Ffprobe.packetTimes(file, "a:0")).isEqualTo(audio);
+        assertThat(LeadingTiming.repair(file)).as("a second pass").isEmpty();
+    }
+
+    @Test
+    void fastFirstGopOfH265WithBFramesIsRepaired() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx265", true, false, FAST_FIRST_GOP);
+
+        assertThat(LeadingTiming.repair(file)).isPresent();
+
+        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+    }
+
+    @Test
+    void fastFirstGopWithoutBFramesIsRepaired() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", false, true, FAST_FIRST_GOP);
+        assertThat(Ffprobe.allDecodeErrors(file)).isNotEmpty();
+
+        assertThat(LeadingTiming.repair(file)).isPresent();
+
+        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+    }
+
+    @Test
+    void steadyFilesAreNotWritten() throws Exception {
+        for (boolean bFrames : new boolean[] {true, false}) {
+            Path file = TimingFixtures.segment(dir, "libx264", bFrames, true, null);
+            byte[] bytes = Files.readAllBytes(file);
+
+            assertThat(LeadingTiming.repair(file)).as("B-frames %s", bFrames).isEmpty();
+
+            assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+        }
+    }
+
+    @Test
+    void audioOnlyIsNotWritten() throws Exception {
+        Path file = TimingFixtures.segment(dir, null, false, true, null);
+        byte[] bytes = Files.readAllBytes(file);
+
+        assertThat(LeadingTiming.repair(file)).isEmpty();
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+    }
+
+    /** How much later a packet's pts is after than before; its dts must have moved as much. */
+    private static long delta(String before, String after) {
+        String[] old = before.split(",");
+        String[] now = after.split(",");
+        long pts = Long.parseLong(now[0]) - Long.parseLong(old[0]);
+        assertThat(Long.parseLong(now[1]) - Long.parseLong(old[1])).as("dts moved as pts").isEqualTo(pts);
+        return pts;
+    }
+}

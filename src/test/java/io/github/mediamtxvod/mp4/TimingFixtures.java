@@ -1,0 +1,57 @@
+package io.github.mediamtxvod.mp4;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Real FFmpeg segment files with broken start-up timing, written exactly as the recorder writes a
+ * segment (fragmented MP4 with its movflags): a source whose first GOP runs fast, as a server
+ * still locking onto its publisher's clock gives it.
+ */
+public final class TimingFixtures {
+    /** The first GOP (25 frames) at 0.6 of its real pace: frames 24 ms apart instead of 40. */
+    public static final String FAST_FIRST_GOP = "setts=pts=if(lt(N\\,25)\\,PTS*0.6\\,PTS)"
+            + ":dts=if(lt(N\\,25)\\,DTS*0.6\\,DTS)";
+
+    private TimingFixtures() {}
+
+    /** A 4 s segment as the recorder writes it, from a source whose video timestamps went through {@code bsf}. */
+    public static Path segment(Path dir, String codec, boolean bFrames, boolean audio, String bsf)
+            throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory(dir, "segment");
+        List<String> encode = new ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin",
+                "-loglevel", "error", "-y"));
+        if (codec != null) {
+            encode.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25"));
+        }
+        if (audio) {
+            encode.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
+        }
+        encode.addAll(List.of("-t", "4"));
+        if (codec != null) {
+            encode.addAll(List.of("-c:v", codec, "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
+                    "-keyint_min", "25", "-sc_threshold", "0", "-bf", bFrames ? "2" : "0"));
+            if (codec.equals("libx265")) {
+                encode.addAll(List.of("-x265-params", "log-level=error:scenecut=0:bframes=" + (bFrames ? 2 : 0)));
+            }
+        }
+        if (audio) {
+            encode.addAll(List.of("-c:a", "aac", "-b:a", "64k"));
+        }
+        encode.add("input.mkv");
+        FfmpegSegments.run(work, encode);
+        List<String> copy = new ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin",
+                "-loglevel", "error", "-y", "-i", "input.mkv", "-map", "0", "-c", "copy"));
+        if (bsf != null) {
+            copy.addAll(List.of("-bsf:v", bsf));
+        }
+        copy.addAll(List.of("-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
+                "-frag_duration", "1000000", "segment.mp4"));
+        FfmpegSegments.run(work, copy);
+        return work.resolve("segment.mp4");
+    }
+
+}

@@ -1,0 +1,166 @@
+package io.github.mediamtxvod.mp4;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TimingPlanTest {
+    private static final long FRAME = 512;
+    /** Decode order of a GOP with two B-frames per P: I P B B P B B ..., as presentation ranks. */
+    private static final int[] RANKS = {0, 3, 1, 2, 6, 4, 5, 9, 7, 8, 12, 10, 11};
+
+    @Test
+    void steadyTimingNeedsNothing() {
+        Stream stream = Stream.steady(60);
+
+        assertThat(TimingPlan.plan(stream.decode, stream.durations, stream.offsets, 20)).isEmpty();
+    }
+
+    @Test
+    void framesShownTooCloseAtTheStartGetTheSteadyDurationAndKeepTheirOrder() {
+        Stream stream = Stream.steady(60);
+        // the first 13 frames were shown at 0.6 of their pace, the source then caught up
+        stream.scaleFirst(13, 0.6);
+
+        TimingPlan.Retimed plan = TimingPlan.plan(stream.decode, stream.durations, stream.offsets, 20).orElseThrow();
+
+        assertThat(plan.count()).isEqualTo(13);
+        assertThat(plan.frameDuration()).isEqualTo(FRAME);
+        long[] shown = new long[13];
+        for (int i = 0; i < 13; i++) {
+            assertThat(plan.compositionOffsets()[i]).isNotNegative();
+            shown[i] = plan.decodeTimes()[i] + plan.compositionOffsets()[i];
+            if (i > 0) {
+                assertThat(plan.decodeTimes()[i] - plan.decodeTimes()[i - 1]).isEqualTo(FRAME);
+            }
+        }
+        // shown in the same order, one frame apart, ending one frame before the first kept frame
+        long nextShown = stream.decode[13] + stream.offsets[13] + plan.shift();
+        for (int i = 0; i < 13; i++) {
+            assertThat(shown[i]).isEqualTo(nextShown - (13 - RANKS[i]) * FRAME);
+        }
+        assertThat(plan.decodeTimes()[12] + plan.durations()[12]).isEqualTo(stream.decode[13] + plan.shift());
+    }
+
+    @Test
+    void aPrefixThatWouldStartBeforeZeroShiftsTheTrack() {
+        Stream stream = Stream.steady(60);
+        // the first 13 frames squeezed into 0.3 of their time, and the rest 3 frames early
+        stream.scaleFirst(13, 0.3);
+        for (int i = 13; i < 60; i++) {
+            stream.decode[i] -= 3 * FRAME;
+        }
+        stream.durations[12] -= 3 * FRAME;
+
+        TimingPlan.Retimed plan = TimingPlan.plan(stream.decode, stream.durations, stream.offsets, 20).orElseThrow();
+
+        assertThat(plan.shift()).isEqualTo(3 * FRAME);
+        assertThat(plan.decodeTimes()[0]).isZero();
+    }
+
+    @Test
+    void aLateFirstFrameAloneIsLeftAsItIs() {
+        Stream stream = Stream.steady(60);
+        // the keyframe is shown for several frames: a gap, but no two frames too close
+        for (int i = 1; i < 60; i++) {
+            stream.decode[i] += 5 * FRAME;
+        }
+        stream.durations[0] += 5 * FRAME;
+
+        assertThat(TimingPlan.plan(stream.decode, stream.durations, stream.offsets, 20)).isEmpty();
+    }
+
+    @Test
+    void timingThatNeverSettlesIsLeftAsItIs() {
+        Stream stream = Stream.steady(60);
+        stream.scaleFirst(60, 0.6);
+
+        Optional<TimingPlan.Retimed> plan = TimingPlan.plan(stream.decode, stream.durations, stream.offsets, 20);
+
+        assertThat(plan).isEmpty();
+    }
+
+    @Test
+    void tooFewSamplesAreLeftAsTheyAre() {
+        assertThat(TimingPlan.plan(new long[] {0, 512}, new long[] {512, 512}, new long[] {0, 0}, 1)).isEmpty();
+    }
+
+    @Test
+    void framesOnTheGridStayWhereTheyAre() {
+        long[] shown = {512, 1024, 1537, 2047, 2560};
+
+        assertThat(TimingPlan.alignment(shown, FRAME, 0)).isZero();
+    }
+
+    @Test
+    void framesHalfAFrameOffTheGridMoveOntoIt() {
+        // FFmpeg's own time for the first frame, the source's for the rest: 0.53 frame off, jittery
+        long[] shown = {1810, 2332, 2830, 3350, 3858, 4380};
+
+        long delta = TimingPlan.alignment(shown, FRAME, 0);
+
+        assertThat(delta).isPositive().isLessThan(FRAME);
+        for (int i = 0; i < shown.length; i++) {
+            long phase = Math.floorMod(shown[i] + delta, FRAME);
+            assertThat(Math.min(phase, FRAME - phase)).as("frame %d", i).isLessThan(FRAME / 8);
+        }
+    }
+
+    @Test
+    void steadyFramesHalfAFrameOffTheGridStay() {
+        // no jitter: no two ever round to one slot
+        long[] shown = {1810, 2322, 2834, 3346, 3858, 4370};
+
+        assertThat(TimingPlan.alignment(shown, FRAME, 0)).isZero();
+    }
+
+    @Test
+    void framesAfterAJumpAreNotMoved() {
+        // a decoder guesses its output rate from the first frames; after a jump that guess is off
+        long[] shown = {512, 1024, 1536, 25301, 25813, 26325, 26837};
+
+        assertThat(TimingPlan.alignment(shown, FRAME, 0)).isZero();
+    }
+
+    /** A steady B-frame stream: decode times one frame apart, shown in the {@link #RANKS} pattern. */
+    private static final class Stream {
+        final long[] decode;
+        final long[] durations;
+        final long[] offsets;
+
+        private Stream(int count) {
+            decode = new long[count];
+            durations = new long[count];
+            offsets = new long[count];
+        }
+
+        static Stream steady(int count) {
+            Stream stream = new Stream(count);
+            for (int i = 0; i < count; i++) {
+                int gop = i / RANKS.length;
+                int rank = gop * RANKS.length + (i % RANKS.length < RANKS.length ? RANKS[i % RANKS.length] : 0);
+                stream.decode[i] = i * FRAME;
+                stream.durations[i] = FRAME;
+                // two frames of reorder delay, as FFmpeg writes B-frame streams
+                stream.offsets[i] = (rank - i + 2) * FRAME;
+            }
+            return stream;
+        }
+
+        /** The first {@code count} samples at {@code factor} of their pace, decode and presentation. */
+        void scaleFirst(int count, double factor) {
+            for (int i = 0; i < count; i++) {
+                long shown = decode[i] + offsets[i];
+                decode[i] = Math.round(decode[i] * factor);
+                offsets[i] = Math.round(shown * factor) - decode[i];
+            }
+            for (int i = 0; i + 1 < decode.length; i++) {
+                durations[i] = decode[i + 1] - decode[i];
+            }
+            durations[decode.length - 1] = FRAME;
+            assertThat(Arrays.stream(offsets).min().orElse(0)).isNotNegative();
+        }
+    }
+}
