@@ -89,7 +89,7 @@ final class TimingPlan {
             if (!hazard(gap, cut, frame, tolerance)) {
                 return Optional.empty();
             }
-            return retime(decodeTimes, compositionOffsets, presentation[order[cut]], rank, cut, frame);
+            return retime(decodeTimes, presentation[order[cut]], rank, cut, frame);
         }
         return Optional.empty();
     }
@@ -123,8 +123,7 @@ final class TimingPlan {
      * early enough that no sample is shown before it is decoded (its reorder depth) and that the
      * kept samples' decode times follow. The last re-timed sample's duration takes up the slack.
      */
-    private static Optional<Retimed> retime(long[] decodeTimes, long[] compositionOffsets, long nextShown, int[] rank,
-            int cut, long frame) {
+    private static Optional<Retimed> retime(long[] decodeTimes, long nextShown, int[] rank, int cut, long frame) {
         int depth = 0;
         for (int i = 0; i < cut; i++) {
             depth = Math.max(depth, i - rank[i]);
@@ -140,32 +139,7 @@ final class TimingPlan {
             durations[i] = frame;
         }
         durations[cut - 1] = decodeTimes[cut] - (base + (long) (cut - 1) * frame);
-        keepFirstFrame(decodeTimes, compositionOffsets, rank, cut, frame, shift, decode, composition, durations);
         return Optional.of(new Retimed(cut, frame, decode, durations, composition, shift));
-    }
-
-    /**
-     * Leaves the first frame (the keyframe, first in both orders) where it was when the re-timed
-     * frames after it still come a frame or more later: it is then held longer instead of the
-     * track starting later than the file, so the segment keeps its start and its length.
-     */
-    private static void keepFirstFrame(long[] decodeTimes, long[] compositionOffsets, int[] rank, int cut, long frame,
-            long shift, long[] decode, long[] composition, long[] durations) {
-        if (rank[0] != 0) {
-            return;
-        }
-        long firstShown = decodeTimes[0] + compositionOffsets[0];
-        long nextDecode = cut > 1 ? decode[1] : decodeTimes[cut] + shift;
-        long nextShown = Long.MAX_VALUE;
-        for (int i = 1; i < cut; i++) {
-            nextShown = Math.min(nextShown, decode[i] + composition[i]);
-        }
-        if (cut == 1 || nextDecode <= decodeTimes[0] || nextShown < firstShown + frame) {
-            return;
-        }
-        decode[0] = decodeTimes[0];
-        composition[0] = compositionOffsets[0];
-        durations[0] = nextDecode - decodeTimes[0];
     }
 
     /**

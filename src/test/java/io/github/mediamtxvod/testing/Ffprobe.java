@@ -80,6 +80,20 @@ public final class Ffprobe {
         return probe(List.of(file.toString()));
     }
 
+    /**
+     * The longest of the file's tracks, each from its own first to its last sample: unlike the
+     * container's duration, it does not count a track starting later than another (the first
+     * segment of a stream whose leading frames were re-timed starts its video a little after its
+     * audio).
+     */
+    public static Duration longestTrack(Path file) {
+        Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-show_entries", "stream=duration", "-of", "csv=p=0",
+                file.toString()), PROBE_TIMEOUT);
+        double longest = outcome.stdout().lines().map(String::strip).filter(line -> !line.isEmpty() && !"N/A".equals(line))
+                .mapToDouble(Double::parseDouble).max().orElseThrow();
+        return Duration.ofNanos(Math.round(longest * 1e9));
+    }
+
     /** Probes an RTSP stream over TCP; waits as long as the server lets DESCRIBE wait. */
     public static ProbeResult probe(URI rtspUrl) {
         return probe(List.of("-rtsp_transport", "tcp", rtspUrl.toString()));

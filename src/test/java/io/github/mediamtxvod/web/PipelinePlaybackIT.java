@@ -154,7 +154,7 @@ class PipelinePlaybackIT {
             previousStart = start;
             Ffprobe.ProbeResult probe = Ffprobe.probe(file);
             assertThat(probe.playable()).as("%s: %s", file, probe).isTrue();
-            double probed = probe.duration().toNanos() / 1e9;
+            double probed = Ffprobe.longestTrack(file).toNanos() / 1e9;
             assertThat(segment.get("durationSeconds").asDouble()).as(what + " vs ffprobe")
                     .isCloseTo(probed, within(0.3));
             totalSize += Files.size(file);
