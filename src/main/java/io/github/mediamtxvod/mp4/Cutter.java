@@ -15,13 +15,44 @@ import java.util.Map;
  *
  * <p>Timeline: time 0 is the origin (the earlier of the requested origin and the first sample
  * written, since fMP4 decode times cannot be negative). The first source keeps its wall-clock
- * distance from the origin; each later source starts where the output so far ends, so gaps between
- * sessions are left out and an overlap never runs time backwards. Within a source the samples keep
- * their own decode times. Not thread-safe; one per output.
+ * distance from the origin; each later source goes on where the primary track so far ends, to the
+ * tick: its first primary sample is decoded exactly when the previous one's duration is over. So
+ * gaps between sessions are left out, and the video stays on the frame grid it started on: a
+ * decoder that outputs at the frame rate rounds each frame to that grid, and a join a fraction of
+ * a frame off it puts two frames in one slot ({@code non monotonically increasing dts}). The other
+ * tracks keep their distance from the primary track within the source, converted once per source.
+ * Within a source every sample keeps its own decode time and duration.
+ *
+ * <p>A track never overlaps itself: where a later source's non-video track would start before that
+ * track's output ends (FFmpeg's segments start each track at time 0, stretching its first sample
+ * back over the previous segment's last), the samples that would end by then are left out and the
+ * first one kept starts there, shortened by the overlap, so the rest keep their source times and
+ * the tracks stay in sync. A video track's overlap (another video track than the primary one, or
+ * the first source's rounding) moves that track forward instead, as frames cannot be dropped.
+ * Not thread-safe; one per output.
  */
 final class Cutter {
-    /** Samples {@code [from, to)} of a track in one fragment, the first at output decode time {@code outDts}. */
-    record Selection(TrackSamples samples, int from, int to, long outDts) {}
+    /**
+     * Samples {@code [from, to)} of a track in one fragment: the first at output decode time
+     * {@code outDts}, lasting its source duration less {@code trim}; the others follow at their
+     * source durations.
+     */
+    record Selection(TrackSamples samples, int from, int to, long outDts, long trim) {
+        Selection(TrackSamples samples, int from, int to, long outDts) {
+            this(samples, from, to, outDts, 0);
+        }
+
+        /** The output duration of sample {@code index}, in the track's ticks. */
+        long duration(int index) {
+            return samples.duration(index) - (index == from ? trim : 0);
+        }
+
+        /** The output decode time of sample {@code index} (up to {@code to}: the end of the last). */
+        long decodeTime(int index) {
+            long[] times = samples.decodeTimes();
+            return outDts + times[index] - times[from] - (index == from ? 0 : trim);
+        }
+    }
 
     private final RangePlan plan;
     private final Long requestedOrigin;
@@ -39,6 +70,8 @@ final class Cutter {
         boolean started;
         boolean stopped;
         boolean offsetSet;
+        /** Whether samples went out, so {@link #nextOutDts} is where the track's output ends. */
+        boolean written;
         long offset;
         long nextOutDts;
     }
@@ -66,10 +99,13 @@ final class Cutter {
         if (earliest == Long.MAX_VALUE) {
             return selections;
         }
-        place(step, earliest);
+        place(step, earliest, fragment, ranges);
         for (int t = 0; t < fragment.size(); t++) {
             if (ranges.get(t) != null) {
-                selections.add(output(source, fragment.get(t), ranges.get(t)[0], ranges.get(t)[1]));
+                Selection selection = output(source, fragment.get(t), ranges.get(t)[0], ranges.get(t)[1]);
+                if (selection != null) {
+                    selections.add(selection);
+                }
             }
         }
         return selections;
@@ -117,26 +153,49 @@ final class Cutter {
     }
 
     /** Fixes the origin at the first samples written, and where a new source goes on the output. */
-    private void place(RangePlan.Step step, long earliestWall) {
+    private void place(RangePlan.Step step, long earliestWall, List<TrackSamples> fragment, List<int[]> ranges) {
         if (!originKnown) {
             originNanos = requestedOrigin == null ? earliestWall : Math.min(requestedOrigin, earliestWall);
             originKnown = true;
             firstWallNanos = earliestWall;
         }
         if (step.source() != currentSource) {
-            long sourceStart = IndexedSource.epochNanos(step.indexed().source().start());
-            if (currentSource < 0) {
-                sourceOutNanos = sourceStart - originNanos;
-            } else {
-                sourceOutNanos = outputEndNanos();
-                skippedNanos += Math.max(0, sourceStart - lastWallEndNanos);
-            }
-            currentSource = step.source();
-            sourcesUsed++;
+            IndexedSource source = step.indexed();
+            long sourceStart = IndexedSource.epochNanos(source.source().start());
             for (TrackState state : tracks.values()) {
                 state.offsetSet = false;
             }
+            if (currentSource < 0) {
+                sourceOutNanos = sourceStart - originNanos;
+            } else {
+                skippedNanos += Math.max(0, sourceStart - lastWallEndNanos);
+                sourceOutNanos = continuePrimary(source, fragment, ranges);
+            }
+            currentSource = step.source();
+            sourcesUsed++;
         }
+    }
+
+    /**
+     * Where a later source's time zero goes: so that its first primary sample starts exactly where
+     * the primary track's output ends. Sets the primary track's offset in its own ticks, without a
+     * round trip through nanoseconds. Falls back to the end of the longest track when the source's
+     * first fragment has no primary sample to join.
+     */
+    private long continuePrimary(IndexedSource source, List<TrackSamples> fragment, List<int[]> ranges) {
+        TrackState primary = tracks.get(plan.primaryTrackId);
+        for (int t = 0; t < fragment.size(); t++) {
+            TrackSamples samples = fragment.get(t);
+            if (samples.track.id() == plan.primaryTrackId && ranges.get(t) != null && primary != null
+                    && primary.written) {
+                long first = samples.decodeTimes()[ranges.get(t)[0]];
+                primary.offset = primary.nextOutDts - first;
+                primary.offsetSet = true;
+                long sinceZero = source.index().nanos(samples.track.id(), first) - source.index().zeroNanos();
+                return MediaTime.toNanos(primary.nextOutDts, samples.track.timescale()) - sinceZero;
+            }
+        }
+        return outputEndNanos();
     }
 
     private Selection output(IndexedSource source, TrackSamples samples, int from, int to) {
@@ -147,15 +206,38 @@ final class Cutter {
             state.offsetSet = true;
         }
         long[] times = samples.decodeTimes();
-        long outDts = times[from] + state.offset;
-        if (outDts < state.nextOutDts) {
-            // an overlap (or a time before the origin): shift this source's track forward, never back
-            state.offset += state.nextOutDts - outDts;
-            outDts = state.nextOutDts;
+        int first = from;
+        long trim = 0;
+        if (times[from] + state.offset < state.nextOutDts) {
+            if (samples.track.isVideo()) {
+                // frames cannot be left out or shortened: shift this source's track forward, never back
+                state.offset = state.nextOutDts - times[from];
+            } else {
+                first = firstAfterOverlap(times, from, to, state.offset, state.nextOutDts);
+                if (first == to) {
+                    return null;
+                }
+                trim = Math.max(0, state.nextOutDts - (times[first] + state.offset));
+            }
         }
-        state.nextOutDts = outDts + times[to] - times[from];
+        long outDts = times[first] + state.offset + trim;
+        state.nextOutDts = times[to] + state.offset;
+        state.written = true;
         lastWallEndNanos = Math.max(lastWallEndNanos, wall(source, samples, times, to));
-        return new Selection(samples, from, to, outDts);
+        return new Selection(samples, first, to, outDts, trim);
+    }
+
+    /**
+     * The first of samples {@code [from, to)} that ends after {@code trackEnd} once moved by
+     * {@code offset}; {@code to} when none does. The ones before it would lie wholly under what the
+     * track already holds.
+     */
+    static int firstAfterOverlap(long[] times, int from, int to, long offset, long trackEnd) {
+        int first = from;
+        while (first < to && times[first + 1] + offset <= trackEnd) {
+            first++;
+        }
+        return first;
     }
 
     private static long wall(IndexedSource source, TrackSamples samples, long[] times, int index) {

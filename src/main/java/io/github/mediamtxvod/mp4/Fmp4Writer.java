@@ -103,7 +103,7 @@ final class Fmp4Writer {
         int dataOffset = out.length();
         out.u32(0);
         for (int i = piece.from(); i < piece.to(); i++) {
-            out.u32(samples.duration(i)).u32(samples.size(i)).u32(Integer.toUnsignedLong(samples.flags(i)));
+            out.u32(piece.selection().duration(i)).u32(samples.size(i)).u32(Integer.toUnsignedLong(samples.flags(i)));
             if (composition) {
                 out.u32(Integer.toUnsignedLong(samples.compositionOffset(i)));
             }

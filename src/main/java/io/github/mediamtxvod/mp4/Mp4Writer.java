@@ -71,10 +71,8 @@ final class Mp4Writer {
     private static void add(SampleTables table, Piece piece, long payloadOffset) {
         Cutter.Selection selection = piece.selection();
         TrackSamples samples = selection.samples();
-        long[] times = samples.decodeTimes();
-        long shift = selection.outDts() - times[selection.from()];
         for (int i = piece.from(); i < piece.to(); i++) {
-            table.add(times[i] + shift, samples.duration(i), samples.size(i), samples.sync(i),
+            table.add(selection.decodeTime(i), selection.duration(i), samples.size(i), samples.sync(i),
                     samples.compositionOffset(i));
         }
         table.addChunk(payloadOffset, piece.to() - piece.from());

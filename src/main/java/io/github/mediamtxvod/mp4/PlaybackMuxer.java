@@ -19,9 +19,13 @@ import java.util.List;
  * (at most one GOP early; an audio-only recording at the sample containing {@code start}) and stops
  * before the first sample at or after the end. Its timeline is continuous from 0: the first source
  * keeps its distance from the origin, each later source follows the previous one without a hole (gaps
- * between sessions are left out and reported in {@link MuxResult#skippedGaps()}). A later source whose
- * tracks or sample descriptions differ from the first contributing source ends the output before it
- * ({@link MuxResult#endedAtLayoutChange()}): a player cannot switch codec parameters inside one file.
+ * between sessions are left out and reported in {@link MuxResult#skippedGaps()}). Its first video frame
+ * is decoded exactly where the previous frame's duration ends, and samples keep their durations and
+ * composition offsets in the track's own timescale (an audio frame that would overlap the one before is
+ * shortened), so the video stays on one frame grid and decodes as cleanly as the sources. A later
+ * source whose tracks or sample descriptions differ from the first contributing source ends the output
+ * before it ({@link MuxResult#endedAtLayoutChange()}): a player cannot switch codec parameters inside
+ * one file.
  *
  * <p>Nothing is written before the first fragment has been read and the range is known to hold media,
  * so {@link PlaybackException} with {@code NO_MEDIA} or {@code INVALID_REQUEST} comes before any byte;

@@ -112,12 +112,61 @@ class PlaybackMuxerTest {
         List<Sample> video = track(OutputSamples.fmp4(out.toByteArray()), 1);
         Sample lastOfFirst = video.stream().filter(sample -> sample.tag() == 1).reduce((a, b) -> b).orElseThrow();
         Sample firstOfSecond = video.stream().filter(sample -> sample.tag() == 2).findFirst().orElseThrow();
-        // the second source starts where the first one's longest track (audio, 10.0053 s) ends
-        assertThat(firstOfSecond.dts() - lastOfFirst.dts()).isBetween(3600L, 3600L + 1920);
+        // the second source's video goes on one frame after the first one's last frame, to the tick
+        assertThat(firstOfSecond.dts() - lastOfFirst.dts()).isEqualTo(3600);
         assertThat(result.sourcesUsed()).isEqualTo(2);
         assertThat(result.skippedGaps().toMillis()).isBetween(29_990L, 30_000L);
         assertThat(result.duration().toMillis()).isBetween(15_000L, 15_030L);
         assertThat(result.endedAtLayoutChange()).isFalse();
+    }
+
+    @Test
+    void laterSourcesKeepTheVideoOnItsFrameGridAndTheAudioInSync() throws Exception {
+        // the first source's audio (469 frames, 10.0053 s) outlasts its video (10 s); the second
+        // source starts 30.0123 s later, a wall-clock distance that is no multiple of a frame
+        List<IndexedSource> sources = List.of(source(1, 0, 10, videoAndAudio(1)),
+                source(2, 40.0123, 10, videoAndAudio(1)));
+
+        for (byte[] file : List.of(fmp4(sources, 5, 50, null), mp4(sources, 5, 50))) {
+            List<Sample> samples = OutputSamples.topLevelBoxes(file).contains("moof") ? OutputSamples.fmp4(file)
+                    : OutputSamples.mp4(file);
+            List<Sample> video = track(samples, 1);
+            List<Sample> audio = track(samples, 2);
+            // every frame one frame duration after the one before, across the join too
+            for (int i = 1; i < video.size(); i++) {
+                assertThat(video.get(i).dts() - video.get(i - 1).dts()).as("video sample %d", i).isEqualTo(3600);
+            }
+            Sample videoJoin = video.stream().filter(sample -> sample.tag() == 2).findFirst().orElseThrow();
+            int audioJoin = indexOfFirst(audio, 2);
+            // the overlapping audio frame starts where the first source's last one ends, shortened...
+            assertThat(audio.get(audioJoin).dts() - audio.get(audioJoin - 1).dts()).isEqualTo(1024);
+            // ...so the next one is as far from the second source's first frame as in the source
+            assertThat(audio.get(audioJoin + 1).number()).isEqualTo(1);
+            assertThat(skew(audio.get(audioJoin + 1), videoJoin)).isEqualTo(skew(audio.get(0), video.get(0)));
+            for (int i = audioJoin + 2; i < audio.size(); i++) {
+                assertThat(audio.get(i).dts() - audio.get(i - 1).dts()).as("audio sample %d", i).isEqualTo(1024);
+            }
+        }
+    }
+
+    /**
+     * How much later an audio sample is shown against a video sample than in their source (both
+     * numbered from the source's start), in units of 1 / (48,000 × 90,000) s. A plain MP4 moves a
+     * track as a whole with its edit list, so only differences of skews are comparable.
+     */
+    private static long skew(Sample audio, Sample video) {
+        long output = audio.dts() * 90_000 - video.dts() * 48_000;
+        long source = audio.number() * 1024L * 90_000 - video.number() * 3600L * 48_000;
+        return output - source;
+    }
+
+    private static int indexOfFirst(List<Sample> samples, int tag) {
+        for (int i = 0; i < samples.size(); i++) {
+            if (samples.get(i).tag() == tag) {
+                return i;
+            }
+        }
+        throw new AssertionError("no sample of segment " + tag);
     }
 
     @Test
