@@ -55,12 +55,9 @@ public final class FileSegmentSource implements SegmentSource {
 
     @Override
     public InputStream open(long offset, long length) throws IOException {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException(
-                    "range offset=" + offset + " length=" + length + " of " + file + " is negative");
-        }
+        long wanted = SegmentSource.available(this, offset, length);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        return new RangeStream(channel, offset, Math.max(0, Math.min(length, size - offset)));
+        return new RangeStream(channel, offset, wanted);
     }
 
     @Override

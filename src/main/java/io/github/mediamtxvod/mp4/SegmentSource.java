@@ -38,4 +38,18 @@ public interface SegmentSource {
      * @throws IOException when the range cannot be read
      */
     InputStream open(long offset, long length) throws IOException;
+
+    /**
+     * How many bytes of {@code source} a read of {@code length} bytes from {@code offset} can
+     * return: the range clamped to the source's size, zero past its end.
+     *
+     * @throws IllegalArgumentException when the offset or the length is negative
+     */
+    static long available(SegmentSource source, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException(
+                    "range offset=" + offset + " length=" + length + " of " + source.name() + " is negative");
+        }
+        return Math.max(0, Math.min(length, source.size() - offset));
+    }
 }

@@ -56,12 +56,8 @@ public final class S3SegmentSource implements SegmentSource {
 
     @Override
     public InputStream open(long offset, long length) throws IOException {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException(
-                    "range offset=" + offset + " length=" + length + " of " + name() + " is negative");
-        }
-        long wanted = Math.min(length, size - offset);
-        if (wanted <= 0) {
+        long wanted = SegmentSource.available(this, offset, length);
+        if (wanted == 0) {
             return new ByteArrayInputStream(new byte[0]);
         }
         String range = "bytes=" + offset + "-" + (offset + wanted - 1);

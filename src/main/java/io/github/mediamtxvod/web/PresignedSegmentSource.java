@@ -57,10 +57,7 @@ final class PresignedSegmentSource implements SegmentSource {
 
     @Override
     public InputStream open(long offset, long length) throws IOException {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("range offset=" + offset + " length=" + length + " of " + name());
-        }
-        long wanted = Math.max(0, Math.min(length, size - offset));
+        long wanted = SegmentSource.available(this, offset, length);
         if (wanted == 0) {
             return InputStream.nullInputStream();
         }

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LanesTest {
+    /** Never counted down: a part that waits on it blocks like a long upload until it is interrupted. */
+    private static final CountDownLatch NEVER = new CountDownLatch(1);
+
     final ExecutorService pool = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -62,7 +65,7 @@ class LanesTest {
                     throw new IOException("part 3 failed");
                 }
                 othersWaiting.countDown();
-                Thread.sleep(10_000); // a long upload, ended by the interrupt
+                NEVER.await(); // a long upload, ended by the interrupt
             } catch (InterruptedException e) {
                 interrupted.incrementAndGet();
                 throw new InterruptedIOException("stopped");
@@ -98,7 +101,7 @@ class LanesTest {
             assertThatThrownBy(() -> new Lanes(2, index -> {
                 started.countDown();
                 try {
-                    Thread.sleep(10_000);
+                    NEVER.await();
                 } catch (InterruptedException e) {
                     throw new InterruptedIOException("stopped");
                 }
