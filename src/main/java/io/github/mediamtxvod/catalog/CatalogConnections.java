@@ -3,7 +3,9 @@ package io.github.mediamtxvod.catalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -24,10 +26,30 @@ final class CatalogConnections implements AutoCloseable {
 
     /** Opens both (the writer brings the schema up to date first); {@code purpose} names the user in errors. */
     void open(String purpose) {
+        open(purpose, true);
+    }
+
+    /**
+     * As {@link #open(String)}; with {@code syncEachCommit} false the writer's commits are not
+     * fsynced ({@code synchronous=NORMAL}, WAL): each survives a crash of the process at once and a
+     * power loss as soon as any later commit of another connection is fsynced (it syncs the whole
+     * WAL); a power loss can only roll back the last few, in order. For a store whose every write
+     * can be lost that way without harm.
+     */
+    void open(String purpose, boolean syncEachCommit) {
         try {
             Files.createDirectories(databaseFile.getParent());
-            writer.adopt(CatalogSchema.openMigrated(databaseFile, CatalogSchema.BUSY_TIMEOUT,
-                    CatalogSchema.WAL_CHECKPOINT_PAGES, false));
+            Connection connection = CatalogSchema.openMigrated(databaseFile, CatalogSchema.BUSY_TIMEOUT,
+                    CatalogSchema.WAL_CHECKPOINT_PAGES, false);
+            if (!syncEachCommit) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("PRAGMA synchronous = NORMAL");
+                } catch (SQLException e) {
+                    connection.close();
+                    throw e;
+                }
+            }
+            writer.adopt(connection);
             reader = new CatalogQueries(CatalogSchema.open(databaseFile));
         } catch (IOException | SQLException e) {
             throw new CatalogException("cannot open catalogue " + databaseFile + " for " + purpose, e);

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +41,9 @@ public final class PlaylistCatalog implements AutoCloseable {
     private static final String STATE_COLUMNS = "stream, ended, generation, published_sha256, final";
     private static final String DAY_COLUMNS = "stream, day, 0 AS ended, generation, published_sha256, final";
 
+    /** How long a playlist file written without fsync may be lost to a power loss (the kernel's writeback is 30 s). */
+    static final Duration RECENT = Duration.ofMinutes(10);
+
     private final InstantSource clock;
     private final CatalogConnections connections;
     private final CatalogWriter writer;
@@ -50,9 +54,18 @@ public final class PlaylistCatalog implements AutoCloseable {
         this.writer = connections.writer();
     }
 
-    /** Opens both connections (the schema is brought up to date first). */
+    /**
+     * Opens both connections (the schema is brought up to date first). The writes are not fsynced
+     * one by one: a power loss can roll back the last ones, in order, and each is recovered. A lost
+     * publish record leaves its playlist out of date (rebuilt; its {@code session.finished} event
+     * is in the same transaction, so it is logged once); a lost note of a finished segment or an
+     * ended session is made again at the next start ({@link #endSessionsAtStart}); media facts are
+     * synced by the upload confirmation that follows them, before retention may delete the file.
+     * The confirmation's trigger, which makes most playlists out of date, commits with the
+     * uploader's fsync.
+     */
     public void start() {
-        connections.open("playlists");
+        connections.open("playlists", false);
     }
 
     /** Keeps what a playlist needs to know of a segment file (replacing older facts). */
@@ -67,10 +80,22 @@ public final class PlaylistCatalog implements AutoCloseable {
 
     /** A segment of the session was finished: the session is known and its playlist out of date. */
     public void segmentFinished(String stream, Instant sessionStart) {
+        segmentFinished(stream, sessionStart, true);
+    }
+
+    /**
+     * A segment of the session was finished: the session is known (a new one's playlist is out of
+     * date). {@code listedNow} says whether the segment can be listed already (it is on disk and
+     * nothing is uploaded); when it waits for S3 instead, the playlist of a known session is left as
+     * it is: the confirmation makes it out of date (trigger {@code playlist_segment_settled}), and
+     * publishing it now would give the same text.
+     */
+    public void segmentFinished(String stream, Instant sessionStart, boolean listedNow) {
         writer.update("note a segment of " + stream + " " + sessionStart,
                 "INSERT INTO recording_session (stream, session_start, updated_at_ms) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (stream, session_start) DO UPDATE SET generation = generation + 1,"
-                        + " updated_at_ms = excluded.updated_at_ms",
+                        + " ON CONFLICT (stream, session_start) DO "
+                        + (listedNow ? "UPDATE SET generation = generation + 1, updated_at_ms = excluded.updated_at_ms"
+                                : "NOTHING"),
                 stream, sessionStart.toEpochMilli(), clock.millis());
     }
 
@@ -85,14 +110,20 @@ public final class PlaylistCatalog implements AutoCloseable {
 
     /**
      * Call at start, before any FFmpeg runs: every session is over (the ones a crash cut off
-     * included), and every session with a segment file on disk has a playlist. Returns how many
-     * sessions were still open.
+     * included), every session with a segment file on disk has a playlist, and every playlist
+     * published in the last {@link #RECENT} is out of date, so that its local file, written without
+     * fsync, is checked (a power loss may have undone it). Returns how many sessions were still open.
      */
     public int endSessionsAtStart() {
         long now = clock.millis();
+        long recent = now - RECENT.toMillis();
         return writer.inTransaction("end the sessions found at start", (connection, upsert) -> {
             int open = CatalogWriter.execute(connection, "UPDATE recording_session SET ended = 1,"
                     + " generation = generation + 1, updated_at_ms = ? WHERE ended = 0", now);
+            CatalogWriter.execute(connection, "UPDATE recording_session SET generation = generation + 1"
+                    + " WHERE updated_at_ms >= ? AND generation <= published_generation", recent);
+            CatalogWriter.execute(connection, "UPDATE day_playlist SET generation = generation + 1"
+                    + " WHERE updated_at_ms >= ? AND generation <= published_generation", recent);
             // "WHERE true" resolves the parsing ambiguity of an upsert whose rows come from a SELECT
             CatalogWriter.execute(connection, "INSERT INTO recording_session (stream, session_start, ended, updated_at_ms)"
                     + " SELECT DISTINCT stream, session_start, 1, ? FROM segment WHERE local_present = 1 AND true"
@@ -116,19 +147,43 @@ public final class PlaylistCatalog implements AutoCloseable {
 
     /** Session playlists that are out of date, oldest session first. */
     public List<PlaylistState> outOfDateSessions(int limit) {
+        return outOfDateSessions(null, limit);
+    }
+
+    /**
+     * Session playlists that are out of date, oldest session first, after {@code after} (a session
+     * of an earlier page; null for the first page), so that a caller that leaves some out of date
+     * for now still pages through the rest.
+     */
+    public List<PlaylistState> outOfDateSessions(PlaylistState after, int limit) {
+        String where = after == null ? "" : " AND (session_start, stream) > (?, ?)";
+        List<Object> parameters = after == null ? List.of(limit)
+                : List.of(after.sessionStart().toEpochMilli(), after.stream(), limit);
         return connections.reader().query("list out-of-date session playlists", "SELECT " + STATE_COLUMNS
                         + ", session_start, finished_logged FROM recording_session"
-                        + " WHERE generation > published_generation ORDER BY session_start, stream LIMIT ?",
-                List.<Object>of(limit), PlaylistCatalog::session);
+                        + " WHERE generation > published_generation" + where + " ORDER BY session_start, stream LIMIT ?",
+                parameters, PlaylistCatalog::session);
     }
 
     /** Day playlists that are out of date, oldest day first. */
     public List<PlaylistState> outOfDateDays(int limit) {
+        return outOfDateDays(null, limit);
+    }
+
+    /** Day playlists that are out of date, oldest day first, after {@code after} (null: from the first). */
+    public List<PlaylistState> outOfDateDays(PlaylistState after, int limit) {
+        String where = after == null ? "" : " AND (day, stream) > (?, ?)";
+        List<Object> parameters = after == null ? List.of(limit) : List.of(after.day().toString(), after.stream(), limit);
         return connections.reader().query("list out-of-date day playlists", "SELECT " + DAY_COLUMNS + " FROM day_playlist"
-                + " WHERE generation > published_generation ORDER BY day, stream LIMIT ?", List.<Object>of(limit), rs ->
-                new PlaylistState(rs.getString("stream"), LocalDate.parse(rs.getString("day")), null,
-                        rs.getInt("ended") != 0, rs.getLong("generation"), rs.getString("published_sha256"),
-                        rs.getInt("final") != 0, false));
+                + " WHERE generation > published_generation" + where + " ORDER BY day, stream LIMIT ?", parameters,
+                PlaylistCatalog::day);
+    }
+
+    /** The day playlist of a stream's UTC day, if it is out of date. */
+    public Optional<PlaylistState> outOfDateDay(String stream, LocalDate day) {
+        return connections.reader().query("read the day playlist of " + stream + " " + day, "SELECT " + DAY_COLUMNS
+                + " FROM day_playlist WHERE stream = ? AND day = ? AND generation > published_generation",
+                List.<Object>of(stream, day.toString()), PlaylistCatalog::day).stream().findFirst();
     }
 
     /** The sessions of a stream's UTC day that are known to the playlists, in order. */
@@ -218,6 +273,12 @@ public final class PlaylistCatalog implements AutoCloseable {
         return new PlaylistState(rs.getString("stream"), LocalDate.parse(SegmentLayout.day(sessionStart)), sessionStart,
                 rs.getInt("ended") != 0, rs.getLong("generation"), rs.getString("published_sha256"),
                 rs.getInt("final") != 0, rs.getInt("finished_logged") != 0);
+    }
+
+    private static PlaylistState day(ResultSet rs) throws SQLException {
+        return new PlaylistState(rs.getString("stream"), LocalDate.parse(rs.getString("day")), null,
+                rs.getInt("ended") != 0, rs.getLong("generation"), rs.getString("published_sha256"),
+                rs.getInt("final") != 0, false);
     }
 
     private static PlaylistSegment segment(ResultSet rs) throws SQLException {

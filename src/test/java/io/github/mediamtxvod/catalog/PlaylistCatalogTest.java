@@ -104,6 +104,66 @@ class PlaylistCatalogTest {
     }
 
     @Test
+    void withUploadsOnAFinishedSegmentLeavesAKnownSessionAloneUntilItsConfirmation() {
+        playlists.segmentFinished("cam1", T0, false);
+        PlaylistState first = playlists.outOfDateSessions(10).getFirst();
+        playlists.sessionPublished(first, null, false, null, true);
+
+        playlists.segmentFinished("cam1", T0, false);
+        assertThat(playlists.outOfDateSessions(10)).as("waits for S3: nothing to publish").isEmpty();
+        assertThat(playlists.daySessions("cam1", DAY)).as("but the session is known").hasSize(1);
+
+        upload(finished("cam1", T0, 0, 100));
+        assertThat(playlists.outOfDateSessions(10)).hasSize(1);
+    }
+
+    @Test
+    void outOfDatePlaylistsArePagedAfterTheLastOneSeen() {
+        for (String stream : List.of("cam1", "cam2", "cam3")) {
+            playlists.segmentFinished(stream, T0);
+            playlists.sessionPublished(playlists.outOfDateSessions(10).stream()
+                    .filter(state -> state.stream().equals(stream)).findFirst().orElseThrow(), "aa", false, null, true);
+            playlists.segmentFinished(stream, T0);
+        }
+
+        List<PlaylistState> first = playlists.outOfDateSessions(null, 2);
+        assertThat(first).extracting(PlaylistState::stream).containsExactly("cam1", "cam2");
+        assertThat(playlists.outOfDateSessions(first.getLast(), 2)).extracting(PlaylistState::stream)
+                .containsExactly("cam3");
+        List<PlaylistState> days = playlists.outOfDateDays(null, 2);
+        assertThat(days).extracting(PlaylistState::stream).containsExactly("cam1", "cam2");
+        assertThat(playlists.outOfDateDays(days.getLast(), 2)).extracting(PlaylistState::stream).containsExactly("cam3");
+
+        assertThat(playlists.outOfDateDay("cam2", DAY)).hasValueSatisfying(day -> assertThat(day.isSession()).isFalse());
+        playlists.dayPublished(playlists.outOfDateDay("cam2", DAY).orElseThrow(), "dd", false);
+        assertThat(playlists.outOfDateDay("cam2", DAY)).isEmpty();
+    }
+
+    @Test
+    void playlistsPublishedShortlyBeforeTheStartAreCheckedAgain() {
+        playlists.segmentFinished("cam1", T0);
+        playlists.sessionPublished(playlists.outOfDateSessions(10).getFirst(), "aa", false, null, true);
+        playlists.dayPublished(playlists.outOfDateDays(10).getFirst(), "dd", false);
+        playlists.sessionEnded("cam1", T0);
+        playlists.sessionPublished(playlists.outOfDateSessions(10).getFirst(), "ab", true, null, true);
+        playlists.dayPublished(playlists.outOfDateDays(10).getFirst(), "de", true);
+        clock.advance(PlaylistCatalog.RECENT.minusSeconds(1));
+
+        playlists.endSessionsAtStart();
+
+        assertThat(playlists.outOfDateSessions(10)).singleElement().matches(PlaylistState::ended);
+        assertThat(playlists.outOfDateDays(10)).hasSize(1);
+        playlists.sessionPublished(playlists.outOfDateSessions(10).getFirst(), "ab", true, null, true);
+        playlists.dayPublished(playlists.outOfDateDays(10).getFirst(), "de", true);
+        clock.advance(PlaylistCatalog.RECENT.plusSeconds(1));
+
+        playlists.endSessionsAtStart();
+
+        assertThat(playlists.outOfDateSessions(10)).as("long written").isEmpty();
+        assertThat(playlists.outOfDateDays(10)).isEmpty();
+    }
+
+    @Test
     void theEndOfASessionIsLoggedOnceAfterItsSegmentEvents() {
         upload(finished("cam1", T0, 0, 100));
         upload(finished("cam1", T0, 1, 200));
