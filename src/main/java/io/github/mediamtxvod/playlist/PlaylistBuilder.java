@@ -11,17 +11,16 @@ import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.upload.S3ObjectWriter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -33,9 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds and publishes one playlist from the catalogue: plans it ({@link PlaylistPlan}), renders
- * it ({@link PlaylistText}), writes it below RECORDINGS_DIR (temp file, fsync, atomic rename; a
- * folder retention already removed is not made again) and uploads it to S3 after its segments,
- * then records what was published. A text equal to the one last published is not written again.
+ * it ({@link PlaylistText}), writes it below RECORDINGS_DIR (temp file and atomic rename, no fsync:
+ * the file is derived from the catalogue; a folder retention already removed is not made again)
+ * and uploads it to S3 after its segments, then records what was published. A text equal to the
+ * one last published is not written again.
  * Failures are thrown: the playlist stays out of date and the caller retries it. Called on the
  * publisher's thread only.
  */
@@ -65,12 +65,22 @@ final class PlaylistBuilder {
         this.webhooks = webhooks;
     }
 
+    /**
+     * What a publish did.
+     *
+     * @param changed whether a new text was written (for a session: its day playlist is out of date)
+     * @param complete whether the text is complete ({@code #EXT-X-ENDLIST})
+     */
+    record Published(boolean changed, boolean complete) {
+        static final Published NOTHING = new Published(false, false);
+    }
+
     /** Publishes a session playlist; {@code ended} says whether the session's FFmpeg is gone. */
-    void publishSession(PlaylistState state, boolean ended) throws IOException {
+    Published publishSession(PlaylistState state, boolean ended) throws IOException {
         List<PlaylistSegment> segments = withMedia(catalog.sessionSegments(state.stream(), state.sessionStart()));
         if (segments.isEmpty()) {
             catalog.sessionPublished(state, null, false, null, webhooks);
-            return;
+            return Published.NOTHING;
         }
         String folder = segments.getFirst().entry().segment().sessionPath();
         PlaylistPlan plan = PlaylistPlan.of(segments, s3.enabled(), Segment::fileName);
@@ -86,10 +96,11 @@ final class PlaylistBuilder {
             log.info("{} - session {} ended without a segment in place; no playlist", state.stream(), folder);
         }
         catalog.sessionPublished(state, published, finalPlaylist, finished, webhooks);
+        return outcome(state, published, finalPlaylist);
     }
 
     /** Publishes a day playlist; {@code ended} says whether every session of the day ended. */
-    void publishDay(PlaylistState state, boolean ended) throws IOException {
+    Published publishDay(PlaylistState state, boolean ended) throws IOException {
         String folder = SegmentLayout.safeStreamName(state.stream()) + "/" + state.day();
         List<PlaylistSegment> segments = withMedia(catalog.daySegments(state.stream(), state.day()));
         PlaylistPlan plan = PlaylistPlan.of(segments, s3.enabled(),
@@ -97,6 +108,11 @@ final class PlaylistBuilder {
         boolean finalPlaylist = ended && plan.complete();
         String published = publish(folder + "/" + FILE_NAME, plan, finalPlaylist, state.publishedSha256());
         catalog.dayPublished(state, published, finalPlaylist);
+        return outcome(state, published, finalPlaylist);
+    }
+
+    private static Published outcome(PlaylistState state, String published, boolean finalPlaylist) {
+        return new Published(published != null && !published.equals(state.publishedSha256()), finalPlaylist);
     }
 
     /** Writes and uploads the playlist unless it is empty or unchanged; returns its SHA-256, or null. */
@@ -108,6 +124,7 @@ final class PlaylistBuilder {
         byte[] text = PlaylistText.render(plan.items(), targetFloor, finalPlaylist).getBytes(StandardCharsets.UTF_8);
         String sha256 = sha256(text);
         if (sha256.equals(lastSha256)) {
+            restoreLocal(relativePath, text);
             return sha256;
         }
         writeLocal(relativePath, text);
@@ -123,6 +140,22 @@ final class PlaylistBuilder {
         return s3.enabled() ? s3.keyOf(relativePath) : relativePath;
     }
 
+    /**
+     * Writes the local file again unless it holds {@code text}: it was published, but written
+     * without fsync, a power loss may have undone it (S3 acknowledged its copy durably).
+     */
+    private void restoreLocal(String relativePath, byte[] text) throws IOException {
+        Path target = recordingsDir.resolve(relativePath);
+        try {
+            if (Files.size(target) == text.length && Arrays.equals(Files.readAllBytes(target), text)) {
+                return;
+            }
+        } catch (NoSuchFileException e) {
+            // missing: written below, unless retention removed its folder
+        }
+        writeLocal(relativePath, text);
+    }
+
     private void writeLocal(String relativePath, byte[] text) throws IOException {
         Path target = recordingsDir.resolve(relativePath);
         Path dir = target.getParent();
@@ -130,15 +163,12 @@ final class PlaylistBuilder {
             return; // retention removed the folder with its last file; S3 keeps the recording
         }
         Path temp = dir.resolve("." + FILE_NAME + ".tmp");
-        // temp file, fsync, atomic rename: a reader sees the old playlist or the new one, never half
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(text);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
+        // temp file and atomic rename: a reader sees the old playlist or the new one, never half.
+        // No fsync: the file is derived. What it should list is in the catalogue, and the playlist
+        // stays out of date there until this publish is recorded; after a power loss a playlist
+        // that lost its last write is rebuilt at the next start (every open session is ended then,
+        // which makes its playlist out of date). An fsync per publish cost more than the rest.
+        Files.write(temp, text);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
