@@ -22,7 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -36,6 +41,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  * at a missing object, and it is completed ({@code #EXT-X-ENDLIST}) once its session ended (a day:
  * once every session of it ended) and its last segment is in place. A day playlist completed while
  * the stream was off is opened again when a new session of that day begins.
+ *
+ * <p>Cost: changes are coalesced ({@link PublishSchedule}): a session playlist is published at most
+ * every half segment (2 s to 30 s), a day playlist at most every 30 s, and the thread looks at most
+ * once a second however often it is woken; a new playlist and a completion go out at once. A burst
+ * of confirmations (a backlog after an S3 outage) thus costs one publish per playlist and interval.
+ * Local files are replaced atomically but not fsynced: they are derived from the catalogue.
  *
  * <p>Durability: what is out of date is in the catalogue ({@link PlaylistCatalog}); the stage
  * rebuilds each such playlist from the catalogue, so a kill, an S3 outage or a failed write only
@@ -53,12 +64,25 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
     private static final int PAGE = 50;
     /** Everything that changes a playlist wakes the stage; this only bounds a missed wake-up. */
     private static final Duration IDLE_LOOK = Duration.ofMinutes(1);
+    /** The least time between two looks: a thousand streams waking the thread cost one look a second. */
+    private static final Duration PASS_GAP = Duration.ofSeconds(1);
 
     private final PlaylistCatalog catalog;
     private final Path recordingsDir;
     private final InstantSource clock;
     private final PlaylistBuilder builder;
     private final Backoff backoff;
+    private final boolean uploads;
+    private final LongSupplier nanoTime;
+    private final PublishSchedule schedule;
+    /**
+     * Day playlists a session publish of this run made out of date, with whether to publish them
+     * promptly. The catalogue has them too (the same transaction): they are listed from it at start
+     * and once per idle look, so nothing is missed if this map misses one.
+     */
+    private final Map<PublishSchedule.Key, Boolean> outOfDateDays = new LinkedHashMap<>();
+    private long lastDayScan;
+    private boolean daysScanned;
     private final WorkerThread worker = new WorkerThread("playlist-publisher", Duration.ofSeconds(3));
     private final TransitionLog failures = new TransitionLog(log);
     private final TransitionLog listenerFailures =
@@ -73,7 +97,16 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
      */
     public PlaylistPublisher(PlaylistCatalog catalog, S3ObjectWriter s3, Path recordingsDir, Duration segmentDuration,
             boolean webhooks, InstantSource clock, Backoff backoff) {
+        this(catalog, s3, recordingsDir, segmentDuration, webhooks, clock, backoff, System::nanoTime);
+    }
+
+    /** As above, with the monotonic clock of the publish intervals ({@link PublishSchedule}) injected. */
+    PlaylistPublisher(PlaylistCatalog catalog, S3ObjectWriter s3, Path recordingsDir, Duration segmentDuration,
+            boolean webhooks, InstantSource clock, Backoff backoff, LongSupplier nanoTime) {
         this.catalog = requireNonNull(catalog, "catalog is null");
+        this.uploads = requireNonNull(s3, "s3 is null").enabled();
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
+        this.schedule = PublishSchedule.forSegments(requireNonNull(segmentDuration, "segmentDuration is null"), nanoTime);
         this.recordingsDir = requireNonNull(recordingsDir, "recordingsDir is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.backoff = requireNonNull(backoff, "backoff is null");
@@ -118,7 +151,8 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
                     log.warn("{} - cannot read it for the playlist: {}", segment.relativePath(), e.getMessage());
                 }
             }
-            catalog.segmentFinished(segment.stream(), segment.sessionStart());
+            // with uploads on, the segment is listed once S3 confirmed it: that makes the playlist out of date
+            catalog.segmentFinished(segment.stream(), segment.sessionStart(), !uploads);
             listenerFailures.recovered("The playlists' catalogue records finished segments again");
         } catch (CatalogException e) {
             listenerFailures.failed("{} - cannot note the finished segment for the playlists; they catch up at the next"
@@ -141,15 +175,17 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
     private void run() {
         readMissingMedia();
         while (worker.running()) {
+            long passStart = System.nanoTime();
             try {
-                boolean published = publishOutOfDate();
+                Pass pass = publishDue();
                 failures.recovered("Playlists are published again after {} failed attempts over {}",
                         failures.failures(), Durations.describe(failures.failingFor()));
-                if (published) {
+                if (pass.published()) {
                     onPublished.run();
-                } else {
-                    worker.await(IDLE_LOOK);
                 }
+                worker.await(pass.nextDue());
+                // the wake-ups of the gap are taken in by the next pass
+                worker.pause(PASS_GAP.minusNanos(System.nanoTime() - passStart));
             } catch (Throwable e) {
                 if (!worker.running()) {
                     return;
@@ -166,38 +202,102 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
         }
     }
 
+    /**
+     * One look: what was published, and how long until a playlist left out of date for now is due.
+     */
+    private record Pass(boolean published, Duration nextDue) {}
+
     /** Storage, disk or catalogue trouble says enough in one line; anything else gets its stack trace. */
     private static boolean expected(Throwable e) {
         return e instanceof SdkException || e instanceof IOException || e instanceof UncheckedIOException
                 || e instanceof CatalogException;
     }
 
-    /** Publishes every out-of-date playlist, sessions first; true when there was any. */
-    private boolean publishOutOfDate() throws IOException {
-        boolean any = false;
+    /** Publishes every out-of-date playlist that is due, sessions first. */
+    private Pass publishDue() throws IOException {
+        boolean published = false;
+        Duration next = IDLE_LOOK;
+        PlaylistState after = null;
         List<PlaylistState> sessions;
-        while (worker.running() && !(sessions = catalog.outOfDateSessions(PAGE)).isEmpty()) {
+        while (worker.running() && !(sessions = catalog.outOfDateSessions(after, PAGE)).isEmpty()) {
             for (PlaylistState session : sessions) {
-                publish(session);
+                // a new playlist and a completion go out at once
+                boolean prompt = session.publishedSha256() == null || ended(session);
+                Duration wait = schedule.waitFor(PublishSchedule.Key.of(session), prompt);
+                if (wait.isZero()) {
+                    publishSession(session);
+                    published = true;
+                } else {
+                    next = earlier(next, wait);
+                }
             }
-            any = true;
+            after = sessions.getLast();
         }
-        List<PlaylistState> days;
-        while (worker.running() && !(days = catalog.outOfDateDays(PAGE)).isEmpty()) {
-            for (PlaylistState day : days) {
-                publish(day);
+        scanDays();
+        Iterator<Map.Entry<PublishSchedule.Key, Boolean>> days = outOfDateDays.entrySet().iterator();
+        while (worker.running() && days.hasNext()) {
+            Map.Entry<PublishSchedule.Key, Boolean> day = days.next();
+            Duration wait = schedule.waitFor(day.getKey(), day.getValue());
+            if (wait.isZero()) {
+                publishDay(day.getKey());
+                days.remove();
+                published = true;
+            } else {
+                next = earlier(next, wait);
             }
-            any = true;
         }
-        return any;
+        schedule.prune();
+        return new Pass(published, next);
     }
 
-    private void publish(PlaylistState state) throws IOException {
+    private static Duration earlier(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** At start and once per idle look: the day playlists the catalogue holds out of date. */
+    private void scanDays() {
+        long now = nanoTime.getAsLong();
+        if (daysScanned && now - lastDayScan < IDLE_LOOK.toNanos()) {
+            return;
+        }
+        PlaylistState after = null;
+        List<PlaylistState> page;
+        while (worker.running() && !(page = catalog.outOfDateDays(after, PAGE)).isEmpty()) {
+            for (PlaylistState day : page) {
+                outOfDateDays.putIfAbsent(PublishSchedule.Key.of(day), false);
+            }
+            after = page.getLast();
+        }
+        daysScanned = true;
+        lastDayScan = now;
+    }
+
+    private void publishSession(PlaylistState state) throws IOException {
+        PlaylistBuilder.Published result;
         try {
-            if (state.isSession()) {
-                builder.publishSession(state, ended(state));
-            } else {
-                builder.publishDay(state, catalog.daySessions(state.stream(), state.day()).stream().allMatch(this::ended));
+            result = builder.publishSession(state, ended(state));
+        } catch (IOException | RuntimeException e) {
+            noteFailureQuietly(state, e);
+            throw e;
+        }
+        if (result.changed()) {
+            schedule.published(PublishSchedule.Key.of(state));
+            // the same transaction made the day out of date; a new session or a completed one shows there at once
+            boolean prompt = state.publishedSha256() == null || result.complete();
+            outOfDateDays.merge(new PublishSchedule.Key(state.stream(), state.day(), null), prompt, Boolean::logicalOr);
+        }
+    }
+
+    private void publishDay(PublishSchedule.Key key) throws IOException {
+        Optional<PlaylistState> outOfDate = catalog.outOfDateDay(key.stream(), key.day());
+        if (outOfDate.isEmpty()) {
+            return;
+        }
+        PlaylistState state = outOfDate.get();
+        try {
+            boolean ended = catalog.daySessions(state.stream(), state.day()).stream().allMatch(this::ended);
+            if (builder.publishDay(state, ended).changed()) {
+                schedule.published(key);
             }
         } catch (IOException | RuntimeException e) {
             noteFailureQuietly(state, e);

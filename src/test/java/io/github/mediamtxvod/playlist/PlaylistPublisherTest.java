@@ -78,6 +78,13 @@ class PlaylistPublisherTest {
         publisher.start();
     }
 
+    /** A publisher whose publish intervals run on the test's clock: it stands still unless moved. */
+    private void startPublisherOnTestClock() {
+        publisher = new PlaylistPublisher(playlists, s3, recordings, Duration.ofSeconds(2), true, clock,
+                Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(200)), clock::nanoTime);
+        publisher.start();
+    }
+
     /** A segment file as FFmpeg finishes it, handed to the listeners in the recorder's order. */
     private Segment finish(int index) throws IOException {
         Segment segment = write(index);
@@ -151,6 +158,40 @@ class PlaylistPublisherTest {
         await("a new session of the day opens the day playlist again").atMost(Duration.ofSeconds(10))
                 .until(() -> read(dayPlaylist()).contains("20260301_235900/segment_000.mp4"));
         assertThat(read(dayPlaylist())).doesNotContain("#EXT-X-ENDLIST");
+    }
+
+    @Test
+    void aChangeRightAfterAPublishGoesOutOnceTheIntervalPassed() throws Exception {
+        startPublisherOnTestClock();
+        finish(0);
+        await("the first segment listed at once").atMost(Duration.ofSeconds(10))
+                .until(() -> read(sessionPlaylist()).contains("segment_000.mp4"));
+
+        finish(1);
+        finish(2);
+        clock.advance(Duration.ofSeconds(2)); // the session interval for 2 s segments
+        publisher.wake();
+
+        await("both later segments listed").atMost(Duration.ofSeconds(10))
+                .until(() -> read(sessionPlaylist()).contains("segment_002.mp4"));
+    }
+
+    @Test
+    void theEndOfASessionIsPublishedAtOnceWhateverTheInterval() throws Exception {
+        startPublisherOnTestClock();
+        finish(0);
+        await("the first segment listed").atMost(Duration.ofSeconds(10))
+                .until(() -> read(sessionPlaylist()).contains("segment_000.mp4"));
+        await("the new day playlist published at once").atMost(Duration.ofSeconds(10))
+                .until(() -> read(dayPlaylist()).contains("segment_000.mp4"));
+        finish(1); // within the interval: waits, as the clock stands still
+
+        publisher.sessionEnded(new Session(STREAM, SESSION, SESSION, OutputFormat.MP4, sessionFolder));
+
+        await("the session completed").atMost(Duration.ofSeconds(10))
+                .until(() -> read(sessionPlaylist()).endsWith("segment_001.mp4\n#EXT-X-ENDLIST\n"));
+        await("and its day").atMost(Duration.ofSeconds(10))
+                .until(() -> read(dayPlaylist()).endsWith("segment_001.mp4\n#EXT-X-ENDLIST\n"));
     }
 
     @Test
