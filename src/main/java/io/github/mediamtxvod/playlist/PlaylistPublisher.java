@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.github.mediamtxvod.catalog.CatalogException;
 import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.PlaylistCatalog;
-import io.github.mediamtxvod.catalog.PlaylistState;
 import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentListener;
@@ -22,11 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +57,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlaylistPublisher.class);
     private static final int PAGE = 50;
-    /** Everything that changes a playlist wakes the stage; this only bounds a missed wake-up. */
-    private static final Duration IDLE_LOOK = Duration.ofMinutes(1);
     /** The least time between two looks: a thousand streams waking the thread cost one look a second. */
     private static final Duration PASS_GAP = Duration.ofSeconds(1);
 
@@ -75,20 +68,13 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
     private final boolean uploads;
     private final LongSupplier nanoTime;
     private final PublishSchedule schedule;
-    /**
-     * Day playlists a session publish of this run made out of date, with whether to publish them
-     * promptly. The catalogue has them too (the same transaction): they are listed from it at start
-     * and once per idle look, so nothing is missed if this map misses one.
-     */
-    private final Map<PublishSchedule.Key, Boolean> outOfDateDays = new LinkedHashMap<>();
-    private long lastDayScan;
-    private boolean daysScanned;
     private final WorkerThread worker = new WorkerThread("playlist-publisher", Duration.ofSeconds(3));
     private final TransitionLog failures = new TransitionLog(log);
     private final TransitionLog listenerFailures =
             new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, System::nanoTime);
     private volatile Runnable onPublished = () -> { };
-    private Instant startedAt;
+    /** Set by {@link #start()} before the thread starts; used by the thread only. */
+    private DuePlaylists due;
 
     /**
      * @param segmentDuration SEGMENT_DURATION: the least target duration of every playlist
@@ -128,7 +114,8 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
      * Ends every session left open by the last run (no FFmpeg runs yet) and starts the thread.
      */
     public void start() {
-        startedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant startedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        due = new DuePlaylists(catalog, builder, schedule, nanoTime, startedAt, worker::running);
         int open = catalog.endSessionsAtStart();
         if (open > 0) {
             log.info("{} recording sessions of the last run ended with it; their playlists are completed", open);
@@ -177,7 +164,7 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
         while (worker.running()) {
             long passStart = System.nanoTime();
             try {
-                Pass pass = publishDue();
+                DuePlaylists.Pass pass = due.publish();
                 failures.recovered("Playlists are published again after {} failed attempts over {}",
                         failures.failures(), Durations.describe(failures.failingFor()));
                 if (pass.published()) {
@@ -202,112 +189,10 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
         }
     }
 
-    /**
-     * One look: what was published, and how long until a playlist left out of date for now is due.
-     */
-    private record Pass(boolean published, Duration nextDue) {}
-
     /** Storage, disk or catalogue trouble says enough in one line; anything else gets its stack trace. */
     private static boolean expected(Throwable e) {
         return e instanceof SdkException || e instanceof IOException || e instanceof UncheckedIOException
                 || e instanceof CatalogException;
-    }
-
-    /** Publishes every out-of-date playlist that is due, sessions first. */
-    private Pass publishDue() throws IOException {
-        boolean published = false;
-        Duration next = IDLE_LOOK;
-        PlaylistState after = null;
-        List<PlaylistState> sessions;
-        while (worker.running() && !(sessions = catalog.outOfDateSessions(after, PAGE)).isEmpty()) {
-            for (PlaylistState session : sessions) {
-                // a new playlist and a completion go out at once
-                boolean prompt = session.publishedSha256() == null || ended(session);
-                Duration wait = schedule.waitFor(PublishSchedule.Key.of(session), prompt);
-                if (wait.isZero()) {
-                    publishSession(session);
-                    published = true;
-                } else {
-                    next = earlier(next, wait);
-                }
-            }
-            after = sessions.getLast();
-        }
-        scanDays();
-        Iterator<Map.Entry<PublishSchedule.Key, Boolean>> days = outOfDateDays.entrySet().iterator();
-        while (worker.running() && days.hasNext()) {
-            Map.Entry<PublishSchedule.Key, Boolean> day = days.next();
-            Duration wait = schedule.waitFor(day.getKey(), day.getValue());
-            if (wait.isZero()) {
-                publishDay(day.getKey());
-                days.remove();
-                published = true;
-            } else {
-                next = earlier(next, wait);
-            }
-        }
-        schedule.prune();
-        return new Pass(published, next);
-    }
-
-    private static Duration earlier(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** At start and once per idle look: the day playlists the catalogue holds out of date. */
-    private void scanDays() {
-        long now = nanoTime.getAsLong();
-        if (daysScanned && now - lastDayScan < IDLE_LOOK.toNanos()) {
-            return;
-        }
-        PlaylistState after = null;
-        List<PlaylistState> page;
-        while (worker.running() && !(page = catalog.outOfDateDays(after, PAGE)).isEmpty()) {
-            for (PlaylistState day : page) {
-                outOfDateDays.putIfAbsent(PublishSchedule.Key.of(day), false);
-            }
-            after = page.getLast();
-        }
-        daysScanned = true;
-        lastDayScan = now;
-    }
-
-    private void publishSession(PlaylistState state) throws IOException {
-        PlaylistBuilder.Published result;
-        try {
-            result = builder.publishSession(state, ended(state));
-        } catch (IOException | RuntimeException e) {
-            noteFailureQuietly(state, e);
-            throw e;
-        }
-        if (result.changed()) {
-            schedule.published(PublishSchedule.Key.of(state));
-            // the same transaction made the day out of date; a new session or a completed one shows there at once
-            boolean prompt = state.publishedSha256() == null || result.complete();
-            outOfDateDays.merge(new PublishSchedule.Key(state.stream(), state.day(), null), prompt, Boolean::logicalOr);
-        }
-    }
-
-    private void publishDay(PublishSchedule.Key key) throws IOException {
-        Optional<PlaylistState> outOfDate = catalog.outOfDateDay(key.stream(), key.day());
-        if (outOfDate.isEmpty()) {
-            return;
-        }
-        PlaylistState state = outOfDate.get();
-        try {
-            boolean ended = catalog.daySessions(state.stream(), state.day()).stream().allMatch(this::ended);
-            if (builder.publishDay(state, ended).changed()) {
-                schedule.published(key);
-            }
-        } catch (IOException | RuntimeException e) {
-            noteFailureQuietly(state, e);
-            throw e;
-        }
-    }
-
-    /** A session started before this run began was cut off by the end of the last run. */
-    private boolean ended(PlaylistState session) {
-        return session.ended() || session.sessionStart().isBefore(startedAt);
     }
 
     /** Media facts of segments found at start that are not in S3 yet, read while their files exist. */
@@ -328,14 +213,6 @@ public final class PlaylistPublisher implements SegmentListener, AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Cannot read the media facts of the segments found at start; playlists read them when they"
                     + " need them: {}", e.toString());
-        }
-    }
-
-    private void noteFailureQuietly(PlaylistState state, Exception failure) {
-        try {
-            catalog.publishFailed(state, S3ObjectWriter.describe(failure));
-        } catch (RuntimeException e) {
-            // the catalogue itself fails: the loop logs the original failure
         }
     }
 
