@@ -130,7 +130,7 @@ final class DuePlaylists {
             throw e;
         }
         if (result.changed()) {
-            schedule.published(PublishSchedule.Key.of(state));
+            schedule.published(PublishSchedule.Key.of(state), result.listed());
             // the same transaction made the day out of date; a new session or a completed one shows there at once
             boolean prompt = state.publishedSha256() == null || result.complete();
             outOfDateDays.merge(new PublishSchedule.Key(state.stream(), state.day(), null), prompt, Boolean::logicalOr);
@@ -145,8 +145,9 @@ final class DuePlaylists {
         PlaylistState state = outOfDate.get();
         try {
             boolean ended = catalog.daySessions(state.stream(), state.day()).stream().allMatch(this::ended);
-            if (builder.publishDay(state, ended).changed()) {
-                schedule.published(key);
+            PlaylistBuilder.Published result = builder.publishDay(state, ended);
+            if (result.changed()) {
+                schedule.published(key, result.listed());
             }
         } catch (IOException | RuntimeException e) {
             noteFailureQuietly(state, e);

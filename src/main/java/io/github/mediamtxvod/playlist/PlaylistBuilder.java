@@ -70,9 +70,10 @@ final class PlaylistBuilder {
      *
      * @param changed whether a new text was written (for a session: its day playlist is out of date)
      * @param complete whether the text is complete ({@code #EXT-X-ENDLIST})
+     * @param listed how many segments it lists
      */
-    record Published(boolean changed, boolean complete) {
-        static final Published NOTHING = new Published(false, false);
+    record Published(boolean changed, boolean complete, int listed) {
+        static final Published NOTHING = new Published(false, false, 0);
     }
 
     /** Publishes a session playlist; {@code ended} says whether the session's FFmpeg is gone. */
@@ -96,7 +97,7 @@ final class PlaylistBuilder {
             log.info("{} - session {} ended without a segment in place; no playlist", state.stream(), folder);
         }
         catalog.sessionPublished(state, published, finalPlaylist, finished, webhooks);
-        return outcome(state, published, finalPlaylist);
+        return outcome(state, published, plan, finalPlaylist);
     }
 
     /** Publishes a day playlist; {@code ended} says whether every session of the day ended. */
@@ -108,11 +109,12 @@ final class PlaylistBuilder {
         boolean finalPlaylist = ended && plan.complete();
         String published = publish(folder + "/" + FILE_NAME, plan, finalPlaylist, state.publishedSha256());
         catalog.dayPublished(state, published, finalPlaylist);
-        return outcome(state, published, finalPlaylist);
+        return outcome(state, published, plan, finalPlaylist);
     }
 
-    private static Published outcome(PlaylistState state, String published, boolean finalPlaylist) {
-        return new Published(published != null && !published.equals(state.publishedSha256()), finalPlaylist);
+    private static Published outcome(PlaylistState state, String published, PlaylistPlan plan, boolean finalPlaylist) {
+        return new Published(published != null && !published.equals(state.publishedSha256()), finalPlaylist,
+                plan.items().size());
     }
 
     /** Writes and uploads the playlist unless it is empty or unchanged; returns its SHA-256, or null. */

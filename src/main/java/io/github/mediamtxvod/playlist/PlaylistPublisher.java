@@ -38,9 +38,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * the stream was off is opened again when a new session of that day begins.
  *
  * <p>Cost: changes are coalesced ({@link PublishSchedule}): a session playlist is published at most
- * every half segment (2 s to 30 s), a day playlist at most every 30 s, and the thread looks at most
- * once a second however often it is woken; a new playlist and a completion go out at once. A burst
- * of confirmations (a backlog after an S3 outage) thus costs one publish per playlist and interval.
+ * every half segment (2 s to 30 s), a day playlist at most every 30 s per 1,000 segments it lists
+ * (at most 5 minutes), and the thread looks at most once a second however often it is woken; a
+ * new playlist and a completion go out at once. A burst of confirmations (a backlog after an S3
+ * outage) thus costs one publish per playlist and interval.
  * Local files are replaced atomically but not fsynced: they are derived from the catalogue.
  *
  * <p>Durability: what is out of date is in the catalogue ({@link PlaylistCatalog}); the stage

@@ -22,8 +22,11 @@ import java.util.function.LongSupplier;
  * a session changes once per segment in the steady state, so each segment is still published as
  * soon as it is in place, and a change that follows another closely waits at most half a segment;
  * a live viewer, who reloads the playlist about once per target duration, sees each segment within
- * about one segment duration. A day playlist's is 30 s: it is rendered whole (a day of 10 s
- * segments lists 8,640) and is for browsing a day, not for following the live edge.
+ * about one segment duration. A day playlist's is 30 s per started 1,000 segments it lists, at
+ * most 5 minutes: it is rendered whole (a day of 10 s segments lists 8,640), so its cost grows
+ * through the day, and this keeps it at about 1,000 listed segments per 30 s per stream; it is for
+ * browsing a day (a new session and the day's end still show at once), and the session playlist
+ * is the one that follows the live edge.
  *
  * <p>Time is monotonic ({@code System::nanoTime} in production, injected in tests). Only the
  * publishes of the last interval are remembered: an older one is no reason to wait. Not
@@ -31,6 +34,8 @@ import java.util.function.LongSupplier;
  */
 final class PublishSchedule {
     static final Duration DAY_INTERVAL = Duration.ofSeconds(30);
+    static final int DAY_SEGMENTS_PER_INTERVAL = 1000;
+    static final Duration DAY_INTERVAL_MAX = Duration.ofMinutes(5);
     private static final Duration SESSION_MIN = Duration.ofSeconds(2);
 
     /** One playlist: a session's ({@code sessionStart} set) or a stream's day's. */
@@ -52,7 +57,10 @@ final class PublishSchedule {
     private final long sessionIntervalNanos;
     private final long dayIntervalNanos;
     private final LongSupplier nanoTime;
-    private final Map<Key, Long> lastPublished = new HashMap<>();
+    /** When each playlist was last published, and how long it waits after that. */
+    private final Map<Key, Publish> lastPublished = new HashMap<>();
+
+    private record Publish(long atNanos, long intervalNanos) {}
 
     PublishSchedule(Duration sessionInterval, Duration dayInterval, LongSupplier nanoTime) {
         this.sessionIntervalNanos = requireNonNull(sessionInterval, "sessionInterval is null").toNanos();
@@ -80,23 +88,23 @@ final class PublishSchedule {
      * @param prompt whether this publish must not wait (a new playlist, a completion)
      */
     Duration waitFor(Key key, boolean prompt) {
-        Long last = lastPublished.get(key);
+        Publish last = lastPublished.get(key);
         if (prompt || last == null) {
             return Duration.ZERO;
         }
-        long left = last + interval(key) - nanoTime.getAsLong();
+        long left = last.atNanos() + last.intervalNanos() - nanoTime.getAsLong();
         return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
     }
 
-    /** The playlist was published (its text changed) now. */
-    void published(Key key) {
-        lastPublished.put(key, nanoTime.getAsLong());
+    /** The playlist was published (its text changed) now, listing {@code listed} segments. */
+    void published(Key key, int listed) {
+        lastPublished.put(key, new Publish(nanoTime.getAsLong(), interval(key, listed)));
     }
 
     /** Forgets the publishes older than their interval (they no longer delay anything). */
     void prune() {
         long now = nanoTime.getAsLong();
-        lastPublished.entrySet().removeIf(entry -> now - entry.getValue() >= interval(entry.getKey()));
+        lastPublished.values().removeIf(last -> now - last.atNanos() >= last.intervalNanos());
     }
 
     /** How many publishes are remembered (for tests: the memory stays bounded). */
@@ -104,7 +112,11 @@ final class PublishSchedule {
         return lastPublished.size();
     }
 
-    private long interval(Key key) {
-        return key.isSession() ? sessionIntervalNanos : dayIntervalNanos;
+    private long interval(Key key, int listed) {
+        if (key.isSession()) {
+            return sessionIntervalNanos;
+        }
+        long thousands = Math.max(1, (listed + DAY_SEGMENTS_PER_INTERVAL - 1) / DAY_SEGMENTS_PER_INTERVAL);
+        return Math.min(DAY_INTERVAL_MAX.toNanos(), dayIntervalNanos * thousands);
     }
 }

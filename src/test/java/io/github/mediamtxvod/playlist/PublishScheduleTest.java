@@ -36,8 +36,8 @@ class PublishScheduleTest {
 
     @Test
     void aChangeSoonAfterAPublishWaitsForTheRestOfTheInterval() {
-        schedule.published(SESSION);
-        schedule.published(DAY_PLAYLIST);
+        schedule.published(SESSION, 10);
+        schedule.published(DAY_PLAYLIST, 10);
         clock.advance(Duration.ofSeconds(2));
 
         assertThat(schedule.waitFor(SESSION, false)).isEqualTo(Duration.ofSeconds(3));
@@ -52,8 +52,24 @@ class PublishScheduleTest {
     }
 
     @Test
+    void aLongDayPlaylistWaitsLongerUpToFiveMinutes() {
+        schedule.published(DAY_PLAYLIST, 1000);
+        assertThat(schedule.waitFor(DAY_PLAYLIST, false)).isEqualTo(Duration.ofSeconds(30));
+
+        schedule.published(DAY_PLAYLIST, 4320); // noon, 10 s segments
+        assertThat(schedule.waitFor(DAY_PLAYLIST, false)).isEqualTo(Duration.ofSeconds(150));
+
+        schedule.published(DAY_PLAYLIST, 86_400);
+        assertThat(schedule.waitFor(DAY_PLAYLIST, false)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(schedule.waitFor(DAY_PLAYLIST, true)).isZero();
+
+        schedule.published(SESSION, 86_400);
+        assertThat(schedule.waitFor(SESSION, false)).as("a session follows the live edge").isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aPromptPublishNeverWaits() {
-        schedule.published(DAY_PLAYLIST);
+        schedule.published(DAY_PLAYLIST, 10);
 
         assertThat(schedule.waitFor(DAY_PLAYLIST, true)).isZero();
     }
@@ -64,7 +80,7 @@ class PublishScheduleTest {
         // 500 changes of one session in 10 s (a backlog confirmed after an outage), looked at every 20 ms
         for (int change = 0; change < 500; change++) {
             if (schedule.waitFor(SESSION, false).isZero()) {
-                schedule.published(SESSION);
+                schedule.published(SESSION, 10);
                 publishes++;
             }
             clock.advance(Duration.ofMillis(20));
@@ -75,8 +91,8 @@ class PublishScheduleTest {
 
     @Test
     void onlyThePublishesOfTheLastIntervalAreRemembered() {
-        schedule.published(SESSION);
-        schedule.published(DAY_PLAYLIST);
+        schedule.published(SESSION, 10);
+        schedule.published(DAY_PLAYLIST, 10);
         clock.advance(Duration.ofSeconds(5));
 
         schedule.prune();
