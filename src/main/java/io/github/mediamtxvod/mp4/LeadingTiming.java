@@ -45,8 +45,10 @@ public final class LeadingTiming {
      * @param frame   the steady frame duration
      * @param shift   how much later the frames after those are shown now, less than a frame
      *                unless the broken ones had been squeezed
+     * @param runs    how many later runs of frames, after a jump in the source's times, were put
+     *                back on the frame grid
      */
-    public record Repair(int samples, Duration frame, Duration shift) {}
+    public record Repair(int samples, Duration frame, Duration shift, int runs) {}
 
     private LeadingTiming() {}
 
@@ -90,8 +92,10 @@ public final class LeadingTiming {
             plan.ifPresent(timeline::apply);
             long frame = plan.map(TimingPlan.Retimed::frameDuration)
                     .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
+            Long otherStart = otherTracksStart(index, video);
             long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L)
-                    + align(timeline, window, frame, otherTracksStart(index, video));
+                    + align(timeline, window, frame, otherStart);
+            int laterRuns = alignLaterRuns(timeline, window, frame, otherStart);
             List<Patch> patches = patches(timeline, runs, samples);
             if (patches == null || patches.isEmpty()) {
                 return Optional.empty();
@@ -102,7 +106,7 @@ public final class LeadingTiming {
             }
             channel.force(true);
             return Optional.of(new Repair(plan.map(TimingPlan.Retimed::count).orElse(0),
-                    ticks(frame, video.timescale()), ticks(moved, video.timescale())));
+                    ticks(frame, video.timescale()), ticks(moved, video.timescale()), laterRuns));
         }
     }
 
@@ -140,6 +144,31 @@ public final class LeadingTiming {
         long shown(int i) {
             return decode[i] + offset[i];
         }
+
+        /**
+         * Shows each sample {@code moves[i]} later: by its decode time when the moves never
+         * shrink in decode order (so decode times stay in order and no composition offset
+         * changes), else by its composition offset (which then only grows).
+         *
+         * @return how many distinct moves there were: the runs moved
+         */
+        int move(long[] moves) {
+            boolean byDecode = true;
+            for (int i = 1; i < moves.length; i++) {
+                byDecode &= moves[i] >= moves[i - 1];
+            }
+            for (int i = 0; i < moves.length; i++) {
+                if (!byDecode) {
+                    offset[i] += moves[i];
+                    continue;
+                }
+                decode[i] += moves[i];
+                if (i > 0) {
+                    duration[i - 1] += moves[i] - moves[i - 1];
+                }
+            }
+            return (int) Arrays.stream(moves).filter(move -> move > 0).distinct().count();
+        }
     }
 
     /**
@@ -160,11 +189,9 @@ public final class LeadingTiming {
             return 0;
         }
         int from = videoFirst ? 1 : 0;
-        // the first frame's time is FFmpeg's own, a frame or more before the others: not looked at
-        long[] shown = new long[window - 1];
-        for (int i = 1; i < window; i++) {
-            shown[i - 1] = timeline.shown(i);
-        }
+        // the first frame's time is FFmpeg's own, a frame or more before the others: not looked at;
+        // a jump after the first run is left to alignLaterRuns
+        long[] shown = firstRun(timeline, window, frame);
         long delta = TimingPlan.alignment(shown, frame, videoFirst ? videoStart : otherStart);
         for (int i = from; i < timeline.decode.length && delta != 0; i++) {
             timeline.decode[i] += delta;
@@ -173,6 +200,44 @@ public final class LeadingTiming {
             timeline.duration[0] += delta;
         }
         return delta;
+    }
+
+    /** The presentation times of the first run of steady frames after the first frame, within the window. */
+    private static long[] firstRun(Timeline timeline, int window, long frame) {
+        if (window < 2) {
+            return new long[0];
+        }
+        long end = TimingPlan.firstRunEnd(shownFrom(timeline, 1, window), frame);
+        return Arrays.stream(shownFrom(timeline, 1, window)).filter(shown -> shown <= end).toArray();
+    }
+
+    private static long[] shownFrom(Timeline timeline, int from, int to) {
+        long[] shown = new long[to - from];
+        for (int i = from; i < to; i++) {
+            shown[i - from] = timeline.shown(i);
+        }
+        return shown;
+    }
+
+    /**
+     * Puts the runs of frames after a jump in the source's times on the frame grid of the file's
+     * start, each run and the frames after it shown later ({@link TimingPlan#runAlignment}).
+     *
+     * @return how many runs moved
+     */
+    private static int alignLaterRuns(Timeline timeline, int window, long frame, Long otherStart) {
+        int count = timeline.decode.length;
+        if (window < 2 || count < 2) {
+            return 0;
+        }
+        long[] shown = shownFrom(timeline, 0, count);
+        long origin = Arrays.stream(shown).min().orElseThrow();
+        if (otherStart != null) {
+            origin = Math.min(origin, otherStart);
+        }
+        long settled = TimingPlan.firstRunEnd(shownFrom(timeline, 1, window), frame);
+        long[] moves = TimingPlan.runAlignment(shown, frame, origin, settled);
+        return timeline.move(moves);
     }
 
     /** The earliest decode time of the tracks other than {@code video}, in its ticks; null when none. */

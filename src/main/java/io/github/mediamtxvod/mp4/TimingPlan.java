@@ -43,6 +43,8 @@ final class TimingPlan {
     private static final long SAFE_MARGIN = 8;
     /** Moves tried by {@link #alignment}: steps of 1/32 frame. */
     private static final int ALIGNMENT_STEPS = 32;
+    /** A later run of steady frames shorter than this is not moved on its own: too few to judge. */
+    private static final int MIN_RUN = 8;
 
     private TimingPlan() {}
 
@@ -177,6 +179,71 @@ final class TimingPlan {
             }
         }
         return (bestMargin - current) * SAFE_MARGIN >= frame ? best : 0;
+    }
+
+    /**
+     * The presentation time of the last frame of the first run of steadily spaced frames: the
+     * frames up to the first gap that is not about one frame.
+     *
+     * @param presentation presentation times, any order, at least one
+     */
+    static long firstRunEnd(long[] presentation, long frame) {
+        long[] shown = presentation.clone();
+        Arrays.sort(shown);
+        long tolerance = Math.max(1, frame / STEADY_FRACTION);
+        int k = 1;
+        while (k < shown.length && Math.abs(shown[k] - shown[k - 1] - frame) <= tolerance) {
+            k++;
+        }
+        return shown[k - 1];
+    }
+
+    /**
+     * Puts each run of steadily spaced frames shown after {@code settledUntil} on the frame grid
+     * ({@link #alignment}). A jump in the source's times (a stall, a burst of late frames) can
+     * leave every frame after it half a frame off the grid, where the least jitter rounds two to
+     * one slot, although the frames before it are on the grid. A run that needs it is shown
+     * {@code delta} later, and so is every frame shown after it: gaps only grow (the one before
+     * the run, which is a jump anyway), the presentation order is kept and nothing before the run
+     * moves.
+     *
+     * @param presentation presentation time of each sample, any order
+     * @param frame        the frame duration
+     * @param origin       where the grid starts: the file's earliest time
+     * @param settledUntil frames shown up to this time are already on the grid and stay
+     * @return ticks to show each sample later, never negative, never smaller for a later-shown
+     *         sample than for an earlier one; all zero when nothing moves
+     */
+    static long[] runAlignment(long[] presentation, long frame, long origin, long settledUntil) {
+        int count = presentation.length;
+        long[] moves = new long[count];
+        if (frame < ALIGNMENT_STEPS) {
+            return moves;
+        }
+        Integer[] order = new Integer[count];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> presentation[a] != presentation[b]
+                ? Long.compare(presentation[a], presentation[b]) : Integer.compare(a, b));
+        long tolerance = Math.max(1, frame / STEADY_FRACTION);
+        long moved = 0;
+        int start = 0;
+        for (int k = 1; k <= count; k++) {
+            if (k < count && Math.abs(presentation[order[k]] - presentation[order[k - 1]] - frame) <= tolerance) {
+                continue;
+            }
+            if (presentation[order[start]] > settledUntil && k - start >= MIN_RUN) {
+                long[] run = new long[k - start];
+                for (int j = start; j < k; j++) {
+                    run[j - start] = presentation[order[j]] + moved;
+                }
+                moved += alignment(run, frame, origin);
+            }
+            for (int j = start; j < k; j++) {
+                moves[order[j]] = moved;
+            }
+            start = k;
+        }
+        return moves;
     }
 
     /**

@@ -68,6 +68,30 @@ class LeadingTimingTest {
     }
 
     @Test
+    void framesLeftAtTheGridsRoundingEdgeByALaterJumpAreMovedOntoIt() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", true, true, TimingFixtures.JUMP_AFTER_SECOND_GOP);
+        assertThat(Ffprobe.allDecodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+        List<String> before = Ffprobe.packetTimes(file, "v:0");
+        List<String> audio = Ffprobe.packetTimes(file, "a:0");
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().runs()).isEqualTo(1);
+        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        List<String> after = Ffprobe.packetTimes(file, "v:0");
+        assertThat(after).hasSameSizeAs(before);
+        // the two GOPs before the jump stay; the frames after it all move by the same amount, less than a frame
+        assertThat(after.subList(0, 50)).isEqualTo(before.subList(0, 50));
+        long shift = delta(before.get(50), after.get(50));
+        assertThat(shift).isPositive().isLessThan(TimingFixtures.VIDEO_TIMESCALE / 25);
+        for (int i = 50; i < before.size(); i++) {
+            assertThat(delta(before.get(i), after.get(i))).as("packet %d", i).isEqualTo(shift);
+        }
+        assertThat(Ffprobe.packetTimes(file, "a:0")).isEqualTo(audio);
+    }
+
+    @Test
     void steadyFilesAreNotWritten() throws Exception {
         for (boolean bFrames : new boolean[] {true, false}) {
             Path file = TimingFixtures.segment(dir, "libx264", bFrames, true, null);

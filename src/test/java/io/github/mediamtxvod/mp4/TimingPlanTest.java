@@ -124,6 +124,60 @@ class TimingPlanTest {
         assertThat(TimingPlan.alignment(shown, FRAME, 0)).isZero();
     }
 
+    @Test
+    void aRunLeftAtTheRoundingEdgeByAJumpMovesOntoTheGridWithEverythingAfterIt() {
+        // soak05's numbers: on the grid, then 2.4 frames later, then half a frame off with 1-tick jitter
+        long[] shown = new long[60];
+        for (int k = 0; k < 60; k++) {
+            shown[k] = k * FRAME + (k < 30 ? 50 : 50 + 1230 - FRAME + (k % 2 == 0 ? 0 : -1));
+        }
+
+        long[] moves = TimingPlan.runAlignment(shown, FRAME, 0, TimingPlan.firstRunEnd(shown, FRAME));
+
+        for (int k = 0; k < 30; k++) {
+            assertThat(moves[k]).as("frame %d", k).isZero();
+        }
+        long delta = moves[30];
+        assertThat(delta).isPositive().isLessThan(FRAME);
+        for (int k = 30; k < 60; k++) {
+            assertThat(moves[k]).as("frame %d", k).isEqualTo(delta);
+            long phase = Math.floorMod(shown[k] + delta, FRAME);
+            assertThat(Math.min(phase, FRAME - phase)).as("frame %d", k).isLessThan(FRAME * 3 / 8);
+        }
+    }
+
+    @Test
+    void runsAfterAJumpThatStayOnTheGridAreNotMoved() {
+        long[] shown = new long[60];
+        for (int k = 0; k < 60; k++) {
+            shown[k] = k * FRAME + (k < 30 ? 0 : 3 * FRAME) + (k % 2 == 0 ? 0 : 2);
+        }
+
+        assertThat(TimingPlan.runAlignment(shown, FRAME, 0, TimingPlan.firstRunEnd(shown, FRAME))).containsOnly(0);
+    }
+
+    @Test
+    void eachLaterRunMovesOnItsOwnAndTheOrderIsKept() {
+        // two jumps, each leaving the next run half a frame off; the last run is too short to judge
+        long[] shown = new long[45];
+        for (int k = 0; k < 45; k++) {
+            long jumps = k < 15 ? 0 : k < 40 ? FRAME * 5 / 2 : FRAME * 6;
+            shown[k] = k * FRAME + jumps + (k % 2 == 0 ? 0 : 1);
+        }
+        // given in a decode order that is not the presentation order
+        long[] decodeOrder = {shown[0], shown[2], shown[1], shown[3]};
+        System.arraycopy(decodeOrder, 0, shown, 0, 4);
+
+        long[] moves = TimingPlan.runAlignment(shown, FRAME, 0, TimingPlan.firstRunEnd(shown, FRAME));
+
+        assertThat(moves[14]).isZero();
+        assertThat(moves[15]).isPositive();
+        for (int k = 16; k < 45; k++) {
+            assertThat(moves[k]).as("frame %d", k).isGreaterThanOrEqualTo(moves[k - 1]);
+            assertThat(shown[k] + moves[k]).isGreaterThan(shown[k - 1] + moves[k - 1]);
+        }
+    }
+
     /** A steady B-frame stream: decode times one frame apart, shown in the {@link #RANKS} pattern. */
     private static final class Stream {
         final long[] decode;
