@@ -96,6 +96,105 @@ final class TimingPlan {
         return Optional.empty();
     }
 
+    /**
+     * Gives the samples their presentation times in the order the bitstream shows them: the same
+     * times, sorted, handed out by display rank. A source's jitter or stall can give a frame a time
+     * after one that the decoder shows after it; the decoder then emits times out of order.
+     *
+     * @param presentation presentation time of each sample, in decode order
+     * @param displayRank  the rank in which the decoder shows each sample, 0 first
+     * @return the new presentation times, in decode order; empty when the order already agrees
+     *         or the ranks do not fit the samples
+     */
+    static Optional<long[]> inDisplayOrder(long[] presentation, int[] displayRank) {
+        int count = presentation.length;
+        if (displayRank.length != count) {
+            return Optional.empty();
+        }
+        long[] sorted = presentation.clone();
+        Arrays.sort(sorted);
+        long[] shown = new long[count];
+        boolean[] taken = new boolean[count];
+        boolean changed = false;
+        for (int i = 0; i < count; i++) {
+            int rank = displayRank[i];
+            if (rank < 0 || rank >= count || taken[rank]) {
+                return Optional.empty();
+            }
+            taken[rank] = true;
+            shown[i] = sorted[rank];
+            changed |= shown[i] != presentation[i];
+        }
+        return changed ? Optional.of(shown) : Optional.empty();
+    }
+
+    /**
+     * Gives the leading samples decode times exactly one frame apart when their spacing jitters.
+     * Why: FFmpeg guesses a file's frame rate from the spacing of its first decode times (their
+     * common divisor, else the standard rate they fit best), and a guess a little off the real
+     * rate (24.92 for 25) puts its output grid adrift: two frames share a slot every few hundred.
+     * The samples from the last jump of two frames or more within the first {@code probe} (FFmpeg's
+     * own time for a session's first frame) up to the first later one in steady spacing get times
+     * one frame apart that end a frame before that one's, or earlier where a sample would otherwise
+     * be decoded after it is shown. Spacing that jitters by less than 1/32 frame is left, unless a
+     * jump precedes it: then only exact spacing gives FFmpeg a common divisor to go by.
+     *
+     * @param decodeTimes  decode time of each sample
+     * @param presentation presentation time of each sample, in decode order; kept
+     * @param frame        the steady frame duration
+     * @param probe        how many leading samples FFmpeg's guess may look at
+     * @return the samples that get new decode times and those times (the samples before and
+     *         after them keep theirs); empty when their spacing is steady already or they cannot
+     *         be spaced evenly in order
+     */
+    static Optional<EvenDecode> steadyDecodeTimes(long[] decodeTimes, long[] presentation, long frame, int probe) {
+        int count = decodeTimes.length;
+        long tolerance = Math.max(1, frame / STEADY_FRACTION);
+        if (count <= probe + 1 || presentation.length != count || frame <= 0) {
+            return Optional.empty();
+        }
+        int from = 0;
+        long worst = 0;
+        for (int i = 1; i <= probe; i++) {
+            long gap = decodeTimes[i] - decodeTimes[i - 1];
+            if (gap >= 2 * frame) {
+                from = i;
+                worst = 0;
+            } else {
+                worst = Math.max(worst, Math.abs(gap - frame));
+            }
+        }
+        // after a jump, the least jitter leaves the jump's odd length to bias the best fit
+        boolean jitters = worst > (from > 0 ? 0 : tolerance);
+        int end = probe;
+        while (end + 1 < count && Math.abs(decodeTimes[end + 1] - decodeTimes[end] - frame) > tolerance) {
+            end++;
+        }
+        if (!jitters || end + 1 >= count) {
+            return Optional.empty();
+        }
+        long base = decodeTimes[end] - (long) (end - from) * frame;
+        for (int i = from; i < end; i++) {
+            base = Math.min(base, presentation[i] - (long) (i - from) * frame);
+        }
+        if (from > 0 ? base <= decodeTimes[from - 1] : base < 0) {
+            return Optional.empty();
+        }
+        long[] steady = new long[end - from];
+        for (int i = from; i < end; i++) {
+            steady[i - from] = base + (long) (i - from) * frame;
+        }
+        return Optional.of(new EvenDecode(from, steady));
+    }
+
+    /**
+     * New decode times for samples {@code from} to {@code from + times.length - 1}.
+     *
+     * @param from  the first sample that gets a new decode time
+     * @param times the new decode times, one frame apart
+     */
+    record EvenDecode(int from, long[] times) {}
+
     /** Whether the gaps from the {@code from}-th shown sample on are steady for a run (or to the end). */
     private static boolean steadyFrom(long[] gap, int from, int steadyRun, long frame, long tolerance) {
         int available = gap.length - from;

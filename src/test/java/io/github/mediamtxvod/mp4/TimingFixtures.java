@@ -24,6 +24,13 @@ public final class TimingFixtures {
      */
     public static final String JUMP_AFTER_SECOND_GOP = "setts=pts=PTS+1584*gte(N\\,50)+16*mod(N\\,2)"
             + ":dts=DTS+1584*gte(N\\,50)";
+    /**
+     * A 2.37 s stall between the P-frame decoded 52nd and the B-frames decoded after it but shown
+     * before it (with 2 B-frames per P): those B-frames get times after the P-frame's, against the
+     * bitstream's order, as in the soak; decode times jitter by a tick, as an RTSP source's do.
+     */
+    public static final String STALL_INSIDE_A_GROUP = "setts=pts=PTS+37914*gte(N\\,52)"
+            + ":dts=DTS+37914*gte(N\\,52)-gte(mod(N\\,4)\\,3)";
     /** The video track's timescale in the segments made here. */
     public static final int VIDEO_TIMESCALE = 16000;
 
