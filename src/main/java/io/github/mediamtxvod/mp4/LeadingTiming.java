@@ -19,7 +19,7 @@ import java.util.Optional;
  * <ol>
  *   <li>leading samples whose times are broken (jitter while the source settles its clock) get
  *       steady ones ({@link TimingPlan#plan});</li>
- *   <li>the frames are put on the frame grid of the file's start ({@link TimingPlan#alignment}):
+ *   <li>the frames are put on the frame grid of the file's start ({@link FrameGrid#alignment}):
  *       FFmpeg gives the first frame of a session a time of its own, and the steady frames after
  *       it can sit half a frame off the grid, where the least jitter rounds two to one slot.</li>
  * </ol>
@@ -128,7 +128,7 @@ public final class LeadingTiming {
     }
 
     /**
-     * Puts the video's frames on the frame grid of the file's start ({@link TimingPlan#alignment}).
+     * Puts the video's frames on the frame grid of the file's start ({@link FrameGrid#alignment}).
      * When the video's first frame is that start, the frames after it move and it stays (its
      * duration grows); otherwise the whole track moves.
      *
@@ -148,7 +148,7 @@ public final class LeadingTiming {
         // the first frame's time is FFmpeg's own, a frame or more before the others: not looked at;
         // a jump after the first run is left to alignLaterRuns
         long[] shown = firstRun(timeline, window, frame);
-        long delta = TimingPlan.alignment(shown, frame, videoFirst ? videoStart : otherStart);
+        long delta = FrameGrid.alignment(shown, frame, videoFirst ? videoStart : otherStart);
         for (int i = from; i < timeline.decode.length && delta != 0; i++) {
             timeline.decode[i] += delta;
         }
@@ -163,7 +163,7 @@ public final class LeadingTiming {
         if (window < 2) {
             return new long[0];
         }
-        long end = TimingPlan.firstRunEnd(shownFrom(timeline, 1, window), frame);
+        long end = FrameGrid.firstRunEnd(shownFrom(timeline, 1, window), frame);
         return Arrays.stream(shownFrom(timeline, 1, window)).filter(shown -> shown <= end).toArray();
     }
 
@@ -177,7 +177,7 @@ public final class LeadingTiming {
 
     /**
      * Puts the runs of frames after a jump in the source's times on the frame grid of the file's
-     * start, each run and the frames after it shown later ({@link TimingPlan#runAlignment}).
+     * start, each run and the frames after it shown later ({@link FrameGrid#runAlignment}).
      *
      * @return how many runs moved
      */
@@ -191,8 +191,8 @@ public final class LeadingTiming {
         if (otherStart != null) {
             origin = Math.min(origin, otherStart);
         }
-        long settled = TimingPlan.firstRunEnd(shownFrom(timeline, 1, window), frame);
-        long[] moves = TimingPlan.runAlignment(shown, frame, origin, settled);
+        long settled = FrameGrid.firstRunEnd(shownFrom(timeline, 1, window), frame);
+        long[] moves = FrameGrid.runAlignment(shown, frame, origin, settled);
         return timeline.move(moves);
     }
 

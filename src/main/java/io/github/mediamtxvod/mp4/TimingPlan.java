@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Finds the leading video samples of a segment whose timestamps are broken and computes steady
@@ -20,6 +21,10 @@ import java.util.Optional;
  * also the first {@code n} in presentation order, so no kept sample is shown between re-timed
  * ones. It is re-timed only when it holds a real hazard, a presentation gap clearly shorter than
  * the frame duration; late frames (longer gaps) alone are left as they are.
+ *
+ * <p>Also here: handing the times out in the bitstream's display order ({@link #inDisplayOrder})
+ * and exact spacing for jittery leading decode times ({@link #steadyDecodeTimes}). Where the
+ * frames sit against the output grid is {@link FrameGrid}'s part.
  */
 final class TimingPlan {
     /**
@@ -38,13 +43,9 @@ final class TimingPlan {
             long shift) {}
 
     /** A gap within frame/32 of the frame duration is steady (RTMP's whole milliseconds are). */
-    private static final long STEADY_FRACTION = 32;
-    /** A sample 1/8 frame or more from a rounding edge is safe from jitter (5 ms at 25 fps). */
-    private static final long SAFE_MARGIN = 8;
-    /** Moves tried by {@link #alignment}: steps of 1/32 frame. */
-    private static final int ALIGNMENT_STEPS = 32;
-    /** A later run of steady frames shorter than this is not moved on its own: too few to judge. */
-    private static final int MIN_RUN = 8;
+    static final long STEADY_FRACTION = 32;
+    /** How far from its place in the times' order the bitstream can show a picture: H.264's DPB. */
+    private static final int MAX_REORDER = 16;
 
     private TimingPlan() {}
 
@@ -69,14 +70,8 @@ final class TimingPlan {
         for (int i = 0; i < count; i++) {
             presentation[i] = decodeTimes[i] + compositionOffsets[i];
         }
-        Integer[] order = new Integer[count];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, (a, b) -> presentation[a] != presentation[b]
-                ? Long.compare(presentation[a], presentation[b]) : Integer.compare(a, b));
-        int[] rank = new int[count];
-        for (int k = 0; k < count; k++) {
-            rank[order[k]] = k;
-        }
+        int[] order = order(presentation);
+        int[] rank = ranks(presentation);
         // gap[k]: from the k-th shown sample to the next
         long[] gap = new long[count - 1];
         for (int k = 0; k + 1 < count; k++) {
@@ -103,8 +98,8 @@ final class TimingPlan {
      *
      * @param presentation presentation time of each sample, in decode order
      * @param displayRank  the rank in which the decoder shows each sample, 0 first
-     * @return the new presentation times, in decode order; empty when the order already agrees
-     *         or the ranks do not fit the samples
+     * @return the new presentation times, in decode order; empty when the order already agrees,
+     *         or the ranks do not fit the samples or move one farther than a decoder can
      */
     static Optional<long[]> inDisplayOrder(long[] presentation, int[] displayRank) {
         int count = presentation.length;
@@ -113,12 +108,14 @@ final class TimingPlan {
         }
         long[] sorted = presentation.clone();
         Arrays.sort(sorted);
+        int[] timeRank = ranks(presentation);
         long[] shown = new long[count];
         boolean[] taken = new boolean[count];
         boolean changed = false;
         for (int i = 0; i < count; i++) {
             int rank = displayRank[i];
-            if (rank < 0 || rank >= count || taken[rank]) {
+            // a picture is shown at most a decoded picture buffer (16 frames) away from its place
+            if (rank < 0 || rank >= count || taken[rank] || Math.abs(rank - timeRank[i]) > MAX_REORDER) {
                 return Optional.empty();
             }
             taken[rank] = true;
@@ -243,145 +240,21 @@ final class TimingPlan {
         return Optional.of(new Retimed(cut, frame, decode, durations, composition, shift));
     }
 
-    /**
-     * How much later to show the samples so that none sits near the middle between two points of
-     * the frame grid that starts at {@code origin}. A decoder that outputs at the frame rate
-     * rounds each time to that grid; steady frames half a frame off it round two to one slot at
-     * the least jitter. FFmpeg gives the first frame of a session a time of its own and the rest
-     * the source's, so they can be anywhere against each other. Zero when every sample is at
-     * least {@link #SAFE_MARGIN} of a frame from a rounding edge, or farther from it than twice
-     * the samples' jitter (steady times never cross it, and FFmpeg's files half a frame off with
-     * AAC's priming delay are left alone), or when no move gains much.
-     *
-     * @param presentation presentation times, in the track's ticks, all but the first frame's
-     *                     (FFmpeg's own; it is a frame or more before the others)
-     * @param frame        the frame duration
-     * @param origin       where the grid starts: the file's earliest time
-     * @return ticks in {@code [0, frame)}
-     */
-    static long alignment(long[] presentation, long frame, long origin) {
-        if (frame < ALIGNMENT_STEPS || presentation.length == 0 || !steady(presentation, frame)) {
-            return 0;
-        }
-        long current = margin(presentation, frame, origin, 0);
-        if (current * SAFE_MARGIN >= frame || current > 2 * jitter(presentation, frame, origin)) {
-            return 0;
-        }
-        long best = 0;
-        long bestMargin = current;
-        for (int step = 1; step < ALIGNMENT_STEPS; step++) {
-            long delta = frame * step / ALIGNMENT_STEPS;
-            long margin = margin(presentation, frame, origin, delta);
-            if (margin > bestMargin) {
-                best = delta;
-                bestMargin = margin;
-            }
-        }
-        return (bestMargin - current) * SAFE_MARGIN >= frame ? best : 0;
+    /** The indices of the values in ascending order of value, ties in index order. */
+    static int[] order(long[] values) {
+        return IntStream.range(0, values.length).boxed()
+                .sorted((x, y) -> values[x] != values[y] ? Long.compare(values[x], values[y]) : Integer.compare(x, y))
+                .mapToInt(Integer::intValue).toArray();
     }
 
-    /**
-     * The presentation time of the last frame of the first run of steadily spaced frames: the
-     * frames up to the first gap that is not about one frame.
-     *
-     * @param presentation presentation times, any order, at least one
-     */
-    static long firstRunEnd(long[] presentation, long frame) {
-        long[] shown = presentation.clone();
-        Arrays.sort(shown);
-        long tolerance = Math.max(1, frame / STEADY_FRACTION);
-        int k = 1;
-        while (k < shown.length && Math.abs(shown[k] - shown[k - 1] - frame) <= tolerance) {
-            k++;
+    /** The place of each value in ascending order, ties in index order. */
+    static int[] ranks(long[] values) {
+        int[] order = order(values);
+        int[] rank = new int[values.length];
+        for (int k = 0; k < values.length; k++) {
+            rank[order[k]] = k;
         }
-        return shown[k - 1];
-    }
-
-    /**
-     * Puts each run of steadily spaced frames shown after {@code settledUntil} on the frame grid
-     * ({@link #alignment}). A jump in the source's times (a stall, a burst of late frames) can
-     * leave every frame after it half a frame off the grid, where the least jitter rounds two to
-     * one slot, although the frames before it are on the grid. A run that needs it is shown
-     * {@code delta} later, and so is every frame shown after it: gaps only grow (the one before
-     * the run, which is a jump anyway), the presentation order is kept and nothing before the run
-     * moves.
-     *
-     * @param presentation presentation time of each sample, any order
-     * @param frame        the frame duration
-     * @param origin       where the grid starts: the file's earliest time
-     * @param settledUntil frames shown up to this time are already on the grid and stay
-     * @return ticks to show each sample later, never negative, never smaller for a later-shown
-     *         sample than for an earlier one; all zero when nothing moves
-     */
-    static long[] runAlignment(long[] presentation, long frame, long origin, long settledUntil) {
-        int count = presentation.length;
-        long[] moves = new long[count];
-        if (frame < ALIGNMENT_STEPS) {
-            return moves;
-        }
-        Integer[] order = new Integer[count];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, (a, b) -> presentation[a] != presentation[b]
-                ? Long.compare(presentation[a], presentation[b]) : Integer.compare(a, b));
-        long tolerance = Math.max(1, frame / STEADY_FRACTION);
-        long moved = 0;
-        int start = 0;
-        for (int k = 1; k <= count; k++) {
-            if (k < count && Math.abs(presentation[order[k]] - presentation[order[k - 1]] - frame) <= tolerance) {
-                continue;
-            }
-            if (presentation[order[start]] > settledUntil && k - start >= MIN_RUN) {
-                long[] run = new long[k - start];
-                for (int j = start; j < k; j++) {
-                    run[j - start] = presentation[order[j]] + moved;
-                }
-                moved += alignment(run, frame, origin);
-            }
-            for (int j = start; j < k; j++) {
-                moves[order[j]] = moved;
-            }
-            start = k;
-        }
-        return moves;
-    }
-
-    /**
-     * Whether the samples are shown a steady frame apart. A decoder guesses its output rate from
-     * the first frames; after a jump in the times that guess is off the frame rate, its grid
-     * drifts against the frames, and no move can help.
-     */
-    private static boolean steady(long[] presentation, long frame) {
-        long[] shown = presentation.clone();
-        Arrays.sort(shown);
-        long tolerance = Math.max(1, frame / STEADY_FRACTION);
-        for (int k = 1; k < shown.length; k++) {
-            if (Math.abs(shown[k] - shown[k - 1] - frame) > tolerance) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** How far the samples' places on the grid spread: their jitter, in ticks. */
-    private static long jitter(long[] presentation, long frame, long origin) {
-        long lowest = frame;
-        long highest = 0;
-        for (long shown : presentation) {
-            long phase = Math.floorMod(shown - origin, frame);
-            lowest = Math.min(lowest, phase);
-            highest = Math.max(highest, phase);
-        }
-        return highest - lowest;
-    }
-
-    /** The smallest distance, over the samples moved by delta, to a rounding edge of the grid. */
-    private static long margin(long[] presentation, long frame, long origin, long delta) {
-        long margin = frame;
-        for (long shown : presentation) {
-            long phase = Math.floorMod(shown + delta - origin, frame);
-            margin = Math.min(margin, Math.abs(2 * phase - frame) / 2);
-        }
-        return margin;
+        return rank;
     }
 
     /** The most common sample duration: the steady frame duration. */

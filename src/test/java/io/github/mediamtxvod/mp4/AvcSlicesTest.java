@@ -6,6 +6,7 @@ import io.github.mediamtxvod.testing.Ffprobe;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,17 +23,17 @@ class AvcSlicesTest {
     @Test
     void bFramesWithAPyramidAsOurSourcesSendThem() throws Exception {
         // the soak sources' settings: veryfast, 3 B-frames, B-pyramid, adaptive B-frame placement
-        assertDecoderOrder(encode("pyramid.mp4", "-preset", "veryfast", "-bf", "3", "-b_strategy", "1"));
+        assertDecoderOrder(encode("pyramid.mp4", List.of("-preset", "veryfast", "-bf", "3", "-b_strategy", "1")));
     }
 
     @Test
     void twoBFramesWithoutAPyramid() throws Exception {
-        assertDecoderOrder(encode("plain.mp4", "-preset", "ultrafast", "-bf", "2"));
+        assertDecoderOrder(encode("plain.mp4", List.of("-preset", "ultrafast", "-bf", "2")));
     }
 
     @Test
     void withoutBFramesTheOrderIsTheDecodeOrder() throws Exception {
-        Path file = encode("none.mp4", "-preset", "veryfast", "-bf", "0");
+        Path file = encode("none.mp4", List.of("-preset", "veryfast", "-bf", "0"));
 
         int[] ranks = ranks(file).orElseThrow();
 
@@ -43,8 +44,8 @@ class AvcSlicesTest {
 
     @Test
     void otherCodecsGiveNoOrder() throws Exception {
-        Path file = encode("hevc.mp4", "-preset", "ultrafast", "-bf", "2", "-c:v", "libx265",
-                "-x265-params", "log-level=error");
+        Path file = encode("hevc.mp4", List.of("-preset", "ultrafast", "-bf", "2", "-c:v", "libx265",
+                "-x265-params", "log-level=error"));
 
         assertThat(ranks(file)).isEmpty();
     }
@@ -71,11 +72,11 @@ class AvcSlicesTest {
     }
 
     /** 4 s of video, fragmented as the recorder writes it, encoded with libx264 and these options. */
-    private Path encode(String name, String... options) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin",
+    private Path encode(String name, List<String> options) throws Exception {
+        List<String> command = new ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin",
                 "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4",
                 "-pix_fmt", "yuv420p", "-g", "50", "-c:v", "libx264"));
-        command.addAll(List.of(options));
+        command.addAll(options);
         command.addAll(List.of("-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
                 "-frag_duration", "1000000", name));
         FfmpegSegments.run(dir, command);
