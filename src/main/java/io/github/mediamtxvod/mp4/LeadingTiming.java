@@ -110,7 +110,10 @@ public final class LeadingTiming {
     /** Changes the timeline's times, each step on the times the one before left. */
     private static Repair retime(VideoTimeline timeline, List<TimingFields.Sample> samples, FileChannel channel,
             FragmentIndex index, TrackInfo video, String name) throws IOException, PlaybackException {
-        int swapped = AvcSlices.displayRanks(channel, index, video, name).map(timeline::showInOrder).orElse(0);
+        // timestamps a frame apart throughout cannot disagree with the bitstream's order: the order
+        // is read (a few small reads per frame) only where jitter or a stall could have swapped frames
+        int swapped = evenlyShown(timeline) ? 0
+                : AvcSlices.displayRanks(channel, index, video, name).map(timeline::showInOrder).orElse(0);
         int window = window(samples, video.timescale());
         Optional<TimingPlan.Retimed> plan = TimingPlan.plan(Arrays.copyOf(timeline.decode, window),
                 Arrays.copyOf(timeline.duration, window), Arrays.copyOf(timeline.offset, window),
@@ -125,6 +128,30 @@ public final class LeadingTiming {
         int laterRuns = alignLaterRuns(timeline, window, frame, otherStart);
         return new Repair(plan.map(TimingPlan.Retimed::count).orElse(0), ticks(frame, video.timescale()),
                 ticks(moved, video.timescale()), laterRuns, swapped, evened);
+    }
+
+    /**
+     * Whether every frame is decoded, and shown, one frame duration after the one before it
+     * (within 1/32 frame).
+     */
+    static boolean evenlyShown(VideoTimeline timeline) {
+        long frame = TimingPlan.frameDuration(timeline.duration);
+        if (frame <= 0) {
+            return false;
+        }
+        long[] shown = timeline.shown();
+        Arrays.sort(shown);
+        return evenlySpaced(timeline.decode, frame) && evenlySpaced(shown, frame);
+    }
+
+    private static boolean evenlySpaced(long[] times, long frame) {
+        long tolerance = Math.max(1, frame / 32);
+        for (int i = 1; i < times.length; i++) {
+            if (Math.abs(times[i] - times[i - 1] - frame) > tolerance) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
