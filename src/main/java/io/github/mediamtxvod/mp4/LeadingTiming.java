@@ -19,7 +19,7 @@ import java.util.Optional;
  * <ol>
  *   <li>leading samples whose times are broken (jitter while the source settles its clock) get
  *       steady ones ({@link TimingPlan#plan});</li>
- *   <li>the frames are put on the frame grid of the file's start ({@link TimingPlan#alignment}):
+ *   <li>the frames are put on the frame grid of the file's start ({@link FrameGrid#alignment}):
  *       FFmpeg gives the first frame of a session a time of its own, and the steady frames after
  *       it can sit half a frame off the grid, where the least jitter rounds two to one slot.</li>
  * </ol>
@@ -38,6 +38,8 @@ public final class LeadingTiming {
     /** How long the timing after the broken prefix must be steady. */
     private static final Duration STEADY = Duration.ofSeconds(2);
     private static final int MIN_STEADY_SAMPLES = 10;
+    /** The leading part whose decode times FFmpeg guesses the frame rate from (about 20 frames), with room. */
+    private static final Duration PROBE = Duration.ofSeconds(2);
     /**
      * What was repaired.
      *
@@ -45,8 +47,14 @@ public final class LeadingTiming {
      * @param frame   the steady frame duration
      * @param shift   how much later the frames after those are shown now, less than a frame
      *                unless the broken ones had been squeezed
+     * @param runs    how many later runs of frames, after a jump in the source's times, were put
+     *                back on the frame grid
+     * @param swapped how many frames got another frame's time because their times disagreed with
+     *                the order the bitstream shows them in (H.264)
+     * @param evened  how many leading frames got evenly spaced decode times, for FFmpeg's guess of
+     *                the frame rate
      */
-    public record Repair(int samples, Duration frame, Duration shift) {}
+    public record Repair(int samples, Duration frame, Duration shift, int runs, int swapped, int evened) {}
 
     private LeadingTiming() {}
 
@@ -82,16 +90,8 @@ public final class LeadingTiming {
             if (samples.size() < 2) {
                 return Optional.empty();
             }
-            Timeline timeline = new Timeline(samples);
-            int window = window(samples, video.timescale());
-            Optional<TimingPlan.Retimed> plan = TimingPlan.plan(Arrays.copyOf(timeline.decode, window),
-                    Arrays.copyOf(timeline.duration, window), Arrays.copyOf(timeline.offset, window),
-                    steadySamples(timeline.duration, window, video.timescale()));
-            plan.ifPresent(timeline::apply);
-            long frame = plan.map(TimingPlan.Retimed::frameDuration)
-                    .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
-            long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L)
-                    + align(timeline, window, frame, otherTracksStart(index, video));
+            VideoTimeline timeline = new VideoTimeline(samples);
+            Repair repair = retime(timeline, samples, channel, index, video, file.toString());
             List<Patch> patches = patches(timeline, runs, samples);
             if (patches == null || patches.isEmpty()) {
                 return Optional.empty();
@@ -101,56 +101,68 @@ public final class LeadingTiming {
                 write(channel, patch.at(), patch.bytes());
             }
             channel.force(true);
-            return Optional.of(new Repair(plan.map(TimingPlan.Retimed::count).orElse(0),
-                    ticks(frame, video.timescale()), ticks(moved, video.timescale())));
+            return Optional.of(repair);
         }
     }
 
     private record Patch(long at, byte[] bytes) {}
 
-    /** The video samples' times as the repair changes them. */
-    private static final class Timeline {
-        final long[] decode;
-        final long[] duration;
-        final long[] offset;
-
-        Timeline(List<TimingFields.Sample> samples) {
-            decode = new long[samples.size()];
-            duration = new long[samples.size()];
-            offset = new long[samples.size()];
-            for (int i = 0; i < samples.size(); i++) {
-                decode[i] = samples.get(i).decode();
-                duration[i] = samples.get(i).duration();
-                offset[i] = samples.get(i).offset();
-            }
-        }
-
-        void apply(TimingPlan.Retimed plan) {
-            for (int i = 0; i < decode.length; i++) {
-                if (i < plan.count()) {
-                    decode[i] = plan.decodeTimes()[i];
-                    duration[i] = plan.durations()[i];
-                    offset[i] = plan.compositionOffsets()[i];
-                } else {
-                    decode[i] += plan.shift();
-                }
-            }
-        }
-
-        long shown(int i) {
-            return decode[i] + offset[i];
-        }
+    /** Changes the timeline's times, each step on the times the one before left. */
+    private static Repair retime(VideoTimeline timeline, List<TimingFields.Sample> samples, FileChannel channel,
+            FragmentIndex index, TrackInfo video, String name) throws IOException, PlaybackException {
+        // timestamps a frame apart throughout cannot disagree with the bitstream's order: the order
+        // is read (a few small reads per frame) only where jitter or a stall could have swapped frames
+        int swapped = evenlyShown(timeline) ? 0
+                : AvcSlices.displayRanks(channel, index, video, name).map(timeline::showInOrder).orElse(0);
+        int window = window(samples, video.timescale());
+        Optional<TimingPlan.Retimed> plan = TimingPlan.plan(Arrays.copyOf(timeline.decode, window),
+                Arrays.copyOf(timeline.duration, window), Arrays.copyOf(timeline.offset, window),
+                steadySamples(timeline.duration, window, video.timescale()));
+        plan.ifPresent(timeline::apply);
+        long frame = plan.map(TimingPlan.Retimed::frameDuration)
+                .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
+        int evened = TimingPlan.steadyDecodeTimes(timeline.decode, timeline.shown(), frame,
+                probeSamples(frame, video.timescale())).map(timeline::decodeAt).orElse(0);
+        Long otherStart = otherTracksStart(index, video);
+        long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L) + align(timeline, window, frame, otherStart);
+        int laterRuns = alignLaterRuns(timeline, window, frame, otherStart);
+        return new Repair(plan.map(TimingPlan.Retimed::count).orElse(0), ticks(frame, video.timescale()),
+                ticks(moved, video.timescale()), laterRuns, swapped, evened);
     }
 
     /**
-     * Puts the video's frames on the frame grid of the file's start ({@link TimingPlan#alignment}).
+     * Whether every frame is decoded, and shown, one frame duration after the one before it
+     * (within 1/32 frame).
+     */
+    static boolean evenlyShown(VideoTimeline timeline) {
+        long frame = TimingPlan.frameDuration(timeline.duration);
+        if (frame <= 0) {
+            return false;
+        }
+        long[] shown = timeline.shown();
+        Arrays.sort(shown);
+        return evenlySpaced(timeline.decode, frame) && evenlySpaced(shown, frame);
+    }
+
+    private static boolean evenlySpaced(long[] times, long frame) {
+        long tolerance = Math.max(1, frame / 32);
+        for (int i = 1; i < times.length; i++) {
+            if (Math.abs(times[i] - times[i - 1] - frame) > tolerance) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Puts the video's frames on the frame grid of the file's start ({@link FrameGrid#alignment}).
      * When the video's first frame is that start, the frames after it move and it stays (its
      * duration grows); otherwise the whole track moves.
      *
      * @param otherStart the earliest time of the other tracks, in video ticks; null when none
      * @return how much later the moved frames are
      */
-    private static long align(Timeline timeline, int window, long frame, Long otherStart) {
+    private static long align(VideoTimeline timeline, int window, long frame, Long otherStart) {
         long videoStart = Long.MAX_VALUE;
         for (int i = 0; i < window; i++) {
             videoStart = Math.min(videoStart, timeline.shown(i));
@@ -160,12 +172,10 @@ public final class LeadingTiming {
             return 0;
         }
         int from = videoFirst ? 1 : 0;
-        // the first frame's time is FFmpeg's own, a frame or more before the others: not looked at
-        long[] shown = new long[window - 1];
-        for (int i = 1; i < window; i++) {
-            shown[i - 1] = timeline.shown(i);
-        }
-        long delta = TimingPlan.alignment(shown, frame, videoFirst ? videoStart : otherStart);
+        // the first frame's time is FFmpeg's own, a frame or more before the others: not looked at;
+        // a jump after the first run is left to alignLaterRuns
+        long[] shown = firstRun(timeline, window, frame);
+        long delta = FrameGrid.alignment(shown, frame, videoFirst ? videoStart : otherStart);
         for (int i = from; i < timeline.decode.length && delta != 0; i++) {
             timeline.decode[i] += delta;
         }
@@ -173,6 +183,44 @@ public final class LeadingTiming {
             timeline.duration[0] += delta;
         }
         return delta;
+    }
+
+    /** The presentation times of the first run of steady frames after the first frame, within the window. */
+    private static long[] firstRun(VideoTimeline timeline, int window, long frame) {
+        if (window < 2) {
+            return new long[0];
+        }
+        long end = FrameGrid.firstRunEnd(shownFrom(timeline, 1, window), frame);
+        return Arrays.stream(shownFrom(timeline, 1, window)).filter(shown -> shown <= end).toArray();
+    }
+
+    private static long[] shownFrom(VideoTimeline timeline, int from, int to) {
+        long[] shown = new long[to - from];
+        for (int i = from; i < to; i++) {
+            shown[i - from] = timeline.shown(i);
+        }
+        return shown;
+    }
+
+    /**
+     * Puts the runs of frames after a jump in the source's times on the frame grid of the file's
+     * start, each run and the frames after it shown later ({@link FrameGrid#runAlignment}).
+     *
+     * @return how many runs moved
+     */
+    private static int alignLaterRuns(VideoTimeline timeline, int window, long frame, Long otherStart) {
+        int count = timeline.decode.length;
+        if (window < 2 || count < 2) {
+            return 0;
+        }
+        long[] shown = shownFrom(timeline, 0, count);
+        long origin = Arrays.stream(shown).min().orElseThrow();
+        if (otherStart != null) {
+            origin = Math.min(origin, otherStart);
+        }
+        long settled = FrameGrid.firstRunEnd(shownFrom(timeline, 1, window), frame);
+        long[] moves = FrameGrid.runAlignment(shown, frame, origin, settled);
+        return timeline.move(moves);
     }
 
     /** The earliest decode time of the tracks other than {@code video}, in its ticks; null when none. */
@@ -206,13 +254,18 @@ public final class LeadingTiming {
         return count;
     }
 
+    /** How many leading samples FFmpeg's frame-rate guess looks at, with room: {@link #PROBE} of frames. */
+    private static int probeSamples(long frame, long timescale) {
+        return (int) Math.max(MIN_STEADY_SAMPLES, PROBE.getSeconds() * timescale / Math.max(1, frame));
+    }
+
     private static int steadySamples(long[] durations, int window, long timescale) {
         long frame = Math.max(1, TimingPlan.frameDuration(Arrays.copyOf(durations, window)));
         return (int) Math.max(MIN_STEADY_SAMPLES, STEADY.getSeconds() * timescale / frame);
     }
 
     /** The writes that give the samples the timeline's times, or null when a field they need is missing. */
-    private static List<Patch> patches(Timeline timeline, List<TimingFields.Run> runs,
+    private static List<Patch> patches(VideoTimeline timeline, List<TimingFields.Run> runs,
             List<TimingFields.Sample> samples) {
         List<Patch> patches = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
@@ -250,7 +303,7 @@ public final class LeadingTiming {
      * Moves the times of the video track's {@code tfra} entries (the random-access index FFmpeg
      * writes at the end of a finished file) with the samples they point at.
      */
-    private static List<Patch> tfraPatches(FileChannel channel, int trackId, Timeline timeline,
+    private static List<Patch> tfraPatches(FileChannel channel, int trackId, VideoTimeline timeline,
             List<TimingFields.Run> runs, List<TimingFields.Sample> samples) throws IOException, PlaybackException {
         List<Patch> patches = new ArrayList<>();
         for (TimingFields.TfraEntry entry : TimingFields.tfraEntries(channel, trackId)) {
@@ -265,7 +318,7 @@ public final class LeadingTiming {
     }
 
     /** How much later the sample a tfra entry points at is shown now. */
-    private static long tfraDelta(Timeline timeline, List<TimingFields.Run> runs, List<TimingFields.Sample> samples,
+    private static long tfraDelta(VideoTimeline timeline, List<TimingFields.Run> runs, List<TimingFields.Sample> samples,
             long moofOffset, long sampleNumber) {
         for (TimingFields.Run run : runs) {
             if (run.moofOffset() == moofOffset) {

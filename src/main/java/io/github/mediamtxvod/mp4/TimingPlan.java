@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Finds the leading video samples of a segment whose timestamps are broken and computes steady
@@ -20,6 +21,10 @@ import java.util.Optional;
  * also the first {@code n} in presentation order, so no kept sample is shown between re-timed
  * ones. It is re-timed only when it holds a real hazard, a presentation gap clearly shorter than
  * the frame duration; late frames (longer gaps) alone are left as they are.
+ *
+ * <p>Also here: handing the times out in the bitstream's display order ({@link #inDisplayOrder})
+ * and exact spacing for jittery leading decode times ({@link #steadyDecodeTimes}). Where the
+ * frames sit against the output grid is {@link FrameGrid}'s part.
  */
 final class TimingPlan {
     /**
@@ -38,11 +43,9 @@ final class TimingPlan {
             long shift) {}
 
     /** A gap within frame/32 of the frame duration is steady (RTMP's whole milliseconds are). */
-    private static final long STEADY_FRACTION = 32;
-    /** A sample 1/8 frame or more from a rounding edge is safe from jitter (5 ms at 25 fps). */
-    private static final long SAFE_MARGIN = 8;
-    /** Moves tried by {@link #alignment}: steps of 1/32 frame. */
-    private static final int ALIGNMENT_STEPS = 32;
+    static final long STEADY_FRACTION = 32;
+    /** How far from its place in the times' order the bitstream can show a picture: H.264's DPB. */
+    private static final int MAX_REORDER = 16;
 
     private TimingPlan() {}
 
@@ -67,14 +70,8 @@ final class TimingPlan {
         for (int i = 0; i < count; i++) {
             presentation[i] = decodeTimes[i] + compositionOffsets[i];
         }
-        Integer[] order = new Integer[count];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, (a, b) -> presentation[a] != presentation[b]
-                ? Long.compare(presentation[a], presentation[b]) : Integer.compare(a, b));
-        int[] rank = new int[count];
-        for (int k = 0; k < count; k++) {
-            rank[order[k]] = k;
-        }
+        int[] order = order(presentation);
+        int[] rank = ranks(presentation);
         // gap[k]: from the k-th shown sample to the next
         long[] gap = new long[count - 1];
         for (int k = 0; k + 1 < count; k++) {
@@ -93,6 +90,107 @@ final class TimingPlan {
         }
         return Optional.empty();
     }
+
+    /**
+     * Gives the samples their presentation times in the order the bitstream shows them: the same
+     * times, sorted, handed out by display rank. A source's jitter or stall can give a frame a time
+     * after one that the decoder shows after it; the decoder then emits times out of order.
+     *
+     * @param presentation presentation time of each sample, in decode order
+     * @param displayRank  the rank in which the decoder shows each sample, 0 first
+     * @return the new presentation times, in decode order; empty when the order already agrees,
+     *         or the ranks do not fit the samples or move one farther than a decoder can
+     */
+    static Optional<long[]> inDisplayOrder(long[] presentation, int[] displayRank) {
+        int count = presentation.length;
+        if (displayRank.length != count) {
+            return Optional.empty();
+        }
+        long[] sorted = presentation.clone();
+        Arrays.sort(sorted);
+        int[] timeRank = ranks(presentation);
+        long[] shown = new long[count];
+        boolean[] taken = new boolean[count];
+        boolean changed = false;
+        for (int i = 0; i < count; i++) {
+            int rank = displayRank[i];
+            // a picture is shown at most a decoded picture buffer (16 frames) away from its place
+            if (rank < 0 || rank >= count || taken[rank] || Math.abs(rank - timeRank[i]) > MAX_REORDER) {
+                return Optional.empty();
+            }
+            taken[rank] = true;
+            shown[i] = sorted[rank];
+            changed |= shown[i] != presentation[i];
+        }
+        return changed ? Optional.of(shown) : Optional.empty();
+    }
+
+    /**
+     * Gives the leading samples decode times exactly one frame apart when their spacing jitters.
+     * Why: FFmpeg guesses a file's frame rate from the spacing of its first decode times (their
+     * common divisor, else the standard rate they fit best), and a guess a little off the real
+     * rate (24.92 for 25) puts its output grid adrift: two frames share a slot every few hundred.
+     * The samples from the last jump of two frames or more within the first {@code probe} (FFmpeg's
+     * own time for a session's first frame) up to the first later one in steady spacing get times
+     * one frame apart that end a frame before that one's, or earlier where a sample would otherwise
+     * be decoded after it is shown. Spacing that jitters by less than 1/32 frame is left, unless a
+     * jump precedes it: then only exact spacing gives FFmpeg a common divisor to go by.
+     *
+     * @param decodeTimes  decode time of each sample
+     * @param presentation presentation time of each sample, in decode order; kept
+     * @param frame        the steady frame duration
+     * @param probe        how many leading samples FFmpeg's guess may look at
+     * @return the samples that get new decode times and those times (the samples before and
+     *         after them keep theirs); empty when their spacing is steady already or they cannot
+     *         be spaced evenly in order
+     */
+    static Optional<EvenDecode> steadyDecodeTimes(long[] decodeTimes, long[] presentation, long frame, int probe) {
+        int count = decodeTimes.length;
+        long tolerance = Math.max(1, frame / STEADY_FRACTION);
+        if (count <= probe + 1 || presentation.length != count || frame <= 0) {
+            return Optional.empty();
+        }
+        int from = 0;
+        long worst = 0;
+        for (int i = 1; i <= probe; i++) {
+            long gap = decodeTimes[i] - decodeTimes[i - 1];
+            if (gap >= 2 * frame) {
+                from = i;
+                worst = 0;
+            } else {
+                worst = Math.max(worst, Math.abs(gap - frame));
+            }
+        }
+        // after a jump, the least jitter leaves the jump's odd length to bias the best fit
+        boolean jitters = worst > (from > 0 ? 0 : tolerance);
+        int end = probe;
+        while (end + 1 < count && Math.abs(decodeTimes[end + 1] - decodeTimes[end] - frame) > tolerance) {
+            end++;
+        }
+        if (!jitters || end + 1 >= count) {
+            return Optional.empty();
+        }
+        long base = decodeTimes[end] - (long) (end - from) * frame;
+        for (int i = from; i < end; i++) {
+            base = Math.min(base, presentation[i] - (long) (i - from) * frame);
+        }
+        if (from > 0 ? base <= decodeTimes[from - 1] : base < 0) {
+            return Optional.empty();
+        }
+        long[] steady = new long[end - from];
+        for (int i = from; i < end; i++) {
+            steady[i - from] = base + (long) (i - from) * frame;
+        }
+        return Optional.of(new EvenDecode(from, steady));
+    }
+
+    /**
+     * New decode times for samples {@code from} to {@code from + times.length - 1}.
+     *
+     * @param from  the first sample that gets a new decode time
+     * @param times the new decode times, one frame apart
+     */
+    record EvenDecode(int from, long[] times) {}
 
     /** Whether the gaps from the {@code from}-th shown sample on are steady for a run (or to the end). */
     private static boolean steadyFrom(long[] gap, int from, int steadyRun, long frame, long tolerance) {
@@ -142,80 +240,21 @@ final class TimingPlan {
         return Optional.of(new Retimed(cut, frame, decode, durations, composition, shift));
     }
 
-    /**
-     * How much later to show the samples so that none sits near the middle between two points of
-     * the frame grid that starts at {@code origin}. A decoder that outputs at the frame rate
-     * rounds each time to that grid; steady frames half a frame off it round two to one slot at
-     * the least jitter. FFmpeg gives the first frame of a session a time of its own and the rest
-     * the source's, so they can be anywhere against each other. Zero when every sample is at
-     * least {@link #SAFE_MARGIN} of a frame from a rounding edge, or farther from it than twice
-     * the samples' jitter (steady times never cross it, and FFmpeg's files half a frame off with
-     * AAC's priming delay are left alone), or when no move gains much.
-     *
-     * @param presentation presentation times, in the track's ticks, all but the first frame's
-     *                     (FFmpeg's own; it is a frame or more before the others)
-     * @param frame        the frame duration
-     * @param origin       where the grid starts: the file's earliest time
-     * @return ticks in {@code [0, frame)}
-     */
-    static long alignment(long[] presentation, long frame, long origin) {
-        if (frame < ALIGNMENT_STEPS || presentation.length == 0 || !steady(presentation, frame)) {
-            return 0;
-        }
-        long current = margin(presentation, frame, origin, 0);
-        if (current * SAFE_MARGIN >= frame || current > 2 * jitter(presentation, frame, origin)) {
-            return 0;
-        }
-        long best = 0;
-        long bestMargin = current;
-        for (int step = 1; step < ALIGNMENT_STEPS; step++) {
-            long delta = frame * step / ALIGNMENT_STEPS;
-            long margin = margin(presentation, frame, origin, delta);
-            if (margin > bestMargin) {
-                best = delta;
-                bestMargin = margin;
-            }
-        }
-        return (bestMargin - current) * SAFE_MARGIN >= frame ? best : 0;
+    /** The indices of the values in ascending order of value, ties in index order. */
+    static int[] order(long[] values) {
+        return IntStream.range(0, values.length).boxed()
+                .sorted((x, y) -> values[x] != values[y] ? Long.compare(values[x], values[y]) : Integer.compare(x, y))
+                .mapToInt(Integer::intValue).toArray();
     }
 
-    /**
-     * Whether the samples are shown a steady frame apart. A decoder guesses its output rate from
-     * the first frames; after a jump in the times that guess is off the frame rate, its grid
-     * drifts against the frames, and no move can help.
-     */
-    private static boolean steady(long[] presentation, long frame) {
-        long[] shown = presentation.clone();
-        Arrays.sort(shown);
-        long tolerance = Math.max(1, frame / STEADY_FRACTION);
-        for (int k = 1; k < shown.length; k++) {
-            if (Math.abs(shown[k] - shown[k - 1] - frame) > tolerance) {
-                return false;
-            }
+    /** The place of each value in ascending order, ties in index order. */
+    static int[] ranks(long[] values) {
+        int[] order = order(values);
+        int[] rank = new int[values.length];
+        for (int k = 0; k < values.length; k++) {
+            rank[order[k]] = k;
         }
-        return true;
-    }
-
-    /** How far the samples' places on the grid spread: their jitter, in ticks. */
-    private static long jitter(long[] presentation, long frame, long origin) {
-        long lowest = frame;
-        long highest = 0;
-        for (long shown : presentation) {
-            long phase = Math.floorMod(shown - origin, frame);
-            lowest = Math.min(lowest, phase);
-            highest = Math.max(highest, phase);
-        }
-        return highest - lowest;
-    }
-
-    /** The smallest distance, over the samples moved by delta, to a rounding edge of the grid. */
-    private static long margin(long[] presentation, long frame, long origin, long delta) {
-        long margin = frame;
-        for (long shown : presentation) {
-            long phase = Math.floorMod(shown + delta - origin, frame);
-            margin = Math.min(margin, Math.abs(2 * phase - frame) / 2);
-        }
-        return margin;
+        return rank;
     }
 
     /** The most common sample duration: the steady frame duration. */

@@ -2,10 +2,8 @@ package io.github.mediamtxvod.recording;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running FFmpeg: its progress pipe (stdout) for the owner to read, its stderr drained by a
- * platform thread {@code ffmpeg-stderr-<stream>} that keeps the last lines and notes the two
- * lines that decide what an exit means, and the ways to stop it. A blocking pipe read on a
- * virtual thread would pin its carrier, hence platform threads.
+ * One running FFmpeg: its output pipe (progress on stdout, stderr merged into it) for the owner to
+ * read on its platform thread (a blocking pipe read on a virtual thread would pin its carrier),
+ * the last log lines the owner hands back ({@link #logLine}) with the two that decide what an exit
+ * means, and the ways to stop it.
  *
  * <p>Stopping never blocks the caller: the steps run on the shared {@code timer}, each only while
  * FFmpeg is still alive. Signals are SIGTERM ({@link Process#destroy()}), which FFmpeg handles
- * exactly like SIGINT. Owned by one {@link StreamRecorder}, which reads the progress, waits for the
+ * exactly like SIGINT. Owned by one {@link StreamRecorder}, which reads the output, waits for the
  * exit and kills FFmpeg in a {@code finally}; {@link #requestStop} and {@link #forceStop} may be
  * called from any thread.
  */
@@ -42,7 +40,6 @@ final class FfmpegProcess {
     private final Process process;
     private final ScheduledExecutorService timer;
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>(STDERR_LINES);
-    private final Thread stderrReader;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile boolean noSpace;
     private volatile boolean timedOut;
@@ -51,17 +48,11 @@ final class FfmpegProcess {
         this.stream = stream;
         this.process = process;
         this.timer = timer;
-        this.stderrReader = Thread.ofPlatform()
-                .name("ffmpeg-stderr-" + SegmentLayout.safeStreamName(stream))
-                .daemon(true)
-                .stackSize(256 * 1024)
-                .unstarted(this::drainStderr);
     }
 
+    /** @param process started with stderr merged into stdout ({@link ProcessLauncher}) */
     static FfmpegProcess started(String stream, Process process, ScheduledExecutorService timer) {
-        FfmpegProcess ffmpeg = new FfmpegProcess(stream, process, timer);
-        ffmpeg.stderrReader.start();
-        return ffmpeg;
+        return new FfmpegProcess(stream, process, timer);
     }
 
     long pid() {
@@ -72,30 +63,26 @@ final class FfmpegProcess {
         return process.isAlive();
     }
 
-    /** FFmpeg's stdout, where {@code -progress pipe:1} writes; the owner must read it to the end. */
-    InputStream progress() {
+    /**
+     * FFmpeg's stdout, where {@code -progress pipe:1} writes, with its stderr merged in; the owner
+     * must read it to the end and hand the log lines to {@link #logLine}.
+     */
+    InputStream output() {
         return process.getInputStream();
     }
 
-    /** Whether stderr said {@code No space left on device}. Complete once {@link #stderrTail()} returned. */
+    /** Whether stderr said {@code No space left on device}. Complete once the output was read to its end. */
     boolean sawNoSpace() {
         return noSpace;
     }
 
-    /** Whether stderr said {@code Connection timed out}. Complete once {@link #stderrTail()} returned. */
+    /** Whether stderr said {@code Connection timed out}. Complete once the output was read to its end. */
     boolean sawTimeout() {
         return timedOut;
     }
 
-    /** The last lines FFmpeg wrote to stderr, oldest first; waits up to 1 s for the rest after the exit. */
+    /** The last lines FFmpeg wrote to stderr, oldest first; all of them once the output was read to its end. */
     List<String> stderrTail() {
-        if (!process.isAlive()) {
-            try {
-                stderrReader.join(Duration.ofSeconds(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         synchronized (stderrTail) {
             return List.copyOf(stderrTail);
         }
@@ -194,20 +181,8 @@ final class FfmpegProcess {
         }
     }
 
-    private void drainStderr() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), UTF_8))) {
-            String raw;
-            while ((raw = reader.readLine()) != null) {
-                note(raw);
-            }
-        } catch (IOException e) {
-            log.debug("{} - ffmpeg stderr closed: {}", stream, e.getMessage());
-        } catch (RuntimeException | Error e) {
-            log.error("{} - reading ffmpeg's stderr failed", stream, e);
-        }
-    }
-
-    private void note(String raw) {
+    /** A line of FFmpeg's log, as read from its output by the owner. */
+    void logLine(String raw) {
         if (raw.contains("No space left on device")) {
             noSpace = true;
         }

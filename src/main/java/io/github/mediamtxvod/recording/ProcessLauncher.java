@@ -40,7 +40,7 @@ final class ProcessLauncher implements AutoCloseable {
 
     /**
      * Starts {@code command} in {@code workDir} once its start slot comes; blocks until started.
-     * Its stdin, stdout and stderr are pipes: the caller must read stdout and stderr to the end.
+     * Its stdin and stdout are pipes, stderr goes into stdout: the caller must read stdout to the end.
      */
     Process start(List<String> command, Path workDir) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>(prefix);
@@ -49,7 +49,8 @@ final class ProcessLauncher implements AutoCloseable {
                 .directory(workDir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectError(ProcessBuilder.Redirect.PIPE);
+                // one pipe for progress and log: one reading thread per FFmpeg, not two
+                .redirectErrorStream(true);
         Future<Process> started = thread.submit(() -> {
             Duration wait = pacer.reserve();
             if (!wait.isZero()) {

@@ -1,21 +1,29 @@
 package io.github.mediamtxvod.recording;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import java.util.function.Consumer;
+
 /**
- * Parses what FFmpeg writes with {@code -progress pipe:1}: blocks of {@code key=value} lines, each
- * block closed by a line {@code progress=continue} or, on the last one, {@code progress=end}. Of
- * each block only {@code out_time_us} is kept (media time written so far, in microseconds);
- * {@code out_time_ms} holds microseconds too in FFmpeg 5.1 and {@code total_size} is always
- * {@code N/A} with the segment muxer, so neither is read.
+ * Parses FFmpeg's output pipe: stdout, where {@code -progress pipe:1} writes, with stderr merged
+ * into it (one pipe, so one reading thread per FFmpeg). Progress comes in blocks of {@code
+ * key=value} lines, each block closed by a line {@code progress=continue} or, on the last one,
+ * {@code progress=end}. Of each block only {@code out_time_us} is kept (media time written so far,
+ * in microseconds); {@code out_time_ms} holds microseconds too in FFmpeg 5.1 and {@code
+ * total_size} is always {@code N/A} with the segment muxer, so neither is read. Every other line
+ * is FFmpeg's log (with {@code -loglevel level+...} each starts with {@code [}), handed on as
+ * text. Progress and log lines never share a line: FFmpeg writes both from its one main thread.
  *
  * <p>Works on raw bytes as they come from the pipe, in any chunking, and allocates nothing per
- * block: it runs once a second for every stream. A line longer than {@link #MAX_LINE} bytes is
- * skipped. Not thread-safe: one parser per FFmpeg run, fed by the thread that reads its stdout.
+ * progress block: it runs once a second for every stream. Of a line longer than {@link #MAX_LINE}
+ * bytes the start is kept (a log line) or nothing (a progress line). Not thread-safe: one parser
+ * per FFmpeg run, fed by the thread that reads its output.
  */
 final class ProgressParser {
-    /** Longest line looked at; FFmpeg's are under 40 bytes. */
-    static final int MAX_LINE = 64;
+    /** Longest line kept; FFmpeg's progress lines are under 40 bytes, its log lines rarely over 200. */
+    static final int MAX_LINE = 512;
     /** The value of {@code out_time_us} when a block has none ({@code N/A}, negative, absent). */
     static final long UNKNOWN = -1;
 
@@ -34,13 +42,20 @@ final class ProgressParser {
     private static final byte[] END = ascii("end");
 
     private final Listener listener;
+    private final Consumer<String> logLines;
     private final byte[] line = new byte[MAX_LINE];
     private int length;
     private boolean overlong;
     private long outTimeUs = UNKNOWN;
 
-    ProgressParser(Listener listener) {
+    /**
+     * @param listener receives each progress block
+     * @param logLines receives each other line (FFmpeg's log), without its line end; an overlong one
+     *                 cut at {@link #MAX_LINE} bytes with {@code ...} appended
+     */
+    ProgressParser(Listener listener, Consumer<String> logLines) {
         this.listener = requireNonNull(listener, "listener is null");
+        this.logLines = requireNonNull(logLines, "logLines is null");
     }
 
     /** Feeds the next bytes of FFmpeg's stdout. */
@@ -48,8 +63,12 @@ final class ProgressParser {
         for (int i = offset; i < offset + count; i++) {
             byte b = bytes[i];
             if (b == '\n') {
-                if (!overlong) {
-                    line(length > 0 && line[length - 1] == '\r' ? length - 1 : length);
+                int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+                if (!overlong && isProgress(end)) {
+                    progress(end);
+                } else if (end > 0 || overlong) {
+                    String text = new String(line, 0, end, UTF_8);
+                    logLines.accept(overlong ? text + "..." : text);
                 }
                 length = 0;
                 overlong = false;
@@ -61,11 +80,23 @@ final class ProgressParser {
         }
     }
 
-    private void line(int end) {
+    /** {@code key=...} with a key of lower-case letters, digits and underscores, as FFmpeg's progress keys are. */
+    private boolean isProgress(int end) {
         int equals = indexOf((byte) '=', end);
-        if (equals < 0) {
-            return;
+        if (equals <= 0) {
+            return false;
         }
+        for (int i = 0; i < equals; i++) {
+            byte b = line[i];
+            if (!(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void progress(int end) {
+        int equals = indexOf((byte) '=', end);
         if (keyIs(OUT_TIME_US, equals)) {
             outTimeUs = parseMicros(equals + 1, end);
         } else if (keyIs(PROGRESS, equals)) {
@@ -115,6 +146,6 @@ final class ProgressParser {
     }
 
     private static byte[] ascii(String text) {
-        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return text.getBytes(US_ASCII);
     }
 }

@@ -165,9 +165,10 @@ public final class SessionFiles {
      */
     static void steadyLeadingTiming(Session session, Path file) throws IOException {
         FragmentedMp4.steadyLeadingTiming(file).ifPresent(repair -> log.info("{} - {}: gave {} leading video "
-                + "frames with broken timestamps a steady {} s each and showed the frames after them {} s later, "
-                + "so that every frame decodes in order", session.stream(), file, repair.samples(),
-                repair.frame().toNanos() / 1e9, repair.shift().toNanos() / 1e9));
+                + "frames with broken timestamps a steady {} s each, showed the frames after them {} s later and "
+                + "put {} later runs of frames back on the frame grid, so that every frame decodes in order",
+                session.stream(), file, repair.samples(), repair.frame().toNanos() / 1e9,
+                repair.shift().toNanos() / 1e9, repair.runs()));
     }
 
     /** The session a folder holds, read from its {@code .session.json}; empty when absent or bad. */

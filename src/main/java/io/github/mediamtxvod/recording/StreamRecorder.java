@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * of the recording (stopped, or MediaMTX says the stream is gone), a wait for disk space, or a new
  * FFmpeg in a new session, at once or after {@link RestartBackoff}.
  *
- * <p>Event-driven: the thread sleeps in the pipe read and wakes once a second for FFmpeg's
- * progress block; it looks at the segment list only then. The supervisor's timer checks for
+ * <p>Event-driven: the thread sleeps in the read of FFmpeg's one output pipe (progress, with its
+ * log merged in) and wakes once a second for a progress block; it looks at the segment list only
+ * then. The supervisor's timer checks for
  * stalls; {@link #requestStop}, {@link #checkStall} and {@link #status} may be called from any
  * thread. This thread owns FFmpeg and kills it in a {@code finally}.
  */
@@ -236,21 +237,22 @@ final class StreamRecorder {
         }
     }
 
-    /** Reads FFmpeg's progress until it closes the pipe, then waits for its exit; kills it in any case. */
+    /** Reads FFmpeg's output (progress and log) until it closes the pipe, then waits for its exit; kills it in any case. */
     private int follow(FfmpegRun run, SessionTracker tracker) {
         current = run;
         try {
             if (stopping()) {
                 run.process().requestStop(stopStep);
             }
-            ProgressParser parser = new ProgressParser((outTimeUs, end) -> onProgress(run, tracker, outTimeUs, end));
-            byte[] buffer = new byte[1024];
-            try (InputStream progress = run.process().progress()) {
-                for (int read = progress.read(buffer); read >= 0; read = progress.read(buffer)) {
+            ProgressParser parser = new ProgressParser((outTimeUs, end) -> onProgress(run, tracker, outTimeUs, end),
+                    run.process()::logLine);
+            byte[] buffer = new byte[4096];
+            try (InputStream output = run.process().output()) {
+                for (int read = output.read(buffer); read >= 0; read = output.read(buffer)) {
                     parser.feed(buffer, 0, read);
                 }
             } catch (IOException e) {
-                log.debug("{} - ffmpeg's progress pipe failed: {}", stream.name(), e.getMessage());
+                log.debug("{} - ffmpeg's output pipe failed: {}", stream.name(), e.getMessage());
             }
             return run.process().awaitExit(EXIT_WAIT);
         } finally {

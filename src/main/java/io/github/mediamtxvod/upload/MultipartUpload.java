@@ -50,7 +50,7 @@ final class MultipartUpload {
                     .ifNoneMatch(ifNoneMatch ? "*" : null));
             completed = true;
             return new S3Uploader.Uploaded(response.eTag(),
-                    FileRange.composite(parts.stream().map(CompletedPart::checksumCRC32).toList()), true);
+                    FileRange.composite(parts.stream().map(CompletedPart::checksumCRC32).toList()), true, false);
         } finally {
             if (!completed) {
                 abortQuietly(key, uploadId);

@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * Uploads one segment file and confirms it. The file is read once: PutObject (or a multipart
  * upload from the threshold on, parts in parallel) streams it with a trailing CRC32 that the
  * server checks against the bytes it received, while the uploader computes the same CRC32 from
- * the bytes it read; then a HEAD whose size (and checksum, when the server reports one) must
- * match before the upload counts.
+ * the bytes it read. A HEAD must then find the same size (and checksum, when the server reports
+ * one) before the upload counts, except for a single PUT once the server proved itself in this run
+ * ({@link #confirm}): then its success answer is the confirmation, one request per segment.
  *
  * <p>A write never replaces an existing object ({@link ConditionalWrites}). When one exists under
  * the key (a repeated upload after a crash or a lost answer), it is compared with the local file:
@@ -52,6 +53,8 @@ final class S3Uploader implements AutoCloseable {
     private final ExecutorService partThreads =
             Executors.newCachedThreadPool(Thread.ofPlatform().name("upload-part-", 1).daemon(true).factory());
     private final MultipartUpload multipart;
+    /** A HEAD after a single PUT of this run found exactly the bytes sent. */
+    private volatile boolean serverProven;
 
     S3Uploader(S3Client client, S3Config config, InstantSource clock) {
         this(client, config, clock, new ConditionalWrites("bucket '" + config.bucket() + "' at "
@@ -70,8 +73,11 @@ final class S3Uploader implements AutoCloseable {
         return SegmentLayout.s3Key(config.prefix(), segment.relativePath());
     }
 
-    /** What an upload sent: the ETag S3 answered and the checksum computed from the local bytes. */
-    record Uploaded(String etag, String checksum, boolean multipart) {}
+    /**
+     * What an upload sent: the ETag S3 answered and the checksum computed from the local bytes;
+     * {@code echoed} when S3's answer carried that same checksum.
+     */
+    record Uploaded(String etag, String checksum, boolean multipart, boolean echoed) {}
 
     /** Uploads the file as it is now (unless S3 holds the same bytes already) and returns what S3 confirmed. */
     Confirmation upload(Segment segment, Path file) throws IOException {
@@ -118,12 +124,24 @@ final class S3Uploader implements AutoCloseable {
                     body.body(contentType));
             String crc32 = body.streamedCrc32();
             requireEchoed(where(key), crc32, response.checksumCRC32());
-            return new Uploaded(response.eTag(), crc32, false);
+            return new Uploaded(response.eTag(), crc32, false, crc32.equals(response.checksumCRC32()));
         }
     }
 
-    /** The HEAD after the upload: size, and the checksum where the server reports one, must be the local file's. */
+    /**
+     * Confirms an upload. A single PUT is confirmed by its success answer (S3 adds an object whole
+     * or not at all, and checked the trailing CRC32 against the {@code size} bytes it received)
+     * once the answer carries an ETag and either echoes the local CRC32 or this server already
+     * proved, with a HEAD after an earlier PUT of this run, that it stores what it is sent. Anything
+     * else (the first PUT of a run, a multipart upload) gets a HEAD whose size, and checksum where
+     * the server reports one, must be the local file's.
+     */
     private Confirmation confirm(String key, Path file, long size, Uploaded uploaded) {
+        String label = uploaded.multipart() ? "CRC32-composite:" : "CRC32:";
+        boolean answered = !uploaded.multipart() && uploaded.etag() != null && !uploaded.etag().isEmpty();
+        if (answered && (uploaded.echoed() || serverProven)) {
+            return new Confirmation(key, size, unquote(uploaded.etag()), label + uploaded.checksum(), clock.instant());
+        }
         HeadObjectResponse head = client.headObject(b -> b.bucket(config.bucket()).key(key).checksumMode(ChecksumMode.ENABLED));
         if (head.contentLength() == null || head.contentLength() != size) {
             throw new ConfirmationMismatchException(where(key) + " - S3 reports "
@@ -134,7 +152,11 @@ final class S3Uploader implements AutoCloseable {
             throw new ConfirmationMismatchException(where(key) + " - S3 reports CRC32 "
                     + reported + " but the local file has " + uploaded.checksum());
         }
-        String label = uploaded.multipart() ? "CRC32-composite:" : "CRC32:";
+        if (answered && !serverProven) {
+            serverProven = true;
+            log.debug("{} - the server stored exactly what was sent; later uploads are confirmed by its answers",
+                    where(key));
+        }
         return new Confirmation(key, size, unquote(head.eTag() != null ? head.eTag() : uploaded.etag()),
                 label + uploaded.checksum(), clock.instant());
     }

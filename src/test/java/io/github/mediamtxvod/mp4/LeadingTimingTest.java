@@ -68,6 +68,45 @@ class LeadingTimingTest {
     }
 
     @Test
+    void framesLeftAtTheGridsRoundingEdgeByALaterJumpAreMovedOntoIt() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", true, true, TimingFixtures.JUMP_AFTER_SECOND_GOP);
+        assertThat(Ffprobe.allDecodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+        List<String> before = Ffprobe.packetTimes(file, "v:0");
+        List<String> audio = Ffprobe.packetTimes(file, "a:0");
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().runs()).isEqualTo(1);
+        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        List<String> after = Ffprobe.packetTimes(file, "v:0");
+        assertThat(after).hasSameSizeAs(before);
+        // the two GOPs before the jump stay; the frames after it all move by the same amount, less than a frame
+        assertThat(after.subList(0, 50)).isEqualTo(before.subList(0, 50));
+        long shift = delta(before.get(50), after.get(50));
+        assertThat(shift).isPositive().isLessThan(TimingFixtures.VIDEO_TIMESCALE / 25);
+        for (int i = 50; i < before.size(); i++) {
+            assertThat(delta(before.get(i), after.get(i))).as("packet %d", i).isEqualTo(shift);
+        }
+        assertThat(Ffprobe.packetTimes(file, "a:0")).isEqualTo(audio);
+    }
+
+    @Test
+    void timesAgainstTheBitstreamsOrderAreHandedOutInIt() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", true, true, TimingFixtures.STALL_INSIDE_A_GROUP);
+        assertThat(outOfOrder(Ffprobe.shownFrames(file))).as("the file as FFmpeg wrote it").isPositive();
+        long packets = Ffprobe.packets(file, "v:0");
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().swapped()).isGreaterThanOrEqualTo(2);
+        assertThat(outOfOrder(Ffprobe.shownFrames(file))).isZero();
+        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        assertThat(Ffprobe.packets(file, "v:0")).isEqualTo(packets);
+    }
+
+    @Test
     void steadyFilesAreNotWritten() throws Exception {
         for (boolean bFrames : new boolean[] {true, false}) {
             Path file = TimingFixtures.segment(dir, "libx264", bFrames, true, null);
@@ -87,6 +126,22 @@ class LeadingTimingTest {
         assertThat(LeadingTiming.repair(file)).isEmpty();
 
         assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
+    }
+
+    /** How many frames the decoder outputs with a time no later than the frame before. */
+    private static long outOfOrder(List<String> shownFrames) {
+        long count = 0;
+        long previous = Long.MIN_VALUE;
+        for (String frame : shownFrames) {
+            String pts0 = frame.split(",")[0];
+            if (!pts0.matches("-?[0-9]+")) {
+                continue;
+            }
+            long pts = Long.parseLong(pts0);
+            count += pts <= previous ? 1 : 0;
+            previous = pts;
+        }
+        return count;
     }
 
     /** How much later a packet's pts is after than before; its dts must have moved as much. */

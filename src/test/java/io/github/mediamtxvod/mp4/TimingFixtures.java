@@ -16,6 +16,24 @@ public final class TimingFixtures {
     public static final String FAST_FIRST_GOP = "setts=pts=if(lt(N\\,25)\\,PTS*0.6\\,PTS)"
             + ":dts=if(lt(N\\,25)\\,DTS*0.6\\,DTS)";
 
+    /**
+     * From the third GOP on (decode order, a closed cut) every frame 2.475 frames later, and every
+     * other frame 1 ms late: the frames after the jump sit at the rounding edge of the frame grid,
+     * where the jitter rounds two to one slot, as after a source's stall in the soak. In ticks of
+     * the {@link #VIDEO_TIMESCALE} (a frame is 640).
+     */
+    public static final String JUMP_AFTER_SECOND_GOP = "setts=pts=PTS+1584*gte(N\\,50)+16*mod(N\\,2)"
+            + ":dts=DTS+1584*gte(N\\,50)";
+    /**
+     * A 2.37 s stall between the P-frame decoded 52nd and the B-frames decoded after it but shown
+     * before it (with 2 B-frames per P): those B-frames get times after the P-frame's, against the
+     * bitstream's order, as in the soak; decode times jitter by a tick, as an RTSP source's do.
+     */
+    public static final String STALL_INSIDE_A_GROUP = "setts=pts=PTS+37914*gte(N\\,52)"
+            + ":dts=DTS+37914*gte(N\\,52)-gte(mod(N\\,4)\\,3)";
+    /** The video track's timescale in the segments made here. */
+    public static final int VIDEO_TIMESCALE = 16000;
+
     private TimingFixtures() {}
 
     /** A 4 s segment as the recorder writes it, from a source whose video timestamps went through {@code bsf}. */
@@ -48,7 +66,7 @@ public final class TimingFixtures {
         if (bsf != null) {
             copy.addAll(List.of("-bsf:v", bsf));
         }
-        copy.addAll(List.of("-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
+        copy.addAll(List.of("-f", "mp4", "-video_track_timescale", Integer.toString(VIDEO_TIMESCALE), "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
                 "-frag_duration", "1000000", "segment.mp4"));
         FfmpegSegments.run(work, copy);
         return work.resolve("segment.mp4");

@@ -88,40 +88,92 @@ class TimingPlanTest {
     }
 
     @Test
-    void framesOnTheGridStayWhereTheyAre() {
-        long[] shown = {512, 1024, 1537, 2047, 2560};
+    void timesThatDisagreeWithTheBitstreamsOrderAreHandedOutInIt() {
+        // soak10: a stall between a P-frame and the B-frame decoded after it but shown before it
+        long[] shown = {82189, 83724, 114055, 115591, 115079};
+        int[] displayRank = {0, 2, 1, 4, 3};
 
-        assertThat(TimingPlan.alignment(shown, FRAME, 0)).isZero();
+        long[] ordered = TimingPlan.inDisplayOrder(shown, displayRank).orElseThrow();
+
+        assertThat(ordered).containsExactly(82189, 114055, 83724, 115591, 115079);
     }
 
     @Test
-    void framesHalfAFrameOffTheGridMoveOntoIt() {
-        // FFmpeg's own time for the first frame, the source's for the rest: 0.53 frame off, jittery
-        long[] shown = {1810, 2332, 2830, 3350, 3858, 4380};
+    void timesInTheBitstreamsOrderAreKept() {
+        long[] shown = {0, 1536, 512, 1024, 3072, 2048, 2560};
 
-        long delta = TimingPlan.alignment(shown, FRAME, 0);
+        assertThat(TimingPlan.inDisplayOrder(shown, new int[] {0, 3, 1, 2, 6, 4, 5})).isEmpty();
+        assertThat(TimingPlan.inDisplayOrder(shown, new int[] {0, 3, 1, 2, 6, 4, 4})).as("a rank twice").isEmpty();
+        assertThat(TimingPlan.inDisplayOrder(shown, new int[] {0, 1})).as("too few ranks").isEmpty();
+    }
 
-        assertThat(delta).isPositive().isLessThan(FRAME);
-        for (int i = 0; i < shown.length; i++) {
-            long phase = Math.floorMod(shown[i] + delta, FRAME);
-            assertThat(Math.min(phase, FRAME - phase)).as("frame %d", i).isLessThan(FRAME / 8);
+    @Test
+    void anOrderNoDecoderCouldHaveIsNotBelieved() {
+        // a picture shown 39 places from where its time puts it: a misread, not a reorder
+        long[] shown = new long[40];
+        int[] displayRank = new int[40];
+        for (int i = 0; i < 40; i++) {
+            shown[i] = i * FRAME;
+            displayRank[i] = i;
+        }
+        displayRank[0] = 39;
+        displayRank[39] = 0;
+
+        assertThat(TimingPlan.inDisplayOrder(shown, displayRank)).isEmpty();
+    }
+
+    @Test
+    void jitteryLeadingDecodeTimesGetExactSpacing() {
+        // soak13: steady for 17 frames, then decode times 536, 538, 462, 520 ... apart, steady again after 25
+        Stream stream = Stream.steady(80);
+        long[] jitter = {24, 50, -12, 8, -8, 8, -12, 0, -2};
+        for (int i = 17; i < 26; i++) {
+            stream.decode[i] += jitter[i - 17];
+        }
+        long[] shown = stream.shown();
+
+        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, shown, FRAME, 50).orElseThrow();
+
+        assertThat(even.from()).isZero();
+        long[] decode = stream.decode.clone();
+        System.arraycopy(even.times(), 0, decode, 0, even.times().length);
+        for (int i = 1; i < decode.length; i++) {
+            assertThat(decode[i] - decode[i - 1]).as("decode gap %d", i).isEqualTo(FRAME);
+            assertThat(decode[i]).as("sample %d decoded before it is shown", i).isLessThanOrEqualTo(shown[i]);
         }
     }
 
     @Test
-    void steadyFramesHalfAFrameOffTheGridStay() {
-        // no jitter: no two ever round to one slot
-        long[] shown = {1810, 2322, 2834, 3346, 3858, 4370};
+    void decodeTimesAfterTheFirstFramesOwnTimeGetExactSpacingEvenForSlightJitter() {
+        // soak04 of an older run: FFmpeg's own times for three frames, a jump, then 505 to 517 apart
+        Stream stream = Stream.steady(80);
+        long[] jitter = {0, -7, 0, -5, -5, 5, -8, 3, -5, 0, 2, -4};
+        for (int i = 3; i < 80; i++) {
+            stream.decode[i] += 24 * FRAME + 387;
+        }
+        for (int i = 4; i < 16; i++) {
+            stream.decode[i] += jitter[i - 4];
+        }
+        long[] shown = stream.shown();
+        for (int i = 0; i < 3; i++) {
+            shown[i] += 24 * FRAME + 387;
+        }
 
-        assertThat(TimingPlan.alignment(shown, FRAME, 0)).isZero();
+        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, shown, FRAME, 50).orElseThrow();
+
+        assertThat(even.from()).isEqualTo(3);
+        for (int k = 1; k < even.times().length; k++) {
+            assertThat(even.times()[k] - even.times()[k - 1]).isEqualTo(FRAME);
+        }
+        assertThat(stream.decode[3 + even.times().length] - even.times()[even.times().length - 1]).isEqualTo(FRAME);
     }
 
     @Test
-    void framesAfterAJumpAreNotMoved() {
-        // a decoder guesses its output rate from the first frames; after a jump that guess is off
-        long[] shown = {512, 1024, 1536, 25301, 25813, 26325, 26837};
+    void steadyDecodeTimesAreKept() {
+        Stream stream = Stream.steady(80);
+        stream.decode[20] += 3;
 
-        assertThat(TimingPlan.alignment(shown, FRAME, 0)).isZero();
+        assertThat(TimingPlan.steadyDecodeTimes(stream.decode, stream.shown(), FRAME, 50)).isEmpty();
     }
 
     /** A steady B-frame stream: decode times one frame apart, shown in the {@link #RANKS} pattern. */
@@ -147,6 +199,14 @@ class TimingPlanTest {
                 stream.offsets[i] = (rank - i + 2) * FRAME;
             }
             return stream;
+        }
+
+        long[] shown() {
+            long[] shown = new long[decode.length];
+            for (int i = 0; i < decode.length; i++) {
+                shown[i] = decode[i] + offsets[i];
+            }
+            return shown;
         }
 
         /** The first {@code count} samples at {@code factor} of their pace, decode and presentation. */

@@ -40,7 +40,9 @@ class ProgressParserTest {
     private record Block(long outTimeUs, boolean end) {}
 
     private final List<Block> blocks = new ArrayList<>();
-    private final ProgressParser parser = new ProgressParser((outTimeUs, end) -> blocks.add(new Block(outTimeUs, end)));
+    private final List<String> logLines = new ArrayList<>();
+    private final ProgressParser parser =
+            new ProgressParser((outTimeUs, end) -> blocks.add(new Block(outTimeUs, end)), logLines::add);
 
     @Test
     void readsOutTimeOfEachBlockAndTheEndOfTheLast() {
@@ -65,7 +67,8 @@ class ProgressParserTest {
         Random random = new Random(7);
         for (int round = 0; round < 200; round++) {
             blocks.clear();
-            ProgressParser chunked = new ProgressParser((outTimeUs, end) -> blocks.add(new Block(outTimeUs, end)));
+            ProgressParser chunked =
+                    new ProgressParser((outTimeUs, end) -> blocks.add(new Block(outTimeUs, end)), line -> { });
             int position = 0;
             while (position < bytes.length) {
                 int count = Math.min(bytes.length - position, 1 + random.nextInt(40));
@@ -111,6 +114,22 @@ class ProgressParserTest {
 
         assertThat(blocks).containsExactly(new Block(1000, true), new Block(2000, false),
                 new Block(ProgressParser.UNKNOWN, false));
+        assertThat(logLines).containsExactly("x".repeat(ProgressParser.MAX_LINE) + "...",
+                "out_time_us=" + "1".repeat(ProgressParser.MAX_LINE - 12) + "...");
+    }
+
+    @Test
+    void logLinesMergedFromStderrAreHandedOnAndNeverTakenForProgress() {
+        feed("[rtsp @ 0x55d0] [warning] max delay reached. need to consume packet\n"
+                + AUDIO_BLOCK.replace("progress=continue\n", "")
+                + "[segment @ 0x55d1] [error] progress=end out_time_us=1\n"
+                + "Error writing trailer: No space left on device\r\n"
+                + "progress=continue\n\n");
+
+        assertThat(blocks).containsExactly(new Block(1_002_667, false));
+        assertThat(logLines).containsExactly("[rtsp @ 0x55d0] [warning] max delay reached. need to consume packet",
+                "[segment @ 0x55d1] [error] progress=end out_time_us=1",
+                "Error writing trailer: No space left on device");
     }
 
     @Test

@@ -172,6 +172,21 @@ public final class Ffprobe {
         return outcome.stdout().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
+    /**
+     * The pts of every frame of the first video stream in the order the decoder outputs them
+     * ({@code ffprobe -show_entries frame=pts}), followed by the {@code coded_picture_number} (its
+     * place in decode order): {@code "pts,number"}. A decoder outputs pictures in the order the
+     * bitstream shows them, so the pts rise when the timestamps agree with that order.
+     */
+    public static List<String> shownFrames(Path file) {
+        Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-select_streams", "v:0",
+                "-show_entries", "frame=pts,coded_picture_number", "-of", "csv=p=0", file.toString()), PROBE_TIMEOUT);
+        if (outcome.exitStatus() != 0) {
+            throw new IllegalStateException("ffprobe cannot list the frames of " + file + ": " + outcome.stderr());
+        }
+        return outcome.stdout().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+    }
+
     private static ProbeResult probe(List<String> input) {
         List<String> command = new ArrayList<>(List.of(ffprobe(), "-v", "error",
                 "-show_entries", "format=duration,start_time:stream=codec_type,codec_name", "-of", "json"));

@@ -77,11 +77,13 @@ class S3UploaderIT {
     static final class Wire implements ExecutionInterceptor {
         final List<String> payloadModes = new CopyOnWriteArrayList<>();
         final List<String> expectHeaders = new CopyOnWriteArrayList<>();
+        final List<String> requests = new CopyOnWriteArrayList<>();
         final AtomicInteger partsInFlight = new AtomicInteger();
         final AtomicInteger mostPartsInFlight = new AtomicInteger();
 
         @Override
         public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            requests.add(context.request().getClass().getSimpleName().replace("Request", ""));
             context.httpRequest().firstMatchingHeader("x-amz-content-sha256")
                     .filter(mode -> context.httpRequest().method().name().equals("PUT"))
                     .ifPresent(payloadModes::add);
@@ -132,6 +134,26 @@ class S3UploaderIT {
         assertThat(confirmation.sizeBytes()).isEqualTo(300_000);
         assertThat(confirmation.checksum()).isEqualTo("CRC32:" + FileRange.readCrc32(segment.file(recordings), 0, 300_000));
         assertThat(objectSha256(client, "vod", segment.relativePath())).isEqualTo(sha256(segment.file(recordings)));
+    }
+
+    @Test
+    void theFirstPutOfARunIsCheckedWithAHeadAndLaterOnesAreConfirmedByTheirAnswers() throws Exception {
+        Segment first = segment(0, 200_000);
+        Segment second = segment(1, 250_000);
+
+        Confirmation one = uploader.upload(first, first.file(recordings));
+        List<String> firstRequests = List.copyOf(wire.requests);
+        wire.requests.clear();
+        Confirmation two = uploader.upload(second, second.file(recordings));
+
+        assertThat(firstRequests).containsExactly("PutObject", "HeadObject");
+        assertThat(wire.requests).containsExactly("PutObject");
+        assertThat(two.sizeBytes()).isEqualTo(250_000);
+        assertThat(two.checksum()).isEqualTo("CRC32:" + FileRange.readCrc32(second.file(recordings), 0, 250_000));
+        assertThat(two.etag()).isEqualTo(client.headObject(b -> b.bucket("vod").key(second.relativePath())).eTag()
+                .replace("\"", ""));
+        assertThat(one.etag()).isNotEmpty();
+        assertThat(objectSha256(client, "vod", second.relativePath())).isEqualTo(sha256(second.file(recordings)));
     }
 
     @Test

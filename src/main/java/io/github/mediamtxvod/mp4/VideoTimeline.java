@@ -1,0 +1,128 @@
+package io.github.mediamtxvod.mp4;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The video samples' times as {@link LeadingTiming} changes them, in decode order: decode time,
+ * duration and composition offset of each. Not thread-safe.
+ */
+final class VideoTimeline {
+    final long[] decode;
+    final long[] duration;
+    final long[] offset;
+
+    VideoTimeline(List<TimingFields.Sample> samples) {
+        decode = new long[samples.size()];
+        duration = new long[samples.size()];
+        offset = new long[samples.size()];
+        for (int i = 0; i < samples.size(); i++) {
+            decode[i] = samples.get(i).decode();
+            duration[i] = samples.get(i).duration();
+            offset[i] = samples.get(i).offset();
+        }
+    }
+
+    void apply(TimingPlan.Retimed plan) {
+        for (int i = 0; i < decode.length; i++) {
+            if (i < plan.count()) {
+                decode[i] = plan.decodeTimes()[i];
+                duration[i] = plan.durations()[i];
+                offset[i] = plan.compositionOffsets()[i];
+            } else {
+                decode[i] += plan.shift();
+            }
+        }
+    }
+
+    long shown(int i) {
+        return decode[i] + offset[i];
+    }
+
+    /** Every sample's presentation time, in decode order. */
+    long[] shown() {
+        long[] shown = new long[decode.length];
+        for (int i = 0; i < decode.length; i++) {
+            shown[i] = shown(i);
+        }
+        return shown;
+    }
+
+    /**
+     * Gives samples new decode times, keeping when they are shown; the sample before them and
+     * the last of them get the durations that meet the next decode time.
+     *
+     * @return how many samples got new decode times
+     */
+    int decodeAt(TimingPlan.EvenDecode even) {
+        int from = even.from();
+        int end = from + even.times().length;
+        for (int i = from; i < end; i++) {
+            offset[i] = shown(i) - even.times()[i - from];
+            decode[i] = even.times()[i - from];
+        }
+        for (int i = Math.max(0, from - 1); i < end; i++) {
+            duration[i] = decode[i + 1] - decode[i];
+        }
+        return end - from;
+    }
+
+    /**
+     * Hands the samples' presentation times out in the decoder's display order
+     * ({@link TimingPlan#inDisplayOrder}). A sample that would now be shown before it is decoded
+     * is decoded earlier: at the earliest time it or a later sample is shown, still after the
+     * sample before it (else nothing changes).
+     *
+     * @return how many samples got another presentation time
+     */
+    int showInOrder(int[] displayRank) {
+        long[] shown = shown();
+        long[] ordered = TimingPlan.inDisplayOrder(shown, displayRank).orElse(shown);
+        long[] decoded = decode.clone();
+        long earliestLater = Long.MAX_VALUE;
+        for (int i = decode.length - 1; i >= 0; i--) {
+            earliestLater = Math.min(earliestLater, ordered[i]);
+            decoded[i] = Math.min(decode[i], earliestLater);
+        }
+        int changed = 0;
+        for (int i = 0; i < decode.length; i++) {
+            if (i > 0 && decoded[i] <= decoded[i - 1]) {
+                return 0;
+            }
+            changed += ordered[i] != shown[i] ? 1 : 0;
+        }
+        for (int i = 0; i < decode.length; i++) {
+            if (i > 0) {
+                duration[i - 1] = decoded[i] - decoded[i - 1];
+            }
+            decode[i] = decoded[i];
+            offset[i] = ordered[i] - decoded[i];
+        }
+        return changed;
+    }
+
+    /**
+     * Shows each sample {@code moves[i]} later: by its decode time when the moves never
+     * shrink in decode order (so decode times stay in order and no composition offset
+     * changes), else by its composition offset (which then only grows).
+     *
+     * @return how many distinct moves there were: the runs moved
+     */
+    int move(long[] moves) {
+        boolean byDecode = true;
+        for (int i = 1; i < moves.length; i++) {
+            byDecode &= moves[i] >= moves[i - 1];
+        }
+        for (int i = 0; i < moves.length; i++) {
+            if (!byDecode) {
+                offset[i] += moves[i];
+                continue;
+            }
+            decode[i] += moves[i];
+            if (i > 0) {
+                duration[i - 1] += moves[i] - moves[i - 1];
+            }
+        }
+        return (int) Arrays.stream(moves).filter(move -> move > 0).distinct().count();
+    }
+}

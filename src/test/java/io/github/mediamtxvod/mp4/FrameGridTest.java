@@ -1,0 +1,100 @@
+package io.github.mediamtxvod.mp4;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class FrameGridTest {
+    private static final long FRAME = 512;
+
+    @Test
+    void framesOnTheGridStayWhereTheyAre() {
+        long[] shown = {512, 1024, 1537, 2047, 2560};
+
+        assertThat(FrameGrid.alignment(shown, FRAME, 0)).isZero();
+    }
+
+    @Test
+    void framesHalfAFrameOffTheGridMoveOntoIt() {
+        // FFmpeg's own time for the first frame, the source's for the rest: 0.53 frame off, jittery
+        long[] shown = {1810, 2332, 2830, 3350, 3858, 4380};
+
+        long delta = FrameGrid.alignment(shown, FRAME, 0);
+
+        assertThat(delta).isPositive().isLessThan(FRAME);
+        for (int i = 0; i < shown.length; i++) {
+            long phase = Math.floorMod(shown[i] + delta, FRAME);
+            assertThat(Math.min(phase, FRAME - phase)).as("frame %d", i).isLessThan(FRAME / 8);
+        }
+    }
+
+    @Test
+    void steadyFramesHalfAFrameOffTheGridStay() {
+        // no jitter: no two ever round to one slot
+        long[] shown = {1810, 2322, 2834, 3346, 3858, 4370};
+
+        assertThat(FrameGrid.alignment(shown, FRAME, 0)).isZero();
+    }
+
+    @Test
+    void framesAfterAJumpAreNotMoved() {
+        // a decoder guesses its output rate from the first frames; after a jump that guess is off
+        long[] shown = {512, 1024, 1536, 25301, 25813, 26325, 26837};
+
+        assertThat(FrameGrid.alignment(shown, FRAME, 0)).isZero();
+    }
+
+    @Test
+    void aRunLeftAtTheRoundingEdgeByAJumpMovesOntoTheGridWithEverythingAfterIt() {
+        // soak05's numbers: on the grid, then 2.4 frames later, then half a frame off with 1-tick jitter
+        long[] shown = new long[60];
+        for (int k = 0; k < 60; k++) {
+            shown[k] = k * FRAME + (k < 30 ? 50 : 50 + 1230 - FRAME + (k % 2 == 0 ? 0 : -1));
+        }
+
+        long[] moves = FrameGrid.runAlignment(shown, FRAME, 0, FrameGrid.firstRunEnd(shown, FRAME));
+
+        for (int k = 0; k < 30; k++) {
+            assertThat(moves[k]).as("frame %d", k).isZero();
+        }
+        long delta = moves[30];
+        assertThat(delta).isPositive().isLessThan(FRAME);
+        for (int k = 30; k < 60; k++) {
+            assertThat(moves[k]).as("frame %d", k).isEqualTo(delta);
+            long phase = Math.floorMod(shown[k] + delta, FRAME);
+            assertThat(Math.min(phase, FRAME - phase)).as("frame %d", k).isLessThan(FRAME * 3 / 8);
+        }
+    }
+
+    @Test
+    void runsAfterAJumpThatStayOnTheGridAreNotMoved() {
+        long[] shown = new long[60];
+        for (int k = 0; k < 60; k++) {
+            shown[k] = k * FRAME + (k < 30 ? 0 : 3 * FRAME) + (k % 2 == 0 ? 0 : 2);
+        }
+
+        assertThat(FrameGrid.runAlignment(shown, FRAME, 0, FrameGrid.firstRunEnd(shown, FRAME))).containsOnly(0);
+    }
+
+    @Test
+    void eachLaterRunMovesOnItsOwnAndTheOrderIsKept() {
+        // two jumps, each leaving the next run half a frame off; the last run is too short to judge
+        long[] shown = new long[45];
+        for (int k = 0; k < 45; k++) {
+            long jumps = k < 15 ? 0 : k < 40 ? FRAME * 5 / 2 : FRAME * 6;
+            shown[k] = k * FRAME + jumps + (k % 2 == 0 ? 0 : 1);
+        }
+        // given in a decode order that is not the presentation order
+        long[] decodeOrder = {shown[0], shown[2], shown[1], shown[3]};
+        System.arraycopy(decodeOrder, 0, shown, 0, 4);
+
+        long[] moves = FrameGrid.runAlignment(shown, FRAME, 0, FrameGrid.firstRunEnd(shown, FRAME));
+
+        assertThat(moves[14]).isZero();
+        assertThat(moves[15]).isPositive();
+        for (int k = 16; k < 45; k++) {
+            assertThat(moves[k]).as("frame %d", k).isGreaterThanOrEqualTo(moves[k - 1]);
+            assertThat(shown[k] + moves[k]).isGreaterThan(shown[k - 1] + moves[k - 1]);
+        }
+    }
+}
