@@ -12,12 +12,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * Writes small objects the recorder makes itself, such as HLS playlists, next to the segments:
- * same bucket, same key prefix, the same confirmation as a segment (the server verifies a CRC32
- * on receipt, then a HEAD must report the size, and the checksum where the server keeps one). A
- * repeated put rewrites the object. Failures surface as the SDK's exceptions or {@link
+ * same bucket, same key prefix, the same confirmation as a segment: the server verifies a CRC32
+ * on receipt; a HEAD after the first put of the run must report the size, and the checksum where
+ * the server keeps one; after that the success answer confirms a put. A repeated put rewrites the
+ * object. Failures surface as the SDK's exceptions or {@link
  * ConfirmationMismatchException}; {@link #describe} words them for a log line.
  *
  * <p>Lifecycle: the constructor only assigns; {@link #start()} creates a client of its own (with
@@ -28,6 +30,8 @@ public final class S3ObjectWriter implements AutoCloseable {
     private final S3Config config;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile S3Client client;
+    /** A HEAD after a PUT of this run found exactly what was sent: later PUTs are confirmed by their answers. */
+    private volatile boolean serverProven;
 
     public S3ObjectWriter(S3Config config) {
         this.config = requireNonNull(config, "config is null");
@@ -68,10 +72,16 @@ public final class S3ObjectWriter implements AutoCloseable {
         CRC32 crc = new CRC32();
         crc.update(content);
         String checksum = Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        current.putObject(b -> b.bucket(config.bucket()).key(key).contentType(contentType).cacheControl(cacheControl)
-                        .contentLength((long) content.length).storageClass(config.storageClass())
+        PutObjectResponse response = current.putObject(b -> b.bucket(config.bucket()).key(key).contentType(contentType)
+                        .cacheControl(cacheControl).contentLength((long) content.length)
+                        .storageClass(config.storageClass())
                         .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(checksum),
                 RequestBody.fromBytes(content));
+        S3Uploader.requireEchoed(config.bucket() + "/" + key, checksum, response.checksumCRC32());
+        if (serverProven || checksum.equals(response.checksumCRC32())) {
+            // S3 adds an object whole or not at all and checked the CRC32 header against the body
+            return key;
+        }
         HeadObjectResponse head = current.headObject(b -> b.bucket(config.bucket()).key(key).checksumMode(ChecksumMode.ENABLED));
         if (head.contentLength() == null || head.contentLength() != content.length) {
             throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports "
@@ -81,6 +91,7 @@ public final class S3ObjectWriter implements AutoCloseable {
             throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports CRC32 "
                     + head.checksumCRC32() + " but " + checksum + " was uploaded");
         }
+        serverProven = true;
         return key;
     }
 
