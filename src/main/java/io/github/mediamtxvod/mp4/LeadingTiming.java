@@ -91,8 +91,15 @@ public final class LeadingTiming {
                 return Optional.empty();
             }
             VideoTimeline timeline = new VideoTimeline(samples);
-            Repair repair = retime(timeline, samples, channel, index, video, file.toString());
+            Repair repair = retime(timeline, samples, channel, index, video, file.toString(), true);
             List<Patch> patches = patches(timeline, runs, samples);
+            if (patches == null && repair.evened() > 0) {
+                // evened decode times need per-sample durations the fragment may not carry; the
+                // other steps (above all the grid placement) still help without it
+                timeline = new VideoTimeline(samples);
+                repair = retime(timeline, samples, channel, index, video, file.toString(), false);
+                patches = patches(timeline, runs, samples);
+            }
             if (patches == null || patches.isEmpty()) {
                 return Optional.empty();
             }
@@ -107,9 +114,14 @@ public final class LeadingTiming {
 
     private record Patch(long at, byte[] bytes) {}
 
-    /** Changes the timeline's times, each step on the times the one before left. */
+    /**
+     * Changes the timeline's times, each step on the times the one before left.
+     *
+     * @param evenDecodeTimes whether jittery leading decode times get exact spacing
+     */
     private static Repair retime(VideoTimeline timeline, List<TimingFields.Sample> samples, FileChannel channel,
-            FragmentIndex index, TrackInfo video, String name) throws IOException, PlaybackException {
+            FragmentIndex index, TrackInfo video, String name, boolean evenDecodeTimes)
+            throws IOException, PlaybackException {
         // timestamps a frame apart throughout cannot disagree with the bitstream's order: the order
         // is read (a few small reads per frame) only where jitter or a stall could have swapped frames
         int swapped = evenlyShown(timeline) ? 0
@@ -121,7 +133,7 @@ public final class LeadingTiming {
         plan.ifPresent(timeline::apply);
         long frame = plan.map(TimingPlan.Retimed::frameDuration)
                 .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
-        int evened = TimingPlan.steadyDecodeTimes(timeline.decode, timeline.shown(), frame,
+        int evened = !evenDecodeTimes ? 0 : TimingPlan.steadyDecodeTimes(timeline.decode, timeline.shown(), frame,
                 probeSamples(frame, video.timescale())).map(timeline::decodeAt).orElse(0);
         Long otherStart = otherTracksStart(index, video);
         long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L) + align(timeline, window, frame, otherStart);
