@@ -122,11 +122,11 @@ final class FrameGrid {
     }
 
     /**
-     * Whether the samples are shown a steady frame apart. A decoder guesses its output rate from
+     * Whether the times (any order) are a steady frame apart, within 1/32 frame. A decoder guesses its output rate from
      * the first frames; after a jump in the times that guess is off the frame rate, its grid
      * drifts against the frames, and no move can help.
      */
-    private static boolean steady(long[] presentation, long frame) {
+    static boolean steady(long[] presentation, long frame) {
         long[] shown = presentation.clone();
         Arrays.sort(shown);
         long tolerance = Math.max(1, frame / TimingPlan.STEADY_FRACTION);

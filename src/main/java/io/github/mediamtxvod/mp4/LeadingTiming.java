@@ -144,26 +144,11 @@ public final class LeadingTiming {
 
     /**
      * Whether every frame is decoded, and shown, one frame duration after the one before it
-     * (within 1/32 frame).
+     * (within 1/32 frame; {@link FrameGrid#steady}).
      */
     static boolean evenlyShown(VideoTimeline timeline) {
         long frame = TimingPlan.frameDuration(timeline.duration);
-        if (frame <= 0) {
-            return false;
-        }
-        long[] shown = timeline.shown();
-        Arrays.sort(shown);
-        return evenlySpaced(timeline.decode, frame) && evenlySpaced(shown, frame);
-    }
-
-    private static boolean evenlySpaced(long[] times, long frame) {
-        long tolerance = Math.max(1, frame / 32);
-        for (int i = 1; i < times.length; i++) {
-            if (Math.abs(times[i] - times[i - 1] - frame) > tolerance) {
-                return false;
-            }
-        }
-        return true;
+        return frame > 0 && FrameGrid.steady(timeline.decode, frame) && FrameGrid.steady(timeline.shown(), frame);
     }
 
     /**
