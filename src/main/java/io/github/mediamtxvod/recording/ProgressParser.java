@@ -64,8 +64,9 @@ final class ProgressParser {
             byte b = bytes[i];
             if (b == '\n') {
                 int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
-                if (!overlong && isProgress(end)) {
-                    progress(end);
+                int key = overlong ? -1 : progressKeyEnd(end);
+                if (key > 0) {
+                    progress(key, end);
                 } else if (end > 0 || overlong) {
                     String text = new String(line, 0, end, UTF_8);
                     logLines.accept(overlong ? text + "..." : text);
@@ -80,23 +81,22 @@ final class ProgressParser {
         }
     }
 
-    /** {@code key=...} with a key of lower-case letters, digits and underscores, as FFmpeg's progress keys are. */
-    private boolean isProgress(int end) {
+    /**
+     * Where the {@code =} of a progress line is: {@code key=...} with a key of lower-case letters,
+     * digits and underscores, as FFmpeg's progress keys are; -1 for any other line.
+     */
+    private int progressKeyEnd(int end) {
         int equals = indexOf((byte) '=', end);
-        if (equals <= 0) {
-            return false;
-        }
         for (int i = 0; i < equals; i++) {
             byte b = line[i];
             if (!(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_')) {
-                return false;
+                return -1;
             }
         }
-        return true;
+        return equals;
     }
 
-    private void progress(int end) {
-        int equals = indexOf((byte) '=', end);
+    private void progress(int equals, int end) {
         if (keyIs(OUT_TIME_US, equals)) {
             outTimeUs = parseMicros(equals + 1, end);
         } else if (keyIs(PROGRESS, equals)) {
