@@ -10,8 +10,6 @@ import java.util.zip.CRC32;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.ChecksumMode;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
@@ -82,15 +80,7 @@ public final class S3ObjectWriter implements AutoCloseable {
             // S3 adds an object whole or not at all and checked the CRC32 header against the body
             return key;
         }
-        HeadObjectResponse head = current.headObject(b -> b.bucket(config.bucket()).key(key).checksumMode(ChecksumMode.ENABLED));
-        if (head.contentLength() == null || head.contentLength() != content.length) {
-            throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports "
-                    + head.contentLength() + " bytes after uploading " + content.length);
-        }
-        if (head.checksumCRC32() != null && !head.checksumCRC32().equals(checksum)) {
-            throw new ConfirmationMismatchException(config.bucket() + "/" + key + " - S3 reports CRC32 "
-                    + head.checksumCRC32() + " but " + checksum + " was uploaded");
-        }
+        S3Uploader.requireStored(current, config.bucket(), key, content.length, checksum, "");
         serverProven = true;
         return key;
     }

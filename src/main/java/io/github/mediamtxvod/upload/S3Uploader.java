@@ -142,16 +142,8 @@ final class S3Uploader implements AutoCloseable {
         if (answered && (uploaded.echoed() || serverProven)) {
             return new Confirmation(key, size, unquote(uploaded.etag()), label + uploaded.checksum(), clock.instant());
         }
-        HeadObjectResponse head = client.headObject(b -> b.bucket(config.bucket()).key(key).checksumMode(ChecksumMode.ENABLED));
-        if (head.contentLength() == null || head.contentLength() != size) {
-            throw new ConfirmationMismatchException(where(key) + " - S3 reports "
-                    + head.contentLength() + " bytes after uploading " + size + " bytes from " + file);
-        }
-        String reported = head.checksumCRC32();
-        if (reported != null && !reported.equals(uploaded.checksum())) {
-            throw new ConfirmationMismatchException(where(key) + " - S3 reports CRC32 "
-                    + reported + " but the local file has " + uploaded.checksum());
-        }
+        HeadObjectResponse head = requireStored(client, config.bucket(), key, size, uploaded.checksum(),
+                " bytes from " + file);
         if (answered && !serverProven) {
             serverProven = true;
             log.debug("{} - the server stored exactly what was sent; later uploads are confirmed by its answers",
@@ -218,6 +210,27 @@ final class S3Uploader implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The HEAD after an upload: it must report the {@code size} bytes sent and, where the server
+     * reports one, their CRC32.
+     *
+     * @param sent how the mismatch message goes on after the number of bytes sent
+     */
+    static HeadObjectResponse requireStored(S3Client client, String bucket, String key, long size, String checksum,
+            String sent) {
+        HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED));
+        if (head.contentLength() == null || head.contentLength() != size) {
+            throw new ConfirmationMismatchException(bucket + "/" + key + " - S3 reports " + head.contentLength()
+                    + " bytes after uploading " + size + sent);
+        }
+        String reported = head.checksumCRC32();
+        if (reported != null && !reported.equals(checksum)) {
+            throw new ConfirmationMismatchException(bucket + "/" + key + " - S3 reports CRC32 " + reported
+                    + " but " + checksum + " was uploaded");
+        }
+        return head;
     }
 
     /** A checksum the server echoed for an upload must be the one computed from the local bytes. */
