@@ -169,6 +169,10 @@ class PlaylistPublisherTest {
 
         finish(1);
         finish(2);
+        // the publisher looks again within a second of real time; with the test clock standing
+        // still, the interval has not passed, so the two changes wait
+        await("the changes wait for the interval").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> !read(sessionPlaylist()).contains("segment_001.mp4"));
         clock.advance(Duration.ofSeconds(2)); // the session interval for 2 s segments
         publisher.wake();
 
