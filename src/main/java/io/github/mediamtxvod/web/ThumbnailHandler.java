@@ -66,7 +66,7 @@ final class ThumbnailHandler implements Request.Handler {
             return finished(stream, piece);
         }
         TimelineReader.Live live = reader.live().get(stream);
-        if (live != null && !at.isBefore(live.since()) && live.relativePath() != null && isMp4(live.relativePath())) {
+        if (live != null && Timeline.startedBy(live.since(), at) && live.relativePath() != null && isMp4(live.relativePath())) {
             return new ThumbnailMaker.Target(stream, live.relativePath(), live.since(), -1,
                     recordingsDir.resolve(live.relativePath()), null, false);
         }

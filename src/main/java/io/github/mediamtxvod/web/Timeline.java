@@ -6,6 +6,7 @@ import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.recording.Segment;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -125,14 +126,26 @@ final class Timeline {
         return spans;
     }
 
-    /** The piece holding {@code at} (its start inclusive, its end plus the tolerance exclusive), if any. */
+    /**
+     * The piece holding {@code at} (its start inclusive, its end plus the tolerance exclusive), if any.
+     * {@code at} comes from a browser and stands for its whole millisecond (see {@link #startedBy}).
+     */
     static Piece covering(List<Piece> pieces, Instant at) {
         Piece found = null;
         for (Piece piece : pieces) {
-            if (!piece.start().isAfter(at) && at.isBefore(piece.end().plus(GAP_TOLERANCE))) {
+            if (startedBy(piece.start(), at) && at.isBefore(piece.end().plus(GAP_TOLERANCE))) {
                 found = piece; // the latest one that started: after a gap of less than the tolerance, the next segment
             }
         }
         return found;
+    }
+
+    /**
+     * Whether something that starts at {@code start} has started by {@code at}, an instant a browser sent:
+     * JavaScript's clock has millisecond precision while FFmpeg's segment list gives microseconds, so a
+     * span's start sent back as it was shown is truncated below the start it came from.
+     */
+    static boolean startedBy(Instant start, Instant at) {
+        return !start.truncatedTo(ChronoUnit.MILLIS).isAfter(at);
     }
 }

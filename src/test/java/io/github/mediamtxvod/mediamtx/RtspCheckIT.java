@@ -26,10 +26,7 @@ class RtspCheckIT {
         try (RtspTestServer rtsp = RtspTestServer.start()) {
             live(rtsp, "cams/front", rtsp.rtspUrl());
 
-            // the test server answers 503 for a moment while it tears down the media the probe used
-            RtspCheck.Result result = await("DESCRIBE answered").atMost(Duration.ofSeconds(30))
-                    .until(() -> RtspCheck.describe(rtsp.rtspUrl(), "cams/front", TIMEOUT),
-                            answer -> answer.ok() || !answer.detail().contains("503"));
+            RtspCheck.Result result = describeSettled(rtsp.rtspUrl(), "cams/front");
 
             assertThat(result.ok()).as(result.detail()).isTrue();
             assertThat(result.detail()).startsWith(rtsp.rtspUrl() + "/cams/front answers DESCRIBE: 2 track(s): H264/90000");
@@ -75,7 +72,7 @@ class RtspCheckIT {
         live(rtsp, "cam", withCredentials);
         URI wrongPassword = URI.create("rtsp://" + USER + ":not-it-42@" + base.getAuthority());
 
-        RtspCheck.Result ok = RtspCheck.describe(withCredentials, "cam", TIMEOUT);
+        RtspCheck.Result ok = describeSettled(withCredentials, "cam");
         RtspCheck.Result none = RtspCheck.describe(base, "cam", TIMEOUT);
         RtspCheck.Result wrong = RtspCheck.describe(wrongPassword, "cam", TIMEOUT);
 
@@ -85,6 +82,16 @@ class RtspCheckIT {
         assertThat(none.detail()).contains("requires credentials (401)", "MEDIAMTX_RTSP_URL");
         assertThat(wrong.ok()).isFalse();
         assertThat(wrong.detail()).contains("refused the credentials", "'" + USER + "'").doesNotContain("not-it-42");
+    }
+
+    /**
+     * DESCRIBE once the test server has settled: it answers 503 for a moment while it tears down the
+     * media the probe of {@link #live} used.
+     */
+    private static RtspCheck.Result describeSettled(URI base, String path) {
+        return await("DESCRIBE answered").atMost(Duration.ofSeconds(30))
+                .until(() -> RtspCheck.describe(base, path, TIMEOUT),
+                        answer -> answer.ok() || !answer.detail().contains("503"));
     }
 
     /** Publishes {@code path} and waits until FFmpeg reads it from {@code base} (a DESCRIBE then answers at once). */

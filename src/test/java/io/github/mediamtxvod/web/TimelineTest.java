@@ -88,4 +88,15 @@ class TimelineTest {
         assertThat(Timeline.covering(pieces, at(6))).as("in the gap").isNull();
         assertThat(Timeline.covering(pieces, at(-1))).as("before everything").isNull();
     }
+
+    @Test
+    void anInstantFromABrowserStandsForItsWholeMillisecond() {
+        Instant start = T0.plusNanos(421_567_000); // FFmpeg's segment list gives microseconds
+        Entry entry = entry(T0, 0, start, Duration.ofSeconds(2), SegmentState.PENDING, true);
+        List<Timeline.Piece> pieces = Timeline.pieces(List.of(entry));
+
+        assertThat(Timeline.covering(pieces, T0.plusMillis(421))).as("the span's start as JavaScript sends it")
+                .isNotNull();
+        assertThat(Timeline.covering(pieces, T0.plusMillis(420))).as("the millisecond before").isNull();
+    }
 }
