@@ -43,17 +43,24 @@ final class S3Clients {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .putAuthScheme(new UnsignedPayloadScheme())
-                // a body goes at once, without waiting a round trip for "100 Continue" first
                 .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
-                .httpClientBuilder(Apache5HttpClient.builder()
-                        .expectContinueEnabled(false)
-                        .maxConnections(maxConnections)
-                        .connectionTimeout(CONNECT_TIMEOUT)
-                        .socketTimeout(SOCKET_TIMEOUT));
+                .httpClientBuilder(httpClient(maxConnections));
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
         return builder;
+    }
+
+    /**
+     * The HTTP client of the uploader's requests: a pool of {@code maxConnections} kept open between
+     * requests, and a body sent at once, without waiting a round trip for "100 Continue" first.
+     */
+    static Apache5HttpClient.Builder httpClient(int maxConnections) {
+        return Apache5HttpClient.builder()
+                .expectContinueEnabled(false)
+                .maxConnections(maxConnections)
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .socketTimeout(SOCKET_TIMEOUT);
     }
 
     static S3Presigner presigner(S3Config config) {
@@ -74,7 +81,7 @@ final class S3Clients {
         return config.endpoint() != null ? config.endpoint().toString() : "AWS S3 (" + config.region() + ")";
     }
 
-    private static AwsCredentialsProvider credentials(S3Config config) {
+    static AwsCredentialsProvider credentials(S3Config config) {
         if (config.accessKeyId() != null && config.secretAccessKey() != null) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey().value()));

@@ -3,14 +3,14 @@ package io.github.mediamtxvod.upload;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.recording.SegmentLayout;
-import java.nio.ByteBuffer;
-import java.util.Base64;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32;
-import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * Writes small objects the recorder makes itself, such as HLS playlists, next to the segments:
@@ -20,14 +20,15 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * object. Failures surface as the SDK's exceptions or {@link
  * ConfirmationMismatchException}; {@link #describe} words them for a log line.
  *
- * <p>Lifecycle: the constructor only assigns; {@link #start()} creates a client of its own (with
- * two connections, so playlists never wait for segment uploads) unless uploads are off; the
- * creator closes. Thread-safe.
+ * <p>Lifecycle: the constructor only assigns; {@link #start()} creates connections of its own
+ * (two for the puts, through {@link DirectPut}, so playlists never wait for segment uploads, and
+ * an SDK client for the HEAD) unless uploads are off; the creator closes. Thread-safe.
  */
 public final class S3ObjectWriter implements AutoCloseable {
     private final S3Config config;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile S3Client client;
+    private volatile DirectPut direct;
     /** A HEAD after a PUT of this run found exactly what was sent: later PUTs are confirmed by their answers. */
     private volatile boolean serverProven;
 
@@ -42,7 +43,8 @@ public final class S3ObjectWriter implements AutoCloseable {
 
     public void start() {
         if (config.enabled()) {
-            client = S3Clients.client(config, 2);
+            client = S3Clients.client(config, 1);
+            direct = new DirectPut(config, client, S3Clients.httpClient(2).build());
         }
     }
 
@@ -63,20 +65,26 @@ public final class S3ObjectWriter implements AutoCloseable {
      */
     public String put(String relativePath, byte[] content, String contentType, String cacheControl) {
         S3Client current = client;
-        if (current == null) {
+        DirectPut put = direct;
+        if (current == null || put == null) {
             throw new IllegalStateException("S3 object writer is not started or uploads are off");
         }
         String key = keyOf(relativePath);
         CRC32 crc = new CRC32();
         crc.update(content);
-        String checksum = Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        PutObjectResponse response = current.putObject(b -> b.bucket(config.bucket()).key(key).contentType(contentType)
-                        .cacheControl(cacheControl).contentLength((long) content.length)
-                        .storageClass(config.storageClass())
-                        .checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(checksum),
-                RequestBody.fromBytes(content));
-        S3Uploader.requireEchoed(config.bucket() + "/" + key, checksum, response.checksumCRC32());
-        if (serverProven || checksum.equals(response.checksumCRC32())) {
+        String checksum = FileRange.encode((int) crc.getValue());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        headers.put("Cache-Control", cacheControl);
+        headers.put("x-amz-storage-class", config.storageClass());
+        DirectPut.Answer answer;
+        try {
+            answer = put.put(key, ContentStreamProvider.fromByteArrayUnsafe(content), content.length, checksum, headers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // bytes in memory: never a local read failure
+        }
+        S3Uploader.requireEchoed(config.bucket() + "/" + key, checksum, answer.checksumCrc32());
+        if (serverProven || checksum.equals(answer.checksumCrc32())) {
             // S3 adds an object whole or not at all and checked the CRC32 header against the body
             return key;
         }
@@ -96,7 +104,12 @@ public final class S3ObjectWriter implements AutoCloseable {
             return;
         }
         S3Client current = client;
+        DirectPut put = direct;
         client = null;
+        direct = null;
+        if (put != null) {
+            put.close();
+        }
         if (current != null) {
             current.close();
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,16 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
- * Uploads one segment file and confirms it. The file is read once: PutObject (or a multipart
- * upload from the threshold on, parts in parallel) streams it with a trailing CRC32 that the
- * server checks against the bytes it received, while the uploader computes the same CRC32 from
- * the bytes it read. A HEAD must then find the same size (and checksum, when the server reports
+ * Uploads one segment file and confirms it: one PUT ({@link DirectPut}) with the file's CRC32 in
+ * a header, or from the threshold on a multipart upload (parts in parallel, each streamed once
+ * with a trailing CRC32); either way the server checks the CRC32 against the bytes it received,
+ * and the uploader computes the same CRC32 from the bytes it sent. A HEAD must then find the same size (and checksum, when the server reports
  * one) before the upload counts, except for a single PUT once the server proved itself in this run
  * ({@link #confirm}): then its success answer is the confirmation, one request per segment.
  *
@@ -39,14 +38,15 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * size and checksum from a HEAD, or the object's bytes when no comparable checksum is reported.
  * The same bytes confirm the upload; other bytes are an {@link ObjectConflictException}.
  *
- * <p>Thread-safe (the SDK client is). Owns the threads of the parts in flight; {@link #close}
- * stops them. Failures surface as the SDK's exceptions, an {@link IOException} for the local
+ * <p>Thread-safe (the SDK client and {@link DirectPut} are). Owns the threads of the parts in
+ * flight and the {@link DirectPut}; {@link #close} stops and closes them. Failures surface as the SDK's exceptions, an {@link IOException} for the local
  * file, {@link ConfirmationMismatchException} or {@link ObjectConflictException}.
  */
 final class S3Uploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3Uploader.class);
 
     private final S3Client client;
+    private final DirectPut direct;
     private final S3Config config;
     private final InstantSource clock;
     private final ConditionalWrites writes;
@@ -56,13 +56,15 @@ final class S3Uploader implements AutoCloseable {
     /** A HEAD after a single PUT of this run found exactly the bytes sent. */
     private volatile boolean serverProven;
 
-    S3Uploader(S3Client client, S3Config config, InstantSource clock) {
-        this(client, config, clock, new ConditionalWrites("bucket '" + config.bucket() + "' at "
+    /** @param direct the way of single PUTs, owned from here on */
+    S3Uploader(S3Client client, DirectPut direct, S3Config config, InstantSource clock) {
+        this(client, direct, config, clock, new ConditionalWrites("bucket '" + config.bucket() + "' at "
                 + S3Clients.describeEndpoint(config)));
     }
 
-    S3Uploader(S3Client client, S3Config config, InstantSource clock, ConditionalWrites writes) {
+    S3Uploader(S3Client client, DirectPut direct, S3Config config, InstantSource clock, ConditionalWrites writes) {
         this.client = client;
+        this.direct = direct;
         this.config = config;
         this.clock = clock;
         this.writes = writes;
@@ -113,18 +115,29 @@ final class S3Uploader implements AutoCloseable {
                 : put(key, file, size, contentType, metadata, ifNoneMatch);
     }
 
+    /**
+     * One PUT ({@link DirectPut}) with the CRC32 of the file in a header, which the server checks
+     * against the bytes it receives. The file is read twice, for the header and for the body (from
+     * the page cache, as it was just written); should the body's bytes differ from the header's
+     * CRC32, the server refuses them, and should a server not check, the mismatch fails here.
+     */
     private Uploaded put(String key, Path file, long size, String contentType, Map<String, String> metadata,
             boolean ifNoneMatch) throws IOException {
+        String crc32 = FileRange.readCrc32(file, 0, size);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        headers.put("x-amz-storage-class", config.storageClass());
+        headers.put("If-None-Match", ifNoneMatch ? "*" : null);
+        metadata.forEach((name, value) -> headers.put("x-amz-meta-" + name, value));
         try (FileRange body = new FileRange(file, 0, size)) {
-            PutObjectResponse response = client.putObject(b -> b.bucket(config.bucket()).key(key)
-                    .contentType(contentType).contentLength(size).metadata(metadata)
-                    .storageClass(config.storageClass())
-                    .checksumAlgorithm(ChecksumAlgorithm.CRC32)
-                    .ifNoneMatch(ifNoneMatch ? "*" : null),
-                    body.body(contentType));
-            String crc32 = body.streamedCrc32();
-            requireEchoed(where(key), crc32, response.checksumCRC32());
-            return new Uploaded(response.eTag(), crc32, false, crc32.equals(response.checksumCRC32()));
+            DirectPut.Answer answer = direct.put(key, body, size, crc32, headers);
+            String sent = body.streamedCrc32();
+            if (!sent.equals(crc32)) {
+                throw new ConfirmationMismatchException(where(key) + " - " + file + " changed during the upload: CRC32 "
+                        + crc32 + " before, " + sent + " in the bytes sent");
+            }
+            requireEchoed(where(key), crc32, answer.checksumCrc32());
+            return new Uploaded(answer.etag(), crc32, false, crc32.equals(answer.checksumCrc32()));
         }
     }
 
@@ -252,9 +265,12 @@ final class S3Uploader implements AutoCloseable {
         return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 
-    /** Stops the part threads; uploads in flight fail and stay queued. */
+    /** Stops the part threads and closes the connections of single PUTs; uploads in flight fail and stay queued. */
     @Override
     public void close() {
+        if (direct != null) {
+            direct.close();
+        }
         partThreads.shutdownNow();
         try {
             if (!partThreads.awaitTermination(5, TimeUnit.SECONDS)) {

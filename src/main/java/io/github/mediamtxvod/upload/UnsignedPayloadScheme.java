@@ -47,6 +47,13 @@ final class UnsignedPayloadScheme implements AwsV4AuthScheme {
         return signer;
     }
 
+    /** The Host header as the HTTP client sends it for the real protocol: the port only when not the default. */
+    static String hostHeader(SdkHttpRequest http) {
+        return SdkHttpUtils.isUsingStandardPort(http.protocol(), http.port())
+                ? http.host()
+                : http.host() + ":" + http.port();
+    }
+
     private record Signer(AwsV4HttpSigner delegate) implements AwsV4HttpSigner {
         @Override
         public SignedRequest sign(SignRequest<? extends AwsCredentialsIdentity> request) {
@@ -71,13 +78,6 @@ final class UnsignedPayloadScheme implements AwsV4AuthScheme {
             return "http".equals(request.request().protocol())
                     && request.payload().isPresent()
                     && Boolean.TRUE.equals(request.property(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED));
-        }
-
-        /** The Host header as the HTTP client sends it for the real protocol: the port only when not the default. */
-        static String hostHeader(SdkHttpRequest http) {
-            return SdkHttpUtils.isUsingStandardPort(http.protocol(), http.port())
-                    ? http.host()
-                    : http.host() + ":" + http.port();
         }
     }
 }

@@ -119,7 +119,7 @@ public final class UploadWorkers implements AutoCloseable {
         }
         String target = "bucket '" + s3.bucket() + "' at " + S3Clients.describeEndpoint(s3);
         client = S3Clients.client(s3, workers * MultipartUpload.PARTS_IN_FLIGHT + 2);
-        uploader = new S3Uploader(client, s3, clock);
+        uploader = new S3Uploader(client, new DirectPut(s3, client, S3Clients.httpClient(workers + 1).build()), s3, clock);
         inventory = new S3Inventory(client, s3.bucket(), INVENTORY_FOLDERS);
         bucket = new BucketGuard(client, s3);
         health = new S3Health(target,

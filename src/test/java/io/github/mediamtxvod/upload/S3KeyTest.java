@@ -19,7 +19,7 @@ class S3KeyTest {
     }
 
     static S3Uploader uploader(String prefix) {
-        return new S3Uploader(null, TestConfig.localOnly(Path.of("/r")).prefix(prefix).build().s3(), InstantSource.system());
+        return new S3Uploader(null, null, TestConfig.localOnly(Path.of("/r")).prefix(prefix).build().s3(), InstantSource.system());
     }
 
     @Test

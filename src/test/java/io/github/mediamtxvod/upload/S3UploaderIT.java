@@ -10,12 +10,14 @@ import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.testing.SegmentFiles;
 import io.github.mediamtxvod.testing.TestConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,12 +26,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /**
  * The uploader against a real S3-compatible server (S3Proxy over plain HTTP, real SDK): what goes
@@ -48,7 +52,7 @@ class S3UploaderIT {
     S3Client client;
     S3Config config;
     SegmentFiles files;
-    final Wire wire = new Wire();
+    Wire wire;
     S3Client uploaderClient;
     S3Uploader uploader;
 
@@ -60,9 +64,10 @@ class S3UploaderIT {
         client.createBucket(b -> b.bucket("vod"));
         files = new SegmentFiles(recordings);
         config = TestConfig.s3(recordings, s3).multipart(5L * MIB, 5L * MIB).build().s3();
-        uploaderClient = S3Clients.builder(config, 16)
-                .overrideConfiguration(o -> o.addExecutionInterceptor(wire)).build();
-        uploader = new S3Uploader(uploaderClient, config, InstantSource.system());
+        wire = new Wire(S3Clients.httpClient(16).build());
+        uploaderClient = S3Clients.builder(config, 16).httpClientBuilder(null).httpClient(wire).build();
+        uploader = new S3Uploader(uploaderClient, new DirectPut(config, uploaderClient, wire), config,
+                InstantSource.system());
     }
 
     @AfterEach
@@ -73,31 +78,81 @@ class S3UploaderIT {
         s3.close();
     }
 
-    /** What the uploader's client sent: the payload mode of each upload request, and parts in flight. */
-    static final class Wire implements ExecutionInterceptor {
+    /**
+     * What the uploader sent, seen at its HTTP client (the SDK client's requests and the direct PUTs
+     * alike): each request's S3 operation, the payload mode of each PUT, Expect headers, and parts in
+     * flight.
+     */
+    static final class Wire implements SdkHttpClient {
         final List<String> payloadModes = new CopyOnWriteArrayList<>();
+        final List<String> checksumHeaders = new CopyOnWriteArrayList<>();
         final List<String> expectHeaders = new CopyOnWriteArrayList<>();
         final List<String> requests = new CopyOnWriteArrayList<>();
         final AtomicInteger partsInFlight = new AtomicInteger();
         final AtomicInteger mostPartsInFlight = new AtomicInteger();
+        /** Drops the CRC32 from the answers to PUTs, as a server that keeps no checksum answers. */
+        volatile boolean withoutChecksumEcho;
+        private final SdkHttpClient delegate;
 
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-            requests.add(context.request().getClass().getSimpleName().replace("Request", ""));
-            context.httpRequest().firstMatchingHeader("x-amz-content-sha256")
-                    .filter(mode -> context.httpRequest().method().name().equals("PUT"))
-                    .ifPresent(payloadModes::add);
-            context.httpRequest().firstMatchingHeader("Expect").ifPresent(expectHeaders::add);
-            if (context.request() instanceof UploadPartRequest) {
-                mostPartsInFlight.accumulateAndGet(partsInFlight.incrementAndGet(), Math::max);
-            }
+        Wire(SdkHttpClient delegate) {
+            this.delegate = delegate;
         }
 
         @Override
-        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-            if (context.request() instanceof UploadPartRequest) {
-                partsInFlight.decrementAndGet();
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            SdkHttpRequest http = request.httpRequest();
+            String operation = operation(http);
+            requests.add(operation);
+            if (http.method() == SdkHttpMethod.PUT) {
+                http.firstMatchingHeader("x-amz-content-sha256").ifPresent(payloadModes::add);
+                http.firstMatchingHeader(DirectPut.CHECKSUM_HEADER).ifPresent(checksumHeaders::add);
             }
+            http.firstMatchingHeader("Expect").ifPresent(expectHeaders::add);
+            ExecutableHttpRequest executable = delegate.prepareRequest(request);
+            boolean part = operation.equals("UploadPart");
+            return new ExecutableHttpRequest() {
+                @Override
+                public HttpExecuteResponse call() throws IOException {
+                    if (part) {
+                        mostPartsInFlight.accumulateAndGet(partsInFlight.incrementAndGet(), Math::max);
+                    }
+                    try {
+                        HttpExecuteResponse response = executable.call();
+                        if (!withoutChecksumEcho || !operation.equals("PutObject")) {
+                            return response;
+                        }
+                        return HttpExecuteResponse.builder()
+                                .response(response.httpResponse().toBuilder().removeHeader(DirectPut.CHECKSUM_HEADER).build())
+                                .responseBody(response.responseBody().orElse(null)).build();
+                    } finally {
+                        if (part) {
+                            partsInFlight.decrementAndGet();
+                        }
+                    }
+                }
+
+                @Override
+                public void abort() {
+                    executable.abort();
+                }
+            };
+        }
+
+        private static String operation(SdkHttpRequest http) {
+            Map<String, List<String>> query = http.rawQueryParameters();
+            return switch (http.method()) {
+                case PUT -> query.containsKey("partNumber") ? "UploadPart" : "PutObject";
+                case HEAD -> "HeadObject";
+                case GET -> "GetObject";
+                case POST -> query.containsKey("uploads") ? "CreateMultipartUpload" : "CompleteMultipartUpload";
+                case DELETE -> query.containsKey("uploadId") ? "AbortMultipartUpload" : "DeleteObject";
+                default -> http.method().name();
+            };
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 
@@ -124,12 +179,13 @@ class S3UploaderIT {
     }
 
     @Test
-    void onPlainHttpTheBodyGoesOnceUnsignedWithATrailingChecksumWithoutWaitingFor100ContinueAndIsConfirmed() throws Exception {
+    void onPlainHttpTheBodyGoesOnceUnsignedWithItsChecksumInAHeaderWithoutWaitingFor100ContinueAndIsConfirmed() throws Exception {
         Segment segment = segment(0, 300_000);
 
         Confirmation confirmation = uploader.upload(segment, segment.file(recordings));
 
-        assertThat(wire.payloadModes).containsExactly("STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+        assertThat(wire.payloadModes).containsExactly("UNSIGNED-PAYLOAD");
+        assertThat(wire.checksumHeaders).containsExactly(FileRange.readCrc32(segment.file(recordings), 0, 300_000));
         assertThat(wire.expectHeaders).isEmpty();
         assertThat(confirmation.sizeBytes()).isEqualTo(300_000);
         assertThat(confirmation.checksum()).isEqualTo("CRC32:" + FileRange.readCrc32(segment.file(recordings), 0, 300_000));
@@ -137,7 +193,20 @@ class S3UploaderIT {
     }
 
     @Test
-    void theFirstPutOfARunIsCheckedWithAHeadAndLaterOnesAreConfirmedByTheirAnswers() throws Exception {
+    void aPutWhoseAnswerEchoesItsChecksumIsConfirmedByThatAnswer() throws Exception {
+        Segment segment = segment(0, 200_000);
+
+        Confirmation confirmation = uploader.upload(segment, segment.file(recordings));
+
+        assertThat(wire.requests).containsExactly("PutObject");
+        assertThat(confirmation.checksum()).isEqualTo("CRC32:" + FileRange.readCrc32(segment.file(recordings), 0, 200_000));
+        assertThat(confirmation.etag()).isEqualTo(client.headObject(b -> b.bucket("vod").key(segment.relativePath()))
+                .eTag().replace("\"", ""));
+    }
+
+    @Test
+    void withoutAnEchoTheFirstPutOfARunIsCheckedWithAHeadAndLaterOnesAreConfirmedByTheirAnswers() throws Exception {
+        wire.withoutChecksumEcho = true;
         Segment first = segment(0, 200_000);
         Segment second = segment(1, 250_000);
 
@@ -231,7 +300,9 @@ class S3UploaderIT {
     void withoutConditionalWritesAHeadFirstKeepsOtherBytesAndStillUploadsNewObjects() throws Exception {
         ConditionalWrites headFirst = new ConditionalWrites("test");
         headFirst.fallBack(FailureKindTest.s3(501, "NotImplemented"));
-        S3Uploader checking = new S3Uploader(uploaderClient, config, InstantSource.system(), headFirst);
+        S3Uploader checking = new S3Uploader(uploaderClient,
+                new DirectPut(config, uploaderClient, S3Clients.httpClient(4).build()), config, InstantSource.system(),
+                headFirst);
         try {
             Segment taken = segment(0, 100_000);
             byte[] other = randomBytes(100_000, 9);

@@ -1,0 +1,262 @@
+package io.github.mediamtxvod.upload;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+import org.xml.sax.helpers.DefaultHandler;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.utils.http.SdkHttpUtils;
+
+/**
+ * A PutObject as one signed HTTP request, past the SDK client's request pipeline: the SDK's SigV4
+ * signer and its HTTP client, nothing in between. The body goes as it is, {@code UNSIGNED-PAYLOAD}
+ * with its CRC32 in {@code x-amz-checksum-crc32}, which the server checks against the bytes it
+ * received before it stores anything (as rclone and other {@code UNSIGNED-PAYLOAD} clients send
+ * it). Only the single PUTs of segments and playlists take this way, the requests the recorder
+ * makes all day; everything else (HEAD, GET, multipart uploads, listings) stays with the SDK
+ * client. Measured in docs/PERFORMANCE.md: the SDK client's pipeline (endpoint rules,
+ * interceptors, marshalling, aws-chunked encoding) cost more CPU per PUT than moving its bytes.
+ *
+ * <p>The object URL is the one the SDK client resolves for the bucket (endpoint override,
+ * path-style or virtual-hosted), asked once; a key is appended encoded as the SDK encodes it. A
+ * request that failed on the network before any answer (a pooled connection the server closed) is
+ * sent once more at once; every other failure goes to the caller: an {@link S3Exception} with the
+ * status and the S3 error code of the answer, an {@link SdkClientException} for the network, an
+ * {@link IOException} or {@link UncheckedIOException} when the local bytes could not be read.
+ *
+ * <p>Thread-safe. Owns its HTTP client; {@link #close} closes it.
+ */
+final class DirectPut implements AutoCloseable {
+    static final String CHECKSUM_HEADER = "x-amz-checksum-crc32";
+    private static final String PROBE_KEY = "probe";
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final SdkHttpClient http;
+    private final AwsCredentialsProvider credentials;
+    private final String region;
+    private final String bucketUrl;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+
+    /**
+     * @param client the SDK client whose endpoint resolution names the bucket's URL (asked once, here)
+     * @param http the HTTP client the requests go through; owned from here on
+     */
+    DirectPut(S3Config config, S3Client client, SdkHttpClient http) {
+        this.http = http;
+        this.credentials = S3Clients.credentials(config);
+        this.region = config.region();
+        String probe = client.utilities().getUrl(b -> b.bucket(config.bucket()).key(PROBE_KEY)).toString();
+        this.bucketUrl = probe.substring(0, probe.length() - PROBE_KEY.length());
+    }
+
+    /** What S3 answered to a PUT: the ETag and the CRC32 it echoed (null when it echoes none). */
+    record Answer(String etag, String checksumCrc32) {}
+
+    /**
+     * Puts {@code length} bytes from {@code body} under {@code key}.
+     *
+     * @param crc32 the body's CRC32 in S3's encoding (base64 of 4 big-endian bytes); the server checks it
+     * @param headers further headers: Content-Type, Cache-Control, If-None-Match, x-amz-meta-*, ...
+     */
+    Answer put(String key, ContentStreamProvider body, long length, String crc32, Map<String, String> headers)
+            throws IOException {
+        SdkHttpRequest.Builder request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.PUT)
+                .uri(URI.create(bucketUrl + SdkHttpUtils.urlEncodeIgnoreSlashes(key)))
+                .putHeader("Content-Length", Long.toString(length))
+                .putHeader(CHECKSUM_HEADER, crc32);
+        headers.forEach((name, value) -> {
+            if (value != null) {
+                request.putHeader(name, value);
+            }
+        });
+        SdkHttpRequest signed = sign(request.build());
+        LocalReads local = new LocalReads(body);
+        for (int attempt = 1; ; attempt++) {
+            HttpExecuteResponse response;
+            try {
+                response = http.prepareRequest(HttpExecuteRequest.builder().request(signed)
+                        .contentStreamProvider(local).build()).call();
+            } catch (IOException e) {
+                if (local.failure != null) {
+                    throw local.failure;
+                }
+                if (attempt < 2) {
+                    continue; // most likely a pooled connection the server had closed: a new one answers
+                }
+                throw SdkClientException.builder().message("PUT " + key + " failed: " + e).cause(e).build();
+            }
+            return answer(key, response);
+        }
+    }
+
+    /**
+     * Signs with SigV4 as S3 wants it (no double encoding, no path normalisation) and leaves the body
+     * unsigned. The signer insists on signing a body over plain HTTP, so it is shown an {@code https}
+     * request with the real Host header (the protocol is not part of a signature).
+     */
+    private SdkHttpRequest sign(SdkHttpRequest request) {
+        boolean plain = "http".equals(request.protocol());
+        SdkHttpRequest shown = plain
+                ? request.toBuilder().putHeader("Host", UnsignedPayloadScheme.hostHeader(request)).protocol("https").build()
+                : request;
+        SdkHttpRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
+                .request(shown)
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
+        return plain ? signed.toBuilder().protocol(request.protocol()).port(request.port()).build() : signed;
+    }
+
+    private static Answer answer(String key, HttpExecuteResponse response) throws IOException {
+        SdkHttpResponse http = response.httpResponse();
+        Optional<AbortableInputStream> content = response.responseBody();
+        byte[] body;
+        try (InputStream in = content.isPresent() ? content.get() : InputStream.nullInputStream()) {
+            // read to the end so the connection goes back to the pool; an error's XML is short
+            body = http.isSuccessful() ? drain(in) : in.readNBytes(MAX_ERROR_BODY);
+        }
+        if (!http.isSuccessful()) {
+            throw failure(key, http, body);
+        }
+        return new Answer(http.firstMatchingHeader("ETag").orElse(null),
+                http.firstMatchingHeader(CHECKSUM_HEADER).orElse(null));
+    }
+
+    private static byte[] drain(InputStream in) throws IOException {
+        in.transferTo(OutputStream.nullOutputStream());
+        return new byte[0];
+    }
+
+    /** The exception the SDK client would have thrown for this answer: status, S3 error code and message. */
+    static S3Exception failure(String key, SdkHttpResponse http, byte[] body) {
+        ErrorBody error = ErrorBody.parse(body);
+        String code = error.code();
+        String message = error.message() != null ? error.message()
+                : http.statusText().orElse("HTTP " + http.statusCode());
+        String requestId = error.requestId() != null ? error.requestId()
+                : http.firstMatchingHeader("x-amz-request-id").orElse(null);
+        return (S3Exception) S3Exception.builder()
+                .statusCode(http.statusCode())
+                .requestId(requestId)
+                .message(message + " (Service: S3, Status Code: " + http.statusCode() + ", Request ID: " + requestId
+                        + ") PUT " + key)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(code)
+                        .errorMessage(message)
+                        .serviceName("S3")
+                        .sdkHttpResponse(http)
+                        .build())
+                .build();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /** The Code, Message and RequestId of an S3 error answer; nulls where the body has none or is no XML. */
+    record ErrorBody(String code, String message, String requestId) {
+        static ErrorBody parse(byte[] body) {
+            if (body.length == 0) {
+                return new ErrorBody(null, null, null);
+            }
+            try {
+                DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+                // the answer comes from outside: no document type, no external entities
+                factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+                factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+                factory.setXIncludeAware(false);
+                factory.setExpandEntityReferences(false);
+                DocumentBuilder builder = factory.newDocumentBuilder();
+                builder.setErrorHandler(new DefaultHandler()); // fails on malformed XML, prints nothing
+                Document document = builder.parse(new ByteArrayInputStream(body));
+                return new ErrorBody(text(document, "Code"), text(document, "Message"), text(document, "RequestId"));
+            } catch (Exception e) {
+                return new ErrorBody(null, null, null);
+            }
+        }
+
+        private static String text(Document document, String element) {
+            NodeList nodes = document.getElementsByTagName(element);
+            if (nodes.getLength() == 0) {
+                return null;
+            }
+            String text = nodes.item(0).getTextContent().strip();
+            return text.isEmpty() ? null : text;
+        }
+    }
+
+    /** Hands out the body's streams and keeps the first local read failure apart from network failures. */
+    private static final class LocalReads implements ContentStreamProvider {
+        private final ContentStreamProvider body;
+        private IOException failure;
+
+        LocalReads(ContentStreamProvider body) {
+            this.body = body;
+        }
+
+        @Override
+        public InputStream newStream() {
+            InputStream stream;
+            try {
+                stream = body.newStream();
+            } catch (UncheckedIOException e) {
+                failure = e.getCause();
+                throw e;
+            }
+            return new FilterInputStream(stream) {
+                @Override
+                public int read() throws IOException {
+                    try {
+                        return super.read();
+                    } catch (IOException e) {
+                        failure = e;
+                        throw e;
+                    }
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    try {
+                        return super.read(buffer, offset, length);
+                    } catch (IOException e) {
+                        failure = e;
+                        throw e;
+                    }
+                }
+            };
+        }
+
+        @Override
+        public String name() {
+            return body.name();
+        }
+    }
+}
