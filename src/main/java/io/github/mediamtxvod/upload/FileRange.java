@@ -41,8 +41,8 @@ final class FileRange implements ContentStreamProvider, AutoCloseable {
 
     /**
      * The CRC32 of the bytes the last stream handed out, base64 of the 4 big-endian bytes as S3
-     * writes it; the same bytes went to S3, whose own check of the trailing checksum proves they
-     * arrived intact.
+     * writes it; the same bytes went to S3, whose own check of the checksum sent with them proves
+     * they arrived intact.
      *
      * @throws IllegalStateException when no stream was read to the end of the range
      */
