@@ -94,6 +94,30 @@ public final class Ffprobe {
         return Duration.ofNanos(Math.round(longest * 1e9));
     }
 
+    /**
+     * How long after the file's first timestamp its first video stream starts (zero when the video
+     * starts first or at once).
+     */
+    public static Duration videoStart(Path file) {
+        Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-show_entries",
+                "format=start_time:stream=codec_type,start_time", "-of", "csv=p=0", file.toString()), PROBE_TIMEOUT);
+        double video = Double.NaN;
+        double first = Double.NaN;
+        for (String line : outcome.stdout().lines().map(String::strip).toList()) {
+            String[] fields = line.split(",");
+            if (fields.length == 2 && fields[0].equals("video") && Double.isNaN(video)) {
+                video = Double.parseDouble(fields[1]);
+            } else if (fields.length == 1 && !fields[0].isEmpty() && !fields[0].equals("N/A")) {
+                first = Double.parseDouble(fields[0]);
+            }
+        }
+        if (Double.isNaN(video) || Double.isNaN(first)) {
+            throw new IllegalStateException("ffprobe finds no video start in " + file + ": " + outcome.stdout()
+                    + outcome.stderr());
+        }
+        return Duration.ofNanos(Math.round(Math.max(0, video - first) * 1e9));
+    }
+
     /** Probes an RTSP stream over TCP; waits as long as the server lets DESCRIBE wait. */
     public static ProbeResult probe(URI rtspUrl) {
         return probe(List.of("-rtsp_transport", "tcp", rtspUrl.toString()));
