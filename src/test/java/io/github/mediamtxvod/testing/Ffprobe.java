@@ -81,10 +81,11 @@ public final class Ffprobe {
     }
 
     /**
-     * The longest of the file's tracks, each from its own first to its last sample: unlike the
-     * container's duration, it does not count a track starting later than another (the first
-     * segment of a stream whose leading frames were re-timed starts its video a little after its
-     * audio).
+     * The end of the file's longest track, from the file's zero: for a fragmented MP4 FFmpeg gives
+     * each track's duration up to its last sample's end. Unlike the container's duration it does not
+     * count a track that starts later than another twice (the first segment of a stream whose leading
+     * frames were re-timed may start its video up to a second after its audio; the container's
+     * duration then adds that start to the video's end).
      */
     public static Duration longestTrack(Path file) {
         Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-show_entries", "stream=duration", "-of", "csv=p=0",
