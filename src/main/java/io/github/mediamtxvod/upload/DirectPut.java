@@ -7,12 +7,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.w3c.dom.NodeList;
 import org.xml.sax.helpers.DefaultHandler;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -27,6 +35,7 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
@@ -44,14 +53,19 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * <p>The object URL is the one the SDK client resolves for the bucket (endpoint override,
  * path-style or virtual-hosted), asked once; a key is appended encoded as the SDK encodes it. A
  * request that failed on the network before any answer (a pooled connection the server closed) is
- * sent once more at once; every other failure goes to the caller: an {@link S3Exception} with the
- * status and the S3 error code of the answer, an {@link SdkClientException} for the network, an
+ * sent once more at once, and so is a request S3 refused as {@code RequestTimeTooSkewed}: it is
+ * signed again with S3's time (the {@code Date} of its answer), and so is every later request
+ * (as the SDK client corrects its clock). Every other failure goes to the caller: an
+ * {@link S3Exception} with the status and the S3 error code of the answer, an
+ * {@link SdkClientException} for the network (also a connection lost while the answer is read), an
  * {@link IOException} or {@link UncheckedIOException} when the local bytes could not be read.
  *
  * <p>Thread-safe. Owns its HTTP client; {@link #close} closes it.
  */
 final class DirectPut implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DirectPut.class);
     static final String CHECKSUM_HEADER = "x-amz-checksum-crc32";
+    private static final String SKEWED = "RequestTimeTooSkewed";
     private static final String PROBE_KEY = "probe";
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
@@ -60,13 +74,23 @@ final class DirectPut implements AutoCloseable {
     private final String region;
     private final String bucketUrl;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private final Clock clock;
+    /** How far S3's clock is ahead of {@link #clock}, learnt from a RequestTimeTooSkewed answer. */
+    private volatile Duration skew = Duration.ZERO;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param client the SDK client whose endpoint resolution names the bucket's URL (asked once, here)
      * @param http the HTTP client the requests go through; owned from here on
      */
     DirectPut(S3Config config, S3Client client, SdkHttpClient http) {
+        this(config, client, http, Clock.systemUTC());
+    }
+
+    /** @param clock the time requests are signed with, before any correction S3 asks for */
+    DirectPut(S3Config config, S3Client client, SdkHttpClient http, Clock clock) {
         this.http = http;
+        this.clock = clock;
         this.credentials = S3Clients.credentials(config);
         this.region = config.region();
         String probe = client.utilities().getUrl(b -> b.bucket(config.bucket()).key(PROBE_KEY)).toString();
@@ -94,23 +118,64 @@ final class DirectPut implements AutoCloseable {
                 request.putHeader(name, value);
             }
         });
-        SdkHttpRequest signed = sign(request.build());
+        SdkHttpRequest unsigned = request.build();
         LocalReads local = new LocalReads(body);
-        for (int attempt = 1; ; attempt++) {
+        boolean resent = false;
+        boolean resigned = false;
+        while (true) {
             HttpExecuteResponse response;
             try {
-                response = http.prepareRequest(HttpExecuteRequest.builder().request(signed)
+                response = http.prepareRequest(HttpExecuteRequest.builder().request(sign(unsigned))
                         .contentStreamProvider(local).build()).call();
             } catch (IOException e) {
                 if (local.failure != null) {
                     throw local.failure;
                 }
-                if (attempt < 2) {
-                    continue; // most likely a pooled connection the server had closed: a new one answers
+                if (!resent && !Thread.currentThread().isInterrupted()) {
+                    // most likely a pooled connection the server had closed: a new one answers. If the
+                    // server did store the object, the write's If-None-Match finds it (see S3Uploader)
+                    resent = true;
+                    continue;
                 }
                 throw SdkClientException.builder().message("PUT " + key + " failed: " + e).cause(e).build();
             }
-            return answer(key, response);
+            try {
+                return answer(key, response);
+            } catch (S3Exception e) {
+                if (resigned || !correctSkew(e)) {
+                    throw e;
+                }
+                resigned = true;
+            }
+        }
+    }
+
+    /**
+     * After a RequestTimeTooSkewed answer: takes S3's time from its {@code Date} header as the time
+     * to sign with from now on. False when the answer is another error or names no usable time.
+     */
+    private boolean correctSkew(S3Exception e) {
+        if (!SKEWED.equals(e.awsErrorDetails().errorCode())) {
+            return false;
+        }
+        Optional<Instant> serverTime = e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Date")
+                .flatMap(DirectPut::httpDate);
+        if (serverTime.isEmpty()) {
+            return false;
+        }
+        Duration learnt = Duration.between(clock.instant(), serverTime.get());
+        skew = learnt;
+        log.warn("This machine's clock is {} s {} S3's (RequestTimeTooSkewed): uploads are signed with S3's time"
+                + " from now on. Fix the clock (NTP).", Math.abs(learnt.toSeconds()),
+                learnt.isNegative() ? "ahead of" : "behind");
+        return true;
+    }
+
+    static Optional<Instant> httpDate(String value) {
+        try {
+            return Optional.of(Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(value.strip())));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 
@@ -130,17 +195,26 @@ final class DirectPut implements AutoCloseable {
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
                 .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
-                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)).request();
+                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.offset(clock, skew))).request();
         return plain ? signed.toBuilder().protocol(request.protocol()).port(request.port()).build() : signed;
     }
 
-    private static Answer answer(String key, HttpExecuteResponse response) throws IOException {
+    /**
+     * The answer of a request S3 has answered: its status is known, so a connection lost while its
+     * body is read only costs the body (an error's details), and that connection is not reused.
+     */
+    private static Answer answer(String key, HttpExecuteResponse response) {
         SdkHttpResponse http = response.httpResponse();
         Optional<AbortableInputStream> content = response.responseBody();
-        byte[] body;
+        byte[] body = new byte[0];
         try (InputStream in = content.isPresent() ? content.get() : InputStream.nullInputStream()) {
             // read to the end so the connection goes back to the pool; an error's XML is short
             body = http.isSuccessful() ? drain(in) : in.readNBytes(MAX_ERROR_BODY);
+        } catch (IOException e) {
+            content.ifPresent(AbortableInputStream::abort);
+            log.debug("PUT {} - the connection was lost while its answer ({}) was read: {}", key, http.statusCode(),
+                    e.getMessage());
         }
         if (!http.isSuccessful()) {
             throw failure(key, http, body);
@@ -176,9 +250,12 @@ final class DirectPut implements AutoCloseable {
                 .build();
     }
 
+    /** Closes the connections, also one a request waits on (that request fails); idempotent. */
     @Override
     public void close() {
-        http.close();
+        if (closed.compareAndSet(false, true)) {
+            http.close();
+        }
     }
 
     /** The Code, Message and RequestId of an S3 error answer; nulls where the body has none or is no XML. */

@@ -265,6 +265,16 @@ final class S3Uploader implements AutoCloseable {
         return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 
+    /**
+     * Closes the connections of single PUTs, so a PUT blocked on the network fails at once (it stays
+     * queued); the SDK client's own are closed by its owner.
+     */
+    void abortRequests() {
+        if (direct != null) {
+            direct.close();
+        }
+    }
+
     /** Stops the part threads and closes the connections of single PUTs; uploads in flight fail and stay queued. */
     @Override
     public void close() {

@@ -367,8 +367,9 @@ public final class UploadWorkers implements AutoCloseable {
         if (awaitTermination(ABORT_GRACE)) {
             return;
         }
-        // a request blocked on the network: closing the connections ends it
+        // a request blocked on the network: closing the connections ends it (single PUTs have their own)
         client.close();
+        uploader.abortRequests();
         if (!awaitTermination(ABORT_GRACE)) {
             log.warn("Upload workers did not stop within {}s after the abort", ABORT_GRACE.toSeconds());
         }

@@ -15,6 +15,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32;
@@ -148,6 +150,21 @@ class DirectPutIT {
     }
 
     @Test
+    void aClockAnHourBehindIsCorrectedWithTheServersTimeAndTheRequestSentAgain() throws Exception {
+        Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
+        try (DirectPut skewed = new DirectPut(config, sdk, S3Clients.httpClient(1).build(), behind)) {
+            byte[] first = randomBytes(1000, 10);
+            byte[] second = randomBytes(1000, 11);
+
+            putBytes(skewed, "cam1/skewed-1.mp4", first, Map.of("If-None-Match", "*"));
+            putBytes(skewed, "cam1/skewed-2.mp4", second, Map.of("If-None-Match", "*"));
+
+            assertThat(objectSha256(client, "vod", "cam1/skewed-1.mp4")).isEqualTo(sha256(new ByteArrayInputStream(first)));
+            assertThat(objectSha256(client, "vod", "cam1/skewed-2.mp4")).isEqualTo(sha256(new ByteArrayInputStream(second)));
+        }
+    }
+
+    @Test
     void aServerThatIsDownIsANetworkFailureAndAServerBackIsUsedAgain() throws Exception {
         putBytes(put, "cam1/before.mp4", randomBytes(1000, 7), Map.of());
         s3.stop();
@@ -177,7 +194,10 @@ class DirectPutIT {
                     .isInstanceOf(UncheckedIOException.class)
                     .satisfies(e -> assertThat(FailureKind.of(e)).isEqualTo(FailureKind.LOCAL));
         }
-        assertThat(client.listObjectsV2(b -> b.bucket("vod")).contents()).isEmpty();
+        // S3Proxy may still hold the cut-off request's temporary file (the key with a suffix) for a
+        // moment: what counts is that neither key names an object
+        assertThat(client.listObjectsV2(b -> b.bucket("vod")).contents()).extracting(o -> o.key())
+                .doesNotContain("cam1/short.mp4", "cam1/gone.mp4");
     }
 
     @Test

@@ -7,6 +7,15 @@ import org.junit.jupiter.api.Test;
 
 class DirectPutTest {
     @Test
+    void theDateOfAnAnswerIsReadAsHttpWritesIt() {
+        assertThat(DirectPut.httpDate("Sun, 06 Dec 2026 16:20:05 GMT"))
+                .contains(java.time.Instant.parse("2026-12-06T16:20:05Z"));
+        assertThat(DirectPut.httpDate(" Sun, 6 Dec 2026 16:20:05 GMT ")).contains(java.time.Instant.parse("2026-12-06T16:20:05Z"));
+        assertThat(DirectPut.httpDate("yesterday")).isEmpty();
+        assertThat(DirectPut.httpDate("")).isEmpty();
+    }
+
+    @Test
     void anS3ErrorAnswerGivesItsCodeMessageAndRequestId() {
         String xml = """
                 <?xml version="1.0" encoding="UTF-8"?>
