@@ -29,9 +29,10 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * Uploads one segment file and confirms it: one PUT ({@link DirectPut}) with the file's CRC32 in
  * a header, or from the threshold on a multipart upload (parts in parallel, each streamed once
  * with a trailing CRC32); either way the server checks the CRC32 against the bytes it received,
- * and the uploader computes the same CRC32 from the bytes it sent. A HEAD must then find the same size (and checksum, when the server reports
- * one) before the upload counts, except for a single PUT once the server proved itself in this run
- * ({@link #confirm}): then its success answer is the confirmation, one request per segment.
+ * and the uploader computes the same CRC32 from the bytes it sent. A HEAD must then find the same
+ * size (and checksum, when the server reports one) before the upload counts, except for a single
+ * PUT once the server proved itself in this run ({@link #confirm}): then its success answer is the
+ * confirmation, one request per segment.
  *
  * <p>A write never replaces an existing object ({@link ConditionalWrites}). When one exists under
  * the key (a repeated upload after a crash or a lost answer), it is compared with the local file:
@@ -39,8 +40,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * The same bytes confirm the upload; other bytes are an {@link ObjectConflictException}.
  *
  * <p>Thread-safe (the SDK client and {@link DirectPut} are). Owns the threads of the parts in
- * flight and the {@link DirectPut}; {@link #close} stops and closes them. Failures surface as the SDK's exceptions, an {@link IOException} for the local
- * file, {@link ConfirmationMismatchException} or {@link ObjectConflictException}.
+ * flight and the {@link DirectPut}; {@link #close} stops and closes them. Failures surface as the
+ * SDK's exceptions, an {@link IOException} for the local file, {@link ConfirmationMismatchException}
+ * or {@link ObjectConflictException}.
  */
 final class S3Uploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(S3Uploader.class);
@@ -143,7 +145,7 @@ final class S3Uploader implements AutoCloseable {
 
     /**
      * Confirms an upload. A single PUT is confirmed by its success answer (S3 adds an object whole
-     * or not at all, and checked the trailing CRC32 against the {@code size} bytes it received)
+     * or not at all, and checked the CRC32 header against the {@code size} bytes it received)
      * once the answer carries an ETag and either echoes the local CRC32 or this server already
      * proved, with a HEAD after an earlier PUT of this run, that it stores what it is sent. Anything
      * else (the first PUT of a run, a multipart upload) gets a HEAD whose size, and checksum where
@@ -278,9 +280,7 @@ final class S3Uploader implements AutoCloseable {
     /** Stops the part threads and closes the connections of single PUTs; uploads in flight fail and stay queued. */
     @Override
     public void close() {
-        if (direct != null) {
-            direct.close();
-        }
+        abortRequests();
         partThreads.shutdownNow();
         try {
             if (!partThreads.awaitTermination(5, TimeUnit.SECONDS)) {
