@@ -43,6 +43,13 @@ def recorder_command(java, jar, jvm_options):
     return [LAUNCHER], env, shown + " " + LAUNCHER
 
 
+def add_jfr(env):
+    """Profiles the recorder with JFR (settings=profile, recording "bench", dumped by the caller with
+    jcmd) through JAVA_TOOL_OPTIONS, so that the variant's JVM options, and with them the AOT cache
+    the launcher picks for those options, stay as they are."""
+    env["JAVA_TOOL_OPTIONS"] = (env.get("JAVA_TOOL_OPTIONS", "") + " -XX:StartFlightRecording=settings=profile,name=bench").strip()
+
+
 def with_launch_env(env, launch_env):
     """env with the launcher's variables applied (a None value removes the variable)."""
     merged = dict(env)
