@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 import org.xml.sax.helpers.DefaultHandler;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.AbortableInputStream;
@@ -36,8 +35,11 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.utils.CompletableFutureUtils;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
@@ -70,7 +72,8 @@ final class DirectPut implements AutoCloseable {
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final SdkHttpClient http;
-    private final AwsCredentialsProvider credentials;
+    /** The SDK client's own: one credentials chain (and its refreshes) for both ways, closed with that client. */
+    private final IdentityProvider<? extends AwsCredentialsIdentity> credentials;
     private final String region;
     private final String bucketUrl;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
@@ -80,7 +83,8 @@ final class DirectPut implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * @param client the SDK client whose endpoint resolution names the bucket's URL (asked once, here)
+     * @param client the SDK client whose endpoint resolution names the bucket's URL (asked once, here) and
+     *     whose credentials sign the requests; it must outlive this
      * @param http the HTTP client the requests go through; owned from here on
      */
     DirectPut(S3Config config, S3Client client, SdkHttpClient http) {
@@ -91,7 +95,7 @@ final class DirectPut implements AutoCloseable {
     DirectPut(S3Config config, S3Client client, SdkHttpClient http, Clock clock) {
         this.http = http;
         this.clock = clock;
-        this.credentials = S3Clients.credentials(config);
+        this.credentials = client.serviceClientConfiguration().credentialsProvider();
         this.region = config.region();
         String probe = client.utilities().getUrl(b -> b.bucket(config.bucket()).key(PROBE_KEY)).toString();
         this.bucketUrl = probe.substring(0, probe.length() - PROBE_KEY.length());
@@ -189,7 +193,7 @@ final class DirectPut implements AutoCloseable {
         SdkHttpRequest shown = plain
                 ? request.toBuilder().putHeader("Host", UnsignedPayloadScheme.hostHeader(request)).protocol("https").build()
                 : request;
-        SdkHttpRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
+        SdkHttpRequest signed = signer.sign(r -> r.identity(CompletableFutureUtils.joinLikeSync(credentials.resolveIdentity()))
                 .request(shown)
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
