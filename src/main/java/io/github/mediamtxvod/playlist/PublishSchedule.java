@@ -23,13 +23,12 @@ import java.util.function.LongSupplier;
  * soon as it is in place, and a change that follows another closely waits at most half a segment;
  * a live viewer, who reloads the playlist about once per target duration, sees each segment within
  * about one segment duration. A day playlist's is 30 s per started 1,000 segments it lists, at
- * most 5 minutes: it is rendered and uploaded whole (a day of 10 s segments lists 8,640), so its
- * cost grows through the day, and this keeps it at about 1,000 listed segments per 30 s per
- * stream; it is for browsing a day (a new session and the day's end still show at once), and the
- * session playlist is the one that follows the live edge. A session that runs for days grows
- * without end, so past its first 1,000 segments it gets 30 s per started 1,000 beyond them (at
- * most 5 minutes, never less than its own interval): a camera streaming for a month costs a
- * bounded amount per minute, not one that grows with the session.
+ * most 5 minutes: it is rendered whole (a day of 10 s segments lists 8,640), so its cost grows
+ * through the day, and this keeps it at about 1,000 listed segments per 30 s per stream; it is for
+ * browsing a day (a new session and the day's end still show at once), and the session playlist
+ * is the one that follows the live edge. It keeps its interval however long the session runs:
+ * an open playlist's next version is due within 1.5 target durations of the last (RFC 8216,
+ * 6.2.1), or live players stall, so a long session's cost is not cut by publishing it less often.
  *
  * <p>Time is monotonic ({@code System::nanoTime} in production, injected in tests). Only the
  * publishes of the last interval are remembered: an older one is no reason to wait. Not
@@ -117,16 +116,9 @@ final class PublishSchedule {
 
     private long interval(Key key, int listed) {
         if (key.isSession()) {
-            // the first 1,000 segments follow the live edge; beyond them a session costs what a day does
-            return Math.max(sessionIntervalNanos, bySize(listed - DAY_SEGMENTS_PER_INTERVAL, 0));
+            return sessionIntervalNanos;
         }
-        return bySize(listed, 1);
-    }
-
-    /** 30 s per started 1,000 segments (at least {@code least} thousands), at most 5 minutes. */
-    private long bySize(int segments, int least) {
-        long thousands = Math.max(least, ((long) Math.max(0, segments) + DAY_SEGMENTS_PER_INTERVAL - 1)
-                / DAY_SEGMENTS_PER_INTERVAL);
+        long thousands = Math.max(1, (listed + DAY_SEGMENTS_PER_INTERVAL - 1) / DAY_SEGMENTS_PER_INTERVAL);
         return Math.min(DAY_INTERVAL_MAX.toNanos(), dayIntervalNanos * thousands);
     }
 }

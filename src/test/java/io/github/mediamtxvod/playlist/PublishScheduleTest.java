@@ -63,26 +63,8 @@ class PublishScheduleTest {
         assertThat(schedule.waitFor(DAY_PLAYLIST, false)).isEqualTo(Duration.ofMinutes(5));
         assertThat(schedule.waitFor(DAY_PLAYLIST, true)).isZero();
 
-        schedule.published(SESSION, 1000);
+        schedule.published(SESSION, 86_400);
         assertThat(schedule.waitFor(SESSION, false)).as("a session follows the live edge").isEqualTo(Duration.ofSeconds(5));
-    }
-
-    @Test
-    void aSessionPastItsFirstThousandSegmentsWaitsLikeADayUpToFiveMinutes() {
-        schedule.published(SESSION, 1001);
-        assertThat(schedule.waitFor(SESSION, false)).isEqualTo(Duration.ofSeconds(30));
-        schedule.published(SESSION, 3000);
-        assertThat(schedule.waitFor(SESSION, false)).isEqualTo(Duration.ofSeconds(60));
-        schedule.published(SESSION, 3001);
-        assertThat(schedule.waitFor(SESSION, false)).isEqualTo(Duration.ofSeconds(90));
-        schedule.published(SESSION, 8640 * 30); // a month of 10 s segments
-        assertThat(schedule.waitFor(SESSION, false)).isEqualTo(Duration.ofMinutes(5));
-        assertThat(schedule.waitFor(SESSION, true)).as("a completion still goes out at once").isZero();
-
-        PublishSchedule longSegments = PublishSchedule.forSegments(Duration.ofMinutes(10), clock::nanoTime);
-        longSegments.published(SESSION, 1500);
-        assertThat(longSegments.waitFor(SESSION, false)).as("never less than the session's own interval")
-                .isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
