@@ -368,8 +368,8 @@ public final class UploadWorkers implements AutoCloseable {
             return;
         }
         // a request blocked on the network: closing the connections ends it (single PUTs have their own)
-        client.close();
         uploader.abortRequests();
+        client.close();
         if (!awaitTermination(ABORT_GRACE)) {
             log.warn("Upload workers did not stop within {}s after the abort", ABORT_GRACE.toSeconds());
         }
