@@ -43,11 +43,13 @@ def recorder_command(java, jar, jvm_options):
     return [LAUNCHER], env, shown + " " + LAUNCHER
 
 
-def add_jfr(env):
+def with_jfr(env, shown):
     """Profiles the recorder with JFR (settings=profile, recording "bench", dumped by the caller with
-    jcmd) through JAVA_TOOL_OPTIONS, so that the variant's JVM options, and with them the AOT cache
-    the launcher picks for those options, stay as they are."""
+    jcmd) through JAVA_TOOL_OPTIONS in env, so that the variant's JVM options, and with them the AOT
+    cache the launcher picks for those options, stay as they are. Returns the command line as
+    recorder_command showed it, with that variable in front."""
     env["JAVA_TOOL_OPTIONS"] = (env.get("JAVA_TOOL_OPTIONS", "") + " -XX:StartFlightRecording=settings=profile,name=bench").strip()
+    return "JAVA_TOOL_OPTIONS=%s %s" % (shlex.quote(env["JAVA_TOOL_OPTIONS"]), shown)
 
 
 def with_launch_env(env, launch_env):
