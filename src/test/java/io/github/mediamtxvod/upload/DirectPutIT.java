@@ -5,6 +5,8 @@ import static io.github.mediamtxvod.upload.UploadHarness.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import io.github.mediamtxvod.testing.LogCapture;
 import io.github.mediamtxvod.testing.S3TestServer;
 import io.github.mediamtxvod.testing.SelfSignedCertificate;
 import io.github.mediamtxvod.testing.TestConfig;
@@ -152,7 +154,8 @@ class DirectPutIT {
     @Test
     void aClockAnHourBehindIsCorrectedWithTheServersTimeAndTheRequestSentAgain() throws Exception {
         Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
-        try (DirectPut skewed = new DirectPut(config, sdk, S3Clients.httpClient(1).build(), behind)) {
+        try (DirectPut skewed = new DirectPut(config, sdk, S3Clients.httpClient(1).build(), behind);
+                LogCapture log = LogCapture.of(DirectPut.class)) {
             byte[] first = randomBytes(1000, 10);
             byte[] second = randomBytes(1000, 11);
 
@@ -161,6 +164,9 @@ class DirectPutIT {
 
             assertThat(objectSha256(client, "vod", "cam1/skewed-1.mp4")).isEqualTo(sha256(new ByteArrayInputStream(first)));
             assertThat(objectSha256(client, "vod", "cam1/skewed-2.mp4")).isEqualTo(sha256(new ByteArrayInputStream(second)));
+            // the second PUT was signed with the corrected time at once: no second refusal, no second warning
+            assertThat(log.messages(Level.WARN)).singleElement().asString()
+                    .contains("behind S3's (RequestTimeTooSkewed)");
         }
     }
 
