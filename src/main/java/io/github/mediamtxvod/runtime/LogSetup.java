@@ -1,0 +1,64 @@
+package io.github.mediamtxvod.runtime;
+
+import ch.qos.logback.classic.ClassicConstants;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The recorder's logging, set up in code when Logback starts (found through {@code
+ * META-INF/services}): one line per event on stdout with a UTC timestamp, what {@code docker logs}
+ * and journald expect, and the libraries' chatter (Jetty, the AWS SDK, the Apache HTTP client) only
+ * from WARN up. LOG_LEVEL sets the root level later ({@code Recorder}).
+ *
+ * <p>Logback's XML configuration is not read by default: it costs a few hundred classes and an XML
+ * parser at every start for five settings. A configuration file still wins when there is one (the
+ * {@code logback.configurationFile} system property, or a {@code logback-test.xml} or {@code
+ * logback.xml} on the class path), so an operator can replace this one entirely.
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
+public final class LogSetup extends ContextAwareBase implements Configurator {
+    /** The layout of every line: {@code 2024-05-01T10:00:00.000Z INFO  [main] Recorder - message}. */
+    public static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{0} - %msg%n";
+    /** Loggers of libraries that say little worth reading below WARN. */
+    static final List<String> QUIET = List.of("org.eclipse.jetty", "software.amazon.awssdk", "org.apache.hc",
+            "org.apache.http");
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        ClassLoader loader = LogSetup.class.getClassLoader();
+        return configure(context, System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
+                || loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
+                || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null);
+    }
+
+    /** @param fileConfigured whether a configuration file is there, which Logback then reads instead */
+    ExecutionStatus configure(LoggerContext context, boolean fileConfigured) {
+        if (fileConfigured) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setContext(context);
+        console.setName("STDOUT");
+        console.setEncoder(encoder);
+        console.start();
+        for (String name : QUIET) {
+            context.getLogger(name).setLevel(Level.WARN);
+        }
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(console);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+}
