@@ -1,6 +1,8 @@
 package io.github.mediamtxvod.playlist;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -47,8 +49,8 @@ final class PlaylistText {
             first = false;
             out.append("#EXT-X-MAP:URI=\"").append(item.uri()).append("\",BYTERANGE=\"")
                     .append(item.initLength()).append("@0\"\n");
-            out.append("#EXT-X-PROGRAM-DATE-TIME:").append(PROGRAM_DATE_TIME.format(item.start())).append('\n');
-            out.append("#EXTINF:").append(seconds(item.duration())).append(",\n");
+            appendDateTime(out.append("#EXT-X-PROGRAM-DATE-TIME:"), item.start()).append('\n');
+            appendSeconds(out.append("#EXTINF:"), item.duration()).append(",\n");
             out.append("#EXT-X-BYTERANGE:").append(item.mediaLength()).append('@').append(item.initLength()).append('\n');
             out.append(item.uri()).append('\n');
         }
@@ -71,8 +73,43 @@ final class PlaylistText {
         return (duration.toMillis() + 500) / 1000;
     }
 
-    private static String seconds(Duration duration) {
+    /**
+     * {@code 2024-05-01T10:00:00.250Z}: UTC, always with milliseconds. Written field by field, as
+     * the playlist's other numbers are: a long session's playlist renders it once per segment at
+     * every publish, and a formatter costs several times more.
+     */
+    static StringBuilder appendDateTime(StringBuilder out, Instant instant) {
+        LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        int year = time.getYear();
+        if (year < 0 || year > 9999) {
+            return out.append(PROGRAM_DATE_TIME.format(instant));
+        }
+        pad(out, year, 4).append('-');
+        pad(out, time.getMonthValue(), 2).append('-');
+        pad(out, time.getDayOfMonth(), 2).append('T');
+        pad(out, time.getHour(), 2).append(':');
+        pad(out, time.getMinute(), 2).append(':');
+        pad(out, time.getSecond(), 2).append('.');
+        return pad(out, time.getNano() / 1_000_000, 3).append('Z');
+    }
+
+    /** A duration in seconds with three decimals, {@code 60.040}, truncated to the millisecond. */
+    static StringBuilder appendSeconds(StringBuilder out, Duration duration) {
         long millis = duration.toMillis();
-        return String.format(Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000);
+        if (millis < 0) {
+            out.append('-');
+            millis = -millis;
+        }
+        out.append(millis / 1000).append('.');
+        return pad(out, (int) (millis % 1000), 3);
+    }
+
+    private static StringBuilder pad(StringBuilder out, int value, int digits) {
+        for (int limit = 10, i = 1; i < digits; i++, limit *= 10) {
+            if (value < limit) {
+                out.append('0');
+            }
+        }
+        return out.append(value);
     }
 }

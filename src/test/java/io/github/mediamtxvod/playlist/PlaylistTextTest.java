@@ -7,7 +7,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The playlist text, against golden files in {@code src/test/resources/playlist/}. */
@@ -49,6 +54,33 @@ class PlaylistTextTest {
         String text = PlaylistText.render(items, Duration.ofSeconds(2), true);
 
         assertThat(text).isEqualTo(golden("day.m3u8"));
+    }
+
+    @Test
+    void programDateTimesAreUtcWithMillisecondsAsTheFormatterWritesThem() {
+        DateTimeFormatter formatter = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX", Locale.ROOT)
+                .withZone(ZoneOffset.UTC);
+        Random random = new Random(7);
+        List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, T0,
+                Instant.parse("2024-12-31T23:59:59.999Z"), Instant.parse("2025-01-01T00:00:00Z"),
+                Instant.parse("2024-02-29T09:05:07.001Z"), Instant.parse("9999-12-31T23:59:59.999999999Z")));
+        for (int i = 0; i < 10_000; i++) {
+            instants.add(Instant.ofEpochMilli(random.nextLong(0, 4_102_444_800_000L)).plusNanos(random.nextInt(1_000_000)));
+        }
+
+        for (Instant instant : instants) {
+            assertThat(PlaylistText.appendDateTime(new StringBuilder(), instant).toString())
+                    .as("%s", instant).isEqualTo(formatter.format(instant));
+        }
+    }
+
+    @Test
+    void durationsAreSecondsWithThreeDecimals() {
+        assertThat(PlaylistText.appendSeconds(new StringBuilder(), Duration.ofMillis(60_040))).hasToString("60.040");
+        assertThat(PlaylistText.appendSeconds(new StringBuilder(), Duration.ofMillis(5))).hasToString("0.005");
+        assertThat(PlaylistText.appendSeconds(new StringBuilder(), Duration.ofMillis(12_345))).hasToString("12.345");
+        assertThat(PlaylistText.appendSeconds(new StringBuilder(), Duration.ofSeconds(3600))).hasToString("3600.000");
+        assertThat(PlaylistText.appendSeconds(new StringBuilder(), Duration.ofNanos(1_999_999))).hasToString("0.001");
     }
 
     @Test
