@@ -76,8 +76,7 @@ RUN chmod 0755 /app/bin/vod-recorder /app/bin/make-aot-cache /usr/local/bin/vod-
 
 # JVM options: the launcher's defaults (bin/vod-recorder; measured in docs/PERFORMANCE.md): the
 # serial collector with a heap of 16 MB growing to at most 256 MB (the FFmpeg processes share the
-# container's memory limit), C2 compilation only for what stays hot (-XX:Tier4... ten times the
-# JVM's thresholds) and an exit on OutOfMemoryError so that the restart policy
+# container's memory limit) and an exit on OutOfMemoryError so that the restart policy
 # starts a clean JVM (every segment's state is durable on disk). Setting VOD_RECORDER_JAVA_OPTS
 # replaces them (and then the AOT cache below is not used); JAVA_TOOL_OPTIONS adds to them.
 #

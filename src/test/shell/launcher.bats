@@ -43,9 +43,7 @@ java_args() {
 
 # The launcher's default JVM options (without VOD_RECORDER_JAVA_OPTS), as java_args prints them.
 default_java_args() {
-  printf '%s\n' '[-XX:+UseSerialGC]' '[-Xms16m]' '[-Xmx256m]' '[-XX:+ExitOnOutOfMemoryError]' \
-    '[-XX:Tier4InvocationThreshold=50000]' '[-XX:Tier4MinInvocationThreshold=6000]' \
-    '[-XX:Tier4CompileThreshold=150000]' '[-XX:Tier4BackEdgeThreshold=400000]'
+  printf '%s\n' '[-XX:+UseSerialGC]' '[-Xms16m]' '[-Xmx256m]' '[-XX:+ExitOnOutOfMemoryError]'
 }
 
 @test "JAVA_HOME's Java 21+ runs target/vod-recorder.jar of the checkout with the options and arguments as given" {

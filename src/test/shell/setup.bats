@@ -285,10 +285,6 @@ arg=-XX:+UseSerialGC
 arg=-Xms16m
 arg=-Xmx256m
 arg=-XX:+ExitOnOutOfMemoryError
-arg=-XX:Tier4InvocationThreshold=50000
-arg=-XX:Tier4MinInvocationThreshold=6000
-arg=-XX:Tier4CompileThreshold=150000
-arg=-XX:Tier4BackEdgeThreshold=400000
 arg=-jar
 arg=$PROJECT/target/vod-recorder.jar
 arg=clean
