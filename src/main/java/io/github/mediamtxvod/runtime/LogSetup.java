@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.status.NopStatusListener;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -44,6 +45,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         if (fileConfigured) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        // Logback's own status messages stay out of the recorder's output, as with the XML before
+        context.getStatusManager().add(new NopStatusListener());
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.status.NopStatusListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ class LogSetupTest {
 
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         assertThat(root.getLevel()).isEqualTo(Level.INFO);
+        assertThat(context.getStatusManager().getCopyOfStatusListenerList())
+                .hasAtLeastOneElementOfType(NopStatusListener.class);
         ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) root.getAppender("STDOUT");
         assertThat(console.isStarted()).isTrue();
         assertThat(console.getTarget()).isEqualTo("System.out");
