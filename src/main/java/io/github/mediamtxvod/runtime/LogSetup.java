@@ -10,6 +10,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -22,7 +27,8 @@ import org.slf4j.Logger;
  * <p>Logback's XML configuration is not read by default: it costs a few hundred classes and an XML
  * parser at every start for five settings. A configuration file still wins when there is one (the
  * {@code logback.configurationFile} system property, or a {@code logback-test.xml} or {@code
- * logback.xml} on the class path), so an operator can replace this one entirely.
+ * logback.xml} on the class path), so an operator can replace this one entirely; a property that
+ * names nothing Logback can find gets this layout and a warning instead of Logback's plain one.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
@@ -34,16 +40,19 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        ClassLoader loader = LogSetup.class.getClassLoader();
-        return configure(context, System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null
-                || loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
-                || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null);
+        return configure(context, System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY), LogSetup.class.getClassLoader());
     }
 
-    /** @param fileConfigured whether a configuration file is there, which Logback then reads instead */
-    ExecutionStatus configure(LoggerContext context, boolean fileConfigured) {
-        if (fileConfigured) {
-            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    /**
+     * @param configurationFile the {@code logback.configurationFile} system property, or null
+     * @param loader where Logback looks for {@code logback-test.xml} and {@code logback.xml}
+     */
+    ExecutionStatus configure(LoggerContext context, String configurationFile, ClassLoader loader) {
+        boolean onClassPath = loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
+                || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null;
+        boolean named = configurationFile != null && !configurationFile.isBlank();
+        if (onClassPath || (named && locatable(configurationFile, loader))) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY; // Logback reads it
         }
         // Logback's own status messages stay out of the recorder's output, as with the XML before
         context.getStatusManager().add(new NopStatusListener());
@@ -62,6 +71,31 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
+        if (named) {
+            // Logback would fall back to its plain layout without a word
+            context.getLogger(LogSetup.class).warn("{}={} names no file, URL or class path resource; the recorder's"
+                    + " own log layout is used", ClassicConstants.CONFIG_FILE_PROPERTY, configurationFile);
+        }
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Whether Logback finds the file the property names: as a URL, a class path resource or a file. */
+    static boolean locatable(String configurationFile, ClassLoader loader) {
+        try {
+            URI uri = new URI(configurationFile);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                return true; // a URL (a one-letter scheme is a Windows drive)
+            }
+        } catch (URISyntaxException e) {
+            // not a URL: a resource or a path
+        }
+        if (loader.getResource(configurationFile) != null) {
+            return true;
+        }
+        try {
+            return Files.isRegularFile(Path.of(configurationFile));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 }

@@ -9,20 +9,34 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.status.NopStatusListener;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 
 class LogSetupTest {
+    /** A class loader without any logback(-test).xml. */
+    private static final ClassLoader BARE = new URLClassLoader(new URL[0], null);
+
+    @TempDir
+    Path tmp;
+
     @Test
     void linesGoToStdoutWithAUtcTimestampLevelThreadAndShortLoggerName() {
         LoggerContext context = new LoggerContext();
         LogSetup setup = new LogSetup();
         setup.setContext(context);
 
-        assertThat(setup.configure(context, false)).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        assertThat(setup.configure(context, null, BARE)).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
 
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         assertThat(root.getLevel()).isEqualTo(Level.INFO);
@@ -46,7 +60,7 @@ class LogSetupTest {
     @Test
     void librariesSpeakFromWarnUpAndTheRecordersOwnLoggersFollowTheRoot() {
         LoggerContext context = new LoggerContext();
-        new LogSetup().configure(context, false);
+        new LogSetup().configure(context, null, BARE);
 
         for (String library : LogSetup.QUIET) {
             assertThat(context.getLogger(library + ".Some").getEffectiveLevel()).isEqualTo(Level.WARN);
@@ -58,12 +72,38 @@ class LogSetupTest {
     }
 
     @Test
-    void aConfigurationFileWinsAndNothingIsSetUpBesideIt() {
+    void aConfigurationFileWinsAndNothingIsSetUpBesideIt() throws IOException {
+        Path file = Files.writeString(tmp.resolve("logback.xml"), "<configuration/>");
+        for (String named : List.of(file.toString(), file.toUri().toString(), "https://config.example/logback.xml")) {
+            LoggerContext context = new LoggerContext();
+
+            assertThat(new LogSetup().configure(context, named, BARE)).as(named)
+                    .isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
+
+            assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+            assertThat(context.getLogger("org.eclipse.jetty").getLevel()).isNull();
+        }
+        // the test class path has a logback-test.xml, which Logback reads
+        assertThat(new LogSetup().configure(new LoggerContext(), null, getClass().getClassLoader()))
+                .isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    }
+
+    @Test
+    void aPropertyThatNamesNothingGetsTheRecordersLayoutAndAWarning() {
         LoggerContext context = new LoggerContext();
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.setContext(context);
+        warnings.start();
+        context.getLogger(LogSetup.class).addAppender(warnings);
+        String missing = tmp.resolve("missing.xml").toString();
 
-        assertThat(new LogSetup().configure(context, true)).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        assertThat(new LogSetup().configure(context, missing, BARE)).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
 
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
-        assertThat(context.getLogger("org.eclipse.jetty").getLevel()).isNull();
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT")).isNotNull();
+        assertThat(warnings.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.WARN);
+            assertThat(event.getFormattedMessage()).isEqualTo("logback.configurationFile=" + missing
+                    + " names no file, URL or class path resource; the recorder's own log layout is used");
+        });
     }
 }
