@@ -250,7 +250,9 @@ default_java_args() {
     "$REPO_ROOT/bin/vod-recorder" run >"$work/recorder.log" 2>&1 3>&-) &
   pid=$!
   local deadline=$((SECONDS + 60))
-  until grep -q 'Recorder - Start completed' "$work/recorder.log"; do
+  # the recorder's own layout (LogSetup): UTC time with milliseconds, level, thread, short logger name
+  until grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z INFO  \[main\] Recorder - Start completed' \
+    "$work/recorder.log"; do
     kill -0 "$pid" 2>/dev/null || { cat "$work/recorder.log"; echo "the recorder exited"; return 1; }
     ((SECONDS < deadline)) || { cat "$work/recorder.log"; echo "the recorder did not start in 60 s"; return 1; }
     sleep 0.2
