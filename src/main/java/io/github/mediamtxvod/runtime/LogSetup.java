@@ -7,14 +7,11 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.DefaultJoranConfigurator;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
+import java.net.URL;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -33,25 +30,26 @@ import org.slf4j.Logger;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
     /** The layout of every line: {@code 2024-05-01T10:00:00.000Z INFO  [main] Recorder - message}. */
-    public static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{0} - %msg%n";
+    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{0} - %msg%n";
     /** Loggers of libraries that say little worth reading below WARN. */
     static final List<String> QUIET = List.of("org.eclipse.jetty", "software.amazon.awssdk", "org.apache.hc",
             "org.apache.http");
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        return configure(context, System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY), LogSetup.class.getClassLoader());
+        // Logback's own search (the property, then logback-test.xml and logback.xml on the class
+        // path), without reading anything it finds
+        FileSearch search = new FileSearch();
+        search.setContext(context);
+        return configure(context, search.find(), System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY));
     }
 
     /**
+     * @param found the configuration file Logback would read, or null
      * @param configurationFile the {@code logback.configurationFile} system property, or null
-     * @param loader where Logback looks for {@code logback-test.xml} and {@code logback.xml}
      */
-    ExecutionStatus configure(LoggerContext context, String configurationFile, ClassLoader loader) {
-        boolean onClassPath = loader.getResource(ClassicConstants.TEST_AUTOCONFIG_FILE) != null
-                || loader.getResource(ClassicConstants.AUTOCONFIG_FILE) != null;
-        boolean named = configurationFile != null && !configurationFile.isBlank();
-        if (onClassPath || (named && locatable(configurationFile, loader))) {
+    ExecutionStatus configure(LoggerContext context, URL found, String configurationFile) {
+        if (found != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY; // Logback reads it
         }
         // Logback's own status messages stay out of the recorder's output, as with the XML before
@@ -71,7 +69,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         root.addAppender(console);
-        if (named) {
+        if (configurationFile != null) {
             // Logback would fall back to its plain layout without a word
             context.getLogger(LogSetup.class).warn("{}={} names no file, URL or class path resource; the recorder's"
                     + " own log layout is used", ClassicConstants.CONFIG_FILE_PROPERTY, configurationFile);
@@ -79,23 +77,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    /** Whether Logback finds the file the property names: as a URL, a class path resource or a file. */
-    static boolean locatable(String configurationFile, ClassLoader loader) {
-        try {
-            URI uri = new URI(configurationFile);
-            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
-                return true; // a URL (a one-letter scheme is a Windows drive)
-            }
-        } catch (URISyntaxException e) {
-            // not a URL: a resource or a path
-        }
-        if (loader.getResource(configurationFile) != null) {
-            return true;
-        }
-        try {
-            return Files.isRegularFile(Path.of(configurationFile));
-        } catch (InvalidPathException e) {
-            return false;
+    /** Logback's search for a configuration file, without reading what it finds. */
+    private static final class FileSearch extends DefaultJoranConfigurator {
+        URL find() {
+            return performMultiStepConfigurationFileSearch(false);
         }
     }
 }
