@@ -118,6 +118,11 @@ public final class SegmentLayout {
         return SESSION.parse(sessionName, Instant::from);
     }
 
+    /** The UTC midnight that ends the day of {@code sessionStart}: a session is cut there. */
+    public static Instant dayEnd(Instant sessionStart) {
+        return sessionStart.truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
+    }
+
     /** A session start truncated to what its folder name can hold (whole seconds). */
     public static Instant sessionStart(Instant now) {
         return now.truncatedTo(ChronoUnit.SECONDS);

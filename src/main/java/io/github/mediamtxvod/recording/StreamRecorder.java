@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * of the recording (stopped, or MediaMTX says the stream is gone), a wait for disk space, or a new
  * FFmpeg in a new session, at once or after {@link RestartBackoff}.
  *
+ * <p>A session ends with its UTC day, so no session, folder or playlist outgrows a day: at the
+ * first progress block after midnight a second FFmpeg starts the next day's session, and the
+ * running one goes on, read by a thread of its own ({@code recorder-<stream>-ending}), until the
+ * new one's media time advances; then it is asked to finish its segment. The two overlap by about
+ * a second, so the change of day loses nothing. It is not a restart: no backoff, not counted.
+ *
  * <p>Event-driven: the thread sleeps in the read of FFmpeg's one output pipe (progress, with its
  * log merged in) and wakes once a second for a progress block; it looks at the segment list only
  * then. The supervisor's timer checks for
@@ -56,7 +62,10 @@ final class StreamRecorder {
     private final TransitionLog failures = new TransitionLog(log);
     private final Instant since;
 
-    private volatile FfmpegRun current;
+    private volatile SessionRun current;
+    /** The previous day's run while it finishes, on {@link #retiringThread}. */
+    private volatile SessionRun retiring;
+    private Thread retiringThread;
     private volatile Duration stopStep;
     private volatile RecordingStatus.State state = RecordingStatus.State.STARTING;
     private volatile Instant sessionStart;
@@ -67,7 +76,14 @@ final class StreamRecorder {
     private volatile Instant lastErrorAt;
 
     /** What one FFmpeg run left: how and why it ended, its last stderr lines. */
-    private record Outcome(FfmpegExit exit, String reason, List<String> stderr, int segments, boolean advanced) {}
+    private record Outcome(FfmpegExit exit, String reason, List<String> stderr, int segments, boolean advanced) {
+        /** The run was handed over at the end of its UTC day; a successor starts at once. */
+        static final Outcome ROLLED_OVER = new Outcome(FfmpegExit.STOPPED, "the UTC day ended", List.of(), 0, true);
+
+        boolean rolledOver() {
+            return this == ROLLED_OVER;
+        }
+    }
 
     StreamRecorder(LiveStream stream, RecorderContext context, SegmentListener sink, Runnable onRestart,
             Consumer<Ending> onFinished) {
@@ -94,10 +110,11 @@ final class StreamRecorder {
         stopStep = step;
         state = RecordingStatus.State.STOPPING;
         stopRequested.complete(null);
-        FfmpegRun run = current;
+        SessionRun run = current;
         if (run != null) {
-            run.process().requestStop(step);
+            run.ffmpeg.process().requestStop(step);
         }
+        finishRetiring();
     }
 
     boolean stopping() {
@@ -106,9 +123,13 @@ final class StreamRecorder {
 
     /** The timer's stall check, once a second. */
     void checkStall(long nowNanos) {
-        FfmpegRun run = current;
+        SessionRun run = current;
         if (run != null) {
-            run.checkStall(nowNanos);
+            run.ffmpeg.checkStall(nowNanos);
+        }
+        SessionRun previous = retiring;
+        if (previous != null) {
+            previous.ffmpeg.checkStall(nowNanos);
         }
     }
 
@@ -125,6 +146,11 @@ final class StreamRecorder {
             ending = Ending.FAILED;
             log.error("{} - recorder failed unexpectedly; the stream will be picked up again", stream.name(), e);
         } finally {
+            try {
+                awaitRetiring();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             onFinished.accept(ending);
         }
     }
@@ -136,6 +162,9 @@ final class StreamRecorder {
         while (!stopping()) {
             long startNanos = System.nanoTime();
             Outcome run = recordOneSession(audio, startNanos);
+            if (run.rolledOver() && !stopping()) {
+                continue;
+            }
             if (stopping() || run.exit() == FfmpegExit.STOPPED) {
                 return Ending.STOPPED;
             }
@@ -188,8 +217,10 @@ final class StreamRecorder {
         List<String> command = FfmpegCommand.build(config.ffmpegPath(), FfmpegCommand.inputUrl(context.rtspUrl(),
                 stream.name()), config.outputFormat(), config.segmentDuration().toSeconds(), audio);
         context.activeSessions().add(session.relativePath());
-        boolean ffmpegGone = true;
-        try (SessionTracker tracker = new SessionTracker(session, config.recordingsDir(), this::handOn)) {
+        SessionTracker tracker = new SessionTracker(session, config.recordingsDir(), this::handOn);
+        SessionRun run = null;
+        boolean handedOver = false;
+        try {
             Process started;
             try {
                 started = context.launcher().start(command, session.dir(config.recordingsDir()));
@@ -201,20 +232,169 @@ final class StreamRecorder {
                 return new Outcome(FfmpegExit.FAILED, "cannot start ffmpeg (" + FfmpegCommand.describe(command)
                         + "): " + e.getMessage(), List.of(), 0, false);
             }
-            FfmpegRun run = new FfmpegRun(FfmpegProcess.started(stream.name(), started, context.timer()),
-                    config.stallTimeout(), startNanos);
+            run = new SessionRun(session, tracker, new FfmpegRun(
+                    FfmpegProcess.started(stream.name(), started, context.timer()), config.stallTimeout(), startNanos));
             sessionStart = session.start();
-            log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativePath(), run.process().pid());
+            log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativePath(),
+                    run.ffmpeg.process().pid());
             log.debug("{} - {}", stream.name(), FfmpegCommand.describe(command));
-            int status = follow(run, tracker);
-            List<String> stderr = run.process().stderrTail();
-            FfmpegExit exit = FfmpegExit.classify(status, stopping(), run.stalled(), run.process().sawNoSpace(),
-                    run.process().sawTimeout());
-            if (run.process().isAlive()) {
+            current = run;
+            if (stopping()) {
+                run.ffmpeg.process().requestStop(stopStep);
+            }
+            if (run.readOutput()) {
+                handedOver = true;
+                retire(run);
+                return Outcome.ROLLED_OVER;
+            }
+            return run.end();
+        } finally {
+            if (!handedOver) {
+                current = null;
+                close(tracker, session, run == null || !run.ffmpeg.process().isAlive());
+            }
+        }
+    }
+
+    /**
+     * The day of the running session ended: a successor session starts on this thread at once, and
+     * this run goes on, on a thread of its own, until the successor records (or this recorder stops);
+     * then FFmpeg is asked to finish. Both record for that moment, so no second is lost.
+     */
+    private void retire(SessionRun run) {
+        run.retiring = true;
+        retiring = run;
+        current = null;
+        log.info("{} - the UTC day ended; {} is finished once the next session records", stream.name(),
+                run.session.relativePath());
+        if (stopping()) {
+            run.ffmpeg.process().requestStop(stopStep);
+        }
+        retiringThread = Thread.ofPlatform()
+                .name("recorder-" + SegmentLayout.safeStreamName(stream.name()) + "-ending")
+                .daemon(true)
+                .stackSize(256 * 1024)
+                .start(() -> {
+                    try {
+                        run.readOutput();
+                        Outcome outcome = run.end();
+                        log.info("{} - {} ended ({}, {} segment(s))", stream.name(), run.session.relativePath(),
+                                outcome.exit() == FfmpegExit.STOPPED ? "finished" : outcome.reason(),
+                                outcome.segments());
+                    } catch (Throwable e) {
+                        log.error("{} - finishing {} failed; the next start-up scan picks its files up", stream.name(),
+                                run.session.relativePath(), e);
+                    } finally {
+                        close(run.tracker, run.session, !run.ffmpeg.process().isAlive());
+                        retiring = null;
+                    }
+                });
+    }
+
+    /** Asks the run of the previous day to finish, once; any thread. */
+    private void finishRetiring() {
+        SessionRun run = retiring;
+        if (run != null && !run.finishAsked) {
+            run.finishAsked = true;
+            run.ffmpeg.process().requestStop(stopStep);
+        }
+    }
+
+    /** Waits for the previous day's run to end, asking it to finish first; the recorder thread, at its end. */
+    private void awaitRetiring() throws InterruptedException {
+        Thread thread = retiringThread;
+        if (thread != null) {
+            finishRetiring();
+            thread.join();
+        }
+    }
+
+    /**
+     * Closes a session's segment list; once its FFmpeg is gone (an FFmpeg that survived SIGKILL may
+     * still change its files until the next start-up scan), its folder is no longer active.
+     */
+    private void close(SessionTracker tracker, Session session, boolean ffmpegGone) {
+        if (ffmpegGone) {
+            context.activeSessions().remove(session.relativePath());
+        }
+        try {
+            tracker.close();
+        } catch (IOException e) {
+            log.debug("{} - cannot close the segment list of {}: {}", stream.name(), session.relativePath(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * One FFmpeg run in its session folder: read by one thread at a time, the recorder's, or the
+     * retiring thread's once the day ended.
+     */
+    private final class SessionRun {
+        final Session session;
+        final SessionTracker tracker;
+        final FfmpegRun ffmpeg;
+        /** Epoch milliseconds of the next UTC midnight after the session start. */
+        final long dayEndMillis;
+        final ProgressParser parser;
+        final byte[] buffer = new byte[4096];
+        /** Set on the recorder thread once a successor takes over; read by the progress callback. */
+        volatile boolean retiring;
+        /** Recorder thread: the day ended, stop reading and hand this run over. */
+        boolean rollOver;
+        /** Set once this run, retiring, was asked to finish because its successor records. */
+        volatile boolean finishAsked;
+
+        SessionRun(Session session, SessionTracker tracker, FfmpegRun ffmpeg) {
+            this.session = session;
+            this.tracker = tracker;
+            this.ffmpeg = ffmpeg;
+            this.dayEndMillis = SegmentLayout.dayEnd(session.start()).toEpochMilli();
+            this.parser = new ProgressParser((outTimeUs, end) -> onProgress(this, outTimeUs, end),
+                    ffmpeg.process()::logLine);
+        }
+
+        /**
+         * Reads FFmpeg's output (progress and log) until it closes the pipe; true instead when the
+         * day ended and a successor must start. Kills FFmpeg if the reading fails.
+         */
+        boolean readOutput() {
+            InputStream output = ffmpeg.process().output();
+            try {
+                for (int read = output.read(buffer); read >= 0; read = output.read(buffer)) {
+                    parser.feed(buffer, 0, read);
+                    if (rollOver) {
+                        return true;
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("{} - ffmpeg's output pipe failed: {}", stream.name(), e.getMessage());
+            } catch (RuntimeException | Error e) {
+                ffmpeg.process().kill();
+                throw e;
+            }
+            return false;
+        }
+
+        /** After the pipe closed: waits for FFmpeg's exit (kills it in any case), settles and hands on its files. */
+        Outcome end() {
+            int status;
+            try {
+                try {
+                    ffmpeg.process().output().close();
+                } catch (IOException e) {
+                    log.debug("{} - cannot close ffmpeg's output pipe: {}", stream.name(), e.getMessage());
+                }
+                status = ffmpeg.process().awaitExit(EXIT_WAIT);
+            } finally {
+                ffmpeg.process().kill();
+            }
+            List<String> stderr = ffmpeg.process().stderrTail();
+            FfmpegExit exit = FfmpegExit.classify(status, stopping() || finishAsked, ffmpeg.stalled(),
+                    ffmpeg.process().sawNoSpace(), ffmpeg.process().sawTimeout());
+            if (ffmpeg.process().isAlive()) {
                 // it survived SIGKILL: its files may still change, so they stay active until the
                 // next start-up scan
-                ffmpegGone = false;
-                return new Outcome(exit, reason(exit, status, run), stderr, tracker.handedOn(), run.advanced());
+                return new Outcome(exit, reason(exit, status, ffmpeg), stderr, tracker.handedOn(), ffmpeg.advanced());
             }
             try {
                 tracker.finish();
@@ -226,48 +406,25 @@ final class StreamRecorder {
             if (tracker.handedOn() > 0) {
                 sink.sessionEnded(session);
             }
-            return new Outcome(exit, reason(exit, status, run), stderr, tracker.handedOn(), run.advanced());
-        } catch (IOException e) {
-            // closing the segment list failed: nothing was lost
-            return new Outcome(FfmpegExit.FAILED, "cannot close the segment list: " + e, List.of(), 0, false);
-        } finally {
-            if (ffmpegGone) {
-                context.activeSessions().remove(session.relativePath());
-            }
+            return new Outcome(exit, reason(exit, status, ffmpeg), stderr, tracker.handedOn(), ffmpeg.advanced());
         }
     }
 
-    /** Reads FFmpeg's output (progress and log) until it closes the pipe, then waits for its exit; kills it in any case. */
-    private int follow(FfmpegRun run, SessionTracker tracker) {
-        current = run;
-        try {
-            if (stopping()) {
-                run.process().requestStop(stopStep);
-            }
-            ProgressParser parser = new ProgressParser((outTimeUs, end) -> onProgress(run, tracker, outTimeUs, end),
-                    run.process()::logLine);
-            byte[] buffer = new byte[4096];
-            try (InputStream output = run.process().output()) {
-                for (int read = output.read(buffer); read >= 0; read = output.read(buffer)) {
-                    parser.feed(buffer, 0, read);
-                }
-            } catch (IOException e) {
-                log.debug("{} - ffmpeg's output pipe failed: {}", stream.name(), e.getMessage());
-            }
-            return run.process().awaitExit(EXIT_WAIT);
-        } finally {
-            current = null;
-            run.process().kill();
-        }
-    }
-
-    private void onProgress(FfmpegRun run, SessionTracker tracker, long outTimeUs, boolean end) {
+    private void onProgress(SessionRun run, long outTimeUs, boolean end) {
         long now = System.nanoTime();
-        if (run.progress(outTimeUs, now) && state != RecordingStatus.State.STOPPING) {
-            state = RecordingStatus.State.RECORDING;
-            if (run.turnedHealthy(now, HEALTHY_RUN) && failures.failing()) {
-                failures.recovered("{} - recording again after {} failed ffmpeg run(s) in {}", stream.name(),
-                        failures.failures(), Durations.describe(failures.failingFor()));
+        boolean moved = run.ffmpeg.progress(outTimeUs, now);
+        if (!run.retiring) {
+            if (moved && state != RecordingStatus.State.STOPPING) {
+                state = RecordingStatus.State.RECORDING;
+                // the successor of the previous day's run records: that one may finish now
+                finishRetiring();
+                if (run.ffmpeg.turnedHealthy(now, HEALTHY_RUN) && failures.failing()) {
+                    failures.recovered("{} - recording again after {} failed ffmpeg run(s) in {}", stream.name(),
+                            failures.failures(), Durations.describe(failures.failingFor()));
+                }
+            }
+            if (moved && !end && retiring == null && context.clock().millis() >= run.dayEndMillis) {
+                run.rollOver = true;
             }
         }
         if (end) {
@@ -276,16 +433,17 @@ final class StreamRecorder {
             return;
         }
         try {
-            tracker.poll();
+            run.tracker.poll();
         } catch (IOException e) {
-            if (run.firstListFailure()) {
+            if (run.ffmpeg.firstListFailure()) {
                 log.warn("{} - cannot read the segment list; segments are handed on when ffmpeg exits: {}",
                         stream.name(), e.getMessage());
             }
         }
     }
 
-    private void handOn(Segment segment) {
+    /** Called by the recorder thread and, at the end of a day, the retiring thread. */
+    private synchronized void handOn(Segment segment) {
         segments++;
         bytes += segment.sizeBytes();
         sink.segmentFinished(segment);

@@ -108,6 +108,25 @@ class SegmentLayoutTest {
     }
 
     @Test
+    void aSessionsDayEndsAtTheNextUtcMidnightWhateverTheLocalZone() {
+        TimeZone saved = TimeZone.getDefault();
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Kiritimati"));
+            assertThat(SegmentLayout.dayEnd(Instant.parse("2026-12-06T23:59:59Z")))
+                    .isEqualTo(Instant.parse("2026-12-07T00:00:00Z"));
+            assertThat(SegmentLayout.dayEnd(Instant.parse("2026-12-07T00:00:00Z")))
+                    .isEqualTo(Instant.parse("2026-12-08T00:00:00Z"));
+            assertThat(SegmentLayout.dayEnd(Instant.parse("2024-02-28T10:00:00Z")))
+                    .isEqualTo(Instant.parse("2024-02-29T00:00:00Z"));
+            Instant start = Instant.parse("2026-12-06T10:15:30Z");
+            assertThat(SegmentLayout.day(SegmentLayout.dayEnd(start))).isEqualTo("2026-12-07");
+            assertThat(SegmentLayout.day(SegmentLayout.dayEnd(start).minusMillis(1))).isEqualTo(SegmentLayout.day(start));
+        } finally {
+            TimeZone.setDefault(saved);
+        }
+    }
+
+    @Test
     void plainNamesStayReadable() {
         assertThat(SegmentLayout.safeStreamName("cam_1-north.v2")).isEqualTo("cam_1-north.v2");
         assertThat(SegmentLayout.safeStreamName("cams/front door")).isEqualTo("cams~2Ffront~20door");
