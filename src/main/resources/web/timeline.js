@@ -341,6 +341,21 @@ async function play(stream, ms) {
   }
 }
 
+/**
+ * The segments (in time order) without those of an earlier session that begin after a later
+ * session began: at UTC midnight the next day's session records before the previous one stops, and
+ * what the previous one wrote then is in the next one too (/get leaves them out the same way).
+ */
+function playedOnce(segments, latestSession = null) {
+  let latest = latestSession ? Date.parse(latestSession) : -Infinity;
+  return segments.filter((s) => {
+    const session = Date.parse(s.session);
+    if (session < latest) return false;
+    latest = session;
+    return true;
+  });
+}
+
 async function startPlayer(stream, ms) {
   const v = view;
   stopPlayer();
@@ -350,7 +365,7 @@ async function startPlayer(stream, ms) {
   const query = new URLSearchParams({ stream, from: new Date(v.bounds.start).toISOString(), to: new Date(v.bounds.end).toISOString() });
   const answer = await getJson(`/api/segments?${query}`);
   if (v !== view || v.active !== stream) return;
-  const segments = answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4'));
+  const segments = playedOnce(answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4')));
   if (!segments.length) throw new Error(`${stream} has no playable recording on this day.`);
   const player = new SegmentPlayer(v.video, segments, (text) => { if (view === v) v.state.textContent = text; });
   player.live = Boolean(answer.recording) && Date.now() < v.bounds.end;
@@ -393,7 +408,8 @@ async function growPlayer() {
   const query = new URLSearchParams({ stream: v.active, from: new Date(Date.parse(last.start) + 1).toISOString(), to: new Date(v.bounds.end).toISOString() });
   const answer = await getJson(`/api/segments?${query}`);
   if (v !== view || !v.player) return;
-  v.player.extend(answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4')));
+  v.player.extend(playedOnce(answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4')),
+    last.session));
   v.player.live = Boolean(answer.recording);
 }
 

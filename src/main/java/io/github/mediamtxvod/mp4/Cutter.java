@@ -86,7 +86,7 @@ final class Cutter {
         IndexedSource source = step.indexed();
         List<int[]> ranges = new ArrayList<>(fragment.size());
         for (TrackSamples samples : fragment) {
-            ranges.add(range(source, samples, samples.track.id() == plan.primaryTrackId));
+            ranges.add(range(source, samples, samples.track.id() == plan.primaryTrackId, step.untilNanos()));
         }
         List<Selection> selections = new ArrayList<>();
         long earliest = Long.MAX_VALUE;
@@ -111,8 +111,12 @@ final class Cutter {
         return selections;
     }
 
-    /** Samples {@code [from, to)} of a track to write from this fragment, or null. */
-    private int[] range(IndexedSource source, TrackSamples samples, boolean primary) {
+    /**
+     * Samples {@code [from, to)} of a track to write from this fragment, or null. The track stops
+     * for good at the end of the range; at {@code untilNanos} (a later source overlaps this one) it
+     * stops for this source only.
+     */
+    private int[] range(IndexedSource source, TrackSamples samples, boolean primary, long untilNanos) {
         TrackState state = tracks.computeIfAbsent(samples.track.id(), id -> new TrackState());
         if (state.stopped || samples.count() == 0) {
             return null;
@@ -126,16 +130,47 @@ final class Cutter {
                 return null;
             }
         }
+        long end = Math.min(plan.endNanos, untilNanos);
         int to = from;
-        while (to < samples.count() && wall(source, samples, times, to) < plan.endNanos) {
+        while (to < samples.count() && wall(source, samples, times, to) < end) {
             to++;
         }
-        state.stopped = to < samples.count();
+        if (end < plan.endNanos && samples.track.isVideo()) {
+            // another source goes on here: its first frame must be shown after every frame kept
+            to = closedPrefixEnd(samples, times, from, to);
+        }
+        state.stopped = to < samples.count() && end == plan.endNanos;
         if (to == from) {
             return null;
         }
         state.started = true;
         return new int[] {from, to};
+    }
+
+    /**
+     * The largest end at or before {@code to} after which no later frame of the fragment is shown
+     * before a frame kept: frames are kept in decode order, and with B-frames a cut anywhere else
+     * leaves a kept frame shown after one the next source shows first. Frames only refer to earlier
+     * ones in decode order, so what is kept decodes.
+     */
+    static int closedPrefixEnd(TrackSamples samples, long[] times, int from, int to) {
+        int count = samples.count();
+        long[] laterMin = new long[count - from + 1];
+        laterMin[count - from] = Long.MAX_VALUE;
+        for (int i = count - 1; i >= from; i--) {
+            laterMin[i - from] = Math.min(laterMin[i - from + 1], times[i] + samples.compositionOffset(i));
+        }
+        int best = from;
+        long shownMax = Long.MIN_VALUE;
+        for (int end = from; end <= to; end++) {
+            if (shownMax < laterMin[end - from]) {
+                best = end;
+            }
+            if (end < to) {
+                shownMax = Math.max(shownMax, times[end] + samples.compositionOffset(end));
+            }
+        }
+        return best;
     }
 
     /** The first keyframe at or after {@code cut}, or the first sample ending after it. */

@@ -9,11 +9,27 @@ import java.util.List;
  * before the start, provided the media reaches the start; else at its first sync sample after
  * the start (the start fell in a gap or before the recording). An all-sync primary track (audio)
  * is cut at the sample that contains the start. Sources after the first contributing one whose
- * track layout differs are left out, and so is everything after them. Pure.
+ * track layout differs are left out, and so is everything after them.
+ *
+ * <p>A source that the next one overlaps by more than {@link #OVERLAP_TOLERANCE_NANOS} ends where
+ * the next one's primary track starts: two sessions of a stream overlap when the day changes (the
+ * next day's FFmpeg records before the previous one stops), and the overlap is played once. Smaller
+ * overlaps are rounding (a segment's audio outlasting its video) and are left to the {@link Cutter}.
+ * Pure.
  */
 final class RangePlan {
-    /** One fragment to read. */
-    record Step(int source, IndexedSource indexed, FragmentIndex.Fragment fragment) {}
+    /** A later source overlapping an earlier one by more than this ends the earlier one: 0.5 s. */
+    static final long OVERLAP_TOLERANCE_NANOS = 500_000_000L;
+
+    /**
+     * One fragment to read; its samples at or after {@code untilNanos} (wall clock) are not played,
+     * because the next source covers that time.
+     */
+    record Step(int source, IndexedSource indexed, FragmentIndex.Fragment fragment, long untilNanos) {
+        Step(int source, IndexedSource indexed, FragmentIndex.Fragment fragment) {
+            this(source, indexed, fragment, Long.MAX_VALUE);
+        }
+    }
 
     final List<Step> steps;
     final int primaryTrackId;
@@ -99,11 +115,13 @@ final class RangePlan {
                 layoutChange = true;
                 break;
             }
+            long until = Math.min(endNanos, overlappedFrom(source, s + 1 < sources.size() ? sources.get(s + 1) : null,
+                    reference));
             for (int f = first; f < fragments.size(); f++) {
-                if (earliestNanos(source, fragments.get(f)) >= endNanos) {
+                if (earliestNanos(source, fragments.get(f)) >= until) {
                     break;
                 }
-                steps.add(new Step(s, source, fragments.get(f)));
+                steps.add(new Step(s, source, fragments.get(f), until));
             }
         }
         return new RangePlan(steps, reference.primaryTrack().id(), cut.allSync, cut.nanos, endNanos, layoutChange);
@@ -130,6 +148,25 @@ final class RangePlan {
             }
         }
         return false;
+    }
+
+    /**
+     * Where {@code next} starts (its first primary sample) when it overlaps {@code source} by more
+     * than the tolerance and will be played after it (same layout); else no limit.
+     */
+    private static long overlappedFrom(IndexedSource source, IndexedSource next, FragmentIndex reference) {
+        if (next == null || !reference.sameLayout(next.index())) {
+            return Long.MAX_VALUE;
+        }
+        int primary = next.index().primaryTrack().id();
+        for (FragmentIndex.Fragment fragment : next.index().fragments()) {
+            FragmentIndex.TrackRun run = fragment.run(primary).orElse(null);
+            if (run != null && run.sampleCount() > 0) {
+                long start = next.wallNanos(primary, run.baseDecodeTime());
+                return source.wallEndNanos() - start > OVERLAP_TOLERANCE_NANOS ? start : Long.MAX_VALUE;
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     private static long earliestNanos(IndexedSource source, FragmentIndex.Fragment fragment) {

@@ -15,6 +15,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.http.HttpHeader;
@@ -122,7 +124,7 @@ final class PlaybackHandler implements Request.Handler {
                 throw HttpProblem.badRequest("the recordings of this range are not fragmented MP4 (OUTPUT_FORMAT=mkv"
                         + " or ts); only MP4 recordings can be cut; download their segments instead");
             }
-            return send(request, response, callback, query, mp4);
+            return send(request, response, callback, query, playedOnce(mp4));
         } finally {
             gets.release();
         }
@@ -157,6 +159,25 @@ final class PlaybackHandler implements Request.Handler {
             return failed(request, response, callback, query, 502, message, e, output);
         }
         return true;
+    }
+
+    /**
+     * The entries (oldest first) without those of an earlier session that begin after a later
+     * session began: at the change of day both sessions record for a moment, and what the earlier
+     * one recorded then is in the later one too. The muxer plays the rest of the overlap once.
+     */
+    static List<Entry> playedOnce(List<Entry> entries) {
+        List<Entry> kept = new ArrayList<>(entries.size());
+        Instant latestSession = Instant.MIN;
+        for (Entry entry : entries) {
+            Instant session = entry.segment().sessionStart();
+            if (session.isBefore(latestSession)) {
+                continue;
+            }
+            latestSession = session;
+            kept.add(entry);
+        }
+        return kept;
     }
 
     private static int status(PlaybackException.Reason reason) {

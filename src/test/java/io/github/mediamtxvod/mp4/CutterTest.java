@@ -18,6 +18,26 @@ class CutterTest {
     }
 
     @Test
+    void aSourceCutForTheNextOneEndsWhereEveryFrameKeptIsShownBeforeTheRest() {
+        // decode order I P B B P B B, one tick each; shown at 1, 4, 2, 3, 7, 5, 6
+        TrackSamples samples = new TrackSamples(SyntheticSegment.video(1).info(), 0);
+        int[] shownLater = {1, 3, 0, 0, 3, 0, 0};
+        for (int i = 0; i < shownLater.length; i++) {
+            samples.add(0, 10, 1, 0, shownLater[i]);
+        }
+        long[] times = samples.decodeTimes();
+
+        assertThat(Cutter.closedPrefixEnd(samples, times, 0, 7)).isEqualTo(7);
+        assertThat(Cutter.closedPrefixEnd(samples, times, 0, 6)).isEqualTo(4);
+        assertThat(Cutter.closedPrefixEnd(samples, times, 0, 5)).isEqualTo(4);
+        assertThat(Cutter.closedPrefixEnd(samples, times, 0, 4)).isEqualTo(4);
+        // the I frame alone is shown before everything after it; I and P are not
+        assertThat(Cutter.closedPrefixEnd(samples, times, 0, 3)).isEqualTo(1);
+        assertThat(Cutter.closedPrefixEnd(samples, times, 0, 2)).isEqualTo(1);
+        assertThat(Cutter.closedPrefixEnd(samples, times, 0, 0)).isZero();
+    }
+
+    @Test
     void aShortenedFirstSampleLeavesTheOthersAtTheirSourceTimes() {
         TrackSamples samples = new TrackSamples(SyntheticSegment.audio().info(), 5000);
         for (int i = 0; i < 3; i++) {

@@ -121,6 +121,50 @@ class PlaybackMuxerTest {
     }
 
     @Test
+    void aSessionOverlappingThePreviousOneAtTheChangeOfDayIsPlayedOnceFromWhereItStarts() throws Exception {
+        // the next day's session starts 8.4 s into the previous one's last 10 s segment
+        List<IndexedSource> sources = List.of(source(1, 0, 10, videoAndAudio(1)), source(2, 8.4, 10, videoAndAudio(1)));
+
+        for (byte[] file : List.of(fmp4(sources, 5, 20, null), mp4(sources, 5, 20))) {
+            List<Sample> samples = OutputSamples.topLevelBoxes(file).contains("moof") ? OutputSamples.fmp4(file)
+                    : OutputSamples.mp4(file);
+            List<Sample> video = track(samples, 1);
+            List<Sample> audio = track(samples, 2);
+            // the first source up to its last frame before 8.4 s (frame 210), then all of the second
+            assertThat(video.stream().filter(sample -> sample.tag() == 1).map(Sample::number).toList())
+                    .isEqualTo(range(125, 210));
+            assertThat(video.stream().filter(sample -> sample.tag() == 2).map(Sample::number).toList())
+                    .isEqualTo(range(0, 250));
+            for (int i = 1; i < video.size(); i++) {
+                assertThat(video.get(i).dts() - video.get(i - 1).dts()).as("video sample %d", i).isEqualTo(3600);
+            }
+            assertThat(audio.stream().filter(sample -> sample.tag() == 1))
+                    .allMatch(sample -> sample.number() * 1024L < (long) (8.4 * 48_000));
+            int audioJoin = indexOfFirst(audio, 2);
+            for (int i = 1; i < audio.size(); i++) {
+                assertThat(audio.get(i).dts()).as("audio sample %d", i).isGreaterThan(audio.get(i - 1).dts());
+            }
+            Sample videoJoin = video.stream().filter(sample -> sample.tag() == 2).findFirst().orElseThrow();
+            assertThat(skew(audio.get(audioJoin + 1), videoJoin)).isEqualTo(skew(audio.get(0), video.get(0)));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MuxResult result = Fixtures.MUXER.writeFmp4(sources, at(5), Fixtures.seconds(20), null, out);
+        // from the audio frame holding 5 s (4.9867 s) to 18.4 s, the overlap counted once
+        assertThat(result.duration().toMillis()).isBetween(13_405L, 13_420L);
+    }
+
+    @Test
+    void anOverlapWithinRoundingLeavesTheEarlierSourceWhole() throws Exception {
+        List<IndexedSource> sources = List.of(source(1, 0, 10, videoAndAudio(1)), source(2, 9.7, 10, videoAndAudio(1)));
+
+        List<Sample> video = track(OutputSamples.fmp4(fmp4(sources, 5, 20, null)), 1);
+
+        assertThat(video.stream().filter(sample -> sample.tag() == 1).map(Sample::number).toList())
+                .isEqualTo(range(125, 250));
+        assertThat(video.stream().filter(sample -> sample.tag() == 2)).hasSize(250);
+    }
+
+    @Test
     void laterSourcesKeepTheVideoOnItsFrameGridAndTheAudioInSync() throws Exception {
         // the first source's audio (469 frames, 10.0053 s) outlasts its video (10 s); the second
         // source starts 30.0123 s later, a wall-clock distance that is no multiple of a frame

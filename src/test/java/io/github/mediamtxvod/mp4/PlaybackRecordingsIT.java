@@ -57,6 +57,29 @@ class PlaybackRecordingsIT {
     }
 
     @Test
+    void aSessionStartedBeforeThePreviousOneStoppedIsJoinedWhereItStarts() throws Exception {
+        // at the change of day the next session records for a moment before the previous one stops
+        IndexedSource last = first.get(first.size() - 1);
+        Instant firstEnd = last.source().start().plus(last.index().duration());
+        Instant overlapping = firstEnd.minusMillis(1500);
+        List<IndexedSource> next = FfmpegSegments.record(dir.resolve("next-day"), VARIANT, overlapping, 9);
+        List<IndexedSource> sources = new ArrayList<>(first);
+        sources.addAll(next);
+
+        for (String format : List.of("fmp4", "mp4")) {
+            Path file = dir.resolve("next-day." + format + ".mp4");
+            MuxResult result = write(sources, FIRST.plusSeconds(5), Duration.ofSeconds(40), format, file);
+
+            // the first session up to where the next one starts, then all 9 s of it: the 1.5 s both
+            // hold are played once
+            double expected = Duration.between(result.firstSample(), overlapping).toNanos() / 1e9 + 9;
+            assertPlays(file, expected, VARIANT, "overlapping sessions (" + format + ")");
+            // with B-frames the first session ends on the last frame shown before the join: a frame or two early
+            assertThat(result.skippedGaps()).isLessThan(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
     void aCrashTornLastFragmentIsLeftOut() throws Exception {
         IndexedSource whole = first.get(1);
         Path torn = dir.resolve("torn.mp4");
