@@ -54,9 +54,11 @@ async function showDays(body, stream) {
       el('li', {}, el('a', { href: `${streamHash(stream)}/${day}`, class: 'day-link' }, day)))));
 }
 
+// The sessions of a UTC day (named by their folder's time) have their segments in the day, or in
+// the first minutes after it for one begun just before midnight (FFmpeg connects and probes first).
 function dayRange(day) {
   const from = new Date(`${day}T00:00:00Z`);
-  const to = new Date(from.getTime() + 86400000);
+  const to = new Date(from.getTime() + 86400000 + 300000);
   return [from.toISOString(), to.toISOString()];
 }
 
@@ -83,9 +85,11 @@ async function showSessions(body, stream, day) {
       : el('p', { class: 'empty' }, 'No sessions on this day.'));
 }
 
+// A session's media begins a moment after its folder's time (FFmpeg connects and probes first), so
+// it is looked for among the sessions with a segment starting in the five minutes after it.
 async function fetchSession(stream, start) {
-  const to = new Date(Date.parse(start) + 1000).toISOString();
-  const page = await getJson(`/api/recordings?stream=${encodeURIComponent(stream)}&from=${start}&to=${to}&pageSize=10`);
+  const to = new Date(Date.parse(start) + 300000).toISOString();
+  const page = await getJson(`/api/recordings?stream=${encodeURIComponent(stream)}&from=${start}&to=${to}&pageSize=100`);
   return page.sessions.find((s) => Date.parse(s.start) === Date.parse(start));
 }
 

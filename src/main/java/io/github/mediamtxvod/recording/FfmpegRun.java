@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One FFmpeg run as the watchdog sees it: the process, its stall watchdog and whether the
- * watchdog stopped it. The stream recorder's thread feeds {@link #progress}; the supervisor's timer
+ * watchdog stopped it. The thread that reads its output (the stream recorder's, or for a run of
+ * the previous day the retiring one) feeds {@link #progress}; the supervisor's timer
  * calls {@link #checkStall} once a second for every run, which costs two volatile reads while the
  * media time advances.
  */
@@ -29,14 +30,14 @@ final class FfmpegRun {
         return process;
     }
 
-    /** A progress block; returns whether the media time advanced. Recorder thread only. */
+    /** A progress block; returns whether the media time advanced. The reading thread only. */
     boolean progress(long outTimeUs, long nowNanos) {
         boolean moved = watchdog.progress(outTimeUs, nowNanos);
         advanced |= moved;
         return moved;
     }
 
-    /** Whether the media time ever advanced in this run. Recorder thread only. */
+    /** Whether the media time ever advanced in this run. The reading thread only. */
     boolean advanced() {
         return advanced;
     }

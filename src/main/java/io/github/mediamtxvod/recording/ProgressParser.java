@@ -10,9 +10,11 @@ import java.util.function.Consumer;
  * Parses FFmpeg's output pipe: stdout, where {@code -progress pipe:1} writes, with stderr merged
  * into it (one pipe, so one reading thread per FFmpeg). Progress comes in blocks of {@code
  * key=value} lines, each block closed by a line {@code progress=continue} or, on the last one,
- * {@code progress=end}. Of each block only {@code out_time_us} is kept (media time written so far,
- * in microseconds); {@code out_time_ms} holds microseconds too in FFmpeg 5.1 and {@code
- * total_size} is always {@code N/A} with the segment muxer, so neither is read. Every other line
+ * {@code progress=end}. Of each block {@code out_time_us} is kept (media time written so far,
+ * in microseconds) and {@code frame} (video frames written so far; absent without video, and 0
+ * while a stream copy waits for its first keyframe, when audio already moves the time on); {@code
+ * out_time_ms} holds microseconds too in FFmpeg 5.1 and {@code total_size} is always {@code N/A}
+ * with the segment muxer, so neither is read. Every other line
  * is FFmpeg's log (with {@code -loglevel level+...} each starts with {@code [}), handed on as
  * text. Progress and log lines never share a line: FFmpeg writes both from its one main thread.
  *
@@ -32,12 +34,14 @@ final class ProgressParser {
     interface Listener {
         /**
          * @param outTimeUs media time written so far in microseconds, or {@link #UNKNOWN}
+         * @param frames    video frames written so far, or {@link #UNKNOWN} (no video, or none reported)
          * @param end       true for the last block, written as FFmpeg exits
          */
-        void block(long outTimeUs, boolean end);
+        void block(long outTimeUs, long frames, boolean end);
     }
 
     private static final byte[] OUT_TIME_US = ascii("out_time_us");
+    private static final byte[] FRAME = ascii("frame");
     private static final byte[] PROGRESS = ascii("progress");
     private static final byte[] END = ascii("end");
 
@@ -47,6 +51,7 @@ final class ProgressParser {
     private int length;
     private boolean overlong;
     private long outTimeUs = UNKNOWN;
+    private long frames = UNKNOWN;
 
     /**
      * @param listener receives each progress block
@@ -98,17 +103,21 @@ final class ProgressParser {
 
     private void progress(int equals, int end) {
         if (keyIs(OUT_TIME_US, equals)) {
-            outTimeUs = parseMicros(equals + 1, end);
+            outTimeUs = parseCount(equals + 1, end);
+        } else if (keyIs(FRAME, equals)) {
+            frames = parseCount(equals + 1, end);
         } else if (keyIs(PROGRESS, equals)) {
             boolean last = end - equals - 1 == END.length && regionIs(END, equals + 1);
-            long value = outTimeUs;
+            long time = outTimeUs;
+            long frameCount = frames;
             outTimeUs = UNKNOWN;
-            listener.block(value, last);
+            frames = UNKNOWN;
+            listener.block(time, frameCount, last);
         }
     }
 
     /** A non-negative decimal, else {@link #UNKNOWN} (N/A, a sign, junk, or too many digits). */
-    private long parseMicros(int from, int end) {
+    private long parseCount(int from, int end) {
         if (from >= end || end - from > 18) {
             return UNKNOWN;
         }

@@ -1,10 +1,11 @@
 package io.github.mediamtxvod.recording;
 
 /**
- * Receives every finished segment exactly once per recorder run, in order per stream, and the end
- * of each recording session. Called on the stream's own thread: an implementation must be quick
- * (hand the work off) and must not throw; a failure it throws is logged and the next listener
- * still runs.
+ * Receives every finished segment exactly once per recorder run, in order per session, and the end
+ * of each recording session. Called on the stream's own thread, and for a second or two after UTC
+ * midnight also on the thread that finishes the previous day's session, so the two sessions'
+ * events may interleave: an implementation must be thread-safe and quick (hand the work off) and
+ * must not throw; a failure it throws is logged and the next listener still runs.
  */
 @FunctionalInterface
 public interface SegmentListener {

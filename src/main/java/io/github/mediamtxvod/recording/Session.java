@@ -12,8 +12,8 @@ import java.time.Instant;
  *
  * @param stream the MediaMTX path name (untrusted)
  * @param start the session start as its folder name says (whole seconds, UTC)
- * @param startedAt when FFmpeg was started, to the millisecond; the estimated start of its first
- *     segment
+ * @param startedAt the wall-clock start of its first segment: when FFmpeg was started, to the
+ *     millisecond, until FFmpeg's progress tells when its media began ({@link #withStartedAt})
  * @param format the container of its segment files
  * @param relativePath the folder below RECORDINGS_DIR, '/' separated
  */
@@ -25,6 +25,11 @@ public record Session(String stream, Instant start, Instant startedAt, OutputFor
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(format, "format is null");
         requireNonNull(relativePath, "relativePath is null");
+    }
+
+    /** The same session with its first segment starting at {@code startedAt}. */
+    public Session withStartedAt(Instant startedAt) {
+        return new Session(stream, start, startedAt, format, relativePath);
     }
 
     /** The session folder below {@code recordingsDir}. */

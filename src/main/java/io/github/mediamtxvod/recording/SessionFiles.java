@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * truth the catalogue is rebuilt from. Stateless and thread-safe.
  */
 public final class SessionFiles {
-    /** Written once, atomically, when a session starts. */
+    /**
+     * Written atomically when a session starts, and once more when FFmpeg's progress dates its
+     * media ({@code startedAt}).
+     */
     public static final String SESSION_FILE = ".session.json";
 
     private static final Logger log = LoggerFactory.getLogger(SessionFiles.class);
@@ -250,6 +253,11 @@ public final class SessionFiles {
 
     static Duration seconds(double seconds) {
         return Duration.ofNanos(Math.round(Math.max(0, seconds) * 1e9));
+    }
+
+    /** Rewrites the session's {@code .session.json} (atomically, fsynced), e.g. with a better {@code startedAt}. */
+    static void rewriteSessionFile(Session session, Path recordingsDir) throws IOException {
+        writeSessionFile(session, session.dir(recordingsDir));
     }
 
     private static void writeSessionFile(Session session, Path dir) throws IOException {

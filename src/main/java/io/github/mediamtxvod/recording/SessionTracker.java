@@ -22,27 +22,57 @@ import org.slf4j.LoggerFactory;
  * file ({@link SessionFiles#settle}: torn tails cut off, empty files deleted).
  *
  * <p>{@link #poll()} is called on every progress block and costs one {@code fstat} of the open
- * segment list while FFmpeg has not ended a segment. Not thread-safe: the stream recorder's thread
+ * segment list while FFmpeg has not ended a segment. Not thread-safe: the thread that reads its
+ * FFmpeg's output (the stream recorder's; at the end of a day, the retiring run's)
  * only. Close it to close the list.
  */
 final class SessionTracker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionTracker.class);
 
-    private final Session session;
+    private final Path recordingsDir;
     private final Path dir;
     private final SegmentList list;
     private final Consumer<Segment> sink;
     private final Map<String, SegmentList.Entry> waiting = new HashMap<>();
+    private Session session;
     private double firstStart = Double.NaN;
     private int handedOn;
     private Instant nextStart;
+    /** The earliest wall-clock time FFmpeg's progress puts its output's time 0 at: null until then. */
+    private Instant zeroWall;
+    /** The wall-clock time of the latest progress given to {@link #anchor}. */
+    private Instant lastProgress;
 
     SessionTracker(Session session, Path recordingsDir, Consumer<Segment> sink) {
         this.session = session;
+        this.recordingsDir = recordingsDir;
         this.dir = session.dir(recordingsDir);
         this.list = new SegmentList(dir.resolve(FfmpegCommand.SEGMENT_LIST));
         this.sink = sink;
         this.nextStart = session.startedAt();
+    }
+
+    /** The session, with the start of its media once that is known. */
+    Session session() {
+        return session;
+    }
+
+    /**
+     * FFmpeg's output time reached {@code outTimeUs} at {@code wall}. Its output lags the live
+     * stream by a varying amount (most at the start, while it probes the input and waits for a
+     * keyframe) but never leads it, so the earliest {@code wall - outTime} seen before the first
+     * segment is listed dates the media far better than FFmpeg's start, which is earlier by its
+     * connection and probing (a second or two, at times more).
+     */
+    void anchor(Instant wall, long outTimeUs) {
+        if (outTimeUs < 0 || !Double.isNaN(firstStart)) {
+            return;
+        }
+        Instant zero = wall.minusNanos(outTimeUs * 1000);
+        if (zeroWall == null || zero.isBefore(zeroWall)) {
+            zeroWall = zero;
+        }
+        lastProgress = wall;
     }
 
     /** Segments handed on so far. */
@@ -59,6 +89,7 @@ final class SessionTracker implements AutoCloseable {
             }
             if (Double.isNaN(firstStart)) {
                 firstStart = entry.startSeconds();
+                retime();
             }
             Path file = dir.resolve(entry.fileName());
             // once one waits, the later ones wait too: segments are handed on in order
@@ -81,6 +112,7 @@ final class SessionTracker implements AutoCloseable {
         for (SegmentList.Entry entry : list.readNew()) {
             if (Double.isNaN(firstStart)) {
                 firstStart = entry.startSeconds();
+                retime();
             }
             waiting.put(entry.fileName(), entry);
         }
@@ -97,6 +129,30 @@ final class SessionTracker implements AutoCloseable {
             }
         }
         waiting.clear();
+    }
+
+    /**
+     * Once the first segment's start in FFmpeg's time is known: dates the session's media from the
+     * progress anchor instead of FFmpeg's start, and keeps that in {@code .session.json} for a
+     * start-up scan. An anchor that would put the media before FFmpeg's start, or after the latest
+     * progress (the clock stepped), is not believed.
+     */
+    private void retime() {
+        if (zeroWall == null || handedOn > 0) {
+            return;
+        }
+        Instant began = zeroWall.plus(SessionFiles.seconds(firstStart));
+        if (began.isBefore(session.startedAt()) || began.isAfter(lastProgress)) {
+            return;
+        }
+        session = session.withStartedAt(began);
+        nextStart = began;
+        try {
+            SessionFiles.rewriteSessionFile(session, recordingsDir);
+        } catch (IOException e) {
+            log.warn("{} - cannot rewrite {} of {}; a start-up scan would date its segments from FFmpeg's start: {}",
+                    session.stream(), SessionFiles.SESSION_FILE, session.relativePath(), e.getMessage());
+        }
     }
 
     @Override

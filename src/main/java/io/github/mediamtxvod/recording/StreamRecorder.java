@@ -24,17 +24,24 @@ import org.slf4j.LoggerFactory;
  * of the recording (stopped, or MediaMTX says the stream is gone), a wait for disk space, or a new
  * FFmpeg in a new session, at once or after {@link RestartBackoff}.
  *
- * <p>A session ends with its UTC day, so no session, folder or playlist outgrows a day: at the
- * first progress block after midnight a second FFmpeg starts the next day's session, and the
+ * <p>A session ends with its UTC day, so no session, folder or playlist outgrows a day: once FFmpeg
+ * begins its first segment after midnight (seen at the next progress block; at the latest a
+ * segment, at most a minute, and 2 s after midnight), a second FFmpeg starts the next day's session, and the
  * running one goes on, read by a thread of its own ({@code recorder-<stream>-ending}), until the
- * new one's media time advances; then it is asked to finish its segment. The two overlap by about
- * a second, so the change of day loses nothing. It is not a restart: no backoff, not counted.
+ * new one's media time advances; then it is asked to finish. The two overlap by a second or two,
+ * so the change of day loses nothing, and the previous session's last segment (those seconds)
+ * begins before the next session does. "Records" means video frames written when the previous run
+ * wrote video (a stream copy writes audio while it waits for the first keyframe, up to a GOP). It
+ * is not a restart: no backoff, not counted. A next-day FFmpeg that fails is retried like a
+ * restart while the previous one goes on; after {@link #SUCCESSOR_TRIES} failures in a row (a path
+ * that admits one reader) the previous one is finished first.
  *
  * <p>Event-driven: the thread sleeps in the read of FFmpeg's one output pipe (progress, with its
  * log merged in) and wakes once a second for a progress block; it looks at the segment list only
  * then. The supervisor's timer checks for
  * stalls; {@link #requestStop}, {@link #checkStall} and {@link #status} may be called from any
- * thread. This thread owns FFmpeg and kills it in a {@code finally}.
+ * thread. This thread owns FFmpeg and kills it in a {@code finally}, until it hands a run of the
+ * previous day to the {@code -ending} thread, which then owns it the same way.
  */
 final class StreamRecorder {
     /** How a recorder ended, for the supervisor. */
@@ -45,6 +52,15 @@ final class StreamRecorder {
     static final Duration HEALTHY_RUN = Duration.ofSeconds(10);
     /** How long FFmpeg may take to exit once it closed its progress pipe. */
     private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
+    /**
+     * A session ends at the first segment FFmpeg begins after midnight, or when a segment (at most
+     * this long) and {@link #SEGMENT_SEEN} have passed since then.
+     */
+    private static final Duration ROLL_OVER_WAIT = Duration.ofMinutes(1);
+    /** Failed starts of the next day's FFmpeg after which the previous day's is finished first. */
+    static final int SUCCESSOR_TRIES = 2;
+    /** How late a new segment may be seen: the segment list is read once a second. */
+    private static final Duration SEGMENT_SEEN = Duration.ofSeconds(2);
     /** How often a stream that hit a full disk asks whether there is room again. */
     private static final Duration DISK_CHECK = Duration.ofSeconds(2);
     /** Stderr that points at a codec or muxer problem, the kind a different audio mode can fix. */
@@ -159,6 +175,7 @@ final class StreamRecorder {
         AudioMode audio = FfmpegCommand.initialAudioMode(config.outputFormat(), stream.trackCodecs());
         RestartBackoff backoff = new RestartBackoff(Duration.ofSeconds(1), config.restartBackoffMax(), HEALTHY_RUN);
         int codecFailures = 0;
+        int refusedSuccessors = 0;
         while (!stopping()) {
             long startNanos = System.nanoTime();
             Outcome run = recordOneSession(audio, startNanos);
@@ -167,6 +184,20 @@ final class StreamRecorder {
             }
             if (stopping() || run.exit() == FfmpegExit.STOPPED) {
                 return Ending.STOPPED;
+            }
+            refusedSuccessors = retiring != null && !run.advanced() ? refusedSuccessors + 1 : 0;
+            if (refusedSuccessors >= SUCCESSOR_TRIES) {
+                // a path that admits one reader refuses every successor while the previous day's
+                // FFmpeg reads it: that one must go first, at the cost of a gap of a second or two
+                log.warn("{} - the next day's ffmpeg failed {} times while the previous day's records (a path that"
+                        + " admits one reader?); finishing the previous session first", stream.name(), refusedSuccessors);
+                try {
+                    awaitRetiring();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Ending.STOPPED;
+                }
+                refusedSuccessors = 0;
             }
             Duration ran = Duration.ofNanos(System.nanoTime() - startNanos);
             boolean codecTrouble = ran.compareTo(HEALTHY_RUN) < 0 && run.segments() == 0
@@ -243,8 +274,16 @@ final class StreamRecorder {
                 run.ffmpeg.process().requestStop(stopStep);
             }
             if (run.readOutput()) {
+                try {
+                    retire(run);
+                } catch (RuntimeException | Error e) {
+                    // no thread to finish it on: end it here, as if stopped
+                    retiring = null;
+                    run.ffmpeg.process().requestStop(stopStep);
+                    run.end();
+                    throw e;
+                }
                 handedOver = true;
-                retire(run);
                 return Outcome.ROLLED_OVER;
             }
             return run.end();
@@ -262,6 +301,7 @@ final class StreamRecorder {
      * then FFmpeg is asked to finish. Both record for that moment, so no second is lost.
      */
     private void retire(SessionRun run) {
+        run.rollOver = false;
         run.retiring = true;
         retiring = run;
         current = null;
@@ -335,6 +375,8 @@ final class StreamRecorder {
         final FfmpegRun ffmpeg;
         /** Epoch milliseconds of the next UTC midnight after the session start. */
         final long dayEndMillis;
+        /** After midnight the session ends when FFmpeg begins a segment, or at the latest then. */
+        final long lastRollOverMillis;
         final ProgressParser parser;
         final byte[] buffer = new byte[4096];
         /** Set on the recorder thread once a successor takes over; read by the progress callback. */
@@ -343,13 +385,17 @@ final class StreamRecorder {
         boolean rollOver;
         /** Set once this run, retiring, was asked to finish because its successor records. */
         volatile boolean finishAsked;
+        /** Video frames FFmpeg reported written; 0 without video so far. Written by the reading thread. */
+        volatile long videoFrames;
 
         SessionRun(Session session, SessionTracker tracker, FfmpegRun ffmpeg) {
             this.session = session;
             this.tracker = tracker;
             this.ffmpeg = ffmpeg;
             this.dayEndMillis = SegmentLayout.dayEnd(session.start()).toEpochMilli();
-            this.parser = new ProgressParser((outTimeUs, end) -> onProgress(this, outTimeUs, end),
+            this.lastRollOverMillis = dayEndMillis + SEGMENT_SEEN.toMillis()
+                    + Math.min(config.segmentDuration().toMillis(), ROLL_OVER_WAIT.toMillis());
+            this.parser = new ProgressParser((outTimeUs, frames, end) -> onProgress(this, outTimeUs, frames, end),
                     ffmpeg.process()::logLine);
         }
 
@@ -404,27 +450,36 @@ final class StreamRecorder {
             }
             tracker.removeFolderIfEmpty(config.recordingsDir());
             if (tracker.handedOn() > 0) {
-                sink.sessionEnded(session);
+                sink.sessionEnded(tracker.session());
             }
             return new Outcome(exit, reason(exit, status, ffmpeg), stderr, tracker.handedOn(), ffmpeg.advanced());
         }
     }
 
-    private void onProgress(SessionRun run, long outTimeUs, boolean end) {
+    private void onProgress(SessionRun run, long outTimeUs, long frames, boolean end) {
         long now = System.nanoTime();
         boolean moved = run.ffmpeg.progress(outTimeUs, now);
+        if (frames >= 0) {
+            run.videoFrames = frames;
+        }
+        if (moved) {
+            run.tracker.anchor(context.clock().instant(), outTimeUs);
+        }
         if (!run.retiring) {
             if (moved && state != RecordingStatus.State.STOPPING) {
                 state = RecordingStatus.State.RECORDING;
-                // the successor of the previous day's run records: that one may finish now
-                finishRetiring();
+                SessionRun previous = retiring;
+                // the successor of the previous day's run records, its video too if that one had
+                // any (a stream copy writes audio while it waits for the first keyframe), or it
+                // finished a segment (whatever the stream holds now): that one may finish now
+                if (previous != null && (previous.videoFrames <= 0 || run.videoFrames > 0
+                        || run.tracker.handedOn() > 0)) {
+                    finishRetiring();
+                }
                 if (run.ffmpeg.turnedHealthy(now, HEALTHY_RUN) && failures.failing()) {
                     failures.recovered("{} - recording again after {} failed ffmpeg run(s) in {}", stream.name(),
                             failures.failures(), Durations.describe(failures.failingFor()));
                 }
-            }
-            if (moved && !end && retiring == null && context.clock().millis() >= run.dayEndMillis) {
-                run.rollOver = true;
             }
         }
         if (end) {
@@ -432,12 +487,22 @@ final class StreamRecorder {
             // container) is settled once it is gone
             return;
         }
+        int handedOn = run.tracker.handedOn();
         try {
             run.tracker.poll();
         } catch (IOException e) {
             if (run.ffmpeg.firstListFailure()) {
                 log.warn("{} - cannot read the segment list; segments are handed on when ffmpeg exits: {}",
                         stream.name(), e.getMessage());
+            }
+        }
+        if (moved && !run.retiring && retiring == null && !stopping()) {
+            long millis = context.clock().millis();
+            // FFmpeg just began a segment: the previous session's last one will be short, and
+            // begin before the next session
+            if (millis >= run.dayEndMillis
+                    && (run.tracker.handedOn() > handedOn || millis >= run.lastRollOverMillis)) {
+                run.rollOver = true;
             }
         }
     }

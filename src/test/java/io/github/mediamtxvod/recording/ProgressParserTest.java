@@ -37,18 +37,29 @@ class ProgressParserTest {
             progress=continue
             """;
 
-    private record Block(long outTimeUs, boolean end) {}
+    private record Block(long outTimeUs, long frames, boolean end) {
+        Block(long outTimeUs, boolean end) {
+            this(outTimeUs, ProgressParser.UNKNOWN, end);
+        }
+    }
 
     private final List<Block> blocks = new ArrayList<>();
     private final List<String> logLines = new ArrayList<>();
     private final ProgressParser parser =
-            new ProgressParser((outTimeUs, end) -> blocks.add(new Block(outTimeUs, end)), logLines::add);
+            new ProgressParser((outTimeUs, frames, end) -> blocks.add(new Block(outTimeUs, frames, end)), logLines::add);
 
     @Test
     void readsOutTimeOfEachBlockAndTheEndOfTheLast() {
         feed(AV_BLOCK + AV_BLOCK.replace("29788521", "30788521").replace("progress=continue", "progress=end"));
 
-        assertThat(blocks).containsExactly(new Block(29_788_521, false), new Block(30_788_521, true));
+        assertThat(blocks).containsExactly(new Block(29_788_521, 748, false), new Block(30_788_521, 748, true));
+    }
+
+    @Test
+    void aStreamCopyWaitingForItsFirstKeyframeReportsNoFramesWhileAudioMovesTheTimeOn() {
+        feed(AV_BLOCK.replace("frame=748", "frame=0").replace("29788521", "1538667") + AV_BLOCK);
+
+        assertThat(blocks).containsExactly(new Block(1_538_667, 0, false), new Block(29_788_521, 748, false));
     }
 
     @Test
@@ -68,7 +79,7 @@ class ProgressParserTest {
         for (int round = 0; round < 200; round++) {
             blocks.clear();
             ProgressParser chunked =
-                    new ProgressParser((outTimeUs, end) -> blocks.add(new Block(outTimeUs, end)), line -> { });
+                    new ProgressParser((outTimeUs, frames, end) -> blocks.add(new Block(outTimeUs, frames, end)), line -> { });
             int position = 0;
             while (position < bytes.length) {
                 int count = Math.min(bytes.length - position, 1 + random.nextInt(40));
@@ -96,7 +107,7 @@ class ProgressParserTest {
     void outTimeDoesNotLeakIntoTheNextBlock() {
         feed("out_time_us=5000000\nprogress=continue\nframe=3\nprogress=continue\n");
 
-        assertThat(blocks).containsExactly(new Block(5_000_000, false), new Block(ProgressParser.UNKNOWN, false));
+        assertThat(blocks).containsExactly(new Block(5_000_000, false), new Block(ProgressParser.UNKNOWN, 3, false));
     }
 
     @Test

@@ -57,6 +57,45 @@ class SessionTrackerTest {
     }
 
     @Test
+    void segmentsAreDatedFromTheEarliestTimeFfmpegsProgressPutsItsOutputStartAtAndTheSessionFileKeepsIt()
+            throws IOException {
+        try (SessionTracker tracker = new SessionTracker(session, recordings, handedOn::add)) {
+            // connecting and probing: the output lags the stream most at first, then keeps up
+            tracker.anchor(NOW.plusMillis(3_000), 21_333);
+            tracker.anchor(NOW.plusMillis(4_000), 2_421_333);
+            tracker.anchor(NOW.plusMillis(5_000), 3_430_000);
+            Files.write(dir.resolve("segment_000.mp4"), mp4);
+            Files.write(dir.resolve("segment_001.mp4"), Arrays.copyOf(mp4, 20000));
+            list("segment_000.mp4,0.500000,3.500000\n");
+
+            tracker.poll();
+            // listed: later progress no longer moves the dates
+            tracker.anchor(NOW.plusMillis(6_000), 5_000_000);
+
+            // time 0 at NOW + 1.570 s, so the first segment (0.5 s in) began at NOW + 2.070 s
+            Instant began = NOW.plusMillis(2_070);
+            assertThat(handedOn).singleElement().satisfies(segment -> assertThat(segment.start()).isEqualTo(began));
+            assertThat(tracker.session().startedAt()).isEqualTo(began);
+            assertThat(SessionFiles.readSession(recordings, dir).orElseThrow().startedAt()).isEqualTo(began);
+        }
+    }
+
+    @Test
+    void progressThatWouldDateTheMediaBeforeFfmpegStartedIsNotBelieved() throws IOException {
+        try (SessionTracker tracker = new SessionTracker(session, recordings, handedOn::add)) {
+            tracker.anchor(NOW.plusMillis(500), 2_000_000);
+            Files.write(dir.resolve("segment_000.mp4"), mp4);
+            Files.write(dir.resolve("segment_001.mp4"), Arrays.copyOf(mp4, 20000));
+            list("segment_000.mp4,0.000000,3.000000\n");
+
+            tracker.poll();
+
+            assertThat(handedOn).singleElement().satisfies(segment -> assertThat(segment.start()).isEqualTo(NOW));
+            assertThat(SessionFiles.readSession(recordings, dir).orElseThrow().startedAt()).isEqualTo(NOW);
+        }
+    }
+
+    @Test
     void aSegmentHandedOnWhileFfmpegRunsHasItsStartUpTimingRepaired() throws Exception {
         Path broken = TimingFixtures.segment(recordings, "libx264", true, true, TimingFixtures.FAST_FIRST_GOP);
         assertThat(Ffprobe.allDecodeErrors(broken)).as("as FFmpeg wrote it").isNotEmpty();
