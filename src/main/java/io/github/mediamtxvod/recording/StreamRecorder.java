@@ -26,15 +26,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A session ends with its UTC day, so no session, folder or playlist outgrows a day: once FFmpeg
  * begins its first segment after midnight (seen at the next progress block; at the latest a
- * segment, at most a minute, and 2 s after midnight), a second FFmpeg starts the next day's session, and the
- * running one goes on, read by a thread of its own ({@code recorder-<stream>-ending}), until the
- * new one's media time advances; then it is asked to finish. The two overlap by a second or two,
- * so the change of day loses nothing, and the previous session's last segment (those seconds)
- * begins before the next session does. "Records" means video frames written when the previous run
- * wrote video (a stream copy writes audio while it waits for the first keyframe, up to a GOP). It
- * is not a restart: no backoff, not counted. A next-day FFmpeg that fails is retried like a
- * restart while the previous one goes on; after {@link #SUCCESSOR_TRIES} failures in a row (a path
- * that admits one reader) the previous one is finished first.
+ * segment, at most a minute, and 2 s after midnight), a second FFmpeg starts the next day's
+ * session, and the running one goes on, read by a thread of its own ({@code
+ * recorder-<stream>-ending}), until the new one records: writes video if the previous one did (a
+ * stream copy writes audio while it waits for the first keyframe, up to a GOP), or finishes a
+ * segment, or has run for two segments and a minute. Then the previous one is asked to finish. The
+ * two overlap by a second or two, so the change of day loses nothing; the previous session's last
+ * segment is those seconds (FFmpeg may begin one more short one in them, which playback leaves
+ * out, as the next session holds it). It is not a restart: no
+ * backoff, not counted. A next-day FFmpeg that is refused is retried like a restart while the
+ * previous one goes on; after {@link #SUCCESSOR_TRIES} refusals in a row (a path that admits one
+ * reader) the previous one is finished first and the next starts at once.
  *
  * <p>Event-driven: the thread sleeps in the read of FFmpeg's one output pipe (progress, with its
  * log merged in) and wakes once a second for a progress block; it looks at the segment list only
@@ -180,12 +182,18 @@ final class StreamRecorder {
             long startNanos = System.nanoTime();
             Outcome run = recordOneSession(audio, startNanos);
             if (run.rolledOver() && !stopping()) {
+                // a run that lasted its day is healthy: what follows starts from a clean backoff
+                backoff = new RestartBackoff(Duration.ofSeconds(1), config.restartBackoffMax(), HEALTHY_RUN);
                 continue;
             }
             if (stopping() || run.exit() == FfmpegExit.STOPPED) {
                 return Ending.STOPPED;
             }
-            refusedSuccessors = retiring != null && !run.advanced() ? refusedSuccessors + 1 : 0;
+            // only FFmpeg's own refusals count (it ran, said why, never recorded): a stall, a full
+            // disk or a start that failed here is no reason to stop the run that records
+            boolean refused = retiring != null && !run.advanced() && run.exit() == FfmpegExit.FAILED
+                    && !run.stderr().isEmpty();
+            refusedSuccessors = refused ? refusedSuccessors + 1 : 0;
             if (refusedSuccessors >= SUCCESSOR_TRIES) {
                 // a path that admits one reader refuses every successor while the previous day's
                 // FFmpeg reads it: that one must go first, at the cost of a gap of a second or two
@@ -198,6 +206,8 @@ final class StreamRecorder {
                     return Ending.STOPPED;
                 }
                 refusedSuccessors = 0;
+                // the path is free now: the next day's session starts at once, not as a restart
+                continue;
             }
             Duration ran = Duration.ofNanos(System.nanoTime() - startNanos);
             boolean codecTrouble = ran.compareTo(HEALTHY_RUN) < 0 && run.segments() == 0
@@ -264,7 +274,8 @@ final class StreamRecorder {
                         + "): " + e.getMessage(), List.of(), 0, false);
             }
             run = new SessionRun(session, tracker, new FfmpegRun(
-                    FfmpegProcess.started(stream.name(), started, context.timer()), config.stallTimeout(), startNanos));
+                    FfmpegProcess.started(stream.name(), started, context.timer()), config.stallTimeout(), startNanos),
+                    startNanos);
             sessionStart = session.start();
             log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativePath(),
                     run.ffmpeg.process().pid());
@@ -325,8 +336,8 @@ final class StreamRecorder {
                         log.error("{} - finishing {} failed; the next start-up scan picks its files up", stream.name(),
                                 run.session.relativePath(), e);
                     } finally {
-                        close(run.tracker, run.session, !run.ffmpeg.process().isAlive());
                         retiring = null;
+                        close(run.tracker, run.session, !run.ffmpeg.process().isAlive());
                     }
                 });
     }
@@ -383,12 +394,17 @@ final class StreamRecorder {
         volatile boolean retiring;
         /** Recorder thread: the day ended, stop reading and hand this run over. */
         boolean rollOver;
+        /** Recorder thread: FFmpeg began a segment after the session's midnight. */
+        boolean segmentBegunAfterMidnight;
+        /** When this run started ({@link System#nanoTime}). */
+        final long startNanos;
         /** Set once this run, retiring, was asked to finish because its successor records. */
         volatile boolean finishAsked;
         /** Video frames FFmpeg reported written; 0 without video so far. Written by the reading thread. */
         volatile long videoFrames;
 
-        SessionRun(Session session, SessionTracker tracker, FfmpegRun ffmpeg) {
+        SessionRun(Session session, SessionTracker tracker, FfmpegRun ffmpeg, long startNanos) {
+            this.startNanos = startNanos;
             this.session = session;
             this.tracker = tracker;
             this.ffmpeg = ffmpeg;
@@ -473,7 +489,7 @@ final class StreamRecorder {
                 // any (a stream copy writes audio while it waits for the first keyframe), or it
                 // finished a segment (whatever the stream holds now): that one may finish now
                 if (previous != null && (previous.videoFrames <= 0 || run.videoFrames > 0
-                        || run.tracker.handedOn() > 0)) {
+                        || run.tracker.handedOn() > 0 || now - run.startNanos >= overlapLimitNanos())) {
                     finishRetiring();
                 }
                 if (run.ffmpeg.turnedHealthy(now, HEALTHY_RUN) && failures.failing()) {
@@ -496,15 +512,27 @@ final class StreamRecorder {
                         stream.name(), e.getMessage());
             }
         }
-        if (moved && !run.retiring && retiring == null && !stopping()) {
-            long millis = context.clock().millis();
-            // FFmpeg just began a segment: the previous session's last one will be short, and
-            // begin before the next session
-            if (millis >= run.dayEndMillis
-                    && (run.tracker.handedOn() > handedOn || millis >= run.lastRollOverMillis)) {
-                run.rollOver = true;
-            }
+        if (run.retiring) {
+            return;
         }
+        long millis = context.clock().millis();
+        if (millis >= run.dayEndMillis && run.tracker.handedOn() > handedOn) {
+            // FFmpeg began a segment after midnight: the previous session's last one will be
+            // short, and begin before the next session
+            run.segmentBegunAfterMidnight = true;
+        }
+        if (moved && retiring == null && !stopping() && millis >= run.dayEndMillis
+                && (run.segmentBegunAfterMidnight || millis >= run.lastRollOverMillis)) {
+            run.rollOver = true;
+        }
+    }
+
+    /**
+     * The longest the previous day's run goes on once the next one records: two segments and a
+     * minute, for a next run that writes audio but never gets a keyframe.
+     */
+    private long overlapLimitNanos() {
+        return config.segmentDuration().multipliedBy(2).plus(ROLL_OVER_WAIT).toNanos();
     }
 
     /** Called by the recorder thread and, at the end of a day, the retiring thread. */
