@@ -30,6 +30,11 @@ final class FfmpegRun {
         return process;
     }
 
+    /** When this run started ({@link System#nanoTime}). */
+    long startNanos() {
+        return startNanos;
+    }
+
     /** A progress block; returns whether the media time advanced. The reading thread only. */
     boolean progress(long outTimeUs, long nowNanos) {
         boolean moved = watchdog.progress(outTimeUs, nowNanos);

@@ -65,7 +65,7 @@ final class SessionTracker implements AutoCloseable {
      * connection and probing (a second or two, at times more).
      */
     void anchor(Instant wall, long outTimeUs) {
-        if (outTimeUs < 0 || !Double.isNaN(firstStart)) {
+        if (outTimeUs < 0 || !dating()) {
             return;
         }
         Instant zero = wall.minusNanos(outTimeUs * 1000);
@@ -73,6 +73,11 @@ final class SessionTracker implements AutoCloseable {
             zeroWall = zero;
         }
         lastProgress = wall;
+    }
+
+    /** Whether progress still dates the media ({@link #anchor}): until the first segment is listed. */
+    boolean dating() {
+        return Double.isNaN(firstStart);
     }
 
     /** Segments handed on so far. */

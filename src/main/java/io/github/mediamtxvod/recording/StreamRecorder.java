@@ -116,11 +116,16 @@ final class StreamRecorder {
     }
 
     void start() {
-        Thread.ofPlatform()
-                .name("recorder-" + SegmentLayout.safeStreamName(stream.name()))
+        startThread("", this::run);
+    }
+
+    /** Starts a platform thread {@code recorder-<stream><suffix>}, as a daemon with a small stack. */
+    private Thread startThread(String suffix, Runnable task) {
+        return Thread.ofPlatform()
+                .name("recorder-" + SegmentLayout.safeStreamName(stream.name()) + suffix)
                 .daemon(true)
                 .stackSize(256 * 1024)
-                .start(this::run);
+                .start(task);
     }
 
     /** Asks FFmpeg to stop gracefully, each stop step waiting up to {@code step}; returns at once. */
@@ -175,7 +180,7 @@ final class StreamRecorder {
 
     private Ending recordWhileLive() {
         AudioMode audio = FfmpegCommand.initialAudioMode(config.outputFormat(), stream.trackCodecs());
-        RestartBackoff backoff = new RestartBackoff(Duration.ofSeconds(1), config.restartBackoffMax(), HEALTHY_RUN);
+        RestartBackoff backoff = newBackoff();
         int codecFailures = 0;
         int refusedSuccessors = 0;
         while (!stopping()) {
@@ -183,7 +188,7 @@ final class StreamRecorder {
             Outcome run = recordOneSession(audio, startNanos);
             if (run.rolledOver() && !stopping()) {
                 // a run that lasted its day is healthy: what follows starts from a clean backoff
-                backoff = new RestartBackoff(Duration.ofSeconds(1), config.restartBackoffMax(), HEALTHY_RUN);
+                backoff = newBackoff();
                 continue;
             }
             if (stopping() || run.exit() == FfmpegExit.STOPPED) {
@@ -245,6 +250,10 @@ final class StreamRecorder {
         return Ending.STOPPED;
     }
 
+    private RestartBackoff newBackoff() {
+        return new RestartBackoff(Duration.ofSeconds(1), config.restartBackoffMax(), HEALTHY_RUN);
+    }
+
     private Outcome recordOneSession(AudioMode audio, long startNanos) {
         Session session;
         try {
@@ -274,8 +283,7 @@ final class StreamRecorder {
                         + "): " + e.getMessage(), List.of(), 0, false);
             }
             run = new SessionRun(session, tracker, new FfmpegRun(
-                    FfmpegProcess.started(stream.name(), started, context.timer()), config.stallTimeout(), startNanos),
-                    startNanos);
+                    FfmpegProcess.started(stream.name(), started, context.timer()), config.stallTimeout(), startNanos));
             sessionStart = session.start();
             log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativePath(),
                     run.ffmpeg.process().pid());
@@ -313,7 +321,6 @@ final class StreamRecorder {
      */
     private void retire(SessionRun run) {
         run.rollOver = false;
-        run.retiring = true;
         retiring = run;
         current = null;
         log.info("{} - the UTC day ended; {} is finished once the next session records", stream.name(),
@@ -321,25 +328,21 @@ final class StreamRecorder {
         if (stopping()) {
             run.ffmpeg.process().requestStop(stopStep);
         }
-        retiringThread = Thread.ofPlatform()
-                .name("recorder-" + SegmentLayout.safeStreamName(stream.name()) + "-ending")
-                .daemon(true)
-                .stackSize(256 * 1024)
-                .start(() -> {
-                    try {
-                        run.readOutput();
-                        Outcome outcome = run.end();
-                        log.info("{} - {} ended ({}, {} segment(s))", stream.name(), run.session.relativePath(),
-                                outcome.exit() == FfmpegExit.STOPPED ? "finished" : outcome.reason(),
-                                outcome.segments());
-                    } catch (Throwable e) {
-                        log.error("{} - finishing {} failed; the next start-up scan picks its files up", stream.name(),
-                                run.session.relativePath(), e);
-                    } finally {
-                        retiring = null;
-                        close(run.tracker, run.session, !run.ffmpeg.process().isAlive());
-                    }
-                });
+        retiringThread = startThread("-ending", () -> {
+            try {
+                run.readOutput();
+                Outcome outcome = run.end();
+                log.info("{} - {} ended ({}, {} segment(s))", stream.name(), run.session.relativePath(),
+                        outcome.exit() == FfmpegExit.STOPPED ? "finished" : outcome.reason(),
+                        outcome.segments());
+            } catch (Throwable e) {
+                log.error("{} - finishing {} failed; the next start-up scan picks its files up", stream.name(),
+                        run.session.relativePath(), e);
+            } finally {
+                retiring = null;
+                close(run.tracker, run.session, !run.ffmpeg.process().isAlive());
+            }
+        });
     }
 
     /** Asks the run of the previous day to finish, once; any thread. */
@@ -390,21 +393,16 @@ final class StreamRecorder {
         final long lastRollOverMillis;
         final ProgressParser parser;
         final byte[] buffer = new byte[4096];
-        /** Set on the recorder thread once a successor takes over; read by the progress callback. */
-        volatile boolean retiring;
         /** Recorder thread: the day ended, stop reading and hand this run over. */
         boolean rollOver;
         /** Recorder thread: FFmpeg began a segment after the session's midnight. */
         boolean segmentBegunAfterMidnight;
-        /** When this run started ({@link System#nanoTime}). */
-        final long startNanos;
         /** Set once this run, retiring, was asked to finish because its successor records. */
         volatile boolean finishAsked;
         /** Video frames FFmpeg reported written; 0 without video so far. Written by the reading thread. */
         volatile long videoFrames;
 
-        SessionRun(Session session, SessionTracker tracker, FfmpegRun ffmpeg, long startNanos) {
-            this.startNanos = startNanos;
+        SessionRun(Session session, SessionTracker tracker, FfmpegRun ffmpeg) {
             this.session = session;
             this.tracker = tracker;
             this.ffmpeg = ffmpeg;
@@ -478,10 +476,11 @@ final class StreamRecorder {
         if (frames >= 0) {
             run.videoFrames = frames;
         }
-        if (moved) {
+        if (moved && run.tracker.dating()) {
             run.tracker.anchor(context.clock().instant(), outTimeUs);
         }
-        if (!run.retiring) {
+        boolean retiringRun = run == retiring;
+        if (!retiringRun) {
             if (moved && state != RecordingStatus.State.STOPPING) {
                 state = RecordingStatus.State.RECORDING;
                 SessionRun previous = retiring;
@@ -489,7 +488,7 @@ final class StreamRecorder {
                 // any (a stream copy writes audio while it waits for the first keyframe), or it
                 // finished a segment (whatever the stream holds now): that one may finish now
                 if (previous != null && (previous.videoFrames <= 0 || run.videoFrames > 0
-                        || run.tracker.handedOn() > 0 || now - run.startNanos >= overlapLimitNanos())) {
+                        || run.tracker.handedOn() > 0 || now - run.ffmpeg.startNanos() >= overlapLimitNanos())) {
                     finishRetiring();
                 }
                 if (run.ffmpeg.turnedHealthy(now, HEALTHY_RUN) && failures.failing()) {
@@ -512,7 +511,7 @@ final class StreamRecorder {
                         stream.name(), e.getMessage());
             }
         }
-        if (run.retiring) {
+        if (retiringRun) {
             return;
         }
         long millis = context.clock().millis();
