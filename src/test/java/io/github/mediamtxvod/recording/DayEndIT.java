@@ -61,8 +61,7 @@ class DayEndIT {
                 RecordingSupervisor supervisor = supervisor(clock, registry)) {
             supervisor.updateLiveStreams(List.of(new LiveStream("day/end", List.of())));
 
-            await("both sessions end with the stream").atMost(Duration.ofSeconds(90))
-                    .until(() -> ended.size() == 2 && supervisor.status().recording().isEmpty());
+            awaitBothSessions(supervisor, Duration.ofSeconds(90));
 
             assertThat(publisher.waitForExit(Duration.ofSeconds(5))).isTrue();
             Session before = ended.get(0);
@@ -103,8 +102,7 @@ class DayEndIT {
         try (LogCapture processLog = LogCapture.of(FfmpegProcess.class);
                 RecordingSupervisor supervisor = liveWhilePublished("day/refused", Duration.ofSeconds(40), ffmpeg,
                         registry)) {
-            await("both sessions end with the stream").atMost(Duration.ofSeconds(120))
-                    .until(() -> ended.size() == 2 && supervisor.status().recording().isEmpty());
+            awaitBothSessions(supervisor, Duration.ofSeconds(120));
 
             List<Segment> first = of(ended.get(0));
             List<Segment> second = of(ended.get(1));
@@ -126,8 +124,7 @@ class DayEndIT {
         try (LogCapture recorderLog = LogCapture.of(StreamRecorder.class);
                 RecordingSupervisor supervisor = liveWhilePublished("day/one-reader", Duration.ofSeconds(24), ffmpeg,
                         registry)) {
-            await("both sessions end with the stream").atMost(Duration.ofSeconds(90))
-                    .until(() -> ended.size() == 2 && supervisor.status().recording().isEmpty());
+            awaitBothSessions(supervisor, Duration.ofSeconds(90));
 
             List<Segment> first = of(ended.get(0));
             List<Segment> second = of(ended.get(1));
@@ -213,6 +210,12 @@ class DayEndIT {
         Instant now = Instant.now();
         midnight = now.plus(BEFORE_MIDNIGHT).truncatedTo(ChronoUnit.DAYS).plus(1, ChronoUnit.DAYS);
         return Clock.offset(Clock.systemUTC(), Duration.between(now.plus(BEFORE_MIDNIGHT), midnight));
+    }
+
+    /** Waits until the stream ended both sessions and its recording stopped. */
+    private void awaitBothSessions(RecordingSupervisor supervisor, Duration atMost) {
+        await("both sessions end with the stream").atMost(atMost)
+                .until(() -> ended.size() == 2 && supervisor.status().recording().isEmpty());
     }
 
     private List<Segment> of(Session session) {
