@@ -10,7 +10,8 @@
  * one moof+mdat fragment at a time at the real-time pace of the segment, and the segment's CSV line
  * when the file is closed, as FFmpeg's segment muxer does. Every -stats_period it writes a
  * -progress block. It stops like FFmpeg, finishing the segment file it writes: on "q" on standard
- * input, SIGINT or SIGTERM. "-version" prints one line and exits 0.
+ * input, SIGINT or SIGTERM. "-version" prints one line and exits 0. FFMPEG_STANDIN_SPEED (default 1)
+ * writes that many seconds of media per second, so that a long session is reached in minutes.
  *
  * Build: cc -O2 -o ffmpeg-standin ffmpeg-standin.c (scale-bench does it).
  */
@@ -109,6 +110,8 @@ int main(int argc, char **argv) {
     }
     const char *pattern = argv[argc - 1];
     const char *sample = getenv("FFMPEG_STANDIN_SAMPLE");
+    const char *speed_text = getenv("FFMPEG_STANDIN_SPEED");
+    double speed = speed_text != NULL ? atof(speed_text) : 1.0;
     if (argc < 2 || strchr(pattern, '%') == NULL) {
         die("the last argument must be the segment file pattern", argc < 2 ? NULL : pattern);
     }
@@ -117,6 +120,9 @@ int main(int argc, char **argv) {
     }
     if (segment_time <= 0 || stats_period <= 0) {
         die("-segment_time and -stats_period must be positive", NULL);
+    }
+    if (!(speed > 0)) {
+        die("FFMPEG_STANDIN_SPEED must be a positive number", speed_text);
     }
 
     int sample_fd = open(sample, O_RDONLY);
@@ -191,11 +197,11 @@ int main(int argc, char **argv) {
         write_all(out, data, init_length);
         double segment_media_start = media_written;
         for (int k = 0; k < fragments; k++) {
-            double due = started + media_written + fragment_seconds;
+            double due = started + (media_written + fragment_seconds) / speed;
             while (!stopping) {
                 double now = now_seconds();
                 if (now >= next_progress) {
-                    write_progress(now - started, 0);
+                    write_progress((now - started) * speed, 0);
                     next_progress += stats_period;
                     continue;
                 }
