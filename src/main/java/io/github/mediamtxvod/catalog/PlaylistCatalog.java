@@ -196,9 +196,14 @@ public final class PlaylistCatalog implements AutoCloseable {
 
     /** Every segment of a session, in index order. */
     public List<PlaylistSegment> sessionSegments(String stream, Instant sessionStart) {
+        return sessionSegments(stream, sessionStart, Integer.MIN_VALUE);
+    }
+
+    /** The segments of a session after index {@code afterIndex}, in index order. */
+    public List<PlaylistSegment> sessionSegments(String stream, Instant sessionStart, int afterIndex) {
         return connections.reader().query("list segments of " + stream + " " + sessionStart, SEGMENTS
-                        + " WHERE s.stream = ? AND s.session_start = ? ORDER BY s.segment_index",
-                List.<Object>of(stream, sessionStart.toEpochMilli()), PlaylistCatalog::segment);
+                        + " WHERE s.stream = ? AND s.session_start = ? AND s.segment_index > ? ORDER BY s.segment_index",
+                List.<Object>of(stream, sessionStart.toEpochMilli(), afterIndex), PlaylistCatalog::segment);
     }
 
     /** Every segment of the sessions of a stream's UTC day, in recording order. */

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -35,19 +36,31 @@ import org.slf4j.LoggerFactory;
  * it ({@link PlaylistText}), writes it below RECORDINGS_DIR (temp file and atomic rename, no fsync:
  * the file is derived from the catalogue; a folder retention already removed is not made again)
  * and uploads it to S3 after its segments, then records what was published. A text equal to the
- * one last published is not written again.
+ * one last published is not written again. An open session playlist this run published already
+ * is continued instead ({@link Tail}): only the segments after it are read and rendered, and the
+ * file with them appended is put, so that the cost of a publish does not grow with the session.
  * Failures are thrown: the playlist stays out of date and the caller retries it. Called on the
  * publisher's thread only.
  */
 final class PlaylistBuilder {
     static final String FILE_NAME = "index.m3u8";
     private static final Logger log = LoggerFactory.getLogger(PlaylistBuilder.class);
+    /** Open sessions whose last publish is remembered; beyond, the least recent one is made whole next time. */
+    private static final int MAX_TAILS = 4096;
 
     private final PlaylistCatalog catalog;
     private final S3ObjectWriter s3;
     private final Path recordingsDir;
     private final Duration targetFloor;
     private final boolean webhooks;
+    /** The open session playlists published in this run, least recently published first. */
+    private final Map<PublishSchedule.Key, Tail> tails = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PublishSchedule.Key, Tail> eldest) {
+            return size() > MAX_TAILS;
+        }
+    };
+    private int appends;
     /** Files already reported as unreadable: a playlist is rebuilt often, the warning is given once. */
     private final Set<String> unreadable = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
@@ -76,28 +89,97 @@ final class PlaylistBuilder {
         static final Published NOTHING = new Published(false, false, 0);
     }
 
-    /** Publishes a session playlist; {@code ended} says whether the session's FFmpeg is gone. */
+    /**
+     * Publishes a session playlist; {@code ended} says whether the session's FFmpeg is gone. After
+     * a publish of this run the next one appends what was added ({@link Tail}); the first publish
+     * of a run, one after a failure and one whose target duration grows make the whole text.
+     */
     Published publishSession(PlaylistState state, boolean ended) throws IOException {
+        PublishSchedule.Key key = PublishSchedule.Key.of(state);
+        Tail tail = tails.remove(key); // a publish that fails leaves none: the next one makes the whole text
+        if (tail != null && tail.sha256().equals(state.publishedSha256())) {
+            Published appended = append(key, state, ended, tail);
+            if (appended != null) {
+                return appended;
+            }
+        }
         List<PlaylistSegment> segments = withMedia(catalog.sessionSegments(state.stream(), state.sessionStart()));
         if (segments.isEmpty()) {
             catalog.sessionPublished(state, null, false, null, webhooks);
             return Published.NOTHING;
         }
         String folder = segments.getFirst().entry().segment().sessionPath();
+        String relativePath = folder + "/" + FILE_NAME;
         PlaylistPlan plan = PlaylistPlan.of(segments, s3.enabled(), Segment::fileName);
         boolean finalPlaylist = ended && plan.complete();
-        String published = publish(folder + "/" + FILE_NAME, plan, finalPlaylist, state.publishedSha256());
+        Text text = Text.of(plan, targetFloor, finalPlaylist);
+        String published = publish(relativePath, text, plan.items().size(), finalPlaylist, state.publishedSha256());
         SessionSummary finished = null;
-        if (finalPlaylist && plan.settled() + plan.missing() > 0 && plan.first() != null) {
-            String playlist = plan.items().isEmpty() ? null : keyOf(folder + "/" + FILE_NAME);
-            finished = new SessionSummary(state.stream(), state.sessionStart(), folder, plan.first(), plan.last(),
-                    plan.settled(), plan.missing(), plan.settledBytes(), s3.enabled() ? s3.keyOf(folder) : null, playlist);
+        if (finalPlaylist && plan.consumed() > 0 && plan.first() != null) {
+            finished = summary(state, folder, plan, !plan.items().isEmpty());
         } else if (finalPlaylist) {
             // every segment of it is missing: nothing to announce
             log.info("{} - session {} ended without a segment in place; no playlist", state.stream(), folder);
         }
         catalog.sessionPublished(state, published, finalPlaylist, finished, webhooks);
-        return outcome(state, published, plan, finalPlaylist);
+        if (text != null && !finalPlaylist && localLength(relativePath) == text.bytes().length) {
+            tails.put(key, new Tail(relativePath, published, text.digest(), text.bytes().length,
+                    PlaylistText.targetDuration(plan.items(), targetFloor),
+                    segments.get(plan.consumed() - 1).entry().segment().index(), plan.items().size(), plan.withoutItems()));
+        }
+        return outcome(state, published, plan.items().size(), finalPlaylist);
+    }
+
+    /**
+     * Publishes the segments settled since {@code tail} by appending them to the playlist's file
+     * (a copy, renamed over it) and putting the file; null when the whole text must be made
+     * instead: a segment longer than the target duration, or a file changed or removed since.
+     */
+    private Published append(PublishSchedule.Key key, PlaylistState state, boolean ended, Tail tail) throws IOException {
+        List<PlaylistSegment> added = withMedia(
+                catalog.sessionSegments(state.stream(), state.sessionStart(), tail.lastIndex()));
+        PlaylistPlan more = PlaylistPlan.of(added, s3.enabled(), Segment::fileName);
+        if (PlaylistText.targetDuration(more.items(), targetFloor) > tail.targetSeconds()
+                || localLength(tail.relativePath()) != tail.length()) {
+            return null;
+        }
+        boolean finalPlaylist = ended && more.complete();
+        byte[] bytes = PlaylistText.more(more.items(), finalPlaylist).getBytes(StandardCharsets.UTF_8);
+        MessageDigest digest = copy(tail.digest());
+        digest.update(bytes);
+        String sha256 = HexFormat.of().formatHex(copy(digest).digest());
+        int listed = tail.listed() + more.items().size();
+        if (bytes.length > 0) {
+            Path file = recordingsDir.resolve(tail.relativePath());
+            appendLocal(file, bytes);
+            if (s3.enabled()) {
+                s3.put(tail.relativePath(), file, PlaylistText.CONTENT_TYPE, finalPlaylist ? null : "no-cache");
+            }
+            log.debug("{} - published with {} segments{}", tail.relativePath(), listed, finalPlaylist ? ", complete" : "");
+        }
+        PlaylistPlan totals = more.after(tail.totals());
+        String folder = tail.relativePath().substring(0, tail.relativePath().length() - FILE_NAME.length() - 1);
+        catalog.sessionPublished(state, sha256, finalPlaylist, finalPlaylist ? summary(state, folder, totals, true) : null,
+                webhooks);
+        if (!finalPlaylist) {
+            int lastIndex = more.consumed() == 0 ? tail.lastIndex()
+                    : added.get(more.consumed() - 1).entry().segment().index();
+            tails.put(key, new Tail(tail.relativePath(), sha256, digest, tail.length() + bytes.length, tail.targetSeconds(),
+                    lastIndex, listed, totals.withoutItems()));
+        }
+        appends++;
+        return outcome(state, sha256, listed, finalPlaylist);
+    }
+
+    private SessionSummary summary(PlaylistState state, String folder, PlaylistPlan totals, boolean listed) {
+        return new SessionSummary(state.stream(), state.sessionStart(), folder, totals.first(), totals.last(),
+                totals.settled(), totals.missing(), totals.settledBytes(), s3.enabled() ? s3.keyOf(folder) : null,
+                listed ? keyOf(folder + "/" + FILE_NAME) : null);
+    }
+
+    /** How many session publishes of this run appended to the playlist (for tests). */
+    int appends() {
+        return appends;
     }
 
     /** Publishes a day playlist; {@code ended} says whether every session of the day ended. */
@@ -107,34 +189,42 @@ final class PlaylistBuilder {
         PlaylistPlan plan = PlaylistPlan.of(segments, s3.enabled(),
                 segment -> segment.relativePath().substring(folder.length() + 1));
         boolean finalPlaylist = ended && plan.complete();
-        String published = publish(folder + "/" + FILE_NAME, plan, finalPlaylist, state.publishedSha256());
+        String published = publish(folder + "/" + FILE_NAME, Text.of(plan, targetFloor, finalPlaylist),
+                plan.items().size(), finalPlaylist, state.publishedSha256());
         catalog.dayPublished(state, published, finalPlaylist);
-        return outcome(state, published, plan, finalPlaylist);
+        return outcome(state, published, plan.items().size(), finalPlaylist);
     }
 
-    private static Published outcome(PlaylistState state, String published, PlaylistPlan plan, boolean finalPlaylist) {
-        return new Published(published != null && !published.equals(state.publishedSha256()), finalPlaylist,
-                plan.items().size());
+    private static Published outcome(PlaylistState state, String published, int listed, boolean finalPlaylist) {
+        return new Published(published != null && !published.equals(state.publishedSha256()), finalPlaylist, listed);
     }
 
-    /** Writes and uploads the playlist unless it is empty or unchanged; returns its SHA-256, or null. */
-    private String publish(String relativePath, PlaylistPlan plan, boolean finalPlaylist, String lastSha256)
+    /** Writes and uploads the playlist unless it is empty (null) or unchanged; returns its SHA-256, or null. */
+    private String publish(String relativePath, Text text, int listed, boolean finalPlaylist, String lastSha256)
             throws IOException {
-        if (plan.items().isEmpty()) {
+        if (text == null) {
             return null;
         }
-        byte[] text = PlaylistText.render(plan.items(), targetFloor, finalPlaylist).getBytes(StandardCharsets.UTF_8);
-        String sha256 = sha256(text);
+        String sha256 = text.sha256();
         if (sha256.equals(lastSha256)) {
-            restoreLocal(relativePath, text);
+            restoreLocal(relativePath, text.bytes());
             return sha256;
         }
-        writeLocal(relativePath, text);
+        writeLocal(relativePath, text.bytes());
         if (s3.enabled()) {
-            s3.put(relativePath, text, PlaylistText.CONTENT_TYPE, finalPlaylist ? null : "no-cache");
+            s3.put(relativePath, text.bytes(), PlaylistText.CONTENT_TYPE, finalPlaylist ? null : "no-cache");
         }
-        log.debug("{} - published with {} segments{}", relativePath, plan.items().size(), finalPlaylist ? ", complete" : "");
+        log.debug("{} - published with {} segments{}", relativePath, listed, finalPlaylist ? ", complete" : "");
         return sha256;
+    }
+
+    /** The length of the local file, or -1 when there is none. */
+    private long localLength(String relativePath) throws IOException {
+        try {
+            return Files.size(recordingsDir.resolve(relativePath));
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
     }
 
     /** The key a webhook names the playlist by: in S3 when uploads are on, else below RECORDINGS_DIR. */
@@ -164,14 +254,26 @@ final class PlaylistBuilder {
         if (!Files.isDirectory(dir)) {
             return; // retention removed the folder with its last file; S3 keeps the recording
         }
-        Path temp = dir.resolve("." + FILE_NAME + ".tmp");
         // temp file and atomic rename: a reader sees the old playlist or the new one, never half.
         // No fsync: the file is derived. What it should list is in the catalogue, and the playlist
         // stays out of date there until this publish is recorded; after a power loss a playlist
         // that lost its last write is rebuilt at the next start (every open session is ended then,
         // which makes its playlist out of date). An fsync per publish cost more than the rest.
+        Path temp = tempOf(target);
         Files.write(temp, text);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** As {@link #writeLocal}: the file with {@code more} appended replaces it atomically. */
+    private static void appendLocal(Path target, byte[] more) throws IOException {
+        Path temp = tempOf(target);
+        Files.copy(target, temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.write(temp, more, StandardOpenOption.APPEND);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Path tempOf(Path target) {
+        return target.resolveSibling("." + FILE_NAME + ".tmp");
     }
 
     /**
@@ -208,11 +310,53 @@ final class PlaylistBuilder {
         }
     }
 
-    static String sha256(byte[] bytes) {
+    /** A playlist's text and the SHA-256 state after it, which an appended text continues. */
+    private record Text(byte[] bytes, MessageDigest digest) {
+        /** The text of the plan, or null when it lists nothing (no playlist is published then). */
+        static Text of(PlaylistPlan plan, Duration targetFloor, boolean ended) {
+            if (plan.items().isEmpty()) {
+                return null;
+            }
+            byte[] bytes = PlaylistText.render(plan.items(), targetFloor, ended).getBytes(StandardCharsets.UTF_8);
+            MessageDigest digest = newDigest();
+            digest.update(bytes);
+            return new Text(bytes, digest);
+        }
+
+        String sha256() {
+            return HexFormat.of().formatHex(copy(digest).digest());
+        }
+    }
+
+    /**
+     * An open session playlist as this run last published it, so that the next publish reads,
+     * plans and renders only the segments after the last one settled then: a publish costs the
+     * same on a day's last segment as on its first, apart from copying and putting the file.
+     *
+     * @param sha256 of the text published, which the catalogue must still hold for the tail to apply
+     * @param digest the SHA-256 state after that text
+     * @param length the text's length in bytes, which the local file must still have
+     * @param targetSeconds its target duration: a longer segment changes the header
+     * @param lastIndex the index of the last segment its plan settled (listed or not)
+     * @param listed how many segments it lists
+     * @param totals the counts of its plan (for the session's summary), without items
+     */
+    private record Tail(String relativePath, String sha256, MessageDigest digest, long length, long targetSeconds,
+            int lastIndex, int listed, PlaylistPlan totals) {}
+
+    private static MessageDigest newDigest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+
+    private static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
         }
     }
 }

@@ -41,7 +41,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * every half segment (2 s to 30 s), a day playlist at most every 30 s per 1,000 segments it lists
  * (at most 5 minutes), and the thread looks at most once a second however often it is woken; a
  * new playlist and a completion go out at once. A burst of confirmations (a backlog after an S3
- * outage) thus costs one publish per playlist and interval.
+ * outage) thus costs one publish per playlist and interval. A session playlist already published in
+ * this run is continued with the segments added since, not rebuilt (see {@link PlaylistBuilder}).
  * Local files are replaced atomically but not fsynced: they are derived from the catalogue.
  *
  * <p>Durability: what is out of date is in the catalogue ({@link PlaylistCatalog}); the stage

@@ -24,6 +24,8 @@ import java.util.Locale;
  */
 final class PlaylistText {
     static final String CONTENT_TYPE = "application/vnd.apple.mpegurl";
+    /** The last line of a complete playlist. */
+    static final String END = "#EXT-X-ENDLIST\n";
     private static final DateTimeFormatter PROGRAM_DATE_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -41,12 +43,26 @@ final class PlaylistText {
         out.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-PLAYLIST-TYPE:EVENT\n");
         out.append("#EXT-X-TARGETDURATION:").append(targetDuration(items, targetFloor)).append('\n');
         out.append("#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-        boolean first = true;
+        return appendItems(out, items, true, ended).toString();
+    }
+
+    /**
+     * What follows the text of a playlist that lists at least one item when {@code items} are
+     * added to it: the text {@link #render} gives for all items is the one for the earlier items,
+     * without {@link #END}, followed by this, as long as the target duration stays the same.
+     */
+    static String more(List<PlaylistPlan.Item> items, boolean ended) {
+        return appendItems(new StringBuilder(items.size() * 200 + END.length()), items, false, ended).toString();
+    }
+
+    private static StringBuilder appendItems(StringBuilder out, List<PlaylistPlan.Item> items, boolean first,
+            boolean ended) {
+        boolean opening = first;
         for (PlaylistPlan.Item item : items) {
-            if (!first) {
+            if (!opening) {
                 out.append("#EXT-X-DISCONTINUITY\n");
             }
-            first = false;
+            opening = false;
             out.append("#EXT-X-MAP:URI=\"").append(item.uri()).append("\",BYTERANGE=\"")
                     .append(item.initLength()).append("@0\"\n");
             appendDateTime(out.append("#EXT-X-PROGRAM-DATE-TIME:"), item.start()).append('\n');
@@ -55,9 +71,9 @@ final class PlaylistText {
             out.append(item.uri()).append('\n');
         }
         if (ended) {
-            out.append("#EXT-X-ENDLIST\n");
+            out.append(END);
         }
-        return out.toString();
+        return out;
     }
 
     /** RFC 8216 4.3.3.1: every EXTINF, rounded to the nearest integer, is at most the target. */

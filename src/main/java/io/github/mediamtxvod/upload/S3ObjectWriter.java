@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.github.mediamtxvod.recording.SegmentLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,31 +66,49 @@ public final class S3ObjectWriter implements AutoCloseable {
      * @param cacheControl the Cache-Control header the object is served with, or null for none
      */
     public String put(String relativePath, byte[] content, String contentType, String cacheControl) {
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        try {
+            return put(relativePath, ContentStreamProvider.fromByteArrayUnsafe(content), content.length,
+                    FileRange.encode((int) crc.getValue()), contentType, cacheControl);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // bytes in memory: never a local read failure
+        }
+    }
+
+    /**
+     * Puts the file's content at the key of {@code relativePath}, streamed from disk, and confirms
+     * it; returns the key. The file must not change meanwhile.
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public String put(String relativePath, Path file, String contentType, String cacheControl) throws IOException {
+        long length = Files.size(file);
+        String checksum = FileRange.readCrc32(file, 0, length);
+        try (FileRange body = new FileRange(file, 0, length)) {
+            return put(relativePath, body, length, checksum, contentType, cacheControl);
+        }
+    }
+
+    private String put(String relativePath, ContentStreamProvider body, long length, String checksum,
+            String contentType, String cacheControl) throws IOException {
         S3Client current = client;
         DirectPut put = direct;
         if (current == null || put == null) {
             throw new IllegalStateException("S3 object writer is not started or uploads are off");
         }
         String key = keyOf(relativePath);
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        String checksum = FileRange.encode((int) crc.getValue());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", contentType);
         headers.put("Cache-Control", cacheControl);
         headers.put("x-amz-storage-class", config.storageClass());
-        DirectPut.Answer answer;
-        try {
-            answer = put.put(key, ContentStreamProvider.fromByteArrayUnsafe(content), content.length, checksum, headers);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // bytes in memory: never a local read failure
-        }
+        DirectPut.Answer answer = put.put(key, body, length, checksum, headers);
         S3Uploader.requireEchoed(config.bucket() + "/" + key, checksum, answer.checksumCrc32());
         if (serverProven || checksum.equals(answer.checksumCrc32())) {
             // S3 adds an object whole or not at all and checked the CRC32 header against the body
             return key;
         }
-        S3Uploader.requireStored(current, config.bucket(), key, content.length, checksum, "");
+        S3Uploader.requireStored(current, config.bucket(), key, length, checksum, "");
         serverProven = true;
         return key;
     }

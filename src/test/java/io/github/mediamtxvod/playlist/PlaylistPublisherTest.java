@@ -41,6 +41,7 @@ class PlaylistPublisherTest {
     Path recordings;
 
     private final MutableClock clock = new MutableClock(SESSION.minusSeconds(5));
+    private PlaylistStores stores;
     private Catalog catalog;
     private PlaylistCatalog playlists;
     private WebhookOutbox outbox;
@@ -50,14 +51,11 @@ class PlaylistPublisherTest {
 
     @BeforeEach
     void open() {
-        catalog = new Catalog(recordings, clock);
-        catalog.start();
-        outbox = new WebhookOutbox(recordings, clock);
-        outbox.start(true);
-        playlists = new PlaylistCatalog(recordings, clock);
-        playlists.start();
-        s3 = new S3ObjectWriter(TestConfig.localOnly(recordings).build().s3());
-        s3.start();
+        stores = new PlaylistStores(recordings, TestConfig.localOnly(recordings).build(), clock);
+        catalog = stores.catalog;
+        playlists = stores.playlists;
+        outbox = stores.outbox;
+        s3 = stores.s3;
         sessionFolder = SegmentLayout.sessionPath(STREAM, SESSION);
     }
 
@@ -66,10 +64,7 @@ class PlaylistPublisherTest {
         if (publisher != null) {
             publisher.close();
         }
-        s3.close();
-        playlists.close();
-        outbox.close();
-        catalog.close();
+        stores.close();
     }
 
     private void startPublisher() {

@@ -43,6 +43,19 @@ class PlaylistTextTest {
     }
 
     @Test
+    void theTextOfMoreItemsIsTheEarlierTextFollowedByThem() throws IOException {
+        List<PlaylistPlan.Item> items = threeSegments("");
+        for (int k = 1; k < items.size(); k++) {
+            for (boolean ended : new boolean[] {false, true}) {
+                assertThat(PlaylistText.render(items.subList(0, k), Duration.ofSeconds(60), false)
+                        + PlaylistText.more(items.subList(k, items.size()), ended))
+                        .isEqualTo(PlaylistText.render(items, Duration.ofSeconds(60), ended));
+            }
+        }
+        assertThat(PlaylistText.more(List.of(), true)).isEqualTo(PlaylistText.END);
+    }
+
+    @Test
     void aDayPlaylistNamesSegmentsBelowTheirSessionFolders() throws IOException {
         List<PlaylistPlan.Item> items = List.of(
                 new PlaylistPlan.Item("20240501_100000/segment_000.mp4", T0, Duration.ofMillis(2_000), 1257, 480_000),
