@@ -86,11 +86,17 @@ async function showSessions(body, stream, day) {
 }
 
 // A session's media begins a moment after its folder's time (FFmpeg connects and probes first), so
-// it is looked for among the sessions with a segment starting in the five minutes after it.
+// it is looked for among the sessions whose time span overlaps the five minutes after it; when
+// retention removed its first segments, among those overlapping the day after it (a session ends
+// at the next UTC midnight at the latest).
 async function fetchSession(stream, start) {
-  const to = new Date(Date.parse(start) + 300000).toISOString();
-  const page = await getJson(`/api/recordings?stream=${encodeURIComponent(stream)}&from=${start}&to=${to}&pageSize=100`);
-  return page.sessions.find((s) => Date.parse(s.start) === Date.parse(start));
+  for (const [span, pageSize] of [[300000, 100], [25 * 3600000, 500]]) {
+    const to = new Date(Date.parse(start) + span).toISOString();
+    const page = await getJson(`/api/recordings?stream=${encodeURIComponent(stream)}&from=${start}&to=${to}&pageSize=${pageSize}`);
+    const found = page.sessions.find((s) => Date.parse(s.start) === Date.parse(start));
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function segmentRow(s, playable) {

@@ -54,9 +54,22 @@ final class CatalogQueries {
         return new CatalogView.Page<>(items, total, q.offset(), q.limit());
     }
 
+    /**
+     * The sessions of the query, each with its first segment: with {@code from} or {@code to}, the
+     * sessions that have a segment overlapping {@code [from, to)} (whose time span overlaps it),
+     * described by all their segments.
+     */
     synchronized CatalogView.Page<Session> sessions(CatalogView.Query q) {
         List<Object> parameters = new ArrayList<>();
-        String where = where(q, parameters);
+        String where = q.stream() == null ? "" : " WHERE stream = ?";
+        if (q.stream() != null) {
+            parameters.add(q.stream());
+        }
+        if (q.from() != null || q.to() != null) {
+            String candidates = "SELECT DISTINCT stream, session_start FROM segment"
+                    + overlappingOnly(where.isEmpty() ? " WHERE true" : where, q.from(), q.to(), parameters);
+            where = " WHERE (stream, session_start) IN (" + candidates + ")";
+        }
         long total = count("count sessions",
                 "SELECT count(*) FROM (SELECT 1 FROM segment" + where + " GROUP BY stream, session_start)", parameters);
         String sql = "SELECT stream, session_start, min(relative_path), min(start_ms)"
@@ -196,18 +209,23 @@ final class CatalogQueries {
      * of unknown duration counts as one instant.
      */
     private static String overlapping(String stream, Instant from, Instant to, List<Object> parameters) {
-        StringBuilder where = new StringBuilder(" WHERE stream = ?");
         parameters.add(stream);
+        return overlappingOnly(" WHERE stream = ?", from, to, parameters);
+    }
+
+    /** {@code where} (a WHERE clause whose parameters are in {@code parameters}) narrowed to segments overlapping {@code [from, to)}. */
+    private static String overlappingOnly(String where, Instant from, Instant to, List<Object> parameters) {
+        StringBuilder clause = new StringBuilder(where);
         if (to != null) {
-            where.append(" AND start_ms < ?");
+            clause.append(" AND start_ms < ?");
             parameters.add(to.toEpochMilli());
         }
         if (from != null) {
-            where.append(" AND start_ms >= ? AND start_ms + coalesce(duration_ms, 0) > ?");
+            clause.append(" AND start_ms >= ? AND start_ms + coalesce(duration_ms, 0) > ?");
             parameters.add(from.minus(CatalogView.LONGEST_SEGMENT).toEpochMilli());
             parameters.add(from.toEpochMilli());
         }
-        return where.toString();
+        return clause.toString();
     }
 
     synchronized void close() {

@@ -22,7 +22,10 @@ public interface CatalogView {
     /** Every stream with at least one catalogued segment, sorted by name. */
     List<StreamSummary> streams();
 
-    /** Sessions with at least one segment starting in the query's range. */
+    /**
+     * Sessions whose time span overlaps the query's range (one of their segments overlaps it),
+     * each with the start of its first segment.
+     */
     Page<Session> sessions(Query query);
 
     /** Segments starting in the query's range. */
@@ -74,7 +77,7 @@ public interface CatalogView {
      * A page request.
      *
      * @param stream only this stream, or null for all
-     * @param from inclusive lower bound of the segment start, or null
+     * @param from inclusive lower bound of the segment start, or null (sessions: of the segment end)
      * @param to exclusive upper bound of the segment start, or null
      * @param offset items to skip, at least 0
      * @param limit page size, 1..1000

@@ -113,6 +113,25 @@ class CatalogQueriesTest {
     }
 
     @Test
+    void findsTheSessionsWhoseTimeSpanOverlapsARangeInsideOneSegment() {
+        Instant sessionStart = T0.plus(Duration.ofHours(2));
+        Instant from = sessionStart.plus(Duration.ofMinutes(30)).plusSeconds(20);
+        CatalogView.Page<Session> page =
+                timed(() -> catalog.sessions(new CatalogView.Query(null, from, from.plusSeconds(10), 0, 100, true)));
+
+        assertThat(page.total()).isEqualTo(STREAMS);
+        assertThat(page.items()).hasSize(STREAMS).allSatisfy(session -> {
+            assertThat(session.start()).isEqualTo(sessionStart);
+            assertThat(session.startedAt()).isEqualTo(sessionStart); // its first segment, not the one in range
+        });
+        Instant between = sessionStart.minus(Duration.ofMinutes(15));
+        assertThat(timed(() -> catalog.sessions(new CatalogView.Query("cam4", between, between.plusSeconds(60), 0, 10,
+                true))).total()).isZero();
+        assertThat(timed(() -> catalog.sessions(new CatalogView.Query("cam4", between, null, 0, 10, true))).total())
+                .isEqualTo(SESSIONS_PER_STREAM - 1);
+    }
+
+    @Test
     void listsOneSessionsSegmentsInOrder() {
         List<Entry> segments = timed(() -> catalog.sessionSegments("cam1", T0));
         assertThat(segments).hasSize(SEGMENTS_PER_SESSION);

@@ -146,6 +146,24 @@ class SessionPlaybackIT {
         assertThat(ui.consoleErrors()).isEmpty();
     }
 
+    @Test
+    void aSessionWhoseFirstSegmentsRetentionRemovedIsStillFound() throws Exception {
+        String stream = "live/cam3";
+        Instant start = START.plusSeconds(7200);
+        List<Segment> recorded = FfmpegSession.record(recordings, stream, start, 3, 2);
+        Duration later = Duration.ofMinutes(20); // what is left begins long after the session's folder time
+        for (Segment segment : recorded.subList(1, recorded.size())) {
+            test.view.add(new Segment(segment.stream(), segment.sessionStart(), segment.index(), segment.relativePath(),
+                    segment.start().plus(later), segment.duration(), segment.sizeBytes()));
+        }
+        RecorderUi ui = new RecorderUi(browser, "http://127.0.0.1:" + test.server.port());
+
+        browser.get("http://127.0.0.1:" + test.server.port() + "/#/recordings/live%2Fcam3/2024-05-01/" + start);
+
+        ui.awaitSegmentRows(2);
+        assertThat(ui.consoleErrors()).isEmpty();
+    }
+
     private static double seconds(Duration duration) {
         return duration.toNanos() / 1e9;
     }
