@@ -86,13 +86,13 @@ async function showSessions(body, stream, day) {
 }
 
 // A session's media begins a moment after its folder's time (FFmpeg connects and probes first), so
-// it is looked for among the sessions whose time span overlaps the five minutes after it; when
-// retention removed its first segments, among those overlapping the day after it (a session ends
-// at the next UTC midnight at the latest).
+// it is looked for among the oldest few sessions with a segment in the five minutes after it (only
+// the session before it can overlap it); when retention removed its first segments, in the day
+// after it (a session ends at the next UTC midnight at the latest).
 async function fetchSession(stream, start) {
-  for (const [span, pageSize] of [[300000, 100], [25 * 3600000, 500]]) {
+  for (const span of [300000, 25 * 3600000]) {
     const to = new Date(Date.parse(start) + span).toISOString();
-    const page = await getJson(`/api/recordings?stream=${encodeURIComponent(stream)}&from=${start}&to=${to}&pageSize=${pageSize}`);
+    const page = await getJson(`/api/recordings?stream=${encodeURIComponent(stream)}&from=${start}&to=${to}&order=oldest&pageSize=5`);
     const found = page.sessions.find((s) => Date.parse(s.start) === Date.parse(start));
     if (found) return found;
   }

@@ -65,16 +65,23 @@ final class CatalogQueries {
         if (q.stream() != null) {
             parameters.add(q.stream());
         }
+        String sessions;
+        long total;
         if (q.from() != null || q.to() != null) {
+            // the sessions with a segment in range (an index range), then all their segments, each
+            // session found by the (stream, session_start, segment_index) index
             String candidates = "SELECT DISTINCT stream, session_start FROM segment"
                     + overlappingOnly(where.isEmpty() ? " WHERE true" : where, q.from(), q.to(), parameters);
-            where = " WHERE (stream, session_start) IN (" + candidates + ")";
+            sessions = "(" + candidates + ") c JOIN segment s ON s.stream = c.stream AND s.session_start = c.session_start";
+            total = count("count sessions", "SELECT count(*) FROM (" + candidates + ")", parameters);
+        } else {
+            sessions = "segment s" + where;
+            total = count("count sessions",
+                    "SELECT count(*) FROM (SELECT 1 FROM segment" + where + " GROUP BY stream, session_start)", parameters);
         }
-        long total = count("count sessions",
-                "SELECT count(*) FROM (SELECT 1 FROM segment" + where + " GROUP BY stream, session_start)", parameters);
-        String sql = "SELECT stream, session_start, min(relative_path), min(start_ms)"
-                + " FROM segment" + where + " GROUP BY stream, session_start"
-                + (q.newestFirst() ? " ORDER BY session_start DESC, stream" : " ORDER BY session_start, stream")
+        String sql = "SELECT s.stream, s.session_start, min(s.relative_path), min(s.start_ms)"
+                + " FROM " + sessions + " GROUP BY s.stream, s.session_start"
+                + (q.newestFirst() ? " ORDER BY s.session_start DESC, s.stream" : " ORDER BY s.session_start, s.stream")
                 + " LIMIT ? OFFSET ?";
         List<Object> paged = new ArrayList<>(parameters);
         paged.add(q.limit());

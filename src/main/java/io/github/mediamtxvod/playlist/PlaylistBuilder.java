@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,12 @@ final class PlaylistBuilder {
     private static final Logger log = LoggerFactory.getLogger(PlaylistBuilder.class);
     /** Open sessions whose last publish is remembered; beyond, the least recent one is made whole next time. */
     private static final int MAX_TAILS = 4096;
+    /**
+     * How long a session playlist is continued before it is rebuilt whole again: a change to a
+     * segment it already covers (a segment catalogued late, after a catalogue outage; one uploaded
+     * again) shows within this time.
+     */
+    static final Duration REBUILD_AFTER = Duration.ofMinutes(10);
 
     private final PlaylistCatalog catalog;
     private final S3ObjectWriter s3;
@@ -61,6 +68,7 @@ final class PlaylistBuilder {
         }
     };
     private int appends;
+    private final LongSupplier nanoTime;
     /** Files already reported as unreadable: a playlist is rebuilt often, the warning is given once. */
     private final Set<String> unreadable = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
@@ -71,6 +79,13 @@ final class PlaylistBuilder {
 
     PlaylistBuilder(PlaylistCatalog catalog, S3ObjectWriter s3, Path recordingsDir, Duration targetFloor,
             boolean webhooks) {
+        this(catalog, s3, recordingsDir, targetFloor, webhooks, System::nanoTime);
+    }
+
+    /** As above, with the monotonic clock that dates whole rebuilds ({@link #REBUILD_AFTER}) injected. */
+    PlaylistBuilder(PlaylistCatalog catalog, S3ObjectWriter s3, Path recordingsDir, Duration targetFloor,
+            boolean webhooks, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.catalog = catalog;
         this.s3 = s3;
         this.recordingsDir = recordingsDir;
@@ -91,14 +106,18 @@ final class PlaylistBuilder {
 
     /**
      * Publishes a session playlist; {@code ended} says whether the session's FFmpeg is gone. After
-     * a publish of this run the next one appends what was added ({@link Tail}); the first publish
-     * of a run, one after a failure and one whose target duration grows make the whole text.
+     * a publish of this run the next one appends what was added ({@link Tail}). The whole text is
+     * made at the first publish of a run, after a failure, when the target duration grows, when a
+     * segment could not be listed (it is tried again), every {@link #REBUILD_AFTER}, and at the
+     * end of the session, so that the complete playlist and the session's summary always come
+     * from the whole catalogue.
      */
     Published publishSession(PlaylistState state, boolean ended) throws IOException {
         PublishSchedule.Key key = PublishSchedule.Key.of(state);
         Tail tail = tails.remove(key); // a publish that fails leaves none: the next one makes the whole text
-        if (tail != null && tail.sha256().equals(state.publishedSha256())) {
-            Published appended = append(key, state, ended, tail);
+        if (tail != null && !ended && tail.sha256().equals(state.publishedSha256())
+                && nanoTime.getAsLong() - tail.rebuiltAtNanos() < REBUILD_AFTER.toNanos()) {
+            Published appended = append(key, state, tail);
             if (appended != null) {
                 return appended;
             }
@@ -116,16 +135,19 @@ final class PlaylistBuilder {
         String published = publish(relativePath, text, plan.items().size(), finalPlaylist, state.publishedSha256());
         SessionSummary finished = null;
         if (finalPlaylist && plan.consumed() > 0 && plan.first() != null) {
-            finished = summary(state, folder, plan, !plan.items().isEmpty());
+            String playlist = plan.items().isEmpty() ? null : keyOf(folder + "/" + FILE_NAME);
+            finished = new SessionSummary(state.stream(), state.sessionStart(), folder, plan.first(), plan.last(),
+                    plan.settled(), plan.missing(), plan.settledBytes(), s3.enabled() ? s3.keyOf(folder) : null, playlist);
         } else if (finalPlaylist) {
             // every segment of it is missing: nothing to announce
             log.info("{} - session {} ended without a segment in place; no playlist", state.stream(), folder);
         }
         catalog.sessionPublished(state, published, finalPlaylist, finished, webhooks);
-        if (text != null && !finalPlaylist && localLength(relativePath) == text.bytes().length) {
+        if (text != null && !finalPlaylist && plan.unlisted() == 0 && localLength(relativePath) == text.bytes().length) {
             tails.put(key, new Tail(relativePath, published, text.digest(), text.bytes().length,
                     PlaylistText.targetDuration(plan.items(), targetFloor),
-                    segments.get(plan.consumed() - 1).entry().segment().index(), plan.items().size(), plan.withoutItems()));
+                    segments.get(plan.consumed() - 1).entry().segment().index(), plan.items().size(),
+                    nanoTime.getAsLong()));
         }
         return outcome(state, published, plan.items().size(), finalPlaylist);
     }
@@ -134,8 +156,9 @@ final class PlaylistBuilder {
      * Publishes the segments settled since {@code tail} by appending them to the playlist's file
      * (a copy, renamed over it) and putting the file; null when the whole text must be made
      * instead: a segment longer than the target duration, or a file changed or removed since.
+     * The session goes on: its end is published whole.
      */
-    private Published append(PublishSchedule.Key key, PlaylistState state, boolean ended, Tail tail) throws IOException {
+    private Published append(PublishSchedule.Key key, PlaylistState state, Tail tail) throws IOException {
         List<PlaylistSegment> added = withMedia(
                 catalog.sessionSegments(state.stream(), state.sessionStart(), tail.lastIndex()));
         PlaylistPlan more = PlaylistPlan.of(added, s3.enabled(), Segment::fileName);
@@ -143,8 +166,7 @@ final class PlaylistBuilder {
                 || localLength(tail.relativePath()) != tail.length()) {
             return null;
         }
-        boolean finalPlaylist = ended && more.complete();
-        byte[] bytes = PlaylistText.more(more.items(), finalPlaylist).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = PlaylistText.more(more.items()).getBytes(StandardCharsets.UTF_8);
         MessageDigest digest = copy(tail.digest());
         digest.update(bytes);
         String sha256 = HexFormat.of().formatHex(copy(digest).digest());
@@ -153,28 +175,19 @@ final class PlaylistBuilder {
             Path file = recordingsDir.resolve(tail.relativePath());
             appendLocal(file, bytes);
             if (s3.enabled()) {
-                s3.put(tail.relativePath(), file, PlaylistText.CONTENT_TYPE, finalPlaylist ? null : "no-cache");
+                s3.put(tail.relativePath(), file, PlaylistText.CONTENT_TYPE, "no-cache");
             }
-            log.debug("{} - published with {} segments{}", tail.relativePath(), listed, finalPlaylist ? ", complete" : "");
+            log.debug("{} - published with {} segments", tail.relativePath(), listed);
         }
-        PlaylistPlan totals = more.after(tail.totals());
-        String folder = tail.relativePath().substring(0, tail.relativePath().length() - FILE_NAME.length() - 1);
-        catalog.sessionPublished(state, sha256, finalPlaylist, finalPlaylist ? summary(state, folder, totals, true) : null,
-                webhooks);
-        if (!finalPlaylist) {
+        catalog.sessionPublished(state, sha256, false, null, webhooks);
+        if (more.unlisted() == 0) {
             int lastIndex = more.consumed() == 0 ? tail.lastIndex()
                     : added.get(more.consumed() - 1).entry().segment().index();
             tails.put(key, new Tail(tail.relativePath(), sha256, digest, tail.length() + bytes.length, tail.targetSeconds(),
-                    lastIndex, listed, totals.withoutItems()));
+                    lastIndex, listed, tail.rebuiltAtNanos()));
         }
         appends++;
-        return outcome(state, sha256, listed, finalPlaylist);
-    }
-
-    private SessionSummary summary(PlaylistState state, String folder, PlaylistPlan totals, boolean listed) {
-        return new SessionSummary(state.stream(), state.sessionStart(), folder, totals.first(), totals.last(),
-                totals.settled(), totals.missing(), totals.settledBytes(), s3.enabled() ? s3.keyOf(folder) : null,
-                listed ? keyOf(folder + "/" + FILE_NAME) : null);
+        return outcome(state, sha256, listed, false);
     }
 
     /** How many session publishes of this run appended to the playlist (for tests). */
@@ -339,10 +352,10 @@ final class PlaylistBuilder {
      * @param targetSeconds its target duration: a longer segment changes the header
      * @param lastIndex the index of the last segment its plan settled (listed or not)
      * @param listed how many segments it lists
-     * @param totals the counts of its plan (for the session's summary), without items
+     * @param rebuiltAtNanos when its text was last made whole
      */
     private record Tail(String relativePath, String sha256, MessageDigest digest, long length, long targetSeconds,
-            int lastIndex, int listed, PlaylistPlan totals) {}
+            int lastIndex, int listed, long rebuiltAtNanos) {}
 
     private static MessageDigest newDigest() {
         try {

@@ -91,24 +91,14 @@ record PlaylistPlan(List<Item> items, boolean complete, int settled, int missing
         return new PlaylistPlan(items, true, settled, missing, bytes, first, last);
     }
 
-    /**
-     * This plan, of the segments after those of {@code earlier}, as a plan of them all would count
-     * them: its own items, the counts of both.
-     */
-    PlaylistPlan after(PlaylistPlan earlier) {
-        return new PlaylistPlan(items, complete, earlier.settled + settled, earlier.missing + missing,
-                earlier.settledBytes + settledBytes, earlier.first != null ? earlier.first : first,
-                last != null ? last : earlier.last);
-    }
-
-    /** The same counts without the items (what a later plan continues from). */
-    PlaylistPlan withoutItems() {
-        return new PlaylistPlan(List.of(), complete, settled, missing, settledBytes, first, last);
-    }
-
     /** How many of the segments it was made of, from the first, are settled: the rest wait. */
     int consumed() {
         return settled + missing;
+    }
+
+    /** How many settled segments it does not list (not MP4, or their media facts could not be read). */
+    int unlisted() {
+        return settled - items.size();
     }
 
     /** Whether a settled segment can be listed: fragmented MP4 whose facts describe the file as it is. */

@@ -47,12 +47,12 @@ final class PlaylistText {
     }
 
     /**
-     * What follows the text of a playlist that lists at least one item when {@code items} are
-     * added to it: the text {@link #render} gives for all items is the one for the earlier items,
-     * without {@link #END}, followed by this, as long as the target duration stays the same.
+     * What follows the text of an open playlist that lists at least one item when {@code items}
+     * are added to it: the text {@link #render} gives for all items is the one for the earlier
+     * items followed by this, as long as the target duration stays the same.
      */
-    static String more(List<PlaylistPlan.Item> items, boolean ended) {
-        return appendItems(new StringBuilder(items.size() * 200 + END.length()), items, false, ended).toString();
+    static String more(List<PlaylistPlan.Item> items) {
+        return appendItems(new StringBuilder(items.size() * 200), items, false, false).toString();
     }
 
     private static StringBuilder appendItems(StringBuilder out, List<PlaylistPlan.Item> items, boolean first,

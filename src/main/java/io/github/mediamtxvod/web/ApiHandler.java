@@ -114,7 +114,7 @@ final class ApiHandler implements Request.Handler {
         return result;
     }
 
-    /** One page of sessions, newest first, each with all its segments. */
+    /** One page of sessions, newest first unless asked otherwise, each with all its segments. */
     private byte[] recordings(QueryParameters parameters) throws IOException {
         String stream = parameters.name("stream");
         Instant from = parameters.instant("from");
@@ -124,9 +124,13 @@ final class ApiHandler implements Request.Handler {
         }
         int page = parameters.integer("page", 1, 1, 1_000_000);
         int pageSize = parameters.integer("pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+        String order = parameters.text("order");
+        if (order != null && !order.equals("newest") && !order.equals("oldest")) {
+            throw HttpProblem.badRequest("parameter 'order' must be 'newest' (the default) or 'oldest'");
+        }
         CatalogView catalog = view.catalog();
-        CatalogView.Page<Session> sessions = catalog.sessions(
-                new CatalogView.Query(stream, from, to, (long) (page - 1) * pageSize, pageSize, true));
+        CatalogView.Page<Session> sessions = catalog.sessions(new CatalogView.Query(stream, from, to,
+                (long) (page - 1) * pageSize, pageSize, !"oldest".equals(order)));
         Map<String, Instant> current = new HashMap<>();
         for (RecordingStatus.StreamStatus active : view.recording().recording()) {
             if (active.sessionStart() != null) {

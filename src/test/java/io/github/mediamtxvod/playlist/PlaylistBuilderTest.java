@@ -42,7 +42,7 @@ class PlaylistBuilderTest {
     @BeforeEach
     void open() {
         stores = new PlaylistStores(recordings, TestConfig.localOnly(recordings).build(), clock);
-        builder = new PlaylistBuilder(stores.playlists, stores.s3, recordings, FLOOR, true);
+        builder = new PlaylistBuilder(stores.playlists, stores.s3, recordings, FLOOR, true, clock::nanoTime);
         folder = SegmentLayout.sessionPath(STREAM, SESSION);
     }
 
@@ -109,7 +109,7 @@ class PlaylistBuilderTest {
 
         PlaylistBuilder.Published closed = publishEnded();
         assertThat(closed.complete()).isTrue();
-        assertThat(builder.appends()).isEqualTo(publishes);
+        assertThat(builder.appends()).as("the end is published whole").isEqualTo(publishes - 1);
         assertPublishedAsRebuilt(true);
         WebhookEvent finished = stores.outbox.due(10).getFirst();
         assertThat(finished.type()).isEqualTo(WebhookEvent.Type.SESSION_FINISHED);
@@ -158,7 +158,7 @@ class PlaylistBuilderTest {
     }
 
     @Test
-    void anEndWithNothingAddedAppendsOnlyTheEndTag() throws Exception {
+    void theEndOfTheSessionIsPublishedWholeWithNothingElseChanged() throws Exception {
         finish(0, 3000);
         publish(false);
         finish(1, 3000);
@@ -169,6 +169,44 @@ class PlaylistBuilderTest {
 
         assertThat(Files.readString(playlist())).isEqualTo(open + "#EXT-X-ENDLIST\n");
         assertPublishedAsRebuilt(true);
-        assertThat(builder.appends()).isEqualTo(2);
+        assertThat(builder.appends()).isEqualTo(1);
+    }
+
+    @Test
+    void aSegmentThatCouldNotBeListedIsTriedAgainAtTheNextPublish() throws Exception {
+        finish(0, 3000);
+        publish(false);
+        Path file = recordings.resolve(folder).resolve("segment_001.mp4");
+        Files.write(file, new byte[(int) SIZE]); // no media facts, and the file cannot be read for them
+        Segment unreadable = new Segment(STREAM, SESSION, 1, folder + "/segment_001.mp4", SESSION.plusMillis(3000),
+                Duration.ofMillis(3000), SIZE);
+        stores.catalog.segmentFinished(unreadable);
+        stores.playlists.segmentFinished(STREAM, SESSION, true);
+        assertThat(publish(false).listed()).isEqualTo(1);
+        assertPublishedAsRebuilt(false);
+
+        stores.playlists.recordMedia(unreadable.relativePath(), new SegmentMedia(SIZE, 100, SIZE - 100, Duration.ofMillis(3000)));
+        finish(2, 3000);
+
+        assertThat(publish(false).listed()).isEqualTo(3);
+        assertPublishedAsRebuilt(false);
+    }
+
+    @Test
+    void aLongOpenSessionIsRebuiltWholeNowAndThen() throws Exception {
+        finish(0, 3000);
+        publish(false);
+        finish(1, 3000);
+        publish(false);
+        assertThat(builder.appends()).isEqualTo(1);
+
+        clock.advance(PlaylistBuilder.REBUILD_AFTER);
+        finish(2, 3000);
+        publish(false);
+        finish(3, 3000);
+        publish(false);
+
+        assertThat(builder.appends()).as("the third publish is whole, the fourth appends to it").isEqualTo(2);
+        assertPublishedAsRebuilt(false);
     }
 }

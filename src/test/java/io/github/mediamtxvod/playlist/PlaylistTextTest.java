@@ -45,14 +45,13 @@ class PlaylistTextTest {
     @Test
     void theTextOfMoreItemsIsTheEarlierTextFollowedByThem() throws IOException {
         List<PlaylistPlan.Item> items = threeSegments("");
-        for (int k = 1; k < items.size(); k++) {
-            for (boolean ended : new boolean[] {false, true}) {
-                assertThat(PlaylistText.render(items.subList(0, k), Duration.ofSeconds(60), false)
-                        + PlaylistText.more(items.subList(k, items.size()), ended))
-                        .isEqualTo(PlaylistText.render(items, Duration.ofSeconds(60), ended));
-            }
+        for (int k = 1; k <= items.size(); k++) {
+            assertThat(PlaylistText.render(items.subList(0, k), Duration.ofSeconds(60), false)
+                    + PlaylistText.more(items.subList(k, items.size())))
+                    .isEqualTo(PlaylistText.render(items, Duration.ofSeconds(60), false));
         }
-        assertThat(PlaylistText.more(List.of(), true)).isEqualTo(PlaylistText.END);
+        assertThat(PlaylistText.render(items, Duration.ofSeconds(60), true))
+                .isEqualTo(PlaylistText.render(items, Duration.ofSeconds(60), false) + PlaylistText.END);
     }
 
     @Test

@@ -136,6 +136,7 @@ class ApiTest {
         JsonNode cam1 = json(test.get("/api/recordings?stream=cam1"));
         JsonNode overlapping = json(test.get("/api/recordings?stream=cam1&from=2024-05-01T10:02:00Z&to=2024-05-01T10:30:00Z"));
         JsonNode later = json(test.get("/api/recordings?from=2024-05-01T10:30:00%2B00:00"));
+        JsonNode oldest = json(test.get("/api/recordings?stream=cam1&order=oldest&pageSize=1"));
 
         assertThat(all.path("totalSessions").asLong()).isEqualTo(3);
         assertThat(cam1.path("totalSessions").asLong()).isEqualTo(2);
@@ -144,6 +145,8 @@ class ApiTest {
         assertThat(overlapping.path("sessions").path(0).path("start").asText()).isEqualTo("2024-05-01T10:00:00Z");
         assertThat(overlapping.path("sessions").path(0).path("segments")).as("the whole session").hasSize(3);
         assertThat(later.path("totalSessions").asLong()).isEqualTo(1);
+        assertThat(oldest.path("sessions").path(0).path("start").asText()).isEqualTo("2024-05-01T10:00:00Z");
+        assertThat(test.raw("/api/recordings?order=sideways").status()).isEqualTo(400);
     }
 
     @Test
