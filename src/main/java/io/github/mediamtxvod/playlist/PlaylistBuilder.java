@@ -144,7 +144,7 @@ final class PlaylistBuilder {
         }
         catalog.sessionPublished(state, published, finalPlaylist, finished, webhooks);
         if (text != null && !finalPlaylist && plan.unlisted() == 0 && localLength(relativePath) == text.bytes().length) {
-            tails.put(key, new Tail(relativePath, published, text.digest(), text.bytes().length,
+            tails.put(key, new Tail(relativePath, text.digest(), text.bytes().length,
                     PlaylistText.targetDuration(plan.items(), targetFloor),
                     segments.get(plan.consumed() - 1).entry().segment().index(), plan.items().size(),
                     nanoTime.getAsLong()));
@@ -169,7 +169,7 @@ final class PlaylistBuilder {
         byte[] bytes = PlaylistText.more(more.items()).getBytes(StandardCharsets.UTF_8);
         MessageDigest digest = copy(tail.digest());
         digest.update(bytes);
-        String sha256 = HexFormat.of().formatHex(copy(digest).digest());
+        String sha256 = hexOf(digest);
         int listed = tail.listed() + more.items().size();
         if (bytes.length > 0) {
             Path file = recordingsDir.resolve(tail.relativePath());
@@ -183,7 +183,7 @@ final class PlaylistBuilder {
         if (more.unlisted() == 0) {
             int lastIndex = more.consumed() == 0 ? tail.lastIndex()
                     : added.get(more.consumed() - 1).entry().segment().index();
-            tails.put(key, new Tail(tail.relativePath(), sha256, digest, tail.length() + bytes.length, tail.targetSeconds(),
+            tails.put(key, new Tail(tail.relativePath(), digest, tail.length() + bytes.length, tail.targetSeconds(),
                     lastIndex, listed, tail.rebuiltAtNanos()));
         }
         appends++;
@@ -337,7 +337,7 @@ final class PlaylistBuilder {
         }
 
         String sha256() {
-            return HexFormat.of().formatHex(copy(digest).digest());
+            return hexOf(digest);
         }
     }
 
@@ -346,16 +346,21 @@ final class PlaylistBuilder {
      * plans and renders only the segments after the last one settled then: a publish costs the
      * same on a day's last segment as on its first, apart from copying and putting the file.
      *
-     * @param sha256 of the text published, which the catalogue must still hold for the tail to apply
-     * @param digest the SHA-256 state after that text
+     * @param relativePath the playlist file below RECORDINGS_DIR
+     * @param digest the SHA-256 state after the text published
      * @param length the text's length in bytes, which the local file must still have
      * @param targetSeconds its target duration: a longer segment changes the header
      * @param lastIndex the index of the last segment its plan settled (listed or not)
      * @param listed how many segments it lists
      * @param rebuiltAtNanos when its text was last made whole
      */
-    private record Tail(String relativePath, String sha256, MessageDigest digest, long length, long targetSeconds,
-            int lastIndex, int listed, long rebuiltAtNanos) {}
+    private record Tail(String relativePath, MessageDigest digest, long length, long targetSeconds,
+            int lastIndex, int listed, long rebuiltAtNanos) {
+        /** The SHA-256 of the text published, which the catalogue must still hold for the tail to apply. */
+        String sha256() {
+            return hexOf(digest);
+        }
+    }
 
     private static MessageDigest newDigest() {
         try {
@@ -363,6 +368,11 @@ final class PlaylistBuilder {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every JDK", e);
         }
+    }
+
+    /** The hex SHA-256 of what {@code digest} was given, leaving it as it is. */
+    private static String hexOf(MessageDigest digest) {
+        return HexFormat.of().formatHex(copy(digest).digest());
     }
 
     private static MessageDigest copy(MessageDigest digest) {
