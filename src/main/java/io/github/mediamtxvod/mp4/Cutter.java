@@ -10,8 +10,13 @@ import java.util.Map;
  *
  * <p>Selection is by wall clock: the primary track starts at the planned cut (its keyframe, or for
  * an all-sync track the sample containing the start); other video tracks start at their first
- * keyframe at or after the cut, other tracks at their first sample ending after it; every track
- * stops before its first sample at or after the end.
+ * keyframe shown at or after the primary track's first sample, other tracks at their first sample
+ * starting then or later; every track stops before its first sample at or after the end. So the
+ * output's first presentation is the primary track's first sample: a decoder that outputs at the
+ * frame rate (FFmpeg's null muxer) counts its frame grid from the earliest presentation, and an
+ * audio frame a fraction of a frame earlier would put steady video half a frame off that grid,
+ * where the least jitter rounds two frames to one slot ({@code non monotonically increasing dts}).
+ * The audio left out is less than one of its frames (plus the keyframe's composition offset).
  *
  * <p>Timeline: time 0 is the origin (the earlier of the requested origin and the first sample
  * written, since fMP4 decode times cannot be negative). The first source keeps its wall-clock
@@ -59,6 +64,8 @@ final class Cutter {
     private final Map<Integer, TrackState> tracks = new HashMap<>();
     private long originNanos;
     private boolean originKnown;
+    /** Wall clock of the primary track's first presentation, once it started: where the others start. */
+    private long othersFromNanos = Long.MIN_VALUE;
     private int currentSource = -1;
     private long sourceOutNanos;
     private long firstWallNanos = Long.MAX_VALUE;
@@ -85,8 +92,16 @@ final class Cutter {
     List<Selection> select(RangePlan.Step step, List<TrackSamples> fragment) {
         IndexedSource source = step.indexed();
         List<int[]> ranges = new ArrayList<>(fragment.size());
+        // the primary track first: the others start where it is first shown
         for (TrackSamples samples : fragment) {
-            ranges.add(range(source, samples, samples.track.id() == plan.primaryTrackId, step.untilNanos()));
+            boolean primary = samples.track.id() == plan.primaryTrackId;
+            ranges.add(primary ? range(source, samples, true, step.untilNanos()) : null);
+        }
+        for (int t = 0; t < fragment.size(); t++) {
+            TrackSamples samples = fragment.get(t);
+            if (samples.track.id() != plan.primaryTrackId) {
+                ranges.set(t, range(source, samples, false, step.untilNanos()));
+            }
         }
         List<Selection> selections = new ArrayList<>();
         long earliest = Long.MAX_VALUE;
@@ -124,10 +139,18 @@ final class Cutter {
         long[] times = samples.decodeTimes();
         int from = 0;
         if (!state.started) {
-            boolean fromKeyframe = primary ? !plan.primaryAllSync : samples.track.isVideo();
-            from = first(source, samples, times, plan.cutNanos, fromKeyframe);
+            if (primary) {
+                from = first(source, samples, times, plan.cutNanos, !plan.primaryAllSync);
+            } else if (othersFromNanos == Long.MIN_VALUE) {
+                return null; // the primary track has not started: nothing goes out before it
+            } else {
+                from = firstFrom(source, samples, times, othersFromNanos, samples.track.isVideo());
+            }
             if (from < 0) {
                 return null;
+            }
+            if (primary) {
+                othersFromNanos = shownNanos(source, samples, times, from);
             }
         }
         long end = Math.min(plan.endNanos, untilNanos);
@@ -171,6 +194,26 @@ final class Cutter {
             }
         }
         return best;
+    }
+
+    /**
+     * The first sample of another track than the primary one to go out: the first (keyframe for
+     * video) shown at or after {@code from}, the primary track's first presentation.
+     */
+    private static int firstFrom(IndexedSource source, TrackSamples samples, long[] times, long from,
+            boolean keyframe) {
+        for (int i = 0; i < samples.count(); i++) {
+            if ((!keyframe || samples.sync(i)) && shownNanos(source, samples, times, i) >= from) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Wall clock of a sample's presentation: its decode time plus its composition offset. */
+    private static long shownNanos(IndexedSource source, TrackSamples samples, long[] times, int index) {
+        return wall(source, samples, times, index)
+                + MediaTime.toNanos(samples.compositionOffset(index), samples.track.timescale());
     }
 
     /** The first keyframe at or after {@code cut}, or the first sample ending after it. */
