@@ -134,7 +134,7 @@ public final class LeadingTiming {
         long frame = plan.map(TimingPlan.Retimed::frameDuration)
                 .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
         int evened = !evenDecodeTimes ? 0 : TimingPlan.steadyDecodeTimes(timeline.decode, timeline.shown(), frame,
-                probeSamples(frame, video.timescale())).map(timeline::decodeAt).orElse(0);
+                probeSamples(frame, video.timescale()), plan.isPresent()).map(timeline::decodeAt).orElse(0);
         Long otherStart = otherTracksStart(index, video);
         long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L) + align(timeline, window, frame, otherStart);
         int laterRuns = alignLaterRuns(timeline, window, frame, otherStart);

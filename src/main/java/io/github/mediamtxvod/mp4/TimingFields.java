@@ -33,7 +33,9 @@ final class TimingFields {
     /**
      * One video sample's times and where its fields are in the file.
      *
-     * @param durationAt file position of its trun duration, -1 when the trun has none
+     * @param durationAt file position of its duration: in the trun, or the {@code tfhd}'s default
+     *                   when the sample is its traf's only one (FFmpeg writes a session's first
+     *                   frame alone in a fragment that way); -1 when it has no field of its own
      * @param offsetAt   file position of its composition offset, -1 when the trun has none
      */
     record Sample(long decode, long duration, long offset, long durationAt, long offsetAt) {}
@@ -66,11 +68,13 @@ final class TimingFields {
                     continue;
                 }
                 long defaultDuration = video.defaultSampleDuration();
+                long defaultDurationAt = -1;
                 if ((tfhdFlags & TFHD_DEFAULT_DURATION) != 0) {
                     int at = tfhd.bodyStart() + 8 + ((tfhdFlags & TFHD_BASE_DATA_OFFSET) != 0 ? 8 : 0)
                             + ((tfhdFlags & TFHD_SAMPLE_DESCRIPTION) != 0 ? 4 : 0);
                     tfhd.requireBody(at + 4 - tfhd.bodyStart(), where);
                     defaultDuration = Bytes.u32(moof, at);
+                    defaultDurationAt = moofOffset + at;
                 }
                 Box tfdt = Box.require(children, "tfdt", where);
                 tfdt.requireBody(8, where);
@@ -80,10 +84,18 @@ final class TimingFields {
                 }
                 long decode = wide ? Bytes.i64(moof, tfdt.bodyStart() + 4) : Bytes.u32(moof, tfdt.bodyStart() + 4);
                 runs.add(new Run(moofOffset, moofOffset + tfdt.bodyStart() + 4, wide, samples.size()));
+                int first = samples.size();
+                boolean oneTrun = children.stream().filter(box -> box.type().equals("trun")).count() == 1;
                 for (Box trun : children) {
                     if (trun.type().equals("trun")) {
                         decode = readTrun(moof, moofOffset, trun, decode, defaultDuration, samples, where);
                     }
+                }
+                if (oneTrun && samples.size() == first + 1 && samples.get(first).durationAt() < 0) {
+                    // the traf's only sample: the tfhd's default duration is its own
+                    Sample only = samples.get(first);
+                    samples.set(first, new Sample(only.decode(), only.duration(), only.offset(), defaultDurationAt,
+                            only.offsetAt()));
                 }
             }
         }

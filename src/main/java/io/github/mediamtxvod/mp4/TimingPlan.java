@@ -44,6 +44,8 @@ final class TimingPlan {
 
     /** A gap within frame/32 of the frame duration is steady (RTMP's whole milliseconds are). */
     static final long STEADY_FRACTION = 32;
+    /** How many leading frames may carry FFmpeg's own times before the source's (a jump) begin. */
+    private static final int OWN_TIMES = 4;
     /** How far from its place in the times' order the bitstream can show a picture: H.264's DPB. */
     private static final int MAX_REORDER = 16;
 
@@ -130,44 +132,61 @@ final class TimingPlan {
      * Why: FFmpeg guesses a file's frame rate from the spacing of its first decode times (their
      * common divisor, else the standard rate they fit best), and a guess a little off the real
      * rate (24.92 for 25) puts its output grid adrift: two frames share a slot every few hundred.
-     * The samples from the last jump of two frames or more within the first {@code probe} (FFmpeg's
-     * own time for a session's first frame) up to the first later one in steady spacing get times
-     * one frame apart that end a frame before that one's, or earlier where a sample would otherwise
-     * be decoded after it is shown. Spacing that jitters by less than 1/32 frame is left, unless a
-     * jump precedes it: then only exact spacing gives FFmpeg a common divisor to go by.
+     * The samples from the last jump of two frames or more among the first few (FFmpeg's own time
+     * for a session's first frame) up to the first one at or after the {@code probe} in steady
+     * spacing get times one frame apart that end a frame before that one's, or earlier where a
+     * sample would otherwise be decoded after it is shown. They never reach across a later jump
+     * (a stall keeps its length): then they end a frame before the last sample ahead of it, and
+     * a segment shorter than the probe ends at its last sample. Spacing that jitters by less than
+     * 1/32 frame is left, unless a jump precedes it or the timing before it was broken
+     * ({@code settling}): then only exact spacing gives FFmpeg a common divisor to go by.
      *
      * @param decodeTimes  decode time of each sample
      * @param presentation presentation time of each sample, in decode order; kept
      * @param frame        the steady frame duration
      * @param probe        how many leading samples FFmpeg's guess may look at
+     * @param settling     whether the leading samples' timing was broken (and was re-timed): the
+     *                     source's clock was still settling, so slight jitter after it is that too
      * @return the samples that get new decode times and those times (the samples before and
      *         after them keep theirs); empty when their spacing is steady already or they cannot
      *         be spaced evenly in order
      */
-    static Optional<EvenDecode> steadyDecodeTimes(long[] decodeTimes, long[] presentation, long frame, int probe) {
+    static Optional<EvenDecode> steadyDecodeTimes(long[] decodeTimes, long[] presentation, long frame, int probe,
+            boolean settling) {
         int count = decodeTimes.length;
         long tolerance = Math.max(1, frame / STEADY_FRACTION);
-        if (count <= probe + 1 || presentation.length != count || frame <= 0) {
+        if (presentation.length != count || frame <= 0 || count < 4) {
             return Optional.empty();
         }
+        // FFmpeg's own time for a session's first frame (or first few): the last jump among them
         int from = 0;
-        long worst = 0;
-        for (int i = 1; i <= probe; i++) {
-            long gap = decodeTimes[i] - decodeTimes[i - 1];
-            if (gap >= 2 * frame) {
+        for (int i = 1; i <= Math.min(OWN_TIMES, count - 1); i++) {
+            if (decodeTimes[i] - decodeTimes[i - 1] >= 2 * frame) {
                 from = i;
-                worst = 0;
-            } else {
-                worst = Math.max(worst, Math.abs(gap - frame));
             }
         }
-        // after a jump, the least jitter leaves the jump's odd length to bias the best fit
-        boolean jitters = worst > (from > 0 ? 0 : tolerance);
-        int end = probe;
-        while (end + 1 < count && Math.abs(decodeTimes[end + 1] - decodeTimes[end] - frame) > tolerance) {
+        // spaced up to the probe, never across a later jump (a stall keeps its length), and past
+        // the probe while the spacing still jitters; the sample after them keeps its time
+        int jump = count;
+        for (int i = from + 1; i < count; i++) {
+            if (decodeTimes[i] - decodeTimes[i - 1] >= 2 * frame) {
+                jump = i;
+                break;
+            }
+        }
+        int end = Math.min(probe, jump - 1);
+        while (end + 1 < jump && Math.abs(decodeTimes[end + 1] - decodeTimes[end] - frame) > tolerance) {
             end++;
         }
-        if (!jitters || end + 1 >= count) {
+        if (end - from < 2) {
+            return Optional.empty();
+        }
+        long worst = 0;
+        for (int i = from + 1; i <= end; i++) {
+            worst = Math.max(worst, Math.abs(decodeTimes[i] - decodeTimes[i - 1] - frame));
+        }
+        // after a jump, the least jitter leaves the jump's odd length to bias the best fit
+        if (worst <= (from > 0 || settling ? 0 : tolerance)) {
             return Optional.empty();
         }
         long base = decodeTimes[end] - (long) (end - from) * frame;
@@ -192,18 +211,24 @@ final class TimingPlan {
      */
     record EvenDecode(int from, long[] times) {}
 
-    /** Whether the gaps from the {@code from}-th shown sample on are steady for a run (or to the end). */
-    private static boolean steadyFrom(long[] gap, int from, int steadyRun, long frame, long tolerance) {
-        int available = gap.length - from;
-        if (available < Math.max(1, steadyRun / 2)) {
-            return false;
-        }
-        for (int k = from; k < Math.min(gap.length, from + steadyRun); k++) {
-            if (Math.abs(gap[k] - frame) > tolerance) {
+    /**
+     * Whether the gaps from the {@code from}-th shown sample on are steady for a run. A shorter run
+     * counts when it holds at least a quarter of one and ends at the last sample or at a late frame
+     * (the source stalled; what follows a stall is {@link FrameGrid#runAlignment}'s part): a
+     * segment of a few seconds, or a stall a second after the jitter, must not keep the jitter.
+     */
+    static boolean steadyFrom(long[] gap, int from, int steadyRun, long frame, long tolerance) {
+        int steady = 0;
+        for (int k = from; k < gap.length && steady < steadyRun; k++) {
+            if (gap[k] > frame + tolerance) {
+                break; // a late frame: the run ends here
+            }
+            if (gap[k] < frame - tolerance) {
                 return false;
             }
+            steady++;
         }
-        return true;
+        return steady >= Math.max(1, steadyRun / 4);
     }
 
     /** Whether the prefix (its gaps and the one into the kept samples) shows two frames too close. */

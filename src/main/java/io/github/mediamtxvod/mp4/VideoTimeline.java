@@ -50,15 +50,20 @@ final class VideoTimeline {
 
     /**
      * Gives samples new decode times, keeping when they are shown; the sample before them and
-     * the last of them get the durations that meet the next decode time.
+     * the last of them get the durations that meet the next decode time. A track whose every
+     * sample is shown when it is decoded (no B-frames; FFmpeg then writes no composition offsets
+     * to change) is shown at the new times too: the jitter the exact spacing takes out of its
+     * decode times would otherwise stay in its presentation, where frames a little less than a
+     * frame apart meet a frame grid FFmpeg guessed from that same jitter.
      *
      * @return how many samples got new decode times
      */
     int decodeAt(TimingPlan.EvenDecode even) {
         int from = even.from();
         int end = from + even.times().length;
+        boolean inOrder = Arrays.stream(offset).allMatch(value -> value == 0);
         for (int i = from; i < end; i++) {
-            offset[i] = shown(i) - even.times()[i - from];
+            offset[i] = inOrder ? 0 : shown(i) - even.times()[i - from];
             decode[i] = even.times()[i - from];
         }
         for (int i = Math.max(0, from - 1); i < end; i++) {

@@ -24,7 +24,7 @@ class LeadingTimingTest {
     @Test
     void fastFirstGopWithBFramesDecodesCleanlyAfterTheRepair() throws Exception {
         Path file = TimingFixtures.segment(dir, "libx264", true, true, FAST_FIRST_GOP);
-        assertThat(Ffprobe.allDecodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
         long size = Files.size(file);
         List<String> before = Ffprobe.packetTimes(file, "v:0");
         List<String> audio = Ffprobe.packetTimes(file, "a:0");
@@ -34,7 +34,7 @@ class LeadingTimingTest {
         assertThat(repair).isPresent();
         assertThat(repair.get().samples()).isEqualTo(25);
         assertThat(repair.get().frame().toMillis()).isEqualTo(40);
-        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
         assertThat(Files.size(file)).isEqualTo(size);
         List<String> after = Ffprobe.packetTimes(file, "v:0");
         assertThat(after).hasSameSizeAs(before);
@@ -49,28 +49,66 @@ class LeadingTimingTest {
     }
 
     @Test
+    void aLoneFirstFrameWhoseDurationIsInTheTfhdIsRetimedWithTheJitterAfterIt() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", false, true, TimingFixtures.LONE_FIRST_FRAME_THEN_JITTER);
+        assertThat(Ffprobe.decodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+        List<String> before = Ffprobe.packetTimes(file, "v:0");
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().samples()).as("the lone frame and the jittery ones after it").isEqualTo(10);
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
+        List<String> after = Ffprobe.packetTimes(file, "v:0");
+        // one frame apart up to the first kept frame: the lone frame moved up to the second, and its
+        // duration, which only its fragment's tfhd holds, was rewritten with it
+        for (int i = 1; i <= 10; i++) {
+            assertThat(pts(after.get(i)) - pts(after.get(i - 1))).as("packet %d", i)
+                    .isEqualTo(TimingFixtures.VIDEO_TIMESCALE / 25);
+        }
+        assertThat(after.subList(10, after.size())).isEqualTo(before.subList(10, before.size()));
+    }
+
+    @Test
+    void aClockSettlingInSlightStepsGetsExactSpacingShownAsWellWithoutBFrames() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", false, true, TimingFixtures.SETTLING_CLOCK);
+        assertThat(Ffprobe.decodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+        assertThat(Ffprobe.guessedFrameRate(file)).isNotEqualTo("25/1");
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().samples()).as("no frame too early to be re-timed").isZero();
+        assertThat(repair.get().evened()).isGreaterThan(20);
+        assertThat(Ffprobe.guessedFrameRate(file)).isEqualTo("25/1");
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
+        // without composition offsets to change, frames are shown when they are decoded
+        assertThat(Ffprobe.packetTimes(file, "v:0")).allMatch(packet -> packet.split(",")[0].equals(packet.split(",")[1]));
+    }
+
+    @Test
     void fastFirstGopOfH265WithBFramesIsRepaired() throws Exception {
         Path file = TimingFixtures.segment(dir, "libx265", true, false, FAST_FIRST_GOP);
 
         assertThat(LeadingTiming.repair(file)).isPresent();
 
-        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
     }
 
     @Test
     void fastFirstGopWithoutBFramesIsRepaired() throws Exception {
         Path file = TimingFixtures.segment(dir, "libx264", false, true, FAST_FIRST_GOP);
-        assertThat(Ffprobe.allDecodeErrors(file)).isNotEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).isNotEmpty();
 
         assertThat(LeadingTiming.repair(file)).isPresent();
 
-        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
     }
 
     @Test
     void framesLeftAtTheGridsRoundingEdgeByALaterJumpAreMovedOntoIt() throws Exception {
         Path file = TimingFixtures.segment(dir, "libx264", true, true, TimingFixtures.JUMP_AFTER_SECOND_GOP);
-        assertThat(Ffprobe.allDecodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
         List<String> before = Ffprobe.packetTimes(file, "v:0");
         List<String> audio = Ffprobe.packetTimes(file, "a:0");
 
@@ -78,7 +116,7 @@ class LeadingTimingTest {
 
         assertThat(repair).isPresent();
         assertThat(repair.get().runs()).isEqualTo(1);
-        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
         List<String> after = Ffprobe.packetTimes(file, "v:0");
         assertThat(after).hasSameSizeAs(before);
         // the two GOPs before the jump stay; the frames after it all move by the same amount, less than a frame
@@ -102,7 +140,7 @@ class LeadingTimingTest {
         assertThat(repair).isPresent();
         assertThat(repair.get().swapped()).isGreaterThanOrEqualTo(2);
         assertThat(outOfOrder(Ffprobe.shownFrames(file))).isZero();
-        assertThat(Ffprobe.allDecodeErrors(file)).isEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
         assertThat(Ffprobe.packets(file, "v:0")).isEqualTo(packets);
     }
 
@@ -142,6 +180,11 @@ class LeadingTimingTest {
             previous = pts;
         }
         return count;
+    }
+
+    /** The pts of a {@link Ffprobe#packetTimes} line. */
+    private static long pts(String packet) {
+        return Long.parseLong(packet.split(",")[0]);
     }
 
     /** How much later a packet's pts is after than before; its dts must have moved as much. */

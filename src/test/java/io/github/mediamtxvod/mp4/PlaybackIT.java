@@ -92,7 +92,7 @@ class PlaybackIT {
 
     /** Decodes without a single error line and lasts the request, plus at most one GOP and 0.1 s. */
     static Ffprobe.ProbeResult assertPlays(Path file, double requested, Variant variant, String what) {
-        assertThat(Ffprobe.allDecodeErrors(file)).as(what + ": decode errors").isEmpty();
+        assertThat(Ffprobe.decodeErrors(file)).as(what + ": decode errors").isEmpty();
         Ffprobe.ProbeResult probe = Ffprobe.probe(file);
         assertThat(probe.errors()).as(what + ": probe errors").isEmpty();
         double seconds = probe.duration().toNanos() / 1e9;

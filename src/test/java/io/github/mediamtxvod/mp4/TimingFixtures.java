@@ -31,6 +31,22 @@ public final class TimingFixtures {
      */
     public static final String STALL_INSIDE_A_GROUP = "setts=pts=PTS+37914*gte(N\\,52)"
             + ":dts=DTS+37914*gte(N\\,52)-gte(mod(N\\,4)\\,3)";
+    /**
+     * No B-frames; the first frame 1.1 s before the others (FFmpeg's own time for a session's
+     * first frame, so it sits alone in the first fragment, its duration in the {@code tfhd}), and
+     * the odd frames of the first half second early by 120 ticks down to 20 (of 640), as the RTSP
+     * test server's first frames come: two frames 35 ms apart where the frame rate says 40.
+     */
+    public static final String LONE_FIRST_FRAME_THEN_JITTER = "setts=pts=PTS+17600*gte(N\\,1)"
+            + "-10*(13-N)*lt(N\\,13)*mod(N\\,2):dts=DTS+17600*gte(N\\,1)-10*(13-N)*lt(N\\,13)*mod(N\\,2)";
+    /**
+     * No B-frames; the first frame 1.1 s before the others, and every other frame of the first 21
+     * shown 19 ticks (of 640) early and the rest after them as late as that adds up to: a source
+     * whose clock runs fast while it settles, each jitter under 1/32 frame, the kind FFmpeg then
+     * guesses 25.42 fps from.
+     */
+    public static final String SETTLING_CLOCK = "setts=pts=PTS+17600*gte(N\\,1)-19*floor(min(N\\,21)/2)"
+            + ":dts=DTS+17600*gte(N\\,1)-19*floor(min(N\\,21)/2)";
     /** The video track's timescale in the segments made here. */
     public static final int VIDEO_TIMESCALE = 16000;
 

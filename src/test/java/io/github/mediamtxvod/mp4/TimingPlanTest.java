@@ -3,6 +3,7 @@ package io.github.mediamtxvod.mp4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +73,64 @@ class TimingPlanTest {
         assertThat(TimingPlan.plan(stream.decode, stream.durations, stream.offsets, 20)).isEmpty();
     }
 
+    /**
+     * Decode times of the first video frames of two recordings of the RTSP test server (no
+     * B-frames, 25 fps in 1/12800): FFmpeg's own time for the first frame, then a second of frames
+     * the source sent too fast, settling. In the first a 1.5 s stall follows within 2 s; the
+     * second is a 2 s segment. Both played fine as files, but a playback range cut from them put
+     * two frames in one slot of FFmpeg's null muxer.
+     */
+    private static final long[] STALL_AFTER_JITTER = {288, 9745, 10257, 10759, 11271, 11772, 12284, 12773, 13285,
+        13774, 14286, 14778, 15290, 15785, 16297, 16796, 17308, 17810, 18322, 18828, 19340, 19848, 20360, 20870,
+        21382, 21893, 22405, 22916, 23428, 23940, 24452, 24964, 25476, 25988, 26500, 27012, 27524, 28036, 28548,
+        29060, 47906, 48418, 48930, 49442, 49954, 50466, 50978, 51490, 52002, 52514};
+    private static final long[] SHORT_SEGMENT = {0, 5117, 5629, 6137, 6649, 7154, 7666, 8168, 8680, 9178, 9690,
+        10183, 10695, 11185, 11697, 12184, 12696, 13181, 13693, 14178, 14690, 15175, 15687, 16172, 16684, 17172,
+        17684, 18450, 18962, 19460, 19972, 20476, 20988, 21494, 22006, 22515, 23027, 23538, 24050, 24551, 25063,
+        25572, 26084, 26595, 27107, 27619, 28131, 28642, 29154, 29666};
+
+    @Test
+    void jitterFollowedByAStallOrTheSegmentsEndIsRepairedToo() {
+        for (long[] decode : List.of(STALL_AFTER_JITTER, SHORT_SEGMENT)) {
+            long[] durations = new long[decode.length];
+            for (int i = 0; i + 1 < decode.length; i++) {
+                durations[i] = decode[i + 1] - decode[i];
+            }
+            durations[decode.length - 1] = FRAME;
+            long[] offsets = new long[decode.length];
+            // what LeadingTiming asks for at 25 fps: 2 s of steady frames
+            TimingPlan.Retimed plan = TimingPlan.plan(decode, durations, offsets, 50).orElseThrow();
+
+            long[] shown = decode.clone();
+            for (int i = 0; i < plan.count(); i++) {
+                shown[i] = plan.decodeTimes()[i] + plan.compositionOffsets()[i];
+            }
+            for (int i = plan.count(); i < shown.length; i++) {
+                shown[i] += plan.shift();
+            }
+            for (int i = 1; i < shown.length; i++) {
+                assertThat(shown[i] - shown[i - 1]).as("gap before frame %d", i)
+                        .isGreaterThanOrEqualTo(FRAME - FRAME / TimingPlan.STEADY_FRACTION);
+            }
+            // the frames after the prefix keep their times
+            assertThat(plan.shift()).isZero();
+            assertThat(plan.count()).isLessThan(30);
+        }
+    }
+
+    @Test
+    void aSteadyRunMayEndAtALateFrameOrTheEndButNotAtAnEarlyOne() {
+        long tolerance = FRAME / TimingPlan.STEADY_FRACTION;
+        long[] gaps = {FRAME, FRAME, FRAME, FRAME, 40 * FRAME, FRAME / 2};
+
+        assertThat(TimingPlan.steadyFrom(gaps, 0, 16, FRAME, tolerance)).as("four, then a stall").isTrue();
+        assertThat(TimingPlan.steadyFrom(gaps, 0, 20, FRAME, tolerance)).as("four are too few for 20").isFalse();
+        assertThat(TimingPlan.steadyFrom(new long[] {FRAME, FRAME, FRAME, FRAME}, 0, 16, FRAME, tolerance))
+                .as("four, then the end").isTrue();
+        assertThat(TimingPlan.steadyFrom(new long[] {FRAME, FRAME, FRAME, FRAME / 2}, 0, 4, FRAME, tolerance))
+                .as("three, then a frame too early").isFalse();
+    }
+
     @Test
     void timingThatNeverSettlesIsLeftAsItIs() {
         Stream stream = Stream.steady(60);
@@ -132,7 +191,7 @@ class TimingPlanTest {
         }
         long[] shown = stream.shown();
 
-        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, shown, FRAME, 50).orElseThrow();
+        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, shown, FRAME, 50, false).orElseThrow();
 
         assertThat(even.from()).isZero();
         long[] decode = stream.decode.clone();
@@ -159,7 +218,7 @@ class TimingPlanTest {
             shown[i] += 24 * FRAME + 387;
         }
 
-        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, shown, FRAME, 50).orElseThrow();
+        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, shown, FRAME, 50, false).orElseThrow();
 
         assertThat(even.from()).isEqualTo(3);
         for (int k = 1; k < even.times().length; k++) {
@@ -173,7 +232,55 @@ class TimingPlanTest {
         Stream stream = Stream.steady(80);
         stream.decode[20] += 3;
 
-        assertThat(TimingPlan.steadyDecodeTimes(stream.decode, stream.shown(), FRAME, 50)).isEmpty();
+        assertThat(TimingPlan.steadyDecodeTimes(stream.decode, stream.shown(), FRAME, 50, false)).isEmpty();
+    }
+
+    @Test
+    void aStallAfterTheJitterKeepsItsLengthAndEndsTheSpacing() {
+        Stream stream = Stream.steady(80);
+        for (int i = 5; i < 20; i += 2) {
+            stream.decode[i] -= 20; // 0.96 of a frame, then 1.04
+        }
+        for (int i = 30; i < 80; i++) {
+            stream.decode[i] += 30 * FRAME; // a 1.2 s stall before sample 30
+        }
+        long[] shown = stream.shown();
+
+        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, shown, FRAME, 50, false).orElseThrow();
+
+        assertThat(even.from()).isZero();
+        // samples 0 to 28 spaced; 29, the last before the stall, keeps its time, and so does the stall
+        assertThat(even.times()).hasSize(29);
+        assertThat(stream.decode[29] - even.times()[28]).isEqualTo(FRAME);
+        for (int k = 1; k < even.times().length; k++) {
+            assertThat(even.times()[k] - even.times()[k - 1]).isEqualTo(FRAME);
+        }
+    }
+
+    @Test
+    void aSegmentShorterThanTheProbeIsSpacedUpToItsLastSample() {
+        Stream stream = Stream.steady(30);
+        stream.decode[0] -= 5 * FRAME; // FFmpeg's own time for the first frame
+        for (int i = 3; i < 20; i += 2) {
+            stream.decode[i] -= 9; // less than 1/32 frame: spaced only after such a jump
+        }
+
+        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, stream.shown(), FRAME, 50, false)
+                .orElseThrow();
+
+        assertThat(even.from()).isEqualTo(1);
+        assertThat(even.from() + even.times().length).isEqualTo(29);
+    }
+
+    @Test
+    void slightJitterIsSpacedWhenTheTimingBeforeItWasBroken() {
+        Stream stream = Stream.steady(80);
+        for (int i = 3; i < 20; i += 2) {
+            stream.decode[i] -= 9;
+        }
+
+        assertThat(TimingPlan.steadyDecodeTimes(stream.decode, stream.shown(), FRAME, 50, false)).isEmpty();
+        assertThat(TimingPlan.steadyDecodeTimes(stream.decode, stream.shown(), FRAME, 50, true)).isPresent();
     }
 
     /** A steady B-frame stream: decode times one frame apart, shown in the {@link #RANKS} pattern. */

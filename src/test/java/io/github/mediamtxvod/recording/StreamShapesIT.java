@@ -69,7 +69,7 @@ class StreamShapesIT {
                 assertThat(pipeline.sessionDirs(path)).as("FFmpeg runs of %s", path).hasSize(1);
                 double seconds = 0;
                 for (Path file : pipeline.segmentFiles(path)) {
-                    assertThat(Ffprobe.allDecodeErrors(file)).as("decode errors in %s", file).isEmpty();
+                    assertThat(Ffprobe.decodeErrors(file)).as("decode errors in %s", file).isEmpty();
                     seconds += stream.getValue() == RtspTestServer.Shape.AUDIO_ONLY
                             ? Ffprobe.packets(file, "a:0") * 1024 / 48000.0
                             : Ffprobe.packets(file, "v:0") / 25.0;

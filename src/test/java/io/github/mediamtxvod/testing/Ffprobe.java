@@ -127,28 +127,25 @@ public final class Ffprobe {
     /**
      * Decodes the whole file ({@code ffmpeg -v error -i file -f null -}) and returns the error
      * lines; empty means every frame decoded cleanly. A non-zero exit adds a line {@code exit
-     * status N}. Lines of the null muxer itself ({@code [null @ ...] ... non monotonically
-     * increasing dts}) are left out: they are about the decoder's rounding of frame times, which
-     * the first segment of a B-frame stream from a jittery RTSP source can still trip (see the
-     * README), so recording tests of other behaviour use this check; {@link #allDecodeErrors}
-     * is the strict one.
+     * status N}. Every line counts, the null muxer's {@code non monotonically increasing dts}
+     * too: the product promises that every file it keeps or serves passes this check.
      */
     public static List<String> decodeErrors(Path file) {
-        return decodeErrors(file.toString(), true);
-    }
-
-    /**
-     * As {@link #decodeErrors(Path)} with no line left out: the null muxer's {@code non
-     * monotonically increasing dts} lines count too. The product promises that every file passes
-     * this check ({@code ffmpeg -v error -i file -f null -} prints nothing).
-     */
-    public static List<String> allDecodeErrors(Path file) {
         return decodeErrors(file.toString(), false);
     }
 
     /** As {@link #decodeErrors(Path)} for a URL, such as an HLS playlist over HTTP. */
     public static List<String> decodeErrors(URI url) {
-        return decodeErrors(url.toString(), true);
+        return decodeErrors(url.toString(), false);
+    }
+
+    /**
+     * As {@link #decodeErrors(Path)}, leaving out the null muxer's own lines ({@code [null @ ...]
+     * ... non monotonically increasing dts}): for a file FFmpeg wrote from an RTSP source without
+     * the recorder's timing repair, whose first frames can round two to one slot of the frame grid.
+     */
+    public static List<String> decodeErrorsBesidesFrameGrid(Path file) {
+        return decodeErrors(file.toString(), true);
     }
 
     /** Probes a file or URL that is not RTSP, such as an HLS playlist over HTTP. */
@@ -182,6 +179,19 @@ public final class Ffprobe {
             throw new IllegalStateException("ffprobe cannot count the packets of " + file + ": " + outcome.stderr());
         }
         return count.isEmpty() ? 0 : Long.parseLong(count.lines().findFirst().orElse("0").strip());
+    }
+
+    /**
+     * The frame rate FFmpeg guesses for the first video stream ({@code r_frame_rate}, e.g. {@code
+     * "25/1"}); a decoder that outputs at the frame rate rounds each frame to a grid of it.
+     */
+    public static String guessedFrameRate(Path file) {
+        Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-select_streams", "v:0", "-show_entries",
+                "stream=r_frame_rate", "-of", "csv=p=0", file.toString()), PROBE_TIMEOUT);
+        if (outcome.exitStatus() != 0) {
+            throw new IllegalStateException("ffprobe cannot read the frame rate of " + file + ": " + outcome.stderr());
+        }
+        return outcome.stdout().strip();
     }
 
     /**

@@ -70,7 +70,8 @@ class RtspTestServerIT {
             assertThat(probe.playable()).as(probe.toString()).isTrue();
             assertThat(probe.audioCodecs()).containsExactly("aac");
             assertThat(probe.duration()).isBetween(Duration.ofMillis(3500), Duration.ofMillis(4500));
-            assertThat(Ffprobe.decodeErrors(file)).isEmpty();
+            // FFmpeg's own file, without the recorder's timing repair
+            assertThat(Ffprobe.decodeErrorsBesidesFrameGrid(file)).isEmpty();
             log.info("measured: recorded mp4 start time {}, duration {}, reader stderr {}",
                     probe.startTime(), probe.duration(), reader.describe());
         }
