@@ -67,6 +67,7 @@ final class ThumbnailMaker implements AutoCloseable {
     private final String ffmpegPath;
     private final ThumbnailCache cache;
     private final HttpClient s3Client;
+    private final LocalFiles localFiles;
     private final Semaphore ffmpegPermits = new Semaphore(FFMPEG_PERMITS, true);
     private final TransitionLog failures = new TransitionLog(log);
     private final Map<String, FragmentIndex> indexes = new LinkedHashMap<>(64, 0.75f, true) {
@@ -80,9 +81,20 @@ final class ThumbnailMaker implements AutoCloseable {
     private ThreadPoolExecutor pool;
 
     ThumbnailMaker(String ffmpegPath, ThumbnailCache cache, HttpClient s3Client) {
+        this(ffmpegPath, cache, s3Client, FileSegmentSource::of);
+    }
+
+    ThumbnailMaker(String ffmpegPath, ThumbnailCache cache, HttpClient s3Client, LocalFiles localFiles) {
         this.ffmpegPath = requireNonNull(ffmpegPath, "ffmpegPath is null");
         this.cache = requireNonNull(cache, "cache is null");
         this.s3Client = requireNonNull(s3Client, "s3Client is null");
+        this.localFiles = requireNonNull(localFiles, "localFiles is null");
+    }
+
+    /** How a local segment file is read ({@link FileSegmentSource#of}; tests put a file that vanishes). */
+    @FunctionalInterface
+    interface LocalFiles {
+        SegmentSource open(Path file, Instant start) throws IOException;
     }
 
     /**
@@ -145,8 +157,27 @@ final class ThumbnailMaker implements AutoCloseable {
         }
     }
 
+    /**
+     * From the local file while there is one; from S3 when it is gone, also when retention deletes
+     * it while it is read (S3 confirmed it before the delete).
+     */
     private Image run(Target target, Instant at, int width) throws IOException, PlaybackException, InterruptedException {
-        IndexedSource indexed = indexed(target);
+        if (target.localFile() != null) {
+            try {
+                return run(target, localFiles.open(target.localFile(), target.start()), at, width);
+            } catch (NoSuchFileException e) {
+                if (target.s3Url() == null) {
+                    throw new HttpProblem(404, "the local file of the recording at that time is gone");
+                }
+            }
+        }
+        return run(target, new PresignedSegmentSource(s3Client, target.s3Url(), target.relativePath(), target.start(),
+                target.size()), at, width);
+    }
+
+    private Image run(Target target, SegmentSource source, Instant at, int width)
+            throws IOException, PlaybackException, InterruptedException {
+        IndexedSource indexed = indexed(target, source);
         Optional<Keyframe> found = KeyframeLocator.nearest(List.of(indexed), at);
         if (found.isEmpty()) {
             throw new HttpProblem(404, "the recording at that time has no video");
@@ -164,22 +195,8 @@ final class ThumbnailMaker implements AutoCloseable {
         return new Image(jpeg, keyframe.time());
     }
 
-    /** The segment's bytes with their index: local file first, S3 when it is gone. */
-    private IndexedSource indexed(Target target) throws IOException, PlaybackException {
-        SegmentSource source = null;
-        if (target.localFile() != null) {
-            try {
-                source = FileSegmentSource.of(target.localFile(), target.start());
-            } catch (NoSuchFileException e) {
-                if (target.s3Url() == null) {
-                    throw new HttpProblem(404, "the local file of the recording at that time is gone");
-                }
-            }
-        }
-        if (source == null) {
-            source = new PresignedSegmentSource(s3Client, target.s3Url(), target.relativePath(), target.start(),
-                    target.size());
-        }
+    /** The segment's bytes with their index, kept for a finished segment (its bytes no longer change). */
+    private IndexedSource indexed(Target target, SegmentSource source) throws IOException, PlaybackException {
         if (!target.finished()) {
             return IndexedSource.read(source);
         }

@@ -3,6 +3,8 @@ package io.github.mediamtxvod.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.mp4.FileSegmentSource;
+import io.github.mediamtxvod.mp4.SegmentSource;
 import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.testing.S3TestServer;
@@ -11,8 +13,12 @@ import io.github.mediamtxvod.upload.S3Reader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,22 +90,90 @@ class ThumbnailIT {
     @Test
     void aSegmentWhoseLocalFileIsGoneIsReadFromS3() throws Exception {
         Segment segment = session.get(2);
-        try (S3TestServer s3 = new S3TestServer(work.resolve("s3")).start();
-                S3Client client = s3.client();
-                S3Reader reader = new S3Reader(TestConfig.s3(recordings, s3).bucket(BUCKET).build().s3())) {
-            client.createBucket(b -> b.bucket(BUCKET));
-            client.putObject(b -> b.bucket(BUCKET).key(segment.relativePath()),
-                    RequestBody.fromFile(segment.file(recordings)));
+        try (SegmentInS3 copy = new SegmentInS3(segment)) {
             Files.delete(segment.file(recordings));
             test.view.deleteLocally(segment);
-            reader.start();
-            Entry entry = test.view.catalog().segment(segment.relativePath()).orElseThrow();
-            test.view.presigned.put(segment.relativePath(), reader.presignedGet(entry, Duration.ofMinutes(5)).orElseThrow());
+            test.view.presigned.put(segment.relativePath(), copy.presignedGet());
 
             HttpResponse<byte[]> response = thumbnail(segment.start().plusMillis(500), "&width=200");
 
             assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
             assertThat(image(response).getWidth()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aLocalFileThatRetentionDeletesWhileItIsReadIsReadFromS3() throws Exception {
+        Segment segment = session.get(1);
+        try (SegmentInS3 copy = new SegmentInS3(segment)) {
+            test.view.confirm(segment); // in S3, and still local as far as the catalogue knows
+            ThumbnailMaker.Target target = new ThumbnailMaker.Target(STREAM, segment.relativePath(), segment.start(),
+                    segment.sizeBytes(), segment.file(recordings), copy.presignedGet(), true);
+            // the file is there when its size is read and gone when it is opened
+            ThumbnailMaker.LocalFiles vanishing = (file, start) -> new VanishingSource(FileSegmentSource.of(file, start));
+            try (ThumbnailMaker maker = new ThumbnailMaker("ffmpeg",
+                    new ThumbnailCache(work.resolve("thumbnails"), 1 << 20), HttpClient.newHttpClient(), vanishing)) {
+                maker.start();
+
+                ThumbnailMaker.Image made = maker.make(target, segment.start().plusMillis(500), 160);
+
+                assertThat(ImageIO.read(new ByteArrayInputStream(made.jpeg())).getWidth()).isEqualTo(160);
+            }
+        }
+    }
+
+    /** S3Proxy holding a copy of one segment, and the recorder's reader that presigns its GET. */
+    private final class SegmentInS3 implements AutoCloseable {
+        private final Segment segment;
+        private final S3TestServer s3;
+        private final S3Client client;
+        private final S3Reader reader;
+
+        SegmentInS3(Segment segment) throws Exception {
+            this.segment = segment;
+            s3 = new S3TestServer(work.resolve("s3")).start();
+            client = s3.client();
+            reader = new S3Reader(TestConfig.s3(recordings, s3).bucket(BUCKET).build().s3());
+            client.createBucket(b -> b.bucket(BUCKET));
+            client.putObject(b -> b.bucket(BUCKET).key(segment.relativePath()),
+                    RequestBody.fromFile(segment.file(recordings)));
+        }
+
+        /** A presigned GET of the copy; the catalogue must have it confirmed in S3. */
+        URI presignedGet() {
+            reader.start();
+            Entry entry = test.view.catalog().segment(segment.relativePath()).orElseThrow();
+            return reader.presignedGet(entry, Duration.ofMinutes(5)).orElseThrow();
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+            client.close();
+            s3.close();
+        }
+    }
+
+    /** A local file retention deleted after its size was read: every open fails as it would then. */
+    private record VanishingSource(SegmentSource file) implements SegmentSource {
+        @Override
+        public String name() {
+            return file.name();
+        }
+
+        @Override
+        public Instant start() {
+            return file.start();
+        }
+
+        @Override
+        public long size() {
+            return file.size();
+        }
+
+        @Override
+        public InputStream open(long offset, long length) throws IOException {
+            throw new NoSuchFileException(file.name());
         }
     }
 
