@@ -149,9 +149,6 @@ final class Cutter {
             if (from < 0) {
                 return null;
             }
-            if (primary) {
-                othersFromNanos = shownNanos(source, samples, times, from);
-            }
         }
         long end = Math.min(plan.endNanos, untilNanos);
         int to = from;
@@ -165,6 +162,9 @@ final class Cutter {
         state.stopped = to < samples.count() && end == plan.endNanos;
         if (to == from) {
             return null;
+        }
+        if (primary && !state.started) {
+            othersFromNanos = shownNanos(source, samples, times, from);
         }
         state.started = true;
         return new int[] {from, to};

@@ -104,7 +104,8 @@ final class RangePlan {
         for (int s = cut.source; s < sources.size(); s++) {
             IndexedSource source = sources.get(s);
             List<FragmentIndex.Fragment> fragments = source.index().fragments();
-            int first = s == cut.source ? firstFragment(source, cut) : 0;
+            // the cut's fragment: nothing goes out before the primary track's first sample (Cutter)
+            int first = s == cut.source ? cut.fragment : 0;
             if (fragments.isEmpty()) {
                 continue; // a header-only file (FFmpeg stopped at once) holds nothing to end on
             }
@@ -125,29 +126,6 @@ final class RangePlan {
             }
         }
         return new RangePlan(steps, reference.primaryTrack().id(), cut.allSync, cut.nanos, endNanos, layoutChange);
-    }
-
-    /**
-     * The cut's fragment, or an earlier one of the same source when another track has a sample there
-     * that ends after the cut: fragments are cut on the video, so the audio frame that spans a
-     * keyframe often sits in the fragment before it.
-     */
-    private static int firstFragment(IndexedSource source, Cut cut) {
-        List<FragmentIndex.Fragment> fragments = source.index().fragments();
-        int first = cut.fragment;
-        while (first > 0 && endsAfter(source, fragments.get(first - 1), cut.nanos)) {
-            first--;
-        }
-        return first;
-    }
-
-    private static boolean endsAfter(IndexedSource source, FragmentIndex.Fragment fragment, long nanos) {
-        for (FragmentIndex.TrackRun run : fragment.runs()) {
-            if (run.sampleCount() > 0 && source.wallNanos(run.trackId(), run.endDecodeTime()) > nanos) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -46,6 +46,8 @@ final class TimingPlan {
     static final long STEADY_FRACTION = 32;
     /** How many leading frames may carry FFmpeg's own times before the source's (a jump) begin. */
     private static final int OWN_TIMES = 4;
+    /** How many gaps after an evened run tell whether the frame duration is a whole number of ticks. */
+    private static final int MIN_TAIL = 10;
     /** How far from its place in the times' order the bitstream can show a picture: H.264's DPB. */
     private static final int MAX_REORDER = 16;
 
@@ -137,9 +139,11 @@ final class TimingPlan {
      * spacing get times one frame apart that end a frame before that one's, or earlier where a
      * sample would otherwise be decoded after it is shown. They never reach across a later jump
      * (a stall keeps its length): then they end a frame before the last sample ahead of it, and
-     * a segment shorter than the probe ends at its last sample. Spacing that jitters by less than
-     * 1/32 frame is left, unless a jump precedes it or the timing before it was broken
-     * ({@code settling}): then only exact spacing gives FFmpeg a common divisor to go by.
+     * a segment shorter than the probe ends at its last sample; when they need no spacing and the
+     * stall comes within the probe, the run after it is looked at instead. Spacing that jitters
+     * by less than 1/32 frame is left, unless a jump precedes it or the timing before it was
+     * broken ({@code settling}): then only exact spacing gives FFmpeg a common divisor to go by.
+     * A run that would move by more than a quarter frame is left too (see {@link #evenRun}).
      *
      * @param decodeTimes  decode time of each sample
      * @param presentation presentation time of each sample, in decode order; kept
@@ -154,7 +158,6 @@ final class TimingPlan {
     static Optional<EvenDecode> steadyDecodeTimes(long[] decodeTimes, long[] presentation, long frame, int probe,
             boolean settling) {
         int count = decodeTimes.length;
-        long tolerance = Math.max(1, frame / STEADY_FRACTION);
         if (presentation.length != count || frame <= 0 || count < 4) {
             return Optional.empty();
         }
@@ -165,15 +168,37 @@ final class TimingPlan {
                 from = i;
             }
         }
-        // spaced up to the probe, never across a later jump (a stall keeps its length), and past
-        // the probe while the spacing still jitters; the sample after them keeps its time
-        int jump = count;
-        for (int i = from + 1; i < count; i++) {
-            if (decodeTimes[i] - decodeTimes[i - 1] >= 2 * frame) {
-                jump = i;
-                break;
+        // a run that needs no spacing and ends at a stall within the probe: the run after the
+        // stall is what FFmpeg's guess then reads
+        while (from < probe) {
+            int jump = count;
+            for (int i = from + 1; i < count; i++) {
+                if (decodeTimes[i] - decodeTimes[i - 1] >= 2 * frame) {
+                    jump = i;
+                    break;
+                }
             }
+            Optional<EvenDecode> even = evenRun(decodeTimes, presentation, frame, probe, settling, from, jump);
+            if (even.isPresent() || jump >= count || jump > probe) {
+                return even;
+            }
+            from = jump;
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Exact spacing for the samples of one run, from {@code from} up to the probe, never across the
+     * jump at {@code jump} (a stall keeps its length), and past the probe while the spacing still
+     * jitters; the sample after them keeps its time. Empty when the run's spacing is steady, or
+     * when the samples after them are spaced a little more or less than the frame on average (by
+     * a quarter frame or more over the spaced ones): then the frame duration is no whole number of
+     * ticks (30 fps in milliseconds: 33, 33, 34), and spacing would pull the run adrift against
+     * the audio rather than take out jitter.
+     */
+    private static Optional<EvenDecode> evenRun(long[] decodeTimes, long[] presentation, long frame, int probe,
+            boolean settling, int from, int jump) {
+        long tolerance = Math.max(1, frame / STEADY_FRACTION);
         int end = Math.min(probe, jump - 1);
         while (end + 1 < jump && Math.abs(decodeTimes[end + 1] - decodeTimes[end] - frame) > tolerance) {
             end++;
@@ -196,6 +221,13 @@ final class TimingPlan {
         if (from > 0 ? base <= decodeTimes[from - 1] : base < 0) {
             return Optional.empty();
         }
+        int tailEnd = Math.min(jump - 1, end + Math.max(probe, MIN_TAIL));
+        if (tailEnd - end >= MIN_TAIL) {
+            long beyond = decodeTimes[tailEnd] - decodeTimes[end] - (long) (tailEnd - end) * frame;
+            if (Math.abs(beyond) * (end - from) * 4 >= frame * (long) (tailEnd - end)) {
+                return Optional.empty();
+            }
+        }
         long[] steady = new long[end - from];
         for (int i = from; i < end; i++) {
             steady[i - from] = base + (long) (i - from) * frame;
@@ -213,17 +245,17 @@ final class TimingPlan {
 
     /**
      * Whether the gaps from the {@code from}-th shown sample on are steady for a run. A shorter run
-     * counts when it holds at least a quarter of one and ends at the last sample or at a late frame
-     * (the source stalled; what follows a stall is {@link FrameGrid#runAlignment}'s part): a
+     * counts when it holds at least a quarter of one and ends at the last sample or at a stall (a
+     * gap of two frames or more; what follows a stall is {@link FrameGrid#runAlignment}'s part): a
      * segment of a few seconds, or a stall a second after the jitter, must not keep the jitter.
      */
     static boolean steadyFrom(long[] gap, int from, int steadyRun, long frame, long tolerance) {
         int steady = 0;
         for (int k = from; k < gap.length && steady < steadyRun; k++) {
-            if (gap[k] > frame + tolerance) {
-                break; // a late frame: the run ends here
+            if (gap[k] >= 2 * frame) {
+                break; // a stall: the run ends here
             }
-            if (gap[k] < frame - tolerance) {
+            if (Math.abs(gap[k] - frame) > tolerance) {
                 return false;
             }
             steady++;

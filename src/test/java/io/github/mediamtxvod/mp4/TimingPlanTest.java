@@ -258,6 +258,55 @@ class TimingPlanTest {
     }
 
     @Test
+    void aSteadyStretchEndedByJitterIsNotTakenForTheSettledRun() {
+        // FFmpeg's own time for the first frame, 12 steady frames (a quarter of the run asked
+        // for), then frames shown too close, starting with a late one; steady again from 30
+        long[] decode = new long[90];
+        for (int i = 1; i < decode.length; i++) {
+            decode[i] = 10 * FRAME + i * FRAME;
+        }
+        for (int i = 14; i < 30; i += 2) {
+            decode[i] += FRAME / 5; // late, then the next one only 0.8 frame after it
+        }
+        long[] durations = new long[decode.length];
+        for (int i = 0; i + 1 < decode.length; i++) {
+            durations[i] = decode[i + 1] - decode[i];
+        }
+        durations[decode.length - 1] = FRAME;
+
+        TimingPlan.Retimed plan = TimingPlan.plan(decode, durations, new long[decode.length], 48).orElseThrow();
+
+        assertThat(plan.count()).as("re-timed up to the steady frames after the jitter").isGreaterThanOrEqualTo(29);
+    }
+
+    @Test
+    void aSteadyRunEndingInAStallLeavesTheSpacingToTheRunAfterIt() {
+        Stream stream = Stream.steady(80);
+        for (int i = 10; i < 80; i++) {
+            stream.decode[i] += 20 * FRAME; // a stall before sample 10, within the probe
+        }
+        for (int i = 13; i < 30; i += 2) {
+            stream.decode[i] -= 9; // slight jitter after it
+        }
+
+        TimingPlan.EvenDecode even = TimingPlan.steadyDecodeTimes(stream.decode, stream.shown(), FRAME, 50, false)
+                .orElseThrow();
+
+        assertThat(even.from()).isEqualTo(10);
+    }
+
+    @Test
+    void aFrameDurationThatIsNoWholeNumberOfTicksIsNotSpacedAdrift() {
+        // 30 fps with millisecond times in 1/16000: 33, 33 and 34 ms, as RTMP gives them
+        long[] decode = new long[90];
+        for (int i = 1; i < decode.length; i++) {
+            decode[i] = decode[i - 1] + (i % 3 == 0 ? 544 : 528);
+        }
+
+        assertThat(TimingPlan.steadyDecodeTimes(decode, decode.clone(), 528, 60, true)).isEmpty();
+    }
+
+    @Test
     void aSegmentShorterThanTheProbeIsSpacedUpToItsLastSample() {
         Stream stream = Stream.steady(30);
         stream.decode[0] -= 5 * FRAME; // FFmpeg's own time for the first frame

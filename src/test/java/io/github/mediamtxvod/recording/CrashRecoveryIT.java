@@ -104,7 +104,7 @@ class CrashRecoveryIT {
             try (FileChannel channel = FileChannel.open(torn, StandardOpenOption.WRITE)) {
                 channel.truncate(killedSize - 1000);
             }
-            assertThat(Ffprobe.decodeErrors(torn)).as("the torn file as the kill left it").isNotEmpty();
+            assertThat(Ffprobe.decodeErrorsBesidesFrameGrid(torn)).as("the torn file as the kill left it").isNotEmpty();
             String key = pipeline.recordingsDir().relativize(torn).toString().replace('\\', '/');
 
             RecorderProcess second = pipeline.startRecorder("crash-recorder-2", env);

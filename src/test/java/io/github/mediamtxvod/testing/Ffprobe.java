@@ -142,7 +142,8 @@ public final class Ffprobe {
     /**
      * As {@link #decodeErrors(Path)}, leaving out the null muxer's own lines ({@code [null @ ...]
      * ... non monotonically increasing dts}): for a file FFmpeg wrote from an RTSP source without
-     * the recorder's timing repair, whose first frames can round two to one slot of the frame grid.
+     * the recorder's timing repair, whose first frames can round two to one slot of the frame grid,
+     * and for a check that a file is broken, which such a line alone must not satisfy.
      */
     public static List<String> decodeErrorsBesidesFrameGrid(Path file) {
         return decodeErrors(file.toString(), true);
