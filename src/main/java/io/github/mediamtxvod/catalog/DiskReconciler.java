@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * of a session folder ({@code <stream>/<day>/<session>/}) that the catalogue does not know, or
  * knows with another size, is recorded as PENDING; a catalogued file that is gone is
  * LOCAL_DELETED when S3 confirmed it. The folders are read with {@link SessionFiles#scan}, which
- * makes every file decode cleanly first (it trims), so it never looks into a session FFmpeg may
- * still write.
+ * makes every file the catalogue does not hold with its size decode cleanly first (it trims and
+ * repairs timing), so it never looks into a session FFmpeg may still write; a file handed on
+ * before is left byte for byte as it is.
  *
  * <p>{@link Mode#START} runs while no FFmpeg writes into the folders it scans: every file found
  * counts as finished (the one a crash cut off too), and an unconfirmed entry whose file is gone
@@ -63,13 +64,13 @@ final class DiskReconciler {
      * scope} (relative session paths), or all when {@code scope} is null.
      */
     ReconcileReport reconcile(List<Path> sessionDirs, Set<String> scope) {
-        List<Segment> onDisk = scan(sessionDirs);
         Map<String, Entry> known = new HashMap<>();
         for (Entry segment : catalog.localSegments()) {
             if (scope == null || scope.contains(segment.segment().sessionPath())) {
                 known.put(segment.relativePath(), segment);
             }
         }
+        List<Segment> onDisk = scan(sessionDirs, known);
         List<Segment> toRecord = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Segment file : onDisk) {
@@ -135,7 +136,11 @@ final class DiskReconciler {
                 || (existing.segment().duration() == null && file.duration() != null);
     }
 
-    private List<Segment> scan(List<Path> sessionDirs) {
+    /**
+     * The segments of the folders. A file the catalogue holds with its size was settled before it
+     * was handed on and is not touched again (its copy in S3 is byte for byte the file).
+     */
+    private List<Segment> scan(List<Path> sessionDirs, Map<String, Entry> known) {
         Path recordingsDir = catalog.recordingsDir();
         List<Segment> found = new ArrayList<>();
         for (Path sessionDir : sessionDirs) {
@@ -143,7 +148,10 @@ final class DiskReconciler {
                 continue;
             }
             try {
-                found.addAll(SessionFiles.scan(recordingsDir, sessionDir));
+                found.addAll(SessionFiles.scan(recordingsDir, sessionDir, (relativePath, size) -> {
+                    Entry entry = known.get(relativePath);
+                    return entry != null && entry.segment().sizeBytes() == size;
+                }));
             } catch (IOException | RuntimeException e) {
                 unreadableSessions++;
                 log.warn("{} - cannot read session folder, its files stay as they are: {}", sessionDir, e.toString());

@@ -66,6 +66,17 @@ public final class LeadingTiming {
      * @throws PlaybackException when the file is not a fragmented MP4
      */
     public static Optional<Repair> repair(Path file) throws IOException, PlaybackException {
+        Optional<Repair> repair = repairOnce(file);
+        // the steps work on each other's results, and a pass can leave something for the next one
+        // (a run put back on the grid leaves a gap a tick off); a file is repaired once, before it
+        // is handed on, so the repair goes on until nothing is left, at most two more passes
+        for (int pass = 0; repair.isPresent() && pass < 2 && repairOnce(file).isPresent(); pass++) {
+            // repeat
+        }
+        return repair;
+    }
+
+    private static Optional<Repair> repairOnce(Path file) throws IOException, PlaybackException {
         FragmentIndex index = FragmentIndex.read(FileSegmentSource.of(file, Instant.EPOCH));
         TrackInfo video = null;
         for (TrackInfo track : index.tracks()) {

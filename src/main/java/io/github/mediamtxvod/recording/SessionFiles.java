@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,16 @@ public final class SessionFiles {
      * recording starts, or for a session that {@code RecordingSupervisor.isActiveSession} denies.
      */
     public static List<Segment> scan(Path recordingsDir, Path sessionDir) throws IOException {
+        return scan(recordingsDir, sessionDir, (relativePath, size) -> false);
+    }
+
+    /**
+     * As {@link #scan(Path, Path)}, leaving every file that {@code handedOn} names (relative path
+     * and size) exactly as it is: it was settled before it was handed on, and its copy in S3 must
+     * stay byte for byte what the file holds, whatever a later repair would make of it.
+     */
+    public static List<Segment> scan(Path recordingsDir, Path sessionDir, BiPredicate<String, Long> handedOn)
+            throws IOException {
         List<Path> files = segmentFiles(sessionDir);
         if (files.isEmpty()) {
             return List.of();
@@ -95,8 +106,13 @@ public final class SessionFiles {
         List<Segment> segments = new ArrayList<>(files.size());
         Instant nextStart = session.startedAt();
         for (Path file : files) {
-            Optional<Segment> segment = settle(session, file, listed.get(file.getFileName().toString()), firstStart,
-                    nextStart);
+            SegmentList.Entry entry = listed.get(file.getFileName().toString());
+            long size = Files.size(file);
+            String relativePath = session.relativePath() + "/" + file.getFileName();
+            Optional<Segment> segment = handedOn.test(relativePath, size)
+                    ? Optional.of(entry != null ? fromListEntry(session, entry, firstStart, size)
+                            : unlisted(session, file, nextStart, null, size))
+                    : settle(session, file, entry, firstStart, nextStart);
             if (segment.isPresent()) {
                 segments.add(segment.get());
                 nextStart = segment.get().end();

@@ -3,6 +3,7 @@ package io.github.mediamtxvod.catalog;
 import static io.github.mediamtxvod.catalog.CatalogTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediamtxvod.mp4.TimingFixtures;
 import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.testing.MutableClock;
@@ -112,6 +113,26 @@ class DiskReconcilerTest {
         Entry stored = catalog.segment(segment.relativePath()).orElseThrow();
         assertThat(stored.state()).isEqualTo(SegmentState.PENDING);
         assertThat(stored.segment().sizeBytes()).isEqualTo(25);
+    }
+
+    @Test
+    void aFileHandedOnBeforeIsLeftByteForByteAndOneTheCatalogueDoesNotKnowIsRepaired(@TempDir Path fixtures)
+            throws Exception {
+        // a first segment whose timing the repair changes, as FFmpeg wrote it
+        byte[] written = Files.readAllBytes(TimingFixtures.segment(fixtures, "libx264", true, true,
+                TimingFixtures.FAST_FIRST_GOP));
+        Segment handedOn = files.write("cam1", T0, 0, written.length);
+        Segment unknown = files.write("cam1", T0, 1, written.length);
+        Files.write(handedOn.file(dir), written);
+        Files.write(unknown.file(dir), written);
+        catalog.recordFinished(handedOn); // repaired before, as its copy in S3 is
+
+        catalog.reconcileWithDisk();
+
+        assertThat(Files.readAllBytes(handedOn.file(dir))).as("a file handed on is never changed again")
+                .isEqualTo(written);
+        assertThat(Files.readAllBytes(unknown.file(dir))).as("a file never handed on is repaired first")
+                .isNotEqualTo(written).hasSameSizeAs(written);
     }
 
     @Test
