@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Repairs the timestamps at the start of a fragmented-MP4 segment's video track in place, so that
@@ -101,15 +103,19 @@ public final class LeadingTiming {
             if (samples.size() < 2) {
                 return Optional.empty();
             }
-            VideoTimeline timeline = new VideoTimeline(samples);
-            Repair repair = retime(timeline, samples, channel, index, video, file.toString(), true);
-            List<Patch> patches = patches(timeline, runs, samples);
-            if (patches == null && repair.evened() > 0) {
-                // evened decode times need per-sample durations the fragment may not carry; the
-                // other steps (above all the grid placement) still help without it
+            VideoTimeline timeline = null;
+            Repair repair = null;
+            List<Patch> patches = null;
+            for (Approach approach : APPROACHES) {
+                if (repair != null && !approach.differs(repair)) {
+                    continue;
+                }
                 timeline = new VideoTimeline(samples);
-                repair = retime(timeline, samples, channel, index, video, file.toString(), false);
+                repair = retime(timeline, samples, channel, index, video, file.toString(), approach);
                 patches = patches(timeline, runs, samples);
+                if (patches != null) {
+                    break;
+                }
             }
             if (patches == null || patches.isEmpty()) {
                 return Optional.empty();
@@ -126,12 +132,31 @@ public final class LeadingTiming {
     private record Patch(long at, byte[] bytes) {}
 
     /**
-     * Changes the timeline's times, each step on the times the one before left.
+     * What the repair may change. FFmpeg leaves out a fragment's per-sample durations when they
+     * all equal its default, and the steps that change durations then cannot be written: exact
+     * decode spacing, and a later run moved by its decode times (the sample before it, often the
+     * last of a fragment without the field, must last longer). The approaches are tried in turn
+     * until one can be written: a later run can instead be shown later by its composition offsets
+     * (when the fragments carry them, as with B-frames), and the spacing can be left out.
      *
-     * @param evenDecodeTimes whether jittery leading decode times get exact spacing
+     * @param evenDecodeTimes   whether jittery leading decode times get exact spacing
+     * @param laterRunsByDecode whether a later run may move by its decode times
+     */
+    private record Approach(boolean evenDecodeTimes, boolean laterRunsByDecode) {
+        /** Whether this approach can come out otherwise than the one that made {@code repair}. */
+        boolean differs(Repair repair) {
+            return (!evenDecodeTimes && repair.evened() > 0) || (!laterRunsByDecode && repair.runs() > 0);
+        }
+    }
+
+    private static final List<Approach> APPROACHES = List.of(new Approach(true, true), new Approach(true, false),
+            new Approach(false, true), new Approach(false, false));
+
+    /**
+     * Changes the timeline's times, each step on the times the one before left.
      */
     private static Repair retime(VideoTimeline timeline, List<TimingFields.Sample> samples, FileChannel channel,
-            FragmentIndex index, TrackInfo video, String name, boolean evenDecodeTimes)
+            FragmentIndex index, TrackInfo video, String name, Approach approach)
             throws IOException, PlaybackException {
         // timestamps a frame apart throughout cannot disagree with the bitstream's order: the order
         // is read (a few small reads per frame) only where jitter or a stall could have swapped frames
@@ -144,11 +169,11 @@ public final class LeadingTiming {
         plan.ifPresent(timeline::apply);
         long frame = plan.map(TimingPlan.Retimed::frameDuration)
                 .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
-        int evened = !evenDecodeTimes ? 0 : TimingPlan.steadyDecodeTimes(timeline.decode, timeline.shown(), frame,
+        int evened = !approach.evenDecodeTimes() ? 0 : TimingPlan.steadyDecodeTimes(timeline.decode, timeline.shown(), frame,
                 probeSamples(frame, video.timescale()), plan.isPresent()).map(timeline::decodeAt).orElse(0);
         Long otherStart = otherTracksStart(index, video);
         long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L) + align(timeline, window, frame, otherStart);
-        int laterRuns = alignLaterRuns(timeline, window, frame, otherStart);
+        int laterRuns = alignLaterRuns(timeline, window, frame, otherStart, approach.laterRunsByDecode());
         return new Repair(plan.map(TimingPlan.Retimed::count).orElse(0), ticks(frame, video.timescale()),
                 ticks(moved, video.timescale()), laterRuns, swapped, evened);
     }
@@ -214,9 +239,11 @@ public final class LeadingTiming {
      * Puts the runs of frames after a jump in the source's times on the frame grid of the file's
      * start, each run and the frames after it shown later ({@link FrameGrid#runAlignment}).
      *
+     * @param byDecode whether the runs may move by their decode times ({@link VideoTimeline#move})
      * @return how many runs moved
      */
-    private static int alignLaterRuns(VideoTimeline timeline, int window, long frame, Long otherStart) {
+    private static int alignLaterRuns(VideoTimeline timeline, int window, long frame, Long otherStart,
+            boolean byDecode) {
         int count = timeline.decode.length;
         if (window < 2 || count < 2) {
             return 0;
@@ -228,7 +255,7 @@ public final class LeadingTiming {
         }
         long settled = FrameGrid.firstRunEnd(shownFrom(timeline, 1, window), frame);
         long[] moves = FrameGrid.runAlignment(shown, frame, origin, settled);
-        return timeline.move(moves);
+        return timeline.move(moves, byDecode);
     }
 
     /** The earliest decode time of the tracks other than {@code video}, in its ticks; null when none. */
@@ -276,9 +303,11 @@ public final class LeadingTiming {
     private static List<Patch> patches(VideoTimeline timeline, List<TimingFields.Run> runs,
             List<TimingFields.Sample> samples) {
         List<Patch> patches = new ArrayList<>();
+        Set<Integer> runStarts = new HashSet<>();
+        runs.forEach(run -> runStarts.add(run.firstSample()));
         for (int i = 0; i < samples.size(); i++) {
             TimingFields.Sample sample = samples.get(i);
-            if (sample.duration() != timeline.duration[i]) {
+            if (sample.duration() != timeline.duration[i] && !gapBeforeRun(timeline, sample, i, runStarts)) {
                 if (sample.durationAt() < 0 || timeline.duration[i] > 0xFFFFFFFFL) {
                     return null;
                 }
@@ -305,6 +334,20 @@ public final class LeadingTiming {
             }
         }
         return patches;
+    }
+
+    /**
+     * Whether a sample that lasts longer because a later run moved ({@link VideoTimeline#move}) can
+     * keep its duration: it has no field of its own (its fragment's samples all last the
+     * default), and it is its fragment's last, so the next fragment's {@code tfdt}, which gets
+     * the new time, says when the next sample is decoded. The fragment then ends a little before
+     * the next one begins, a gap that demuxers, and {@code /get} (which places each fragment by
+     * its {@code tfdt}), keep.
+     */
+    private static boolean gapBeforeRun(VideoTimeline timeline, TimingFields.Sample sample, int index,
+            Set<Integer> runStarts) {
+        return timeline.stretched[index] && sample.durationAt() < 0 && timeline.duration[index] > sample.duration()
+                && runStarts.contains(index + 1);
     }
 
     /**

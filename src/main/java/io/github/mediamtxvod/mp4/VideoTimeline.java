@@ -11,11 +11,14 @@ final class VideoTimeline {
     final long[] decode;
     final long[] duration;
     final long[] offset;
+    /** The samples {@link #move} made last longer, the one before each run it moved by decode time. */
+    final boolean[] stretched;
 
     VideoTimeline(List<TimingFields.Sample> samples) {
         decode = new long[samples.size()];
         duration = new long[samples.size()];
         offset = new long[samples.size()];
+        stretched = new boolean[samples.size()];
         for (int i = 0; i < samples.size(); i++) {
             decode[i] = samples.get(i).decode();
             duration[i] = samples.get(i).duration();
@@ -107,14 +110,16 @@ final class VideoTimeline {
     }
 
     /**
-     * Shows each sample {@code moves[i]} later: by its decode time when the moves never
-     * shrink in decode order (so decode times stay in order and no composition offset
-     * changes), else by its composition offset (which then only grows).
+     * Shows each sample {@code moves[i]} later: by its decode time when that is allowed and the
+     * moves never shrink in decode order (so decode times stay in order and no composition
+     * offset changes), else by its composition offset (which then only grows).
      *
+     * @param decodeAllowed whether decode times (and the duration of the sample before a moved
+     *                      one) may change
      * @return how many distinct moves there were: the runs moved
      */
-    int move(long[] moves) {
-        boolean byDecode = true;
+    int move(long[] moves, boolean decodeAllowed) {
+        boolean byDecode = decodeAllowed;
         for (int i = 1; i < moves.length; i++) {
             byDecode &= moves[i] >= moves[i - 1];
         }
@@ -124,8 +129,9 @@ final class VideoTimeline {
                 continue;
             }
             decode[i] += moves[i];
-            if (i > 0) {
+            if (i > 0 && moves[i] != moves[i - 1]) {
                 duration[i - 1] += moves[i] - moves[i - 1];
+                stretched[i - 1] = true;
             }
         }
         return (int) Arrays.stream(moves).filter(move -> move > 0).distinct().count();

@@ -130,6 +130,55 @@ class LeadingTimingTest {
     }
 
     @Test
+    void aLaterRunIsMovedOntoTheGridWhenTheFrameBeforeItHasNoDurationField() throws Exception {
+        Times times = laterRunRepaired(TimingFixtures.SHOWN_LATER_AFTER_SECOND_GOP);
+
+        // the frames before the jump are shown as before (a later pass may space their decode
+        // times up to the longer gap the move left)
+        for (int i = 0; i < 50; i++) {
+            assertThat(pts(times.after.get(i))).as("packet %d", i).isEqualTo(pts(times.before.get(i)));
+        }
+        // decoded later with it, so a segment after this one goes on from the moved frames
+        long shift = delta(times.before.get(50), times.after.get(50));
+        assertThat(shift).isPositive().isLessThan(TimingFixtures.VIDEO_TIMESCALE / 25);
+        for (int i = 50; i < times.before.size(); i++) {
+            assertThat(delta(times.before.get(i), times.after.get(i))).as("packet %d", i).isEqualTo(shift);
+        }
+    }
+
+    @Test
+    void aLaterRunInsideAFragmentWithoutDurationFieldsIsShownLaterByItsCompositionOffsets() throws Exception {
+        Times times = laterRunRepaired(TimingFixtures.SHOWN_LATER_INSIDE_A_FRAGMENT);
+
+        assertThat(times.after.subList(0, 50)).isEqualTo(times.before.subList(0, 50));
+        for (int i = 0; i < times.before.size(); i++) {
+            assertThat(times.after.get(i).split(",")[1]).as("packet %d decoded as before", i)
+                    .isEqualTo(times.before.get(i).split(",")[1]);
+        }
+    }
+
+    private record Times(List<String> before, List<String> after) {}
+
+    /**
+     * A segment with B-frames whose video is shown later from some frame on, by 2.475 frames (a
+     * stall that leaves the frames after it at the rounding edge of the grid), repaired: one run
+     * moved, a clean decode, nothing left for a second pass.
+     */
+    private Times laterRunRepaired(String bsf) throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", true, true, bsf);
+        assertThat(Ffprobe.decodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+        List<String> before = Ffprobe.packetTimes(file, "v:0");
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().runs()).isEqualTo(1);
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
+        assertThat(LeadingTiming.repair(file)).as("a second pass").isEmpty();
+        return new Times(before, Ffprobe.packetTimes(file, "v:0"));
+    }
+
+    @Test
     void timesAgainstTheBitstreamsOrderAreHandedOutInIt() throws Exception {
         Path file = TimingFixtures.segment(dir, "libx264", true, true, TimingFixtures.STALL_INSIDE_A_GROUP);
         assertThat(outOfOrder(Ffprobe.shownFrames(file))).as("the file as FFmpeg wrote it").isPositive();

@@ -25,6 +25,19 @@ public final class TimingFixtures {
     public static final String JUMP_AFTER_SECOND_GOP = "setts=pts=PTS+1584*gte(N\\,50)+16*mod(N\\,2)"
             + ":dts=DTS+1584*gte(N\\,50)";
     /**
+     * As {@link #JUMP_AFTER_SECOND_GOP}, but only the presentation times jump: the decode times
+     * stay a frame apart, so FFmpeg writes no per-sample durations in the fragment before the
+     * jump, as in the soak. The frame before the jump must last longer for the later frames to
+     * move, and only the next fragment's {@code tfdt} can say so.
+     */
+    public static final String SHOWN_LATER_AFTER_SECOND_GOP = "setts=pts=PTS+1584*gte(N\\,50)+16*mod(N\\,2)";
+    /**
+     * As {@link #SHOWN_LATER_AFTER_SECOND_GOP}, but the jump comes in the middle of the third GOP,
+     * inside a fragment whose samples all last the default: no field can make the frame before
+     * the jump last longer.
+     */
+    public static final String SHOWN_LATER_INSIDE_A_FRAGMENT = "setts=pts=PTS+1584*gte(N\\,60)+16*mod(N\\,2)";
+    /**
      * A 2.37 s stall between the P-frame decoded 52nd and the B-frames decoded after it but shown
      * before it (with 2 B-frames per P): those B-frames get times after the P-frame's, against the
      * bitstream's order, as in the soak; decode times jitter by a tick, as an RTSP source's do.
