@@ -129,7 +129,7 @@ public final class LeadingTiming {
         }
     }
 
-    private record Patch(long at, byte[] bytes) {}
+    record Patch(long at, byte[] bytes) {}
 
     /**
      * What the repair may change. FFmpeg leaves out a fragment's per-sample durations when they
@@ -300,14 +300,14 @@ public final class LeadingTiming {
     }
 
     /** The writes that give the samples the timeline's times, or null when a field they need is missing. */
-    private static List<Patch> patches(VideoTimeline timeline, List<TimingFields.Run> runs,
+    static List<Patch> patches(VideoTimeline timeline, List<TimingFields.Run> runs,
             List<TimingFields.Sample> samples) {
         List<Patch> patches = new ArrayList<>();
         Set<Integer> runStarts = new HashSet<>();
         runs.forEach(run -> runStarts.add(run.firstSample()));
         for (int i = 0; i < samples.size(); i++) {
             TimingFields.Sample sample = samples.get(i);
-            if (sample.duration() != timeline.duration[i] && !gapBeforeRun(timeline, sample, i, runStarts)) {
+            if (sample.duration() != timeline.duration[i] && !gapBeforeRun(timeline, samples, i, runStarts)) {
                 if (sample.durationAt() < 0 || timeline.duration[i] > 0xFFFFFFFFL) {
                     return null;
                 }
@@ -337,17 +337,24 @@ public final class LeadingTiming {
     }
 
     /**
-     * Whether a sample that lasts longer because a later run moved ({@link VideoTimeline#move}) can
-     * keep its duration: it has no field of its own (its fragment's samples all last the
-     * default), and it is its fragment's last, so the next fragment's {@code tfdt}, which gets
-     * the new time, says when the next sample is decoded. The fragment then ends a little before
-     * the next one begins, a gap that demuxers, and {@code /get} (which places each fragment by
-     * its {@code tfdt}), keep.
+     * Whether a sample whose duration differs from the timeline's can keep it: it has no field of
+     * its own (its fragment's samples all last the default) and it is its fragment's last, so the
+     * next fragment's {@code tfdt}, which always gets the timeline's time, says when the next
+     * sample is decoded. Allowed where that expresses the timeline: the sample lasts longer because
+     * a later run moved ({@link VideoTimeline#move}), or the file already has that gap (a pass
+     * after the one that moved the run). The fragment then ends a little before the next one
+     * begins, a gap that demuxers, and {@code /get} (which places each fragment by its
+     * {@code tfdt}), keep.
      */
-    private static boolean gapBeforeRun(VideoTimeline timeline, TimingFields.Sample sample, int index,
+    static boolean gapBeforeRun(VideoTimeline timeline, List<TimingFields.Sample> samples, int index,
             Set<Integer> runStarts) {
-        return timeline.stretched[index] && sample.durationAt() < 0 && timeline.duration[index] > sample.duration()
-                && runStarts.contains(index + 1);
+        TimingFields.Sample sample = samples.get(index);
+        if (sample.durationAt() >= 0 || !runStarts.contains(index + 1)) {
+            return false;
+        }
+        long duration = timeline.duration[index];
+        return (timeline.stretched[index] && duration > sample.duration())
+                || duration == samples.get(index + 1).decode() - sample.decode();
     }
 
     /**
