@@ -25,6 +25,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // a thread that dies of what no one caught says so in the log, not only on stderr
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> org.slf4j.LoggerFactory.getLogger(Main.class)
+                .error("thread {} ended by an uncaught {}", thread.getName(), failure.getClass().getName(), failure));
         // `run` only returns on a failure: a signal ends it through Recorder's shutdown hook
         System.exit(run(args, System.out, System.err));
     }

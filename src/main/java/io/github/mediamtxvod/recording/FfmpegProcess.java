@@ -41,6 +41,9 @@ final class FfmpegProcess {
     private final ScheduledExecutorService timer;
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>(STDERR_LINES);
     private final AtomicBoolean stopping = new AtomicBoolean();
+    /** When the scheduled signals end in SIGKILL ({@link System#nanoTime}); guarded by {@link #stopping}. */
+    private long killAtNanos;
+    private boolean killScheduled;
     private volatile boolean noSpace;
     private volatile boolean timedOut;
 
@@ -91,38 +94,56 @@ final class FfmpegProcess {
     /**
      * Stops FFmpeg so that it finishes the segment it writes: {@code q} on stdin now; when it still
      * runs after {@code step}, SIGTERM, a second one {@link #SECOND_SIGNAL} later (a stalled FFmpeg
-     * ignores the first), and SIGKILL after another {@code step}. Returns at once; only the first
-     * stop request counts.
+     * ignores the first), and SIGKILL after another {@code step}. Returns at once. {@code q} is
+     * written once; a later request whose steps end sooner (a shutdown's shorter step for an
+     * FFmpeg already finishing, whose input stalled) brings the signals forward, so that FFmpeg is
+     * gone within the shutdown's time.
      */
     void requestStop(Duration step) {
-        if (!stopping.compareAndSet(false, true)) {
-            return;
+        if (stopping.compareAndSet(false, true)) {
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write("q\n".getBytes(UTF_8));
+                stdin.flush();
+            } catch (IOException e) {
+                log.debug("{} - cannot write q to ffmpeg: {}", stream, e.getMessage());
+            }
         }
-        try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write("q\n".getBytes(UTF_8));
-            stdin.flush();
-        } catch (IOException e) {
-            log.debug("{} - cannot write q to ffmpeg: {}", stream, e.getMessage());
-        }
-        later(step, () -> {
+        escalate(step, step.plus(SECOND_SIGNAL).plus(step), () -> {
             log.warn("{} - ffmpeg (pid {}) ignored q for {} ms; sending SIGTERM", stream, process.pid(), step.toMillis());
             process.destroy();
         });
-        later(step.plus(SECOND_SIGNAL), process::destroy);
-        later(step.plus(SECOND_SIGNAL).plus(step), this::killForStop);
     }
 
     /**
      * Stops a stalled FFmpeg, which ignores {@code q} and a first signal: SIGTERM now, again after
-     * {@link #SECOND_SIGNAL}, SIGKILL {@link #KILL_AFTER} later. Returns at once.
+     * {@link #SECOND_SIGNAL}, SIGKILL {@link #KILL_AFTER} later. Returns at once. Brings the
+     * signals of an earlier {@link #requestStop} forward; never delays them.
      */
     void forceStop() {
-        if (!stopping.compareAndSet(false, true)) {
-            return;
+        stopping.set(true);
+        escalate(Duration.ZERO, SECOND_SIGNAL.plus(KILL_AFTER), process::destroy);
+    }
+
+    /**
+     * Schedules the first signal after {@code first}, a second {@link #SECOND_SIGNAL} after it and
+     * SIGKILL after {@code kill}, unless signals already scheduled end in SIGKILL as soon or sooner.
+     */
+    private void escalate(Duration first, Duration kill, Runnable firstSignal) {
+        long killAt = System.nanoTime() + kill.toNanos();
+        synchronized (stopping) {
+            if (killAt - killAtNanos >= 0 && killScheduled) {
+                return;
+            }
+            killAtNanos = killAt;
+            killScheduled = true;
         }
-        process.destroy();
-        later(SECOND_SIGNAL, process::destroy);
-        later(SECOND_SIGNAL.plus(KILL_AFTER), this::killForStop);
+        if (first.isZero()) {
+            firstSignal.run();
+        } else {
+            later(first, firstSignal);
+        }
+        later(first.plus(SECOND_SIGNAL), process::destroy);
+        later(kill, this::killForStop);
     }
 
     /** Waits up to {@code timeout} for FFmpeg to exit, then kills it; returns its exit status. */
@@ -169,7 +190,8 @@ final class FfmpegProcess {
                 if (process.isAlive()) {
                     step.run();
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // the timer keeps what a task throws in its future, which no one reads
                 log.error("{} - a stop step for ffmpeg (pid {}) failed", stream, process.pid(), e);
             }
         };

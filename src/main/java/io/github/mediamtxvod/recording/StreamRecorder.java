@@ -282,8 +282,13 @@ final class StreamRecorder {
                 return new Outcome(FfmpegExit.FAILED, "cannot start ffmpeg (" + FfmpegCommand.describe(command)
                         + "): " + e.getMessage(), List.of(), 0, false);
             }
-            run = new SessionRun(session, tracker, new FfmpegRun(
-                    FfmpegProcess.started(stream.name(), started, context.timer()), config.stallTimeout(), startNanos));
+            try {
+                run = new SessionRun(session, tracker, new FfmpegRun(
+                        FfmpegProcess.started(stream.name(), started, context.timer()), config.stallTimeout(), startNanos));
+            } catch (RuntimeException | Error e) {
+                started.destroyForcibly(); // no run owns it yet to kill it in the finally
+                throw e;
+            }
             sessionStart = session.start();
             log.info("{} - recording to {} (ffmpeg pid {})", stream.name(), session.relativePath(),
                     run.ffmpeg.process().pid());
@@ -345,10 +350,13 @@ final class StreamRecorder {
         });
     }
 
-    /** Asks the run of the previous day to finish, once; any thread. */
+    /**
+     * Asks the run of the previous day to finish; any thread. Asked again (a shutdown while it
+     * finishes), its FFmpeg takes the current stop step if that ends sooner.
+     */
     private void finishRetiring() {
         SessionRun run = retiring;
-        if (run != null && !run.finishAsked) {
+        if (run != null) {
             run.finishAsked = true;
             run.ffmpeg.process().requestStop(stopStep);
         }
