@@ -345,22 +345,15 @@ async function play(stream, ms) {
  * The segments (in time order) without those of an earlier session that begin after a later
  * session began: at UTC midnight the next day's session records before the previous one stops, and
  * what the previous one wrote then is in the next one too (/get leaves them out the same way).
- * The later sessions are those of the segments and the `sessions` given: the one being recorded
- * (its first segment may still be unfinished when the previous one's last arrives) and, while the
- * player grows, the session of its last segment.
  */
-export function playedOnce(segments, sessions = []) {
-  const starts = [...new Set([...segments.map((s) => s.session), ...sessions].filter(Boolean))].map(Date.parse);
+function playedOnce(segments, latestSession = null) {
+  let latest = latestSession ? Date.parse(latestSession) : -Infinity;
   return segments.filter((s) => {
     const session = Date.parse(s.session);
-    const start = Date.parse(s.start);
-    return !starts.some((later) => later > session && later <= start);
+    if (session < latest) return false;
+    latest = session;
+    return true;
   });
-}
-
-/** The session being recorded, per an answer of /api/segments, as a list for {@link playedOnce}. */
-function recordingSession(answer) {
-  return answer.recording ? [answer.recording.session] : [];
 }
 
 async function startPlayer(stream, ms) {
@@ -372,8 +365,7 @@ async function startPlayer(stream, ms) {
   const query = new URLSearchParams({ stream, from: new Date(v.bounds.start).toISOString(), to: new Date(v.bounds.end).toISOString() });
   const answer = await getJson(`/api/segments?${query}`);
   if (v !== view || v.active !== stream) return;
-  const segments = playedOnce(answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4')),
-    recordingSession(answer));
+  const segments = playedOnce(answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4')));
   if (!segments.length) throw new Error(`${stream} has no playable recording on this day.`);
   const player = new SegmentPlayer(v.video, segments, (text) => { if (view === v) v.state.textContent = text; });
   player.live = Boolean(answer.recording) && Date.now() < v.bounds.end;
@@ -417,7 +409,7 @@ async function growPlayer() {
   const answer = await getJson(`/api/segments?${query}`);
   if (v !== view || !v.player) return;
   v.player.extend(playedOnce(answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4')),
-    [last.session, ...recordingSession(answer)]));
+    last.session));
   v.player.live = Boolean(answer.recording);
 }
 

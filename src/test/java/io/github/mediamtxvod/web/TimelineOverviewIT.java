@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,40 +99,6 @@ class TimelineOverviewIT {
         assertThat(timeline.showsRecordingNow("backyard")).isTrue();
         assertThat(timeline.showsRecordingNow("garage")).isFalse();
         assertThat(thumbnail).isEqualTo(240);
-    }
-
-    @Test
-    void aPlayerAtMidnightLeavesOutWhatThePreviousSessionBeganAfterTheNextOneBegan() {
-        new RecorderUi(browser, "http://127.0.0.1:" + test.server.port()).openDashboard();
-        // the previous day's session went on into the new day: a segment it began before the next
-        // session began (kept), and a short one it began a second after (the next one holds it),
-        // finished before the next session's first segment
-        String previous = "2024-04-30T10:00:00Z";
-        String next = "2024-05-01T00:00:01Z";
-        Map<String, String> lastFull = segment(previous, "2024-04-30T23:59:55Z", "a1");
-        Map<String, String> afterMidnight = segment(previous, "2024-05-01T00:00:00.500Z", "a2");
-        Map<String, String> tail = segment(previous, "2024-05-01T00:00:02Z", "a3");
-        Map<String, String> nextFirst = segment(next, "2024-05-01T00:00:01.200Z", "b0");
-
-        // opened while the next session's first segment is still being recorded
-        assertThat(playedOnce(List.of(afterMidnight, tail), List.of(next))).containsExactly("a2");
-        // grown once that segment is finished: it starts before the last one the player had asked for
-        assertThat(playedOnce(List.of(nextFirst), List.of(previous, next))).containsExactly("b0");
-        // everything finished: the tail is left out, as /get leaves it out
-        assertThat(playedOnce(List.of(lastFull, afterMidnight, nextFirst, tail), List.of()))
-                .containsExactly("a1", "a2", "b0");
-    }
-
-    /** The timeline's own choice of segments to play, run in the browser. */
-    private List<Object> playedOnce(List<Map<String, String>> segments, List<String> sessions) {
-        Object urls = browser.executeScript("const [segments, sessions] = arguments;"
-                + " return import('/assets/timeline.js').then((m) => m.playedOnce(segments, sessions).map((s) => s.url));",
-                segments, sessions);
-        return List.copyOf((List<?>) urls);
-    }
-
-    private static Map<String, String> segment(String session, String start, String url) {
-        return Map.of("session", session, "start", start, "url", url);
     }
 
     private static Instant at(int hour, int minute) {
