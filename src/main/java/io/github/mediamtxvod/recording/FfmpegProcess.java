@@ -7,9 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -41,9 +43,10 @@ final class FfmpegProcess {
     private final ScheduledExecutorService timer;
     private final ArrayDeque<String> stderrTail = new ArrayDeque<>(STDERR_LINES);
     private final AtomicBoolean stopping = new AtomicBoolean();
-    /** When the scheduled signals end in SIGKILL ({@link System#nanoTime}); guarded by {@link #stopping}. */
+    /** The stop steps scheduled on the timer; guarded by {@link #stopping}. */
+    private final List<ScheduledFuture<?>> scheduled = new ArrayList<>(3);
+    /** When they end in SIGKILL ({@link System#nanoTime}); guarded by {@link #stopping}. */
     private long killAtNanos;
-    private boolean killScheduled;
     private volatile boolean noSpace;
     private volatile boolean timedOut;
 
@@ -126,24 +129,27 @@ final class FfmpegProcess {
 
     /**
      * Schedules the first signal after {@code first}, a second {@link #SECOND_SIGNAL} after it and
-     * SIGKILL after {@code kill}, unless signals already scheduled end in SIGKILL as soon or sooner.
+     * SIGKILL after {@code kill}, in place of the signals scheduled before (they are cancelled, so
+     * FFmpeg never gets more than the new schedule's), unless those end in SIGKILL as soon or sooner.
      */
     private void escalate(Duration first, Duration kill, Runnable firstSignal) {
         long killAt = System.nanoTime() + kill.toNanos();
         synchronized (stopping) {
-            if (killAt - killAtNanos >= 0 && killScheduled) {
+            if (!scheduled.isEmpty() && killAt - killAtNanos >= 0) {
                 return;
             }
             killAtNanos = killAt;
-            killScheduled = true;
+            scheduled.forEach(step -> step.cancel(false));
+            scheduled.clear();
+            if (!first.isZero()) {
+                later(first, firstSignal);
+            }
+            later(first.plus(SECOND_SIGNAL), process::destroy);
+            later(kill, this::killForStop);
         }
         if (first.isZero()) {
             firstSignal.run();
-        } else {
-            later(first, firstSignal);
         }
-        later(first.plus(SECOND_SIGNAL), process::destroy);
-        later(kill, this::killForStop);
     }
 
     /** Waits up to {@code timeout} for FFmpeg to exit, then kills it; returns its exit status. */
@@ -183,7 +189,7 @@ final class FfmpegProcess {
         process.destroyForcibly();
     }
 
-    /** Runs {@code step} after {@code delay} on the timer if FFmpeg still runs then. */
+    /** Runs {@code step} after {@code delay} on the timer if FFmpeg still runs then; called holding {@link #stopping}. */
     private void later(Duration delay, Runnable step) {
         Runnable guarded = () -> {
             try {
@@ -196,7 +202,7 @@ final class FfmpegProcess {
             }
         };
         try {
-            timer.schedule(guarded, delay.toNanos(), TimeUnit.NANOSECONDS);
+            scheduled.add(timer.schedule(guarded, delay.toNanos(), TimeUnit.NANOSECONDS));
         } catch (RejectedExecutionException e) {
             // the timer is gone (shutdown ran late): no one will come back, so end it now
             process.destroyForcibly();

@@ -286,7 +286,9 @@ final class StreamRecorder {
                 run = new SessionRun(session, tracker, new FfmpegRun(
                         FfmpegProcess.started(stream.name(), started, context.timer()), config.stallTimeout(), startNanos));
             } catch (RuntimeException | Error e) {
-                started.destroyForcibly(); // no run owns it yet to kill it in the finally
+                // no run owns it yet: end it here, as a failed start does
+                started.destroyForcibly();
+                tracker.removeFolderIfEmpty(config.recordingsDir());
                 throw e;
             }
             sessionStart = session.start();

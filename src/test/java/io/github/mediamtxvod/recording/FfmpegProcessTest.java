@@ -1,7 +1,10 @@
 package io.github.mediamtxvod.recording;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +39,7 @@ class FfmpegProcessTest {
         ffmpeg.requestStop(LONG_STEP); // the day's end: the previous day's FFmpeg is asked to finish
         ffmpeg.requestStop(SHORT_STEP); // then the shutdown
 
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed on the shorter step's schedule").isTrue();
+        assertKilledSoon();
     }
 
     @Test
@@ -46,7 +49,7 @@ class FfmpegProcessTest {
         ffmpeg.requestStop(LONG_STEP);
         ffmpeg.forceStop();
 
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertKilledSoon();
     }
 
     @Test
@@ -54,15 +57,24 @@ class FfmpegProcessTest {
         FfmpegProcess ffmpeg = deaf();
 
         ffmpeg.requestStop(SHORT_STEP);
-        ffmpeg.requestStop(LONG_STEP);
+        ffmpeg.requestStop(LONG_STEP); // must not replace the shorter schedule
 
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertKilledSoon();
     }
 
     /** A process that ignores q on its stdin and SIGTERM: only SIGKILL ends it. */
     private FfmpegProcess deaf() throws Exception {
-        process = new ProcessBuilder("sh", "-c", "trap '' TERM; while :; do sleep 0.05; done")
+        process = new ProcessBuilder("sh", "-c", "trap '' TERM; echo ready; while :; do sleep 0.05; done")
                 .redirectErrorStream(true).start();
+        // signals only once SIGTERM is ignored
+        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8));
+        assertThat(output.readLine()).isEqualTo("ready");
         return FfmpegProcess.started("cam1", process, timer);
+    }
+
+    /** Waits for the process to end, at most 10 s (the signals come within 3 s; before, after a minute or more). */
+    private void assertKilledSoon() throws InterruptedException {
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("ended within 10 s").isTrue();
+        assertThat(process.exitValue()).as("by SIGKILL").isEqualTo(128 + 9);
     }
 }
