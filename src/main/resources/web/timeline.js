@@ -356,6 +356,26 @@ function playedOnce(segments, latestSession = null) {
   });
 }
 
+/**
+ * The segments of an answer of /api/segments the player takes now: finished MP4 segments, played
+ * once ({@link playedOnce}). While the session being recorded has not finished its first segment,
+ * those of an earlier session that begin once it began wait: at UTC midnight the previous day's
+ * session can finish a short segment, begun after the next one began, before the next one
+ * finishes its first, which begins earlier; whether each is played is known once that first
+ * segment is listed. (A player that went on from such a segment never asked for the earlier one.)
+ */
+export function playable(answer, latestSession = null) {
+  const recording = answer.recording;
+  const next = recording && recording.index === 0 ? Date.parse(recording.session) : Infinity;
+  return playedOnce(finishedMp4(answer).filter((s) => Date.parse(s.session) >= next || Date.parse(s.start) < next),
+    latestSession);
+}
+
+/** The finished MP4 segments of an answer of /api/segments. */
+function finishedMp4(answer) {
+  return answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4'));
+}
+
 async function startPlayer(stream, ms) {
   const v = view;
   stopPlayer();
@@ -365,7 +385,10 @@ async function startPlayer(stream, ms) {
   const query = new URLSearchParams({ stream, from: new Date(v.bounds.start).toISOString(), to: new Date(v.bounds.end).toISOString() });
   const answer = await getJson(`/api/segments?${query}`);
   if (v !== view || v.active !== stream) return;
-  const segments = playedOnce(answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4')));
+  let segments = playable(answer);
+  if (!segments.length) { // only segments that wait for the next session's first: play them
+    segments = playedOnce(finishedMp4(answer));
+  }
   if (!segments.length) throw new Error(`${stream} has no playable recording on this day.`);
   const player = new SegmentPlayer(v.video, segments, (text) => { if (view === v) v.state.textContent = text; });
   player.live = Boolean(answer.recording) && Date.now() < v.bounds.end;
@@ -408,8 +431,7 @@ async function growPlayer() {
   const query = new URLSearchParams({ stream: v.active, from: new Date(Date.parse(last.start) + 1).toISOString(), to: new Date(v.bounds.end).toISOString() });
   const answer = await getJson(`/api/segments?${query}`);
   if (v !== view || !v.player) return;
-  v.player.extend(playedOnce(answer.segments.filter((s) => PLAYABLE.has(s.storage) && s.url.endsWith('.mp4')),
-    last.session));
+  v.player.extend(playable(answer, last.session));
   v.player.live = Boolean(answer.recording);
 }
 

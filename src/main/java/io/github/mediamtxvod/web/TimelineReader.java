@@ -82,11 +82,13 @@ final class TimelineReader {
     }
 
     private Live current(String stream, Instant sessionStart) {
-        Optional<Segment> last = view.catalog()
-                .segments(new CatalogView.Query(stream, sessionStart, null, 0, 1, true)).items().stream()
-                .map(Entry::segment)
-                .filter(segment -> segment.sessionStart().equals(sessionStart))
-                .findFirst();
+        Optional<Segment> last = lastOf(stream, sessionStart, 1);
+        if (last.isEmpty()) {
+            // the newest segment begun since may be the previous session's (at UTC midnight it goes
+            // on for a second or two, and can begin a short segment after this one's first): look
+            // at the few that begun since, which are only this session's and that overlap
+            last = lastOf(stream, sessionStart, CatalogView.Query.MAX_LIMIT);
+        }
         String folder = SegmentLayout.sessionPath(stream, sessionStart);
         if (last.isPresent()) {
             Segment previous = last.get();
@@ -96,6 +98,15 @@ final class TimelineReader {
             return new Live(stream, sessionStart, index, previous.end(), file);
         }
         return new Live(stream, sessionStart, 0, sessionStart, firstFile(folder));
+    }
+
+    /** The session's newest finished segment among the stream's {@code limit} newest begun since its start. */
+    private Optional<Segment> lastOf(String stream, Instant sessionStart, int limit) {
+        return view.catalog().segments(new CatalogView.Query(stream, sessionStart, null, 0, limit, true)).items()
+                .stream()
+                .map(Entry::segment)
+                .filter(segment -> segment.sessionStart().equals(sessionStart))
+                .findFirst();
     }
 
     /** The first segment file of a session that FFmpeg has created, whatever its format; null before. */

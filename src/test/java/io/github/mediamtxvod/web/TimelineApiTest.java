@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mediamtxvod.recording.OutputFormat;
 import io.github.mediamtxvod.recording.RecordingStatus;
 import io.github.mediamtxvod.recording.Segment;
+import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.testing.TestConfig;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +141,28 @@ class TimelineApiTest {
         assertThat(status.path("sessionStart").asText()).isEqualTo("2024-05-01T10:10:00Z");
         assertThat(status.path("currentSegment").path("index").asInt()).isEqualTo(3);
         assertThat(status.path("currentSegment").path("since").asText()).isEqualTo("2024-05-01T10:13:00Z");
+    }
+
+    @Test
+    void atMidnightTheCurrentSegmentIsTheRecordingSessionsAlsoWhenThePreviousOneBeganALaterOne() throws IOException {
+        Instant previous = Instant.parse("2024-04-30T10:00:00Z");
+        Instant next = Instant.parse("2024-05-01T00:00:00Z");
+        test.view.add(segment(previous, 7, "2024-05-01T00:00:00.300Z", 2000)); // began just after midnight
+        test.view.add(segment(next, 0, "2024-05-01T00:00:01.200Z", 10_000));
+        test.view.add(segment(previous, 8, "2024-05-01T00:00:02Z", 500)); // one more, after the next began
+        test.view.recording = recording("cam1", next);
+
+        JsonNode live = json("/api/segments?stream=cam1&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z")
+                .path("recording");
+
+        assertThat(live.path("session").asText()).isEqualTo("2024-05-01T00:00:00Z");
+        assertThat(live.path("index").asInt()).as("the next session's first segment is finished").isEqualTo(1);
+        assertThat(live.path("since").asText()).isEqualTo("2024-05-01T00:00:11.200Z");
+    }
+
+    private static Segment segment(Instant session, int index, String start, long millis) {
+        return new Segment("cam1", session, index, SegmentLayout.sessionPath("cam1", session) + "/"
+                + SegmentLayout.segmentFileName(index, OutputFormat.MP4), Instant.parse(start), Duration.ofMillis(millis), 1000);
     }
 
     @Test

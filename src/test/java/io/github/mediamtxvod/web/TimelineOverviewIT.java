@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,46 @@ class TimelineOverviewIT {
         assertThat(timeline.showsRecordingNow("backyard")).isTrue();
         assertThat(timeline.showsRecordingNow("garage")).isFalse();
         assertThat(thumbnail).isEqualTo(240);
+    }
+
+    @Test
+    void aLivePlayerAtMidnightTakesWhatGetPlaysWhateverSegmentIsFinishedFirst() {
+        new RecorderUi(browser, "http://127.0.0.1:" + test.server.port()).openDashboard();
+        // the next day's session began at 00:00:00.9 (its folder: 00:00:00) because the previous
+        // one began a segment at 00:00:00.300; its first keyframe came at 00:00:01.200, and the
+        // previous one began one more short segment at 00:00:02, finished first
+        String previous = "2024-04-30T10:00:00Z";
+        String next = "2024-05-01T00:00:00Z";
+        Map<String, String> lastFull = segment(previous, "2024-04-30T23:59:55Z", "a1.mp4");
+        Map<String, String> afterMidnight = segment(previous, "2024-05-01T00:00:00.300Z", "a2.mp4");
+        Map<String, String> tail = segment(previous, "2024-05-01T00:00:02Z", "a3.mp4");
+        Map<String, String> nextFirst = segment(next, "2024-05-01T00:00:01.200Z", "b0.mp4");
+
+        // the next session's first segment is being recorded: what began after its session waits
+        assertThat(playable(List.of(lastFull, afterMidnight, tail), recording(next, 0), null))
+                .containsExactly("a1.mp4");
+        // it is finished: the segment begun before it plays, the tail is left out, as /get does
+        assertThat(playable(List.of(afterMidnight, nextFirst, tail), recording(next, 1), previous))
+                .containsExactly("a2.mp4", "b0.mp4");
+        // a past day while the stream records today
+        assertThat(playable(List.of(lastFull), recording("2024-05-02T08:00:00Z", 0), null))
+                .containsExactly("a1.mp4");
+    }
+
+    /** The segments the timeline's player takes from an answer of /api/segments, chosen in the browser. */
+    private List<Object> playable(List<Map<String, String>> segments, Map<String, Object> recording, String latest) {
+        Object urls = browser.executeScript("const [answer, latest] = arguments;"
+                + " return import('/assets/timeline.js').then((m) => m.playable(answer, latest).map((s) => s.url));",
+                Map.of("segments", segments, "recording", recording), latest);
+        return List.copyOf((List<?>) urls);
+    }
+
+    private static Map<String, String> segment(String session, String start, String url) {
+        return Map.of("session", session, "start", start, "url", url, "storage", "local");
+    }
+
+    private static Map<String, Object> recording(String session, int index) {
+        return Map.of("session", session, "index", index);
     }
 
     private static Instant at(int hour, int minute) {
