@@ -72,8 +72,10 @@ public final class LeadingTiming {
         // the steps work on each other's results, and a pass can leave something for the next one
         // (a run put back on the grid leaves a gap a tick off); a file is repaired once, before it
         // is handed on, so the repair goes on until nothing is left, at most two more passes
-        for (int pass = 0; repair.isPresent() && pass < 2 && repairOnce(file).isPresent(); pass++) {
-            // repeat
+        for (int pass = 0; repair.isPresent() && pass < 2; pass++) {
+            if (repairOnce(file).isEmpty()) {
+                break;
+            }
         }
         return repair;
     }
