@@ -320,6 +320,11 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     }
 
     @Override
+    public List<Entry> segmentsWithoutTotal(Query query) {
+        return queries().segmentsWithoutTotal(query);
+    }
+
+    @Override
     public List<Entry> sessionSegments(String stream, Instant sessionStart) {
         return queries().sessionSegments(stream, sessionStart);
     }

@@ -22,6 +22,14 @@ import java.util.Optional;
  */
 final class CatalogQueries {
     private static final String SELECT = "SELECT " + SegmentRows.COLUMNS + " FROM segment";
+    // the status page, the metrics and the stream list read the running totals (SummarySchema),
+    // never every segment row
+    static final String COUNT_BY_STATE = "SELECT state, segments FROM state_total";
+    static final String COUNT_ALL = "SELECT coalesce(sum(segments), 0) FROM state_total";
+    static final String LIST_DAYS =
+            "SELECT DISTINCT stream, session_start / 86400000 AS day FROM session_total ORDER BY stream, day DESC";
+    static final String LIST_STREAMS = "SELECT stream, count(*), sum(segments), sum(size_bytes), min(first_start_ms),"
+            + " max(session_start) FROM session_total GROUP BY stream ORDER BY stream";
 
     private final Connection connection;
 
@@ -31,12 +39,9 @@ final class CatalogQueries {
 
     synchronized List<CatalogView.StreamSummary> streams() {
         Map<String, List<LocalDate>> days = new HashMap<>();
-        query("list days", "SELECT DISTINCT stream, session_start / 86400000 AS day FROM segment ORDER BY stream, day DESC",
-                List.of(), rs -> days.computeIfAbsent(rs.getString(1), stream -> new ArrayList<>())
-                        .add(LocalDate.ofEpochDay(rs.getLong(2))));
-        String sql = "SELECT stream, count(DISTINCT session_start), count(*), sum(size_bytes), min(start_ms),"
-                + " max(session_start) FROM segment GROUP BY stream ORDER BY stream";
-        return query("list streams", sql, List.of(), rs -> new CatalogView.StreamSummary(
+        query("list days", LIST_DAYS, List.of(), rs -> days.computeIfAbsent(rs.getString(1), stream -> new ArrayList<>())
+                .add(LocalDate.ofEpochDay(rs.getLong(2))));
+        return query("list streams", LIST_STREAMS, List.of(), rs -> new CatalogView.StreamSummary(
                 rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
                 Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)),
                 days.getOrDefault(rs.getString(1), List.of())));
@@ -45,13 +50,23 @@ final class CatalogQueries {
     synchronized CatalogView.Page<Entry> segments(CatalogView.Query q) {
         List<Object> parameters = new ArrayList<>();
         String where = where(q, parameters);
-        long total = count("count segments", "SELECT count(*) FROM segment" + where, parameters);
+        long total = where.isEmpty() ? count("count segments", COUNT_ALL, parameters)
+                : count("count segments", "SELECT count(*) FROM segment" + where, parameters);
+        return new CatalogView.Page<>(segmentPage(q, where, parameters), total, q.offset(), q.limit());
+    }
+
+    /** A page of {@link #segments} without the count of all, which reads every row in range. */
+    synchronized List<Entry> segmentsWithoutTotal(CatalogView.Query q) {
+        List<Object> parameters = new ArrayList<>();
+        return segmentPage(q, where(q, parameters), parameters);
+    }
+
+    private List<Entry> segmentPage(CatalogView.Query q, String where, List<Object> parameters) {
         String order = q.newestFirst() ? " ORDER BY start_ms DESC, relative_path DESC" : " ORDER BY start_ms, relative_path";
         List<Object> paged = new ArrayList<>(parameters);
         paged.add(q.limit());
         paged.add(q.offset());
-        List<Entry> items = query("list segments", SELECT + where + order + " LIMIT ? OFFSET ?", paged, SegmentRows::read);
-        return new CatalogView.Page<>(items, total, q.offset(), q.limit());
+        return query("list segments", SELECT + where + order + " LIMIT ? OFFSET ?", paged, SegmentRows::read);
     }
 
     /**
@@ -68,19 +83,16 @@ final class CatalogQueries {
         String sessions;
         long total;
         if (q.from() != null || q.to() != null) {
-            // the sessions with a segment in range (an index range), then all their segments, each
-            // session found by the (stream, session_start, segment_index) index
+            // the sessions with a segment in range (an index range), then their totals
             String candidates = "SELECT DISTINCT stream, session_start FROM segment"
                     + overlappingOnly(where.isEmpty() ? " WHERE true" : where, q.from(), q.to(), parameters);
-            sessions = "(" + candidates + ") c JOIN segment s ON s.stream = c.stream AND s.session_start = c.session_start";
+            sessions = "(" + candidates + ") c JOIN session_total s ON s.stream = c.stream AND s.session_start = c.session_start";
             total = count("count sessions", "SELECT count(*) FROM (" + candidates + ")", parameters);
         } else {
-            sessions = "segment s" + where;
-            total = count("count sessions",
-                    "SELECT count(*) FROM (SELECT 1 FROM segment" + where + " GROUP BY stream, session_start)", parameters);
+            sessions = "session_total s" + where;
+            total = count("count sessions", "SELECT count(*) FROM session_total" + where, parameters);
         }
-        String sql = "SELECT s.stream, s.session_start, min(s.relative_path), min(s.start_ms)"
-                + " FROM " + sessions + " GROUP BY s.stream, s.session_start"
+        String sql = "SELECT s.stream, s.session_start, s.first_path, s.first_start_ms FROM " + sessions
                 + (q.newestFirst() ? " ORDER BY s.session_start DESC, s.stream" : " ORDER BY s.session_start, s.stream")
                 + " LIMIT ? OFFSET ?";
         List<Object> paged = new ArrayList<>(parameters);
@@ -111,7 +123,7 @@ final class CatalogQueries {
         for (SegmentState state : SegmentState.values()) {
             counts.put(state, 0L);
         }
-        query("count by state", "SELECT state, count(*) FROM segment GROUP BY state", List.of(), rs -> {
+        query("count by state", COUNT_BY_STATE, List.of(), rs -> {
             for (SegmentState state : SegmentState.values()) {
                 if (state.name().equals(rs.getString(1))) {
                     counts.put(state, rs.getLong(2));

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -18,8 +20,13 @@ import org.sqlite.SQLiteDataSource;
  * the catalogue then needs new space only for new rows.
  */
 final class CatalogSchema {
-    /** 1: segments; 2: playlists and the webhook outbox ({@link PublicationSchema}). */
-    static final int VERSION = 2;
+    private static final Logger log = LoggerFactory.getLogger(CatalogSchema.class);
+
+    /**
+     * 1: segments; 2: playlists and the webhook outbox ({@link PublicationSchema}); 3: running totals
+     * ({@link SummarySchema}).
+     */
+    static final int VERSION = 3;
     static final Duration BUSY_TIMEOUT = Duration.ofSeconds(15);
     /** About 400 KiB of log: SQLite's default of 1000 pages (4 MiB) would fill a small disk by itself. */
     static final int WAL_CHECKPOINT_PAGES = 100;
@@ -93,15 +100,19 @@ final class CatalogSchema {
 
     /**
      * Opens the database and brings its schema up to date, and with {@code check} also {@link
-     * #check checks} it; the connection is closed when that fails.
+     * #check checks} it, before anything is written, and its running totals; the connection is
+     * closed when that fails.
      */
     static Connection openMigrated(Path databaseFile, Duration busyTimeout, int walCheckpointPages, boolean check)
             throws SQLException {
         Connection connection = open(databaseFile, busyTimeout, walCheckpointPages);
         try {
-            migrate(connection, databaseFile);
             if (check) {
                 check(connection, databaseFile);
+            }
+            migrate(connection, databaseFile, check);
+            if (check) {
+                checkTable(connection, databaseFile);
             }
             return connection;
         } catch (SQLException | RuntimeException e) {
@@ -114,43 +125,78 @@ final class CatalogSchema {
         }
     }
 
-    /** Creates or upgrades the schema; refuses a database written by a newer version. */
-    static void migrate(Connection connection, Path databaseFile) throws SQLException {
+    /**
+     * Creates or upgrades the schema in one transaction on a connection in auto-commit mode;
+     * refuses a database written by a newer version. An upgrade to version 3 computes the running
+     * totals from the rows (about 1 s per million segments), as does {@code verifyTotals} when it
+     * finds them wrong.
+     */
+    static void migrate(Connection connection, Path databaseFile, boolean verifyTotals) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            int found;
-            try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
-                found = rs.next() ? rs.getInt(1) : 0;
+            // explicit statements: the driver's own transactions begin the next one at each commit
+            statement.executeUpdate("BEGIN IMMEDIATE");
+            try {
+                int found;
+                try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
+                    found = rs.next() ? rs.getInt(1) : 0;
+                }
+                if (found > VERSION) {
+                    throw new SQLException(databaseFile + " has schema version " + found
+                            + " but this recorder knows only up to " + VERSION + "; run a newer recorder");
+                }
+                for (String ddl : DDL) {
+                    statement.executeUpdate(ddl);
+                }
+                PublicationSchema.create(statement);
+                SummarySchema.create(statement);
+                if (found > 0 && found < 3) {
+                    log.info("Catalogue {}: computing the running totals of its segments (schema {} to {}), once",
+                            databaseFile, found, VERSION);
+                    SummarySchema.fill(statement);
+                } else if (found == VERSION && verifyTotals && !SummarySchema.consistent(statement)) {
+                    log.warn("Catalogue {}: its running totals disagree with its segments; computed again", databaseFile);
+                    SummarySchema.fill(statement);
+                }
+                if (found != VERSION) {
+                    statement.executeUpdate("PRAGMA user_version = " + VERSION);
+                }
+                statement.executeUpdate("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    statement.executeUpdate("ROLLBACK");
+                } catch (SQLException rollingBack) {
+                    // SQLite may have rolled back by itself (a full disk, an I/O error)
+                    e.addSuppressed(rollingBack);
+                }
+                throw e;
             }
-            if (found > VERSION) {
-                throw new SQLException(databaseFile + " has schema version " + found
-                        + " but this recorder knows only up to " + VERSION + "; run a newer recorder");
-            }
-            for (String ddl : DDL) {
-                statement.executeUpdate(ddl);
-            }
-            PublicationSchema.create(statement);
-            statement.executeUpdate("PRAGMA user_version = " + VERSION);
         }
     }
 
     /**
      * Throws a {@link CatalogSchema.Unreadable} when the database is damaged ({@code PRAGMA
-     * quick_check}, a few milliseconds per thousand rows) or its table is not the one this
-     * recorder writes (a file overwritten by something else).
+     * quick_check}, a few milliseconds per thousand rows).
      */
     static void check(Connection connection, Path databaseFile) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            try (ResultSet rs = statement.executeQuery("PRAGMA quick_check")) {
-                String verdict = rs.next() ? rs.getString(1) : "no answer";
-                if (!"ok".equals(verdict)) {
-                    throw new Unreadable(databaseFile + " fails its integrity check: " + verdict);
-                }
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("PRAGMA quick_check")) {
+            String verdict = rs.next() ? rs.getString(1) : "no answer";
+            if (!"ok".equals(verdict)) {
+                throw new Unreadable(databaseFile + " fails its integrity check: " + verdict);
             }
-            try (ResultSet rs = statement.executeQuery("SELECT " + SegmentRows.COLUMNS + " FROM segment LIMIT 1")) {
-                rs.next();
-            } catch (SQLException e) {
-                throw new Unreadable(databaseFile + " does not hold the recorder's segment table: " + e.getMessage());
-            }
+        }
+    }
+
+    /**
+     * Throws a {@link CatalogSchema.Unreadable} when the segment table is not the one this
+     * recorder writes (a file overwritten by something else).
+     */
+    private static void checkTable(Connection connection, Path databaseFile) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT " + SegmentRows.COLUMNS + " FROM segment LIMIT 1")) {
+            rs.next();
+        } catch (SQLException e) {
+            throw new Unreadable(databaseFile + " does not hold the recorder's segment table: " + e.getMessage());
         }
     }
 

@@ -31,6 +31,12 @@ public interface CatalogView {
     /** Segments starting in the query's range. */
     Page<Entry> segments(Query query);
 
+    /**
+     * The items of {@link #segments} without their total, for readers that need no page count: the
+     * total reads every segment in range, for an open range a stream's whole history.
+     */
+    List<Entry> segmentsWithoutTotal(Query query);
+
     /** Every segment of one session, in index order. */
     List<Entry> sessionSegments(String stream, Instant sessionStart);
 

@@ -71,7 +71,7 @@ final class ThumbnailHandler implements Request.Handler {
                     recordingsDir.resolve(live.relativePath()), null, false);
         }
         boolean known = live != null
-                || view.catalog().segments(new CatalogView.Query(stream, null, null, 0, 1, false)).total() > 0;
+                || !view.catalog().segmentsWithoutTotal(new CatalogView.Query(stream, null, null, 0, 1, false)).isEmpty();
         throw new HttpProblem(404, known ? "no recording of this stream at that time" : "no recordings of this stream");
     }
 

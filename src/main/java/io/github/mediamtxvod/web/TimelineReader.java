@@ -55,15 +55,15 @@ final class TimelineReader {
         CatalogView catalog = view.catalog();
         List<Entry> entries = new ArrayList<>();
         // the segment that started before the window may reach into it
-        catalog.segments(new CatalogView.Query(stream, null, from, 0, 1, true)).items().forEach(entries::add);
+        entries.addAll(catalog.segmentsWithoutTotal(new CatalogView.Query(stream, null, from, 0, 1, true)));
         long offset = 0;
         while (true) {
-            CatalogView.Page<Entry> page = catalog.segments(new CatalogView.Query(stream, from, to, offset, PAGE, false));
-            entries.addAll(page.items());
-            if (!page.hasMore() || page.items().isEmpty()) {
+            List<Entry> page = catalog.segmentsWithoutTotal(new CatalogView.Query(stream, from, to, offset, PAGE, false));
+            entries.addAll(page);
+            if (page.size() < PAGE) {
                 break;
             }
-            offset += page.items().size();
+            offset += page.size();
         }
         List<Timeline.Piece> pieces = new ArrayList<>(Timeline.pieces(entries));
         pieces.removeIf(piece -> !piece.end().isAfter(from) && piece.start().isBefore(from));
@@ -102,7 +102,7 @@ final class TimelineReader {
 
     /** The session's newest finished segment among the stream's {@code limit} newest begun since its start. */
     private Optional<Segment> lastOf(String stream, Instant sessionStart, int limit) {
-        return view.catalog().segments(new CatalogView.Query(stream, sessionStart, null, 0, limit, true)).items()
+        return view.catalog().segmentsWithoutTotal(new CatalogView.Query(stream, sessionStart, null, 0, limit, true))
                 .stream()
                 .map(Entry::segment)
                 .filter(segment -> segment.sessionStart().equals(sessionStart))

@@ -91,6 +91,31 @@ class CatalogQueriesTest {
     }
 
     @Test
+    void givesThePageItemsWithoutTheirTotal() {
+        Instant from = T0.plus(Duration.ofHours(10));
+        for (CatalogView.Query query : List.of(new CatalogView.Query("cam7", from, from.plus(Duration.ofMinutes(30)), 20, 20,
+                false), new CatalogView.Query("cam7", null, from, 0, 1, true), CatalogView.Query.latest(50))) {
+            assertThat(timed(() -> catalog.segmentsWithoutTotal(query))).as(query.toString())
+                    .isEqualTo(catalog.segments(query).items());
+        }
+    }
+
+    @Test
+    void countsSessionsAndSegmentsOfEveryStreamFromTheRunningTotals() {
+        assertThat(timed(() -> catalog.segments(CatalogView.Query.latest(1))).total())
+                .isEqualTo((long) STREAMS * SESSIONS_PER_STREAM * SEGMENTS_PER_SESSION);
+        assertThat(timed(() -> catalog.sessions(new CatalogView.Query(null, null, null, 0, 10, true))).total())
+                .isEqualTo((long) STREAMS * SESSIONS_PER_STREAM);
+        assertThat(catalog.streams()).allSatisfy(stream -> {
+            assertThat(stream.sessions()).isEqualTo(SESSIONS_PER_STREAM);
+            assertThat(stream.sizeBytes()).isEqualTo(SESSIONS_PER_STREAM * (1000L * SEGMENTS_PER_SESSION
+                    + (long) SEGMENTS_PER_SESSION * (SEGMENTS_PER_SESSION - 1) / 2));
+            assertThat(stream.lastSessionStart()).isEqualTo(T0.plus(Duration.ofHours(2L * (SESSIONS_PER_STREAM - 1))));
+            assertThat(stream.days()).hasSize(9).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        });
+    }
+
+    @Test
     void listsTheNewestSegmentsOfAllStreamsFirst() {
         CatalogView.Page<Entry> page = timed(() -> catalog.segments(CatalogView.Query.latest(50)));
         assertThat(page.items()).hasSize(50);
