@@ -28,6 +28,13 @@ final class CatalogQueries {
     static final String COUNT_ALL = "SELECT coalesce(sum(segments), 0) FROM state_total";
     static final String LIST_DAYS =
             "SELECT DISTINCT stream, session_start / 86400000 AS day FROM session_total ORDER BY stream, day DESC";
+    // the segments with a local file, through the partial index segment_local (CatalogSchema)
+    static final String LOCAL = SELECT + " WHERE local_present = 1";
+    static final String COUNT_LOCAL = "SELECT count(*) FROM segment WHERE local_present = 1";
+    static final String WITHOUT_FRAGMENT_INDEX = SELECT + " WHERE local_present = 1"
+            + " AND relative_path LIKE '%.mp4' AND (start_ms, relative_path) > (?, ?)"
+            + " AND NOT EXISTS (SELECT 1 FROM fragment_index f WHERE f.relative_path = segment.relative_path)"
+            + " ORDER BY start_ms, relative_path LIMIT ?";
     static final String LIST_STREAMS = "SELECT stream, count(*), sum(segments), sum(size_bytes), min(first_start_ms),"
             + " max(session_start) FROM session_total GROUP BY stream ORDER BY stream";
 
@@ -161,11 +168,11 @@ final class CatalogQueries {
     }
 
     synchronized List<Entry> local() {
-        return query("list segments with a local file", SELECT + " WHERE local_present = 1", List.of(), SegmentRows::read);
+        return query("list segments with a local file", LOCAL, List.of(), SegmentRows::read);
     }
 
     synchronized long countLocal() {
-        return count("count segments with a local file", "SELECT count(*) FROM segment WHERE local_present = 1", List.of());
+        return count("count segments with a local file", COUNT_LOCAL, List.of());
     }
 
     /** Entries S3 confirmed, starting at or after {@code from}, after {@code afterPath} in path order. */
@@ -216,10 +223,8 @@ final class CatalogQueries {
      * {@code (afterStartMs, afterPath)} in (start, path) order: one pass over the catalogue in pages.
      */
     synchronized List<Entry> withoutFragmentIndex(long afterStartMs, String afterPath, int limit) {
-        return query("list segments without fragment index", SELECT + " WHERE local_present = 1"
-                + " AND relative_path LIKE '%.mp4' AND (start_ms, relative_path) > (?, ?)"
-                + " AND NOT EXISTS (SELECT 1 FROM fragment_index f WHERE f.relative_path = segment.relative_path)"
-                + " ORDER BY start_ms, relative_path LIMIT ?", List.of(afterStartMs, afterPath, limit), SegmentRows::read);
+        return query("list segments without fragment index", WITHOUT_FRAGMENT_INDEX, List.of(afterStartMs, afterPath, limit),
+                SegmentRows::read);
     }
 
     /**

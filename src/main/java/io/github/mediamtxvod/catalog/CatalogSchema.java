@@ -59,6 +59,10 @@ final class CatalogSchema {
         "CREATE INDEX IF NOT EXISTS segment_stream_start ON segment (stream, start_ms)",
         "CREATE INDEX IF NOT EXISTS segment_state_start ON segment (state, start_ms)",
         "CREATE INDEX IF NOT EXISTS segment_start ON segment (start_ms)",
+        // the segments with a local file, which the reconciliation reads every 10 minutes and the
+        // fragment indexer at each start: a few days' worth, among every segment ever recorded;
+        // partial, so only queries that say local_present = 1 are planned over it
+        "CREATE INDEX IF NOT EXISTS segment_local ON segment (start_ms, relative_path) WHERE local_present = 1",
         // covers the playback API's extents query, so /list reads no table row (about a third faster);
         // partial, so no other query (they lack the LIKE term) is planned over this wider index
         "CREATE INDEX IF NOT EXISTS segment_mp4_extent ON segment (stream, start_ms, duration_ms, relative_path)"

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The running totals equal what the segment rows add up to, after any mix of the changes the
- * recorder makes, and the queries that read them never read every segment row.
+ * recorder makes, and the queries read regularly never read every segment row.
  */
 class SummarySchemaTest {
     /** What the totals must equal: the aggregates over every row. */
@@ -127,6 +127,16 @@ class SummarySchemaTest {
                 CatalogQueries.LIST_STREAMS)) {
             assertThat(rows("EXPLAIN QUERY PLAN " + sql)).as(sql).allSatisfy(row -> assertThat(row.toString())
                     .doesNotContainIgnoringCase(" segment"));
+        }
+    }
+
+    @Test
+    void theSegmentsWithALocalFileAreFoundWithoutReadingTheOthers() throws SQLException {
+        for (String sql : List.of(CatalogQueries.LOCAL, CatalogQueries.COUNT_LOCAL, CatalogQueries.WITHOUT_FRAGMENT_INDEX)) {
+            List<List<Object>> plan = rows("EXPLAIN QUERY PLAN " + sql);
+            assertThat(plan).as(sql).anySatisfy(row -> assertThat(row.toString()).contains("INDEX segment_local"))
+                    .filteredOn(row -> row.toString().matches(".*(SCAN|SEARCH) segment\\b.*"))
+                    .allSatisfy(row -> assertThat(row.toString()).contains("INDEX segment_local"));
         }
     }
 
