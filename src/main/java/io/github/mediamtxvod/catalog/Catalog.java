@@ -330,6 +330,12 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     }
 
     @Override
+    public List<Mark> marks(String stream, Instant from, Instant to) {
+        return queries().marks(requireNonNull(stream, "stream is null"), requireNonNull(from, "from is null"),
+                requireNonNull(to, "to is null"));
+    }
+
+    @Override
     public Optional<Entry> segment(String relativePath) {
         return queries().segment(relativePath);
     }

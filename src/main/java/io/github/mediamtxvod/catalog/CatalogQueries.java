@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.Optional;
  */
 final class CatalogQueries {
     private static final String SELECT = "SELECT " + SegmentRows.COLUMNS + " FROM segment";
+    private static final String MARK_COLUMNS = "session_start, start_ms, duration_ms, state, local_present";
     // the status page, the metrics and the stream list read the running totals (SummarySchema),
     // never every segment row
     static final String COUNT_BY_STATE = "SELECT state, segments FROM state_total";
@@ -118,6 +120,23 @@ final class CatalogQueries {
     synchronized List<Entry> sessionSegments(String streamName, Instant sessionStart) {
         return query("list session segments", SELECT + " WHERE stream = ? AND session_start = ? ORDER BY segment_index",
                 List.of(streamName, sessionStart.toEpochMilli()), SegmentRows::read);
+    }
+
+    synchronized List<CatalogView.Mark> marks(String stream, Instant from, Instant to) {
+        List<CatalogView.Mark> marks = new ArrayList<>(query("find the segment before a range", "SELECT " + MARK_COLUMNS
+                + " FROM segment WHERE stream = ? AND start_ms < ? ORDER BY start_ms DESC, relative_path DESC LIMIT 1",
+                List.of(stream, from.toEpochMilli()), CatalogQueries::mark));
+        marks.addAll(query("list segments in a range", "SELECT " + MARK_COLUMNS
+                + " FROM segment WHERE stream = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, relative_path",
+                List.of(stream, from.toEpochMilli(), to.toEpochMilli()), CatalogQueries::mark));
+        return marks;
+    }
+
+    private static CatalogView.Mark mark(ResultSet rs) throws SQLException {
+        long duration = rs.getLong(3);
+        Duration durationOrNull = rs.wasNull() ? null : Duration.ofMillis(duration);
+        return new CatalogView.Mark(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2)), durationOrNull,
+                SegmentRows.state(rs.getString(4)), rs.getInt(5) != 0);
     }
 
     synchronized Optional<Entry> segment(String relativePath) {

@@ -40,6 +40,14 @@ public interface CatalogView {
     /** Every segment of one session, in index order. */
     List<Entry> sessionSegments(String stream, Instant sessionStart);
 
+    /**
+     * What the timeline draws of each segment of a stream that starts in {@code [from, to)}, oldest
+     * first, after the stream's newest segment that starts before {@code from} (it may reach into
+     * the range); five columns instead of a whole {@link Entry}. For a bounded range: every
+     * segment in it is read.
+     */
+    List<Mark> marks(String stream, Instant from, Instant to);
+
     /** The segment at a relative path (untrusted input is fine: it is only a lookup key). */
     Optional<Entry> segment(String relativePath);
 
@@ -119,6 +127,19 @@ public interface CatalogView {
 
         public boolean hasMore() {
             return offset + items.size() < total;
+        }
+    }
+
+    /**
+     * A segment as the timeline draws it.
+     *
+     * @param duration null when unknown
+     */
+    record Mark(Instant sessionStart, Instant start, Duration duration, SegmentState state, boolean localPresent) {
+        public Mark {
+            requireNonNull(sessionStart, "sessionStart is null");
+            requireNonNull(start, "start is null");
+            requireNonNull(state, "state is null");
         }
     }
 

@@ -56,6 +56,12 @@ final class SegmentRows {
                 key, rs.getLong("confirmed_size"), etag, rs.getString("checksum"), Instant.ofEpochMilli(confirmedAt));
     }
 
+    /** The state of a row; an unknown one (a hand-edited file) reads as QUARANTINED. */
+    static SegmentState state(String name) {
+        SegmentState state = parseState(name);
+        return state == null ? SegmentState.QUARANTINED : state;
+    }
+
     private static SegmentState parseState(String name) {
         for (SegmentState state : SegmentState.values()) {
             if (state.name().equals(name)) {

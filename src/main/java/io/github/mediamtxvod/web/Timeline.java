@@ -2,7 +2,9 @@ package io.github.mediamtxvod.web;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Entry;
+import io.github.mediamtxvod.catalog.SegmentState;
 import io.github.mediamtxvod.recording.Segment;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +12,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The recorded time of one stream as the timeline draws it: each catalogued segment as a piece of
@@ -48,16 +52,43 @@ final class Timeline {
         }
 
         static Storage of(Entry entry) {
-            boolean inS3 = entry.state().confirmedInS3();
-            if (entry.localPresent()) {
+            return of(entry.state(), entry.localPresent());
+        }
+
+        static Storage of(SegmentState state, boolean localPresent) {
+            boolean inS3 = state.confirmedInS3();
+            if (localPresent) {
                 return inS3 ? BOTH : LOCAL;
             }
             return inS3 ? S3 : MISSING;
         }
     }
 
-    /** One segment on the wall clock. */
-    record Piece(Entry entry, Instant start, Instant end, Storage storage) {
+    /** Something on the wall clock that spans are made of. */
+    interface Placed {
+        Instant start();
+
+        Instant end();
+
+        Storage storage();
+
+        /** Whether it reaches into a window beginning at {@code from} (or begins in it). */
+        default boolean reaches(Instant from) {
+            return end().isAfter(from) || !start().isBefore(from);
+        }
+    }
+
+    /** One segment on the wall clock, as the timeline draws it. */
+    record Spot(Instant start, Instant end, Storage storage) implements Placed {
+        Spot {
+            requireNonNull(start, "start is null");
+            requireNonNull(end, "end is null");
+            requireNonNull(storage, "storage is null");
+        }
+    }
+
+    /** One segment on the wall clock, with its catalogue entry. */
+    record Piece(Entry entry, Instant start, Instant end, Storage storage) implements Placed {
         Piece {
             requireNonNull(entry, "entry is null");
             requireNonNull(start, "start is null");
@@ -81,30 +112,51 @@ final class Timeline {
 
     /** The pieces of {@code entries} (one stream, sorted by start). */
     static List<Piece> pieces(List<Entry> entries) {
-        List<Piece> pieces = new ArrayList<>(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-            Entry entry = entries.get(i);
-            Segment segment = entry.segment();
-            Instant end = segment.end();
-            if (segment.duration() == null && i + 1 < entries.size()) {
-                Segment next = entries.get(i + 1).segment();
-                if (next.sessionStart().equals(segment.sessionStart()) && next.start().isAfter(segment.start())) {
-                    end = next.start();
-                }
-            }
-            pieces.add(new Piece(entry, segment.start(), end, Storage.of(entry)));
+        return placed(entries, entry -> Timed.of(entry.segment()),
+                (entry, end) -> new Piece(entry, entry.segment().start(), end, Storage.of(entry)));
+    }
+
+    /** The spots of {@code marks} (one stream, sorted by start). */
+    static List<Spot> spots(List<CatalogView.Mark> marks) {
+        return placed(marks, mark -> new Timed(mark.sessionStart(), mark.start(), mark.duration()),
+                (mark, end) -> new Spot(mark.start(), end, Storage.of(mark.state(), mark.localPresent())));
+    }
+
+    /** When a segment starts, how long it lasts (null when unknown), and its session. */
+    private record Timed(Instant sessionStart, Instant start, Duration duration) {
+        static Timed of(Segment segment) {
+            return new Timed(segment.sessionStart(), segment.start(), segment.duration());
         }
-        return pieces;
+    }
+
+    /**
+     * Each segment with its end: start plus duration, or for an unknown duration the start of the
+     * next segment of its session.
+     */
+    private static <S, P> List<P> placed(List<S> segments, Function<S, Timed> timing, BiFunction<S, Instant, P> place) {
+        List<P> placed = new ArrayList<>(segments.size());
+        Timed next = segments.isEmpty() ? null : timing.apply(segments.getFirst());
+        for (int i = 0; i < segments.size(); i++) {
+            Timed segment = next;
+            next = i + 1 < segments.size() ? timing.apply(segments.get(i + 1)) : null;
+            Instant end = segment.duration() == null ? segment.start() : segment.start().plus(segment.duration());
+            if (segment.duration() == null && next != null && next.sessionStart().equals(segment.sessionStart())
+                    && next.start().isAfter(segment.start())) {
+                end = next.start();
+            }
+            placed.add(place.apply(segments.get(i), end));
+        }
+        return placed;
     }
 
     /** The pieces merged into spans, in time order. */
-    static List<Span> spans(List<Piece> pieces) {
+    static List<Span> spans(List<? extends Placed> pieces) {
         List<Span> spans = new ArrayList<>();
         Instant start = null;
         Instant end = null;
         Storage storage = null;
         int count = 0;
-        for (Piece piece : pieces) {
+        for (Placed piece : pieces) {
             boolean joins = storage == piece.storage()
                     && !piece.start().isAfter(end.plus(GAP_TOLERANCE));
             if (joins) {

@@ -86,7 +86,7 @@ final class TimelineHandler implements Request.Handler {
                 json.writeStringField("stream", stream);
                 writeLive(json, live.get(stream));
                 json.writeArrayFieldStart("spans");
-                for (Timeline.Span span : Timeline.spans(reader.pieces(stream, from, to))) {
+                for (Timeline.Span span : Timeline.spans(reader.spots(stream, from, to))) {
                     json.writeStartObject();
                     json.writeStringField("start", span.start().toString());
                     json.writeStringField("end", span.end().toString());

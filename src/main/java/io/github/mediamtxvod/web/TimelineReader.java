@@ -66,8 +66,19 @@ final class TimelineReader {
             offset += page.size();
         }
         List<Timeline.Piece> pieces = new ArrayList<>(Timeline.pieces(entries));
-        pieces.removeIf(piece -> !piece.end().isAfter(from) && piece.start().isBefore(from));
+        pieces.removeIf(piece -> !piece.reaches(from));
         return pieces;
+    }
+
+    /**
+     * The segments of {@code stream} that overlap {@code [from, to)} as the timeline draws them, in
+     * time order: the same as {@link #pieces} without their catalogue entries, read with five
+     * columns a segment.
+     */
+    List<Timeline.Spot> spots(String stream, Instant from, Instant to) {
+        List<Timeline.Spot> spots = new ArrayList<>(Timeline.spots(view.catalog().marks(stream, from, to)));
+        spots.removeIf(spot -> !spot.reaches(from));
+        return spots;
     }
 
     /** Every stream recording now with its current segment, by name in the recorder's order. */

@@ -101,6 +101,23 @@ class CatalogQueriesTest {
     }
 
     @Test
+    void marksAreTheSegmentsOfARangeAfterTheOneBeforeIt() {
+        Instant from = T0.plus(Duration.ofHours(10)).plusSeconds(30);
+        Instant to = from.plus(Duration.ofHours(3));
+        List<Entry> expected = new ArrayList<>(catalog.segmentsWithoutTotal(new CatalogView.Query("cam7", null, from, 0, 1, true)));
+        expected.addAll(catalog.segmentsWithoutTotal(new CatalogView.Query("cam7", from, to, 0, CatalogView.Query.MAX_LIMIT,
+                false)));
+
+        List<CatalogView.Mark> marks = timed(() -> catalog.marks("cam7", from, to));
+
+        assertThat(marks).hasSize(expected.size()).isEqualTo(expected.stream().map(entry -> new CatalogView.Mark(
+                entry.segment().sessionStart(), entry.segment().start(), entry.segment().duration(), entry.state(),
+                entry.localPresent())).toList());
+        assertThat(marks.getFirst().start()).isBefore(from);
+        assertThat(catalog.marks("cam7", T0.minusSeconds(60), T0)).isEmpty();
+    }
+
+    @Test
     void countsSessionsAndSegmentsOfEveryStreamFromTheRunningTotals() {
         assertThat(timed(() -> catalog.segments(CatalogView.Query.latest(1))).total())
                 .isEqualTo((long) STREAMS * SESSIONS_PER_STREAM * SEGMENTS_PER_SESSION);

@@ -2,6 +2,7 @@ package io.github.mediamtxvod.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediamtxvod.catalog.CatalogView;
 import io.github.mediamtxvod.catalog.Confirmation;
 import io.github.mediamtxvod.catalog.Entry;
 import io.github.mediamtxvod.catalog.SegmentState;
@@ -59,6 +60,27 @@ class TimelineTest {
         assertThat(spans.get(0).end()).isEqualTo(at(4));
         assertThat(Timeline.Storage.MISSING.playable()).isFalse();
         assertThat(Timeline.Storage.S3.json()).isEqualTo("s3");
+    }
+
+    @Test
+    void theTimelinesSpotsArePiecesWithoutTheirEntries() {
+        Instant other = T0.plusSeconds(100);
+        List<Entry> entries = List.of(
+                entry(T0, 0, at(0), null, SegmentState.LOCAL_DELETED, false),
+                entry(T0, 1, at(2), Duration.ofSeconds(2), SegmentState.UPLOADED, true),
+                entry(T0, 2, at(4), null, SegmentState.PENDING, true),
+                entry(other, 0, other, null, SegmentState.QUARANTINED, false),
+                entry(other, 1, other.plusSeconds(3), Duration.ofSeconds(2), SegmentState.PENDING, true));
+        List<CatalogView.Mark> marks = entries.stream().map(entry -> new CatalogView.Mark(entry.segment().sessionStart(),
+                entry.segment().start(), entry.segment().duration(), entry.state(), entry.localPresent())).toList();
+
+        List<Timeline.Spot> spots = Timeline.spots(marks);
+
+        assertThat(spots).isEqualTo(Timeline.pieces(entries).stream()
+                .map(piece -> new Timeline.Spot(piece.start(), piece.end(), piece.storage())).toList());
+        assertThat(spots.get(3).end()).isEqualTo(other.plusSeconds(3));
+        assertThat(Timeline.spans(spots)).isEqualTo(Timeline.spans(Timeline.pieces(entries)));
+        assertThat(Timeline.spots(List.of())).isEmpty();
     }
 
     @Test
