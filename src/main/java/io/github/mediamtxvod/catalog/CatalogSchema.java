@@ -153,7 +153,7 @@ final class CatalogSchema {
                 }
                 PublicationSchema.create(statement);
                 SummarySchema.create(statement);
-                if (found > 0 && found < 3) {
+                if (found > 0 && found < SummarySchema.SINCE_VERSION) {
                     log.info("Catalogue {}: computing the running totals of its segments (schema {} to {}), once",
                             databaseFile, found, VERSION);
                     SummarySchema.fill(statement);

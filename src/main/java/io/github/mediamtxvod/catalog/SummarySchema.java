@@ -24,6 +24,9 @@ import java.sql.Statement;
  * Idempotent: {@link #create} runs at every open.
  */
 final class SummarySchema {
+    /** The schema version that brought the totals: a catalogue of an earlier one gets them computed. */
+    static final int SINCE_VERSION = 3;
+
     /**
      * Over a session's rows: its earliest segment's path, by start, then by path, in one pass (a
      * start is never negative, so its zero-padded digits sort as numbers).

@@ -43,16 +43,29 @@ class TimelineTest {
                 new Timeline.Span(at(7.0), at(9.0), Timeline.Storage.LOCAL, 1));
     }
 
-    @Test
-    void storageSplitsSpansIntoLocalBothS3AndMissing() {
-        List<Entry> entries = List.of(
+    /** One session in every storage: S3 only (two), both, local only, missing. */
+    private static List<Entry> everyStorage() {
+        return List.of(
                 entry(T0, 0, at(0), Duration.ofSeconds(2), SegmentState.LOCAL_DELETED, false),
                 entry(T0, 1, at(2), Duration.ofSeconds(2), SegmentState.LOCAL_DELETED, false),
                 entry(T0, 2, at(4), Duration.ofSeconds(2), SegmentState.UPLOADED, true),
                 entry(T0, 3, at(6), Duration.ofSeconds(2), SegmentState.PENDING, true),
                 entry(T0, 4, at(8), Duration.ofSeconds(2), SegmentState.QUARANTINED, false));
+    }
 
-        List<Timeline.Span> spans = Timeline.spans(Timeline.pieces(entries));
+    /** Unknown durations in a session, its last one among them, and a second session. */
+    private static List<Entry> unknownDurations() {
+        Instant other = T0.plusSeconds(100);
+        return List.of(
+                entry(T0, 0, at(0), null, SegmentState.PENDING, true),
+                entry(T0, 1, at(2), Duration.ofSeconds(2), SegmentState.PENDING, true),
+                entry(T0, 2, at(4), null, SegmentState.PENDING, true),
+                entry(other, 0, other, Duration.ofSeconds(2), SegmentState.PENDING, true));
+    }
+
+    @Test
+    void storageSplitsSpansIntoLocalBothS3AndMissing() {
+        List<Timeline.Span> spans = Timeline.spans(Timeline.pieces(everyStorage()));
 
         assertThat(spans).extracting(Timeline.Span::storage).containsExactly(
                 Timeline.Storage.S3, Timeline.Storage.BOTH, Timeline.Storage.LOCAL, Timeline.Storage.MISSING);
@@ -64,35 +77,22 @@ class TimelineTest {
 
     @Test
     void theTimelinesSpotsArePiecesWithoutTheirEntries() {
-        Instant other = T0.plusSeconds(100);
-        List<Entry> entries = List.of(
-                entry(T0, 0, at(0), null, SegmentState.LOCAL_DELETED, false),
-                entry(T0, 1, at(2), Duration.ofSeconds(2), SegmentState.UPLOADED, true),
-                entry(T0, 2, at(4), null, SegmentState.PENDING, true),
-                entry(other, 0, other, null, SegmentState.QUARANTINED, false),
-                entry(other, 1, other.plusSeconds(3), Duration.ofSeconds(2), SegmentState.PENDING, true));
-        List<CatalogView.Mark> marks = entries.stream().map(entry -> new CatalogView.Mark(entry.segment().sessionStart(),
-                entry.segment().start(), entry.segment().duration(), entry.state(), entry.localPresent())).toList();
+        for (List<Entry> entries : List.of(everyStorage(), unknownDurations())) {
+            List<CatalogView.Mark> marks = entries.stream().map(entry -> new CatalogView.Mark(entry.segment().sessionStart(),
+                    entry.segment().start(), entry.segment().duration(), entry.state(), entry.localPresent())).toList();
 
-        List<Timeline.Spot> spots = Timeline.spots(marks);
+            List<Timeline.Spot> spots = Timeline.spots(marks);
 
-        assertThat(spots).isEqualTo(Timeline.pieces(entries).stream()
-                .map(piece -> new Timeline.Spot(piece.start(), piece.end(), piece.storage())).toList());
-        assertThat(spots.get(3).end()).isEqualTo(other.plusSeconds(3));
-        assertThat(Timeline.spans(spots)).isEqualTo(Timeline.spans(Timeline.pieces(entries)));
+            assertThat(spots).isEqualTo(Timeline.pieces(entries).stream()
+                    .map(piece -> new Timeline.Spot(piece.start(), piece.end(), piece.storage())).toList());
+            assertThat(Timeline.spans(spots)).isEqualTo(Timeline.spans(Timeline.pieces(entries)));
+        }
         assertThat(Timeline.spots(List.of())).isEmpty();
     }
 
     @Test
     void aSegmentOfUnknownDurationEndsWhereTheNextOfItsSessionStarts() {
-        Instant other = T0.plusSeconds(100);
-        List<Entry> entries = List.of(
-                entry(T0, 0, at(0), null, SegmentState.PENDING, true),
-                entry(T0, 1, at(2), Duration.ofSeconds(2), SegmentState.PENDING, true),
-                entry(T0, 2, at(4), null, SegmentState.PENDING, true),
-                entry(other, 0, other, Duration.ofSeconds(2), SegmentState.PENDING, true));
-
-        List<Timeline.Piece> pieces = Timeline.pieces(entries);
+        List<Timeline.Piece> pieces = Timeline.pieces(unknownDurations());
 
         assertThat(pieces.get(0).end()).isEqualTo(at(2));
         assertThat(pieces.get(2).end()).as("last of its session: nothing tells its end").isEqualTo(at(4));
