@@ -142,6 +142,12 @@ final class DirectPut implements AutoCloseable {
                     continue;
                 }
                 throw SdkClientException.builder().message("PUT " + key + " failed: " + e).cause(e).build();
+            } catch (RuntimeException e) {
+                if (local.failure != null) {
+                    // the CRT's client opens the body on its own thread and hands on what that threw, wrapped
+                    throw new UncheckedIOException(local.failure.getMessage(), local.failure);
+                }
+                throw e;
             }
             try {
                 return answer(key, response);
@@ -297,7 +303,8 @@ final class DirectPut implements AutoCloseable {
     /** Hands out the body's streams and keeps the first local read failure apart from network failures. */
     private static final class LocalReads implements ContentStreamProvider {
         private final ContentStreamProvider body;
-        private IOException failure;
+        // written on the thread that reads the body (the CRT's own), read by the caller
+        private volatile IOException failure;
 
         LocalReads(ContentStreamProvider body) {
             this.body = body;

@@ -1,13 +1,17 @@
 package io.github.mediamtxvod.upload;
 
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -18,11 +22,12 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Builds the SDK clients from the S3 settings: the endpoint override and path-style access for
  * S3-compatible servers, static credentials or the SDK's default chain, the region. The
  * uploader's client keeps its connections open between requests (a pool of {@code
- * maxConnections}), computes checksums only where a request asks for one, and streams upload
- * bodies unsigned with a trailing checksum on plain HTTP too ({@link UnsignedPayloadScheme}). The
- * caller owns and closes what it gets.
+ * maxConnections}, {@link #httpClient}), computes checksums only where a request asks for one,
+ * and streams upload bodies unsigned with a trailing checksum on plain HTTP too ({@link
+ * UnsignedPayloadScheme}). The caller owns and closes what it gets.
  */
 final class S3Clients {
+    private static final Logger log = LoggerFactory.getLogger(S3Clients.class);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     // no byte moving for this long means a dead connection; a large upload as such may take longer
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
@@ -52,15 +57,54 @@ final class S3Clients {
     }
 
     /**
-     * The HTTP client of the uploader's requests: a pool of {@code maxConnections} kept open between
-     * requests, and a body sent at once, without waiting a round trip for "100 Continue" first.
+     * The HTTP client of the S3 requests. The AWS Common Runtime's ({@link AwsCrtHttpClient}): HTTP
+     * and TLS in its native library, so that encryption runs at full speed from the first byte,
+     * whatever the JVM has compiled yet (measured in docs/PERFORMANCE.md). Where that library
+     * cannot be loaded (a platform it does not ship for, no writable temporary folder to extract
+     * it to), Apache HttpClient 5, and one WARN line says so. Either keeps a pool of {@code
+     * maxConnections} open between requests, sends a body at once (no round trip for "100
+     * Continue"), gives up on connecting after {@link #CONNECT_TIMEOUT} and on a request once no
+     * byte has moved for {@link #SOCKET_TIMEOUT}, and trusts the certificates the JVM is told to
+     * trust ({@code javax.net.ssl.trustStore}); without that setting the CRT trusts the system's
+     * certificate authorities and Apache HttpClient the JVM's.
      */
-    static Apache5HttpClient.Builder httpClient(int maxConnections) {
-        return Apache5HttpClient.builder()
-                .expectContinueEnabled(false)
-                .maxConnections(maxConnections)
+    static SdkHttpClient.Builder<?> httpClient(int maxConnections) {
+        return httpClient(maxConnections, SOCKET_TIMEOUT);
+    }
+
+    /** As above, with the time without a byte moving after which a request fails; tests shorten it. */
+    static SdkHttpClient.Builder<?> httpClient(int maxConnections, Duration stalled) {
+        if (!NativeRuntime.LOADED) {
+            return Apache5HttpClient.builder()
+                    .expectContinueEnabled(false)
+                    .maxConnections(maxConnections)
+                    .connectionTimeout(CONNECT_TIMEOUT)
+                    .socketTimeout(stalled);
+        }
+        return AwsCrtHttpClient.builder()
+                .maxConcurrency(maxConnections)
                 .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(SOCKET_TIMEOUT);
+                // less than a byte a second over the whole time, answer awaited included: the connection is dead
+                .connectionHealthConfiguration(health -> health.minimumThroughputInBps(1L)
+                        .minimumThroughputTimeout(stalled))
+                .useTrustStoreSystemProperties(true);
+    }
+
+    /** Whether the CRT's native library loads on this machine; tried once, in the first client built. */
+    private static final class NativeRuntime {
+        static final boolean LOADED = load();
+
+        private static boolean load() {
+            try {
+                // its static initialiser extracts and loads the library, and throws when it cannot
+                Class.forName("software.amazon.awssdk.crt.CRT", true, S3Clients.class.getClassLoader());
+                return true;
+            } catch (LinkageError | RuntimeException | ClassNotFoundException e) {
+                log.warn("The AWS Common Runtime's native library cannot be loaded here ({}); S3 requests go through"
+                        + " Apache HttpClient and Java's TLS instead, which costs more CPU over HTTPS", e.toString());
+                return false;
+            }
+        }
     }
 
     static S3Presigner presigner(S3Config config) {

@@ -2,6 +2,7 @@ package io.github.mediamtxvod.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for 127.0.0.1, made by the JDK's keytool: a PKCS#12 key store for a
- * server and the trust managers of a client that trusts only it.
+ * server, and the trust managers or trust store of a client that trusts only it.
  */
 public final class SelfSignedCertificate {
     public static final String PASSWORD = "password";
@@ -48,15 +49,31 @@ public final class SelfSignedCertificate {
 
     /** Trust managers that trust this certificate and no other. */
     public TrustManager[] trustManagers() throws IOException, GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trusted());
+        return factory.getTrustManagers();
+    }
+
+    /**
+     * A PKCS#12 trust store beside the key store that holds this certificate and no other, protected
+     * by {@link #PASSWORD}: what {@code javax.net.ssl.trustStore} names for a client that trusts it.
+     */
+    public Path trustStore() throws IOException, GeneralSecurityException {
+        Path store = keyStore.resolveSibling("trusted.p12");
+        try (OutputStream out = Files.newOutputStream(store)) {
+            trusted().store(out, PASSWORD.toCharArray());
+        }
+        return store;
+    }
+
+    private KeyStore trusted() throws IOException, GeneralSecurityException {
         KeyStore server = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {
             server.load(in, PASSWORD.toCharArray());
         }
-        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry(ALIAS, server.getCertificate(ALIAS));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trusted);
-        return factory.getTrustManagers();
+        return trusted;
     }
 }

@@ -12,7 +12,11 @@ import io.github.mediamtxvod.testing.SelfSignedCertificate;
 import io.github.mediamtxvod.testing.TestConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -213,8 +218,7 @@ class DirectPutIT {
         S3Config secure = TestConfig.s3(tmp.resolve("recordings"), s3).endpoint(https).build().s3();
         byte[] bytes = randomBytes(2_000_000, 11);
         try (S3Client secureSdk = S3Clients.client(secure, 1);
-                DirectPut overTls = new DirectPut(secure, secureSdk, S3Clients.httpClient(1)
-                        .tlsTrustManagersProvider(() -> trusting(certificate)).build())) {
+                DirectPut overTls = new DirectPut(secure, secureSdk, trusting(certificate))) {
             DirectPut.Answer answer = putBytes(overTls, "cam1/tls.mp4", bytes, Map.of("Content-Type", "video/mp4"));
 
             assertThat(answer.checksumCrc32()).isEqualTo(crc32(bytes));
@@ -226,11 +230,58 @@ class DirectPutIT {
         assertThat(client.listObjectsV2(b -> b.bucket("vod")).contents()).hasSize(1);
     }
 
-    private static javax.net.ssl.TrustManager[] trusting(SelfSignedCertificate certificate) {
+    @Test
+    void aServerThatStopsAnsweringFailsTheRequestOnceNothingMovedForTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // takes every connection and reads every byte sent, answers nothing
+            Thread.ofPlatform().daemon().name("silent-s3").start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        Socket connection = silent.accept();
+                        Thread.ofPlatform().daemon().start(() -> {
+                            try (connection) {
+                                connection.getInputStream().transferTo(OutputStream.nullOutputStream());
+                            } catch (IOException e) {
+                                // the client gave up
+                            }
+                        });
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            S3Config stalled = TestConfig.s3(tmp.resolve("recordings"), s3)
+                    .endpoint(URI.create("http://127.0.0.1:" + silent.getLocalPort())).build().s3();
+            try (S3Client stalledSdk = S3Clients.client(stalled, 1);
+                    DirectPut toSilent = new DirectPut(stalled, stalledSdk,
+                            S3Clients.httpClient(1, Duration.ofSeconds(2)).build())) {
+                long start = System.nanoTime();
+
+                assertThatThrownBy(() -> putBytes(toSilent, "cam1/never.mp4", randomBytes(100_000, 5), Map.of()))
+                        .isInstanceOf(SdkClientException.class)
+                        .satisfies(e -> assertThat(FailureKind.of(e)).isEqualTo(FailureKind.TRANSIENT));
+                // sent once more at once on a fresh connection (see DirectPut), each given up after 2 s
+                assertThat(Duration.ofNanos(System.nanoTime() - start))
+                        .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    /**
+     * The production HTTP client, built while {@code javax.net.ssl.trustStore} names a store with only
+     * the test server's certificate: the way an operator makes the recorder trust a private CA.
+     */
+    private static SdkHttpClient trusting(SelfSignedCertificate certificate) throws IOException, GeneralSecurityException {
+        String store = certificate.trustStore().toString();
+        System.setProperty("javax.net.ssl.trustStore", store);
+        System.setProperty("javax.net.ssl.trustStorePassword", SelfSignedCertificate.PASSWORD);
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
         try {
-            return certificate.trustManagers();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            return S3Clients.httpClient(1).build();
+        } finally {
+            System.clearProperty("javax.net.ssl.trustStore");
+            System.clearProperty("javax.net.ssl.trustStorePassword");
+            System.clearProperty("javax.net.ssl.trustStoreType");
         }
     }
 }
