@@ -131,23 +131,22 @@ final class DirectPut implements AutoCloseable {
             try {
                 response = http.prepareRequest(HttpExecuteRequest.builder().request(sign(unsigned))
                         .contentStreamProvider(local).build()).call();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 if (local.failure != null) {
-                    throw local.failure;
+                    // the CRT's client reads the body on its own thread and hands on what that threw, wrapped
+                    if (e instanceof IOException) {
+                        throw local.failure;
+                    }
+                    throw new UncheckedIOException(local.failure.getMessage(), local.failure);
                 }
                 if (!resent && !Thread.currentThread().isInterrupted()) {
                     // most likely a pooled connection the server had closed: a new one answers. If the
-                    // server did store the object, the write's If-None-Match finds it (see S3Uploader)
+                    // server did store the object, the write's If-None-Match finds it (see S3Uploader).
+                    // The CRT's client reports some network errors unchecked (its HttpException)
                     resent = true;
                     continue;
                 }
                 throw SdkClientException.builder().message("PUT " + key + " failed: " + e).cause(e).build();
-            } catch (RuntimeException e) {
-                if (local.failure != null) {
-                    // the CRT's client opens the body on its own thread and hands on what that threw, wrapped
-                    throw new UncheckedIOException(local.failure.getMessage(), local.failure);
-                }
-                throw e;
             }
             try {
                 return answer(key, response);

@@ -31,6 +31,7 @@ final class S3Clients {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     // no byte moving for this long means a dead connection; a large upload as such may take longer
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+    static final long READ_AHEAD_BYTES = 1024 * 1024;
 
     private S3Clients() {}
 
@@ -83,6 +84,9 @@ final class S3Clients {
         }
         return AwsCrtHttpClient.builder()
                 .maxConcurrency(maxConnections)
+                // what a connection reads ahead of its reader, on the heap: 16 MB by default, too much for
+                // a playback /get from S3 per connection with a bounded heap
+                .readBufferSizeInBytes(READ_AHEAD_BYTES)
                 .connectionTimeout(CONNECT_TIMEOUT)
                 // less than a byte a second over the whole time, answer awaited included: the connection is dead
                 .connectionHealthConfiguration(health -> health.minimumThroughputInBps(1L)

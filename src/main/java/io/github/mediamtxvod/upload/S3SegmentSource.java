@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * local file is gone. The size is the one S3 confirmed at upload, fixed like an uploaded object.
  * The SDK retries a failed GET (its standard retry policy); what still fails is an {@link
  * IOException} naming the bucket, key and range, never a credential. Immutable and thread-safe;
- * the client belongs to the {@link S3Reader} that made the source. Reads block the calling thread
- * in the JDK's sockets, so virtual threads may call them.
+ * the client belongs to the {@link S3Reader} that made the source. A read waits (parked, not
+ * holding a monitor) for the HTTP client's own thread to hand on bytes, or in the JDK's sockets
+ * with the Apache fallback ({@link S3Clients#httpClient}), so virtual threads may call them.
  */
 public final class S3SegmentSource implements SegmentSource {
     /** A stream closed with more than this left unread drops its connection instead of draining it. */
