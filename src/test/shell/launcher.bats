@@ -43,7 +43,7 @@ java_args() {
 
 # The launcher's default JVM options (without VOD_RECORDER_JAVA_OPTS), as java_args prints them.
 default_java_args() {
-  printf '%s\n' '[-XX:+UseSerialGC]' '[-Xms16m]' '[-Xmx256m]' '[-XX:+ExitOnOutOfMemoryError]'
+  printf '%s\n' '[-XX:+UseSerialGC]' '[-Xms16m]' '[-Xmx256m]' '[-XX:+ExitOnOutOfMemoryError]' '[-XX:TieredStopAtLevel=1]'
 }
 
 @test "JAVA_HOME's Java 21+ runs target/vod-recorder.jar of the checkout with the options and arguments as given" {

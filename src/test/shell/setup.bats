@@ -285,6 +285,7 @@ arg=-XX:+UseSerialGC
 arg=-Xms16m
 arg=-Xmx256m
 arg=-XX:+ExitOnOutOfMemoryError
+arg=-XX:TieredStopAtLevel=1
 arg=-jar
 arg=$PROJECT/target/vod-recorder.jar
 arg=clean
