@@ -105,7 +105,9 @@ final class S3Clients {
                 return true;
             } catch (LinkageError | RuntimeException | ClassNotFoundException e) {
                 log.warn("The AWS Common Runtime's native library cannot be loaded here ({}); S3 requests go through"
-                        + " Apache HttpClient and Java's TLS instead, which costs more CPU over HTTPS", e.toString());
+                        + " Apache HttpClient and Java's TLS instead, which over HTTPS costs about five times the CPU"
+                        + " with the launcher's C1-only default: set VOD_RECORDER_JAVA_OPTS without"
+                        + " -XX:TieredStopAtLevel=1 (see the README's Troubleshooting)", e.toString());
                 return false;
             }
         }
