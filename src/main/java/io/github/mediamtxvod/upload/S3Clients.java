@@ -31,7 +31,7 @@ final class S3Clients {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     // no byte moving for this long means a dead connection; a large upload as such may take longer
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
-    static final long READ_AHEAD_BYTES = 1024 * 1024;
+    private static final long READ_AHEAD_BYTES = 1024 * 1024;
 
     private S3Clients() {}
 

@@ -29,6 +29,7 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -231,6 +232,7 @@ class DirectPutIT {
     }
 
     @Test
+    @Timeout(60) // a client that never gives up would hang here instead of failing
     void aServerThatStopsAnsweringFailsTheRequestOnceNothingMovedForTheTimeout() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             // takes every connection and reads every byte sent, answers nothing
