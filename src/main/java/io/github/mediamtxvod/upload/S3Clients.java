@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.crt.CRT;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
@@ -100,16 +101,26 @@ final class S3Clients {
 
         private static boolean load() {
             try {
-                // its static initialiser extracts and loads the library, and throws when it cannot
-                Class.forName("software.amazon.awssdk.crt.CRT", true, S3Clients.class.getClassLoader());
+                // CRT's static initialiser extracts and loads the library; a failure there is kept, not
+                // thrown, and checkLoaded() throws it (as would the first client that used the CRT)
+                CRT.checkLoaded();
                 return true;
-            } catch (LinkageError | RuntimeException | ClassNotFoundException e) {
+            } catch (LinkageError | RuntimeException e) {
                 log.warn("The AWS Common Runtime's native library cannot be loaded here ({}); S3 requests go through"
                         + " Apache HttpClient and Java's TLS instead, which over HTTPS costs about five times the CPU"
                         + " with the launcher's C1-only default: set VOD_RECORDER_JAVA_OPTS without"
-                        + " -XX:TieredStopAtLevel=1 (see the README's Troubleshooting)", e.toString());
+                        + " -XX:TieredStopAtLevel=1 (see the README's Troubleshooting)", rootCause(e));
                 return false;
             }
+        }
+
+        /** The innermost cause: it names what failed (the library missing for this platform, a temp folder). */
+        private static String rootCause(Throwable e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            return cause == e ? e.toString() : e.getMessage() + ": " + cause;
         }
     }
 
