@@ -106,21 +106,31 @@ final class S3Clients {
                 CRT.checkLoaded();
                 return true;
             } catch (LinkageError | RuntimeException e) {
-                log.warn("The AWS Common Runtime's native library cannot be loaded here ({}); S3 requests go through"
+                log.warn("The AWS Common Runtime's native library cannot be loaded here ({}; {}); S3 requests go through"
                         + " Apache HttpClient and Java's TLS instead, which over HTTPS costs about five times the CPU"
                         + " with the launcher's C1-only default: set VOD_RECORDER_JAVA_OPTS without"
-                        + " -XX:TieredStopAtLevel=1 (see the README's Troubleshooting)", rootCause(e));
+                        + " -XX:TieredStopAtLevel=1 (see the README's Troubleshooting)", platform(), describe(e));
                 return false;
             }
         }
 
-        /** The innermost cause: it names what failed (the library missing for this platform, a temp folder). */
-        private static String rootCause(Throwable e) {
+        /** The platform the CRT looks for a library of, as it names it: {@code linux/x86_64}. */
+        private static String platform() {
+            try {
+                return "platform " + CRT.getOSIdentifier() + "/" + CRT.getArchIdentifier();
+            } catch (RuntimeException | LinkageError e) { // UnknownPlatformException among them
+                return "platform unknown to it: " + e.getMessage();
+            }
+        }
+
+        /** The failure and its innermost cause, which names what failed (a temporary folder, the library file). */
+        private static String describe(Throwable e) {
             Throwable cause = e;
-            while (cause.getCause() != null && cause.getCause() != cause) {
+            // at most a few levels: a chain of causes may loop
+            for (int depth = 0; depth < 8 && cause.getCause() != null && cause.getCause() != cause; depth++) {
                 cause = cause.getCause();
             }
-            return cause == e ? e.toString() : e.getMessage() + ": " + cause;
+            return cause == e ? e.toString() : e + ", caused by " + cause;
         }
     }
 

@@ -49,19 +49,14 @@ class CrtFallbackIT {
         await("the session playlist in S3").atMost(Duration.ofSeconds(30))
                 .until(() -> pipeline.objects().stream().anyMatch(object -> object.key().endsWith("/index.m3u8")));
 
+        // objects first: a segment is on disk before it is uploaded, and stays (LOCAL_RETENTION_DAYS 7)
+        var objects = pipeline.segmentObjects();
         Map<String, Path> local = pipeline.localSegmentsByKey(STREAM);
-        int compared = 0;
-        for (var object : pipeline.segmentObjects()) {
-            Path file = local.get(object.key());
-            if (file != null && Files.exists(file)) {
-                assertThat(pipeline.download(object.key())).as(object.key()).isEqualTo(Files.readAllBytes(file));
-                compared++;
-            }
+        for (var object : objects) {
+            assertThat(local).as("the local file of %s", object.key()).containsKey(object.key());
+            assertThat(pipeline.download(object.key())).as(object.key()).isEqualTo(Files.readAllBytes(local.get(object.key())));
         }
-        assertThat(compared).isPositive();
-        String output = recorder.output();
-        assertThat(output).contains(WARNING);
-        assertThat(output.split(WARNING, -1)).as("the warning comes once").hasSize(2);
+        assertThat(recorder.output()).containsOnlyOnce(WARNING).contains("platform linux/mips");
         assertThat(recorder.isAlive()).isTrue();
     }
 }
