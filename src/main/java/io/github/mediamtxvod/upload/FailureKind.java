@@ -62,7 +62,8 @@ enum FailureKind {
         }
         String message = failure.getMessage();
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
+        // a few levels at most: a chain of causes may loop
+        for (int depth = 0; depth < 8 && root.getCause() != null && root.getCause() != root; depth++) {
             root = root.getCause();
         }
         String rootText = root == failure ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";

@@ -109,7 +109,7 @@ final class S3Clients {
                 log.warn("The AWS Common Runtime's native library cannot be loaded here ({}; {}); S3 requests go through"
                         + " Apache HttpClient and Java's TLS instead, which over HTTPS costs about five times the CPU"
                         + " with the launcher's C1-only default: set VOD_RECORDER_JAVA_OPTS without"
-                        + " -XX:TieredStopAtLevel=1 (see the README's Troubleshooting)", platform(), describe(e));
+                        + " -XX:TieredStopAtLevel=1 (see the README's Troubleshooting)", platform(), FailureKind.describe(e));
                 return false;
             }
         }
@@ -121,16 +121,6 @@ final class S3Clients {
             } catch (RuntimeException | LinkageError e) { // UnknownPlatformException among them
                 return "platform unknown to it: " + e.getMessage();
             }
-        }
-
-        /** The failure and its innermost cause, which names what failed (a temporary folder, the library file). */
-        private static String describe(Throwable e) {
-            Throwable cause = e;
-            // at most a few levels: a chain of causes may loop
-            for (int depth = 0; depth < 8 && cause.getCause() != null && cause.getCause() != cause; depth++) {
-                cause = cause.getCause();
-            }
-            return cause == e ? e.toString() : e + ", caused by " + cause;
         }
     }
 

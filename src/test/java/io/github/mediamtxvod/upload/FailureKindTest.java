@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -50,5 +51,15 @@ class FailureKindTest {
                 .isEqualTo("403 SignatureDoesNotMatch: message of SignatureDoesNotMatch");
         assertThat(FailureKind.describe(SdkClientException.create("Unable to execute", new ConnectException("Connection refused"))))
                 .contains("SdkClientException").contains("ConnectException: Connection refused");
+    }
+
+    @Test
+    @Timeout(10) // a walk that followed the loop would never end
+    void aChainOfCausesThatLoopsIsDescribedToo() {
+        IOException outer = new IOException("outer");
+        IllegalStateException inner = new IllegalStateException("inner", outer);
+        outer.initCause(inner);
+
+        assertThat(FailureKind.describe(outer)).startsWith("IOException: outer");
     }
 }
