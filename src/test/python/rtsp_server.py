@@ -16,6 +16,8 @@ Behaviour (modelled on MediaMTX where it matters to a recording client):
 - When a path's publisher stops (no data for --stop-timeout seconds, default 2), the server closes
   the connections of that path's readers, so a reading ffmpeg sees EOF and exits, and the next
   reader gets a fresh pipeline.
+- RTCP sender reports map RTP times to the wall clock on one line (the capture time), so a reader
+  that syncs its streams on them sees no jump in the middle of a session.
 
 Command line: --port P (0 = any free port) --path name=udpport ... (path names may contain '/')
   [--auth user:password [--auth-method basic|digest]] (readers must authenticate, as with MediaMTX's
@@ -214,6 +216,7 @@ class PathFactory(GstRtspServer.RTSPMediaFactory):
 
     def _on_media_configure(self, factory, media):
         element = media.get_element()
+        element.get_parent().connect("deep-element-added", self._on_element_added)
         for feed in self._created:
             if feed.element == element:
                 self._created.remove(feed)
@@ -222,6 +225,17 @@ class PathFactory(GstRtspServer.RTSPMediaFactory):
                 media.connect("unprepared", self.path.on_unprepared, feed)
                 emit("MEDIA %s" % self.path.name)
                 return
+
+    @staticmethod
+    def _on_element_added(pipeline, bin_, element):
+        # Sender reports as MediaMTX sends them: each maps an RTP time to the wall clock in the same
+        # way. GStreamer's default takes the time a report is sent, which moves with the pipeline's
+        # latency, and FFmpeg's RTSP reader re-bases a stream's timestamps on every report, so its
+        # recording jumped by up to seconds in the middle of a session. The time the media was
+        # captured keeps every report on one line.
+        factory = element.get_factory()
+        if factory is not None and factory.get_name() == "rtpbin":
+            element.set_property("rtcp-sync-send-time", False)
 
 
 class Path:

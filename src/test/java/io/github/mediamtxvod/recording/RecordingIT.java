@@ -82,7 +82,9 @@ class RecordingIT {
             if (i > 0 && i < segments.size() - 1) {
                 // cuts happen on the first keyframe after each multiple of SEGMENT_DURATION, one
                 // keyframe a second here: a cut may come up to a GOP late, its successor as much early
-                assertThat(seconds).as("duration of %s", segments.get(i)).isBetween(0.9, 3.1);
+                Path segment = segments.get(i);
+                assertThat(seconds).as(() -> "duration of " + segment + "; timestamp jumps: "
+                        + Ffprobe.timestampJumps(segment)).isBetween(0.9, 3.1);
             }
         }
         Instant startedAt = Pipeline.sessionStartedAt(segments.get(0).getParent());

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -206,6 +207,39 @@ public final class Ffprobe {
             throw new IllegalStateException("ffprobe cannot list the packets of " + file + ": " + outcome.stderr());
         }
         return outcome.stdout().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+    }
+
+    /**
+     * The pts of every packet of one stream in seconds, in file order ({@code ffprobe -show_entries
+     * packet=pts_time}); packets without a pts are left out.
+     */
+    public static List<Double> packetSeconds(Path file, String streamSpecifier) {
+        Outcome outcome = run(List.of(ffprobe(), "-v", "error", "-select_streams", streamSpecifier,
+                "-show_entries", "packet=pts_time", "-of", "csv=p=0", file.toString()), PROBE_TIMEOUT);
+        if (outcome.exitStatus() != 0) {
+            throw new IllegalStateException("ffprobe cannot list the packets of " + file + ": " + outcome.stderr());
+        }
+        return outcome.stdout().lines().map(String::strip).filter(line -> !line.isEmpty() && !"N/A".equals(line))
+                .map(Double::valueOf).toList();
+    }
+
+    /**
+     * Where the timestamps of a file's first video and audio stream step by more than 0.2 s, or
+     * back, for the description of a failed check: {@code "v:0 +1.537 s at 0.120 s"}, empty when
+     * nowhere.
+     */
+    public static String timestampJumps(Path file) {
+        List<String> jumps = new ArrayList<>();
+        for (String stream : List.of("v:0", "a:0")) {
+            List<Double> times = packetSeconds(file, stream);
+            for (int i = 1; i < times.size(); i++) {
+                double step = times.get(i) - times.get(i - 1);
+                if (step > 0.2 || step < 0) {
+                    jumps.add(String.format(Locale.ROOT, "%s %+.3f s at %.3f s", stream, step, times.get(i - 1)));
+                }
+            }
+        }
+        return String.join(", ", jumps);
     }
 
     /**

@@ -78,6 +78,29 @@ class RtspTestServerIT {
     }
 
     @Test
+    void timestampsRunOnWithoutAJumpWhenTheSenderReportsArrive(@TempDir Path directory) {
+        // FFmpeg's RTSP reader re-bases each stream's timestamps on the server's RTCP sender reports
+        // (the first comes a few seconds in): reports that disagree with each other jump them
+        Path file = directory.resolve("reports.mkv");
+        try (Publisher publisher = server.publish("reports");
+                RtspReader reader = RtspReader.start(server.rtspUrl("reports"), file, Duration.ofSeconds(14))) {
+            assertThat(reader.waitForExit(Duration.ofSeconds(60))).as(reader.describe()).isTrue();
+            assertThat(reader.exitValue()).as(reader.describe()).isZero();
+            assertThat(publisher.isAlive()).as(publisher.describe()).isTrue();
+
+            for (String stream : List.of("v:0", "a:0")) {
+                // the start is left out: there the reader aligns the streams on the first reports
+                List<Double> times = Ffprobe.packetSeconds(file, stream).stream().filter(t -> t >= 3).toList();
+                assertThat(times).as(stream).hasSizeGreaterThan(100);
+                for (int i = 1; i < times.size(); i++) {
+                    assertThat(times.get(i) - times.get(i - 1)).as("%s step at %.3f s", stream, times.get(i - 1))
+                            .isBetween(0.0, 0.2);
+                }
+            }
+        }
+    }
+
+    @Test
     void stoppingThePublisherMakesAReadingFfmpegExit() {
         Publisher publisher = server.publish("stopping");
         try (RtspReader reader = RtspReader.start(server.rtspUrl("stopping"), null, null)) {
