@@ -1,6 +1,8 @@
 // The preview shown while the pointer rests on a timeline bar: the time, what is recorded there,
 // and a thumbnail of the nearest keyframe (/api/thumbnail) where something playable is recorded.
-// Nothing is asked for gaps, lost stretches or the part being recorded, so no request fails.
+// Nothing is asked for gaps, lost stretches or the part being recorded. A thumbnail that fails
+// (the server is busy, S3 is away for a moment) is asked again while the pointer rests, after 1, 2
+// and 4 s, and once more each time the pointer comes back.
 
 import { el, localClock } from './dom.js';
 import { STORAGE_TEXT } from './timebar.js';
@@ -8,12 +10,17 @@ import { STORAGE_TEXT } from './timebar.js';
 export const PLAYABLE = new Set(['local', 'both', 's3']);
 const WIDTH = 240;
 const REST_MS = 120; // ask only once the pointer rests a moment
+const RETRY_MS = [1000, 2000, 4000];
 
 export class Preview {
   constructor() {
     this.image = el('img', { id: 'tl-thumb', alt: '', width: String(WIDTH), hidden: true });
     this.time = el('span', { class: 'tl-hover-time' });
     this.element = el('div', { class: 'tl-hover', hidden: true, 'aria-hidden': 'true' }, this.image, this.time);
+    this.retries = 0;
+    this.failed = null; // the address whose last load failed
+    this.image.addEventListener('load', () => { this.failed = null; });
+    this.image.addEventListener('error', () => this.retry());
   }
 
   /** Shows the preview of instant ms of a stream's bar, x being the pointer's client x; window: the visible range. */
@@ -34,9 +41,10 @@ export class Preview {
     const step = Math.max(1000, (window.end - window.start) / 240);
     const at = new Date(Math.max(Date.parse(span.start), Math.floor(ms / step) * step)).toISOString();
     const url = `/api/thumbnail?stream=${encodeURIComponent(stream)}&at=${encodeURIComponent(at)}&width=${WIDTH}`;
+    if (this.image.dataset.wanted !== url) this.retries = 0;
     this.image.dataset.wanted = url;
     this.timer = setTimeout(() => {
-      if (this.image.getAttribute('src') !== url) this.image.src = url;
+      if (this.image.getAttribute('src') !== url || this.failed === url) this.load(url);
       this.image.hidden = false;
     }, REST_MS);
   }
@@ -44,5 +52,20 @@ export class Preview {
   hide() {
     clearTimeout(this.timer);
     this.element.hidden = true;
+  }
+
+  load(url) {
+    this.failed = null;
+    this.image.src = url; // setting it again asks again, even for the same address
+  }
+
+  retry() {
+    const url = this.image.getAttribute('src');
+    this.failed = url;
+    if (this.element.hidden || this.image.dataset.wanted !== url || this.retries >= RETRY_MS.length) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (!this.element.hidden && this.image.dataset.wanted === url) this.load(url);
+    }, RETRY_MS[this.retries++]);
   }
 }

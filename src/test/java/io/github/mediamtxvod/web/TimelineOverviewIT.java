@@ -103,6 +103,24 @@ class TimelineOverviewIT {
     }
 
     @Test
+    void aThumbnailThatFailedIsAskedAgainWhileThePointerRests() throws Exception {
+        Path sample = FfmpegSession.record(recordings, "sample", DAY, 1, 2).getFirst().file(recordings);
+        List<Segment> segments = session("front-door", at(13, 0), at(14, 0));
+        test.clock.set(NOW);
+        String base = "http://127.0.0.1:" + test.server.port();
+        TimelineUi timeline = new TimelineUi(browser, base).open("/timeline?day=2024-05-01&zoom=24h");
+
+        // catalogued, but the file is not there yet (a mount away for a moment): the answer is 404
+        timeline.hoverAt("front-door", at(13, 2));
+        timeline.awaitThumbnailFailed();
+        Path file = segments.getFirst().file(recordings);
+        Files.createDirectories(file.getParent());
+        Files.copy(sample, file);
+
+        assertThat(timeline.awaitThumbnailWidth()).as("the same thumbnail, asked again").isEqualTo(240);
+    }
+
+    @Test
     void aLivePlayerAtMidnightTakesWhatGetPlaysWhateverSegmentIsFinishedFirst() {
         new RecorderUi(browser, "http://127.0.0.1:" + test.server.port()).openDashboard();
         // the next day's session began at 00:00:00.9 (its folder: 00:00:00) because the previous

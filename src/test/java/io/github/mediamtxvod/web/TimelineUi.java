@@ -185,9 +185,28 @@ final class TimelineUi {
 
     /** The preview image of the last hover, once it has loaded: its natural width. */
     long awaitThumbnailWidth() {
-        return wait.until(d -> (Number) js().executeScript("const i = document.getElementById('tl-thumb');"
+        return new WebDriverWait(driver, WAIT).withMessage(this::thumbnailDiagnosis).until(d -> (Number) js().executeScript(
+                "const i = document.getElementById('tl-thumb');"
                 + " const loaded = !i.hidden && i.complete && i.getAttribute('src') === i.dataset.wanted;"
                 + " return loaded && i.naturalWidth > 0 ? i.naturalWidth : null;")).longValue();
+    }
+
+    /** Waits until the thumbnail the pointer asks for has failed to load (a broken image). */
+    void awaitThumbnailFailed() {
+        new WebDriverWait(driver, WAIT).withMessage(this::thumbnailDiagnosis).until(d -> Boolean.TRUE.equals(js().executeScript(
+                "const i = document.getElementById('tl-thumb');"
+                + " return i.complete && i.getAttribute('src') === i.dataset.wanted && i.naturalWidth === 0;")));
+    }
+
+    /** What the preview shows and what the server answers for the thumbnail it wants, for a failure message. */
+    private String thumbnailDiagnosis() {
+        return String.valueOf(js().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " const i = document.getElementById('tl-thumb');"
+                + " const state = 'preview hidden ' + i.parentElement.hidden + ', image hidden ' + i.hidden + ', src ' + i.getAttribute('src')"
+                + " + ', wanted ' + i.dataset.wanted + ', complete ' + i.complete + ', naturalWidth ' + i.naturalWidth;"
+                + " if (!i.dataset.wanted) { done(state); return; }"
+                + " fetch(i.dataset.wanted).then(r => r.text().then(t => done(state + '; the server answers ' + r.status + ' '"
+                + " + (r.status === 200 ? '' : t.slice(0, 300)))), e => done(state + '; fetch failed: ' + e));"));
     }
 
     String exportHref() {
