@@ -3,6 +3,7 @@ package io.github.mediamtxvod.catalog;
 import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.runtime.Backoff;
+import io.github.mediamtxvod.runtime.Causes;
 import io.github.mediamtxvod.runtime.Durations;
 import io.github.mediamtxvod.runtime.TransitionLog;
 import java.nio.file.Path;
@@ -77,10 +78,6 @@ final class WriteGate {
     }
 
     private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage();
+        return Causes.root(failure).getMessage();
     }
 }

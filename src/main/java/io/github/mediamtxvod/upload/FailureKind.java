@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.upload;
 
+import io.github.mediamtxvod.runtime.Causes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Set;
@@ -61,11 +62,7 @@ enum FailureKind {
             return "HTTP " + service.statusCode() + " (" + service.getClass().getSimpleName() + ")";
         }
         String message = failure.getMessage();
-        Throwable root = failure;
-        // a few levels at most: a chain of causes may loop
-        for (int depth = 0; depth < 8 && root.getCause() != null && root.getCause() != root; depth++) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(failure);
         String rootText = root == failure ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
         return failure.getClass().getSimpleName() + ": " + message + rootText;
     }
