@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,7 @@ import java.util.function.Supplier;
  * releases a reserve file kept for this. Finished segments and upload results that could not be
  * recorded are kept in memory (bounded) and recorded as soon as a write succeeds; the {@link
  * CatalogKeeper} retries, and reconciles the disk. A database that cannot be read is set aside
- * at start and rebuilt from the disk in the background.
+ * and rebuilt from the disk in the background: at start, or when a write finds it damaged.
  *
  * <p>Threading: thread-safe. Writes are serialised on one connection; reads ({@link CatalogView})
  * use a second connection and never wait for a write. Another process (the clean and verify
@@ -205,6 +206,11 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
                 return null;
             });
         }
+    }
+
+    /** Marks the sessions in these folders as over (see {@link CatalogTransitions#endSessionsIn}). */
+    void endSessionsIn(Collection<String> sessionFolders) {
+        write(() -> transitions.endSessionsIn(sessionFolders));
     }
 
     /** Marks the sessions of earlier runs as over (see {@link CatalogTransitions#endSessionsBefore}). */
@@ -445,6 +451,48 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
 
     void addFoundWithoutRecord(Set<String> sessionPaths) {
         foundWithoutRecord.addAll(sessionPaths);
+    }
+
+    /** Whether a write found the database damaged since the last call; resets. */
+    boolean takeDamageSeen() {
+        return writes.takeDamageSeen();
+    }
+
+    /**
+     * A write found the database damaged while the recorder runs: it is checked as at start and,
+     * when it fails the check, moved aside (one ERROR line) and a new one opened in its place,
+     * for writes and reads. Writes wait meanwhile; what was kept in memory is recorded into the
+     * new one. Returns the folder it was moved to, or null when it passed the check (it is kept).
+     *
+     * @throws CatalogException when it cannot be checked, moved or opened; the next damaged write
+     *     asks again
+     */
+    Path setAsideIfDamaged() {
+        if (closed.get()) {
+            throw new CatalogException("catalogue " + databaseFile + " is not open (closed)", null);
+        }
+        Path[] aside = new Path[1];
+        try {
+            writer.replace(() -> {
+                CatalogOpener.Opened opened = CatalogOpener.open(databaseFile, tuning, clock.instant(), true, reserve);
+                aside[0] = opened.movedAside();
+                return opened.connection();
+            });
+            if (aside[0] != null) {
+                CatalogQueries damaged = queries;
+                queries = new CatalogQueries(CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages()));
+                if (damaged != null) {
+                    try {
+                        damaged.close();
+                    } catch (CatalogException e) {
+                        // the reader of the file set aside: nothing of it is needed any more
+                    }
+                }
+            }
+        } catch (IOException | SQLException e) {
+            throw new CatalogException("cannot replace the damaged catalogue " + databaseFile + ": " + e.getMessage(), e);
+        }
+        return aside[0];
     }
 
     /** Asks the keeper for a reconciliation of the disk (a segment was neither recorded nor kept). */

@@ -8,7 +8,7 @@ import org.sqlite.SQLiteException;
  * The catalogue database could not be read or written. The message names the database file and
  * the operation; the cause is the driver's exception, and {@link #kind()} says what kind of
  * trouble it is, which decides how the catalogue heals (a full disk releases the reserve, a
- * corrupt file is set aside at the next start).
+ * corrupt file is set aside, at start or by the {@link CatalogKeeper} while recording).
  */
 public final class CatalogException extends RuntimeException {
     private static final long serialVersionUID = 1L;

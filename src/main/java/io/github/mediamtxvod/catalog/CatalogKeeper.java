@@ -4,7 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.mediamtxvod.runtime.Lifecycle;
 import io.github.mediamtxvod.runtime.TransitionLog;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * every {@link #TICK}: writes the reserve file back when there is room; once the write gate is
  * open, records what was kept in memory while writes failed, rebuilds a catalogue set aside at
  * start, and reconciles the disk when a finished segment was neither recorded nor kept, and every
- * {@link #RECONCILE_PERIOD} anyway. The reconciliation never looks into a session FFmpeg may still
+ * {@link #RECONCILE_PERIOD} anyway. A database that a write found damaged while recording is set
+ * aside and rebuilt as at start, without waiting for the next start. The reconciliation never looks into a session FFmpeg may still
  * write: {@code activeSession} (the recording stage's answer for a relative session folder) leaves
  * it out whole. A failing round is logged (first, a summary a minute, the recovery) and the next
  * one still comes. The creator calls {@link #start()} and {@link
@@ -38,6 +44,8 @@ public final class CatalogKeeper implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final TransitionLog failures;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Session folders being recorded when a damaged database was set aside, not yet catalogued again. */
+    private final Set<String> sessionsRecordingAtDamage = new HashSet<>();
     private long lastReconcileNanos;
     private ScheduledExecutorService executor;
 
@@ -65,6 +73,12 @@ public final class CatalogKeeper implements AutoCloseable {
 
     /** One round, on the caller's thread. */
     void runOnce() {
+        if (catalog.takeDamageSeen()) {
+            setAsideIfDamaged();
+        }
+        if (!sessionsRecordingAtDamage.isEmpty() && sessionsRecordingAtDamage.removeIf(activeSession.negate())) {
+            catalog.wantReconcile(); // a session recorded when the database was set aside is over: catalogue it
+        }
         catalog.reserve().ensure();
         if (catalog.writeWait().isPositive()) {
             return;
@@ -88,6 +102,34 @@ public final class CatalogKeeper implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A write found the database damaged: when it fails its check it is set aside and a new one
+     * opened, and the session folders on disk are catalogued again: the ones no FFmpeg writes into
+     * now at once, the ones being recorded once their recording is over. S3 is asked before any
+     * of their files is uploaded, so nothing is uploaded twice.
+     */
+    private void setAsideIfDamaged() {
+        if (catalog.setAsideIfDamaged() == null) {
+            return;
+        }
+        Path recordingsDir = catalog.recordingsDir();
+        List<Path> over = new ArrayList<>();
+        Set<String> all = new HashSet<>();
+        for (Path session : DiskReconciler.sessionFolders(recordingsDir)) {
+            String relative = DiskReconciler.relative(recordingsDir, session);
+            all.add(relative);
+            if (activeSession.test(relative)) {
+                sessionsRecordingAtDamage.add(relative);
+            } else {
+                over.add(session);
+            }
+        }
+        catalog.addFoundWithoutRecord(all);
+        catalog.startup().rebuildAfterDamage(over);
+        log.info("Catalogue: the {} session folders on disk are catalogued again in the background, {} of them once"
+                + " their recording is over; recording goes on", all.size(), all.size() - over.size());
     }
 
     private void reconcile() {

@@ -32,6 +32,8 @@ final class CatalogStartup {
     private volatile Path movedAside;
     private volatile Instant openedAt;
     private volatile List<Path> rebuildSessions;
+    /** The rebuild follows a database set aside while recording: it ends only the sessions it rebuilds. */
+    private volatile boolean rebuildWhileRecording;
 
     CatalogStartup(Catalog catalog, CatalogTuning tuning) {
         this.catalog = catalog;
@@ -80,6 +82,16 @@ final class CatalogStartup {
         return report;
     }
 
+    /**
+     * The database was set aside while recording: the keeper catalogues these session folders
+     * again, which no FFmpeg writes into any more, and ends only their sessions (the ones being
+     * recorded go on).
+     */
+    void rebuildAfterDamage(List<Path> sessionsOver) {
+        rebuildWhileRecording = true;
+        rebuildSessions = List.copyOf(sessionsOver);
+    }
+
     /** Whether a catalogue set aside at start still waits to be rebuilt from the disk. */
     boolean rebuildPending() {
         return rebuildSessions != null;
@@ -93,8 +105,12 @@ final class CatalogStartup {
         }
         DiskReconciler reconciler = new DiskReconciler(catalog, DiskReconciler.Mode.START, path -> false);
         ReconcileReport report = reconciler.reconcile(sessions, relative(sessions));
-        // the sessions found at start are over: their playlists are completed as after a normal start
-        catalog.endSessionsBefore(openedAt);
+        if (rebuildWhileRecording) {
+            catalog.endSessionsIn(relative(sessions));
+        } else {
+            // the sessions found at start are over: their playlists are completed as after a normal start
+            catalog.endSessionsBefore(openedAt);
+        }
         rebuildSessions = null;
         log.info("Catalogue rebuilt from the disk: {} segment files in {} session folders, {} queued for upload;"
                 + " S3 is asked before each of them is uploaded, so nothing is uploaded twice", report.filesOnDisk(),

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -66,6 +67,27 @@ final class CatalogTransitions {
                 + " SELECT DISTINCT stream, session_start, 1, ? FROM segment WHERE session_start < ? AND true"
                 + " ON CONFLICT (stream, session_start) DO UPDATE SET ended = 1, generation = generation + 1,"
                 + " updated_at_ms = excluded.updated_at_ms WHERE ended = 0", clock.millis(), before.toEpochMilli());
+    }
+
+    /**
+     * The sessions in these session folders (relative, '/' separated) are over: their playlists
+     * may be completed. Sessions elsewhere are left as they are.
+     */
+    int endSessionsIn(Collection<String> sessionFolders) {
+        return writer.inTransaction("end the sessions of the rebuilt folders", (connection, upsert) -> {
+            int ended = 0;
+            for (String folder : sessionFolders) {
+                // the folder's files sort between "folder/" and "folder0" ('0' follows '/')
+                ended += CatalogWriter.execute(connection, "INSERT INTO " + PublicationSchema.SESSION_TABLE
+                        + " (stream, session_start, ended, updated_at_ms)"
+                        + " SELECT DISTINCT stream, session_start, 1, ? FROM segment"
+                        + " WHERE relative_path > ? AND relative_path < ? AND true"
+                        + " ON CONFLICT (stream, session_start) DO UPDATE SET ended = 1, generation = generation + 1,"
+                        + " updated_at_ms = excluded.updated_at_ms WHERE ended = 0",
+                        clock.millis(), folder + "/", folder + "0");
+            }
+            return ended;
+        });
     }
 
     int requeueInterrupted() {

@@ -1,5 +1,6 @@
 package io.github.mediamtxvod.catalog;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,6 +45,28 @@ final class CatalogWriter {
         connection = opened;
         upsert = new SegmentUpsert(opened);
         closed = false;
+    }
+
+    /** Opens the connection a writer takes over (a checked and migrated one). */
+    @FunctionalInterface
+    interface Opener {
+        Connection open() throws IOException, SQLException;
+    }
+
+    /**
+     * Closes the connection and takes over the one {@code opener} opens in its place, while
+     * every write waits: the opener may move the database file aside. When the opener fails the
+     * next write opens a fresh connection, as after any failure.
+     */
+    synchronized void replace(Opener opener) throws IOException, SQLException {
+        if (closed) {
+            throw new CatalogException("catalogue " + databaseFile + " is not open (closed): cannot replace it", null);
+        }
+        if (connection != null) {
+            // what closing it throws is of no use: the file is being replaced
+            discard(connection, new SQLException("closing the connection to " + databaseFile));
+        }
+        adopt(opener.open());
     }
 
     synchronized <T> T inTransaction(String what, Work<T> work) {

@@ -21,6 +21,7 @@ final class CatalogWrites {
     private final CatalogReserve reserve;
     private final Object flushLock = new Object();
     private volatile boolean requeueWanted;
+    private volatile boolean damageSeen;
     private volatile Runnable whenPending = () -> { };
     private volatile Runnable whenRecovered = () -> { };
 
@@ -82,6 +83,13 @@ final class CatalogWrites {
         requeueWanted = true;
     }
 
+    /** Whether a write found the database damaged (SQLite's CORRUPT or NOTADB) since the last call; resets. */
+    boolean takeDamageSeen() {
+        boolean seen = damageSeen;
+        damageSeen = false;
+        return seen;
+    }
+
     /** Whether a kept segment had to be dropped (the disk must be reconciled); resets. */
     boolean takeSegmentsDropped() {
         return deferred.takeSegmentsDropped();
@@ -122,6 +130,9 @@ final class CatalogWrites {
     }
 
     private CatalogException failed(CatalogException failure) {
+        if (failure.kind() == CatalogException.Kind.CORRUPT) {
+            damageSeen = true;
+        }
         if (failure.kind() != CatalogException.Kind.CLOSED) {
             gate.failed(failure);
         }

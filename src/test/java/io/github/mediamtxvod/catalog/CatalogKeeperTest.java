@@ -10,11 +10,14 @@ import io.github.mediamtxvod.recording.Segment;
 import io.github.mediamtxvod.testing.LogCapture;
 import io.github.mediamtxvod.testing.MutableClock;
 import io.github.mediamtxvod.testing.SegmentFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -88,6 +91,60 @@ class CatalogKeeperTest {
             assertThat(log.messages(Level.WARN)).singleElement().asString()
                     .contains("Catalogue upkeep failed", "injected failure");
             assertThat(log.messages(Level.INFO)).anySatisfy(line -> assertThat(line).contains("works again"));
+        }
+    }
+
+    @Test
+    void aDatabaseDamagedWhileRecordingIsSetAsideAndRebuiltWithoutARestart() throws Exception {
+        Segment earlier = files.write("cam1", T0, 0, 100);
+        Instant liveStart = T0.plus(Duration.ofHours(1));
+        Segment live0 = files.write("cam1", liveStart, 0, 100);
+        catalog.recordFinished(earlier);
+        catalog.recordFinished(live0);
+        SegmentFiles.makeAllOld(dir);
+        AtomicBoolean recording = new AtomicBoolean(true);
+        CatalogKeeper keeper = keeper(session -> recording.get() && session.equals(live0.sessionPath()));
+        Path database = CatalogSchema.databaseFile(dir);
+        Segment live1 = files.write("cam1", liveStart, 1, 100);
+        Segment live2 = files.write("cam1", liveStart, 2, 100);
+        // SQLite reads the file again on a fresh connection (or a page it does not hold), one comes
+        // after any failed write (here: another process holds the lock); and the pages still in the
+        // write-ahead log would hide the damage, so they go into the file first
+        try (Connection blocker = CatalogSchema.open(database); Statement statement = blocker.createStatement()) {
+            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            statement.execute("BEGIN IMMEDIATE");
+            catalog.segmentFinished(live1);
+        }
+        byte[] garbage = new byte[(int) Files.size(database)];
+        Arrays.fill(garbage, (byte) 'x');
+        Files.write(database, garbage);
+
+        try (LogCapture log = LogCapture.of(CatalogOpener.class)) {
+            clock.advance(Duration.ofMinutes(1));
+            catalog.segmentFinished(live2); // the write finds the damage; both segments are kept in memory
+            assertThat(catalog.writeWait()).isPositive();
+            for (int round = 0; round < 3; round++) {
+                clock.advance(Duration.ofMinutes(1)); // past the write gate's wait
+                keeper.runOnce();
+            }
+
+            assertThat(log.messages(Level.ERROR)).singleElement().asString()
+                    .contains(database.toString(), "moved aside to " + database.resolveSibling("corrupt-"));
+        }
+        assertThat(catalog.segment(live1.relativePath())).as("kept in memory, then recorded").isPresent();
+        assertThat(catalog.segment(live2.relativePath())).as("kept in memory, then recorded").isPresent();
+        Entry rebuilt = catalog.segment(earlier.relativePath()).orElseThrow();
+        assertThat(rebuilt.state()).isEqualTo(SegmentState.PENDING);
+        assertThat(catalog.mayBeInS3Already(rebuilt)).as("S3 is asked before it is uploaded").isTrue();
+        assertThat(catalog.segment(live0.relativePath())).as("its session is still being recorded").isEmpty();
+
+        recording.set(false);
+        keeper.runOnce();
+        assertThat(catalog.segment(live0.relativePath())).as("catalogued once its recording is over").isPresent();
+        assertThat(catalog.mayBeInS3Already(catalog.segment(live0.relativePath()).orElseThrow())).isTrue();
+        try (var folders = Files.list(database.getParent())) {
+            assertThat(folders.filter(path -> path.getFileName().toString().startsWith("corrupt-")))
+                    .singleElement().satisfies(folder -> assertThat(folder.resolve("catalog.db")).hasBinaryContent(garbage));
         }
     }
 

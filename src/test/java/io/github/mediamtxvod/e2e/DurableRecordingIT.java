@@ -3,6 +3,7 @@ package io.github.mediamtxvod.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.testing.Ffprobe;
 import io.github.mediamtxvod.testing.Pipeline;
@@ -224,6 +225,41 @@ class DurableRecordingIT {
     }
 
     @Test
+    void aCatalogueDamagedWhileRecordingIsSetAsideAndUploadsGoOnWithoutARestartAndNothingIsUploadedTwice()
+            throws Exception {
+        pipeline.publishLive("cam1");
+        RecorderProcess recorder = pipeline.startRecorder("damaged", Map.of());
+        await("three objects in S3").atMost(Duration.ofSeconds(90)).until(() -> pipeline.segmentObjects().size() >= 3);
+        Map<String, Instant> uploaded = pipeline.segmentObjects().stream()
+                .collect(Collectors.toMap(S3Object::key, S3Object::lastModified, (a, b) -> a, TreeMap::new));
+        Path database = pipeline.recordingsDir().resolve(".vod-recorder").resolve("catalog.db");
+        overwrite(database);
+
+        recorder.awaitOutput("moved aside to", Duration.ofSeconds(120));
+        long finished = pipeline.finishedSegments("cam1");
+        pipeline.awaitFinishedSegments("cam1", finished + 2);
+        pipeline.api.setLive("cam1", false);
+        recorder.awaitOutput("cam1 - recording stopped", Duration.ofSeconds(30));
+        await("every local segment in S3, those of the session recorded across the damage too").atMost(Duration.ofSeconds(90))
+                .until(() -> pipeline.objects().stream().map(S3Object::key).toList()
+                        .containsAll(pipeline.localSegmentsByKey("cam1").keySet()));
+
+        int local = pipeline.localSegmentsByKey("cam1").size();
+        await("the catalogue lists every segment as uploaded, those recorded before the damage too")
+                .atMost(Duration.ofSeconds(60)).until(() -> uploadedInCatalogue("cam1") == local);
+
+        assertThat(recorder.isAlive()).as("no restart").isTrue();
+        assertThat(recorder.output()).contains("S3 holds it already with the same size");
+        assertThat(recorder.output().lines().filter(line -> line.contains("moved aside to")))
+                .singleElement().asString().contains("ERROR", database.toString(), database.resolveSibling("corrupt-").toString());
+        Map<String, Instant> now = pipeline.objects().stream()
+                .collect(Collectors.toMap(S3Object::key, S3Object::lastModified));
+        for (Map.Entry<String, Instant> object : uploaded.entrySet()) {
+            assertThat(now.get(object.getKey())).as("%s not uploaded again", object.getKey()).isEqualTo(object.getValue());
+        }
+    }
+
+    @Test
     void verifyFindsAnObjectMissingFromS3AndRepairBringsItBack() throws Exception {
         pipeline.publishLive("cam1");
         pipeline.startRecorder("recorder", Map.of());
@@ -258,6 +294,18 @@ class DurableRecordingIT {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** How many segments of the stream the catalogue lists as uploaded ({@code /api/recordings}). */
+    private long uploadedInCatalogue(String stream) throws Exception {
+        JsonNode page = pipeline.getJson("/api/recordings?pageSize=500&stream=" + stream, 200);
+        long uploaded = 0;
+        for (JsonNode session : page.get("sessions")) {
+            for (JsonNode segment : session.get("segments")) {
+                uploaded += segment.get("upload").asText().equals("UPLOADED") ? 1 : 0;
+            }
+        }
+        return uploaded;
     }
 
     private static void overwrite(Path file) throws Exception {
