@@ -18,6 +18,7 @@ final class CatalogConnections implements AutoCloseable {
     private final CatalogWriter writer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CatalogQueries reader;
+    private volatile Object readerFile;
 
     CatalogConnections(Path recordingsDir) {
         this.databaseFile = CatalogSchema.databaseFile(recordingsDir);
@@ -50,6 +51,7 @@ final class CatalogConnections implements AutoCloseable {
                 }
             }
             writer.adopt(connection);
+            readerFile = CatalogSchema.fileKey(databaseFile);
             reader = new CatalogQueries(CatalogSchema.open(databaseFile));
         } catch (IOException | SQLException e) {
             throw new CatalogException("cannot open catalogue " + databaseFile + " for " + purpose, e);
@@ -60,12 +62,33 @@ final class CatalogConnections implements AutoCloseable {
         return writer;
     }
 
+    /** The reader; a fresh one when the file at the path is no longer the one it was opened on (replaced). */
     CatalogQueries reader() {
         CatalogQueries current = reader;
         if (current == null) {
             throw new CatalogException("catalogue " + databaseFile + " is not open", null);
         }
-        return current;
+        Object now = CatalogSchema.fileKey(databaseFile);
+        if (now == null || now.equals(readerFile)) {
+            return current;
+        }
+        synchronized (this) {
+            if (reader != current || closed.get()) {
+                return reader();
+            }
+            try {
+                reader = new CatalogQueries(CatalogSchema.open(databaseFile));
+                readerFile = now;
+            } catch (SQLException e) {
+                throw new CatalogException("cannot open catalogue " + databaseFile + " again after it was replaced", e);
+            }
+        }
+        try {
+            current.close();
+        } catch (CatalogException e) {
+            // the reader of the file that was replaced: nothing of it is needed any more
+        }
+        return reader;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.github.mediamtxvod.catalog;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,6 +84,19 @@ final class CatalogSchema {
     /** The database file below RECORDINGS_DIR. */
     static Path databaseFile(Path recordingsDir) {
         return recordingsDir.resolve(".vod-recorder").resolve("catalog.db");
+    }
+
+    /**
+     * What identifies the database file on its file system (device and inode), or null when it is
+     * missing or cannot be read: a connection to a file that was since moved aside and replaced
+     * goes on with the old file, so its owner compares this with what it opened.
+     */
+    static Object fileKey(Path databaseFile) {
+        try {
+            return Files.readAttributes(databaseFile, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     static Connection open(Path databaseFile) throws SQLException {

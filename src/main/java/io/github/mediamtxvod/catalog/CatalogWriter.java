@@ -28,6 +28,9 @@ final class CatalogWriter {
     private SegmentUpsert upsert;
     // @GuardedBy("this")
     private boolean closed;
+    /** The identity of the file the connection was opened on ({@link CatalogSchema#fileKey}). */
+    // @GuardedBy("this")
+    private Object openedFile;
 
     CatalogWriter(Path databaseFile, Duration busyTimeout, int walCheckpointPages) {
         this.databaseFile = databaseFile;
@@ -43,6 +46,7 @@ final class CatalogWriter {
     /** Takes over a connection opened (and migrated) at start. */
     synchronized void adopt(Connection opened) throws SQLException {
         connection = opened;
+        openedFile = CatalogSchema.fileKey(databaseFile);
         upsert = new SegmentUpsert(opened);
         closed = false;
     }
@@ -123,10 +127,16 @@ final class CatalogWriter {
         }
     }
 
-    /** The open connection, opening a fresh one after a failure. */
+    /**
+     * The open connection, opening a fresh one after a failure, and when the file at the path is
+     * no longer the one it was opened on (set aside as damaged, and replaced).
+     */
     private Connection connection(String what) {
         if (closed) {
             throw new CatalogException("catalogue " + databaseFile + " is not open (closed): cannot " + what, null);
+        }
+        if (connection != null && replaced()) {
+            discard(connection, new SQLException("the database file " + databaseFile + " was replaced"));
         }
         if (connection == null) {
             Connection fresh = null;
@@ -134,12 +144,19 @@ final class CatalogWriter {
                 fresh = CatalogSchema.open(databaseFile, busyTimeout, walCheckpointPages);
                 upsert = new SegmentUpsert(fresh);
                 connection = fresh;
+                openedFile = CatalogSchema.fileKey(databaseFile);
             } catch (SQLException e) {
                 closeQuietly(fresh, e);
                 throw new CatalogException("catalogue " + databaseFile + ": cannot reopen to " + what, e);
             }
         }
         return connection;
+    }
+
+    /** Whether another file is at the path now; a missing one is not taken for that (it is being replaced). */
+    private boolean replaced() {
+        Object now = CatalogSchema.fileKey(databaseFile);
+        return now != null && openedFile != null && !now.equals(openedFile);
     }
 
     /** Rolls back what may be left of the transaction and drops the connection. */

@@ -104,6 +104,8 @@ class CatalogKeeperTest {
         SegmentFiles.makeAllOld(dir);
         AtomicBoolean recording = new AtomicBoolean(true);
         CatalogKeeper keeper = keeper(session -> recording.get() && session.equals(live0.sessionPath()));
+        PlaylistCatalog playlists = new PlaylistCatalog(dir, clock); // a store with connections of its own
+        playlists.start();
         Path database = CatalogSchema.databaseFile(dir);
         Segment live1 = files.write("cam1", liveStart, 1, 100);
         Segment live2 = files.write("cam1", liveStart, 2, 100);
@@ -137,6 +139,16 @@ class CatalogKeeperTest {
         assertThat(rebuilt.state()).isEqualTo(SegmentState.PENDING);
         assertThat(catalog.mayBeInS3Already(rebuilt)).as("S3 is asked before it is uploaded").isTrue();
         assertThat(catalog.segment(live0.relativePath())).as("its session is still being recorded").isEmpty();
+
+        // the store's connections move to the new file: a write lands there and a read sees it
+        playlists.segmentFinished("cam1", liveStart);
+        try (Connection fresh = CatalogSchema.open(database); Statement statement = fresh.createStatement();
+                var rows = statement.executeQuery("SELECT count(*) FROM recording_session WHERE session_start = "
+                        + liveStart.toEpochMilli())) {
+            assertThat(rows.getLong(1)).as("written into the new file").isOne();
+        }
+        assertThat(playlists.outOfDateSessions(10)).extracting(PlaylistState::sessionStart).contains(liveStart);
+        playlists.close();
 
         recording.set(false);
         keeper.runOnce();
