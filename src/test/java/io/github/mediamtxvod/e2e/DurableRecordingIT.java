@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.mediamtxvod.recording.SegmentLayout;
 import io.github.mediamtxvod.testing.Ffprobe;
+import io.github.mediamtxvod.testing.HlsPlaylist;
 import io.github.mediamtxvod.testing.Pipeline;
 import io.github.mediamtxvod.testing.RecorderProcess;
 import io.github.mediamtxvod.testing.RtspTestServer;
@@ -247,6 +248,15 @@ class DurableRecordingIT {
         int local = pipeline.localSegmentsByKey("cam1").size();
         await("the catalogue lists every segment as uploaded, those recorded before the damage too")
                 .atMost(Duration.ofSeconds(60)).until(() -> uploadedInCatalogue("cam1") == local);
+        String session = pipeline.localSegmentsByKey("cam1").keySet().iterator().next();
+        String playlistKey = session.substring(0, session.lastIndexOf('/')) + "/index.m3u8";
+        await("the session's playlist in S3, complete").atMost(Duration.ofSeconds(60)).until(() -> {
+            if (pipeline.objects().stream().noneMatch(object -> object.key().equals(playlistKey))) {
+                return false;
+            }
+            HlsPlaylist playlist = HlsPlaylist.parse(new String(pipeline.download(playlistKey), StandardCharsets.UTF_8));
+            return playlist.ended() && playlist.entries().size() == local;
+        });
 
         assertThat(recorder.isAlive()).as("no restart").isTrue();
         assertThat(recorder.output()).contains("S3 holds it already with the same size");
