@@ -19,6 +19,7 @@ export class Preview {
     this.element = el('div', { class: 'tl-hover', hidden: true, 'aria-hidden': 'true' }, this.image, this.time);
     this.retries = 0;
     this.failed = null; // the address whose last load failed
+    this.cameBack = false; // the pointer went elsewhere after that failure
     this.image.addEventListener('load', () => { this.failed = null; });
     this.image.addEventListener('error', () => this.retry());
   }
@@ -35,37 +36,54 @@ export class Preview {
     clearTimeout(this.timer);
     if (!span || !PLAYABLE.has(span.storage)) {
       this.image.hidden = true;
+      this.want('');
       return;
     }
     // one picture per few pixels: neighbouring positions ask for the same (cached) image
     const step = Math.max(1000, (window.end - window.start) / 240);
     const at = new Date(Math.max(Date.parse(span.start), Math.floor(ms / step) * step)).toISOString();
     const url = `/api/thumbnail?stream=${encodeURIComponent(stream)}&at=${encodeURIComponent(at)}&width=${WIDTH}`;
-    if (this.image.dataset.wanted !== url) this.retries = 0;
-    this.image.dataset.wanted = url;
+    this.want(url);
     this.timer = setTimeout(() => {
-      if (this.image.getAttribute('src') !== url || this.failed === url) this.load(url);
+      // a failed address is asked again here only when the pointer comes back to it; while the
+      // pointer stays, the retries below ask, at their own pace
+      if (this.image.getAttribute('src') !== url || (this.failed === url && this.cameBack)) this.load(url);
       this.image.hidden = false;
     }, REST_MS);
   }
 
   hide() {
     clearTimeout(this.timer);
+    this.want('');
     this.element.hidden = true;
+  }
+
+  /** The address the pointer asks for now ('' for none); a new one ends the retries of the last. */
+  want(url) {
+    if (this.image.dataset.wanted === url) return;
+    this.retries = 0;
+    clearTimeout(this.retryTimer);
+    if (this.failed) this.cameBack = true;
+    this.image.dataset.wanted = url;
   }
 
   load(url) {
     this.failed = null;
+    this.cameBack = false;
     this.image.src = url; // setting it again asks again, even for the same address
   }
 
   retry() {
     const url = this.image.getAttribute('src');
     this.failed = url;
+    this.cameBack = false;
     if (this.element.hidden || this.image.dataset.wanted !== url || this.retries >= RETRY_MS.length) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if (!this.element.hidden && this.image.dataset.wanted === url) this.load(url);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (!this.element.hidden && this.image.dataset.wanted === url) {
+        this.load(url);
+        this.image.hidden = false;
+      }
     }, RETRY_MS[this.retries++]);
   }
 }
