@@ -129,6 +129,7 @@ public final class Recorder implements AutoCloseable {
         recording.addListener(indexer);
         recording.addListener(playlists); // after the catalogue: a session's end comes after its last segment is in
         catalog.whenPending(uploads::wake);
+        catalog.whenReplaced(outbox::databaseReplaced);
         catalog.whenRecovered(() -> {
             uploads.wake();
             retention.requestRun();

@@ -16,11 +16,14 @@ import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable catalogue of every finished segment and its upload state, in SQLite at {@code
@@ -58,6 +61,7 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     private final CatalogStartup startup;
     /** Session folders that held files the catalogue did not know at start: S3 may hold them already. */
     private final Set<String> foundWithoutRecord = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> whenReplaced = new CopyOnWriteArrayList<>();
     private volatile CatalogQueries queries;
     private volatile boolean reconcileWanted;
 
@@ -133,6 +137,15 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     /** Runs after each finished segment the catalogue recorded (to wake the upload workers). */
     public void whenPending(Runnable action) {
         writes.whenPending(action);
+    }
+
+    /**
+     * Runs when a damaged database was set aside and a new one opened, before the catalogue's
+     * writes go on into it: a store that keeps something of its own in the file (a trigger) puts
+     * it into the new one. A failing action is logged and the others still run.
+     */
+    public void whenReplaced(Runnable action) {
+        whenReplaced.add(requireNonNull(action, "action is null"));
     }
 
     /** Runs when writes work again after failing and what was kept meanwhile is recorded. */
@@ -461,24 +474,34 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     /**
      * A write found the database damaged while the recorder runs: it is checked as at start and,
      * when it fails the check, moved aside (one ERROR line) and a new one opened in its place,
-     * for writes and reads. Writes wait meanwhile; what was kept in memory is recorded into the
-     * new one. Returns the folder it was moved to, or null when it passed the check (it is kept).
+     * for writes and reads; {@link #whenReplaced} actions run before writes go on. Writes wait
+     * meanwhile; what was kept in memory is recorded into the new one.
      *
-     * @throws CatalogException when it cannot be checked, moved or opened; the next damaged write
-     *     asks again
+     * @param keptBefore null, or why the file is set aside without a check: it passed one before
+     *     and writes still find it damaged
+     * @return whether it was replaced (false: it passed the check and is kept)
+     * @throws CatalogException when it cannot be checked, moved or opened
      */
-    Path setAsideIfDamaged() {
+    boolean setAsideIfDamaged(String keptBefore) {
         if (closed.get()) {
             throw new CatalogException("catalogue " + databaseFile + " is not open (closed)", null);
         }
-        Path[] aside = new Path[1];
+        boolean[] replaced = new boolean[1];
         try {
             writer.replace(() -> {
-                CatalogOpener.Opened opened = CatalogOpener.open(databaseFile, tuning, clock.instant(), true, reserve);
-                aside[0] = opened.movedAside();
+                Object before = CatalogSchema.fileKey(databaseFile);
+                CatalogOpener.Opened opened = keptBefore == null
+                        ? CatalogOpener.open(databaseFile, tuning, clock.instant(), true, reserve)
+                        : CatalogOpener.replace(databaseFile, tuning, clock.instant(), keptBefore);
+                // an open retried after freeing the reserve (a full disk) finds the new file and says
+                // nothing of the move: the file's identity does
+                replaced[0] = opened.movedAside() != null || !Objects.equals(before, CatalogSchema.fileKey(databaseFile));
+                if (replaced[0]) {
+                    runWhenReplaced();
+                }
                 return opened.connection();
             });
-            if (aside[0] != null) {
+            if (replaced[0]) {
                 CatalogQueries damaged = queries;
                 queries = new CatalogQueries(CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages()));
                 if (damaged != null) {
@@ -492,7 +515,18 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
         } catch (IOException | SQLException e) {
             throw new CatalogException("cannot replace the damaged catalogue " + databaseFile + ": " + e.getMessage(), e);
         }
-        return aside[0];
+        return replaced[0];
+    }
+
+    private void runWhenReplaced() {
+        for (Runnable action : whenReplaced) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Catalog.class).error("Catalogue {}: a store could not move to the new file: {}",
+                        databaseFile, e.toString(), e);
+            }
+        }
     }
 
     /** Asks the keeper for a reconciliation of the disk (a segment was neither recorded nor kept). */

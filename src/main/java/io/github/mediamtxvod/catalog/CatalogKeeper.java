@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Keeps the catalogue whole while the recorder runs, on its own thread ({@code catalog-keeper}),
@@ -46,6 +47,11 @@ public final class CatalogKeeper implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Session folders being recorded when a damaged database was set aside, not yet catalogued again. */
     private final Set<String> sessionsRecordingAtDamage = new HashSet<>();
+    private final TransitionLog healFailures;
+    /** A write found the database damaged and it was not dealt with yet. */
+    private boolean healWanted;
+    /** Why the database is set aside without a check when writes find it damaged again, or null. */
+    private String keptVerdict;
     private long lastReconcileNanos;
     private ScheduledExecutorService executor;
 
@@ -61,6 +67,7 @@ public final class CatalogKeeper implements AutoCloseable {
         this.reconcilePeriod = requireNonNull(reconcilePeriod, "reconcilePeriod is null");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
         this.failures = new TransitionLog(log);
+        this.healFailures = new TransitionLog(log, Level.ERROR, TransitionLog.SUMMARY_PERIOD, nanoTime);
     }
 
     /** Starts the rounds; the first one right away. */
@@ -73,11 +80,9 @@ public final class CatalogKeeper implements AutoCloseable {
 
     /** One round, on the caller's thread. */
     void runOnce() {
-        if (catalog.takeDamageSeen()) {
+        if (catalog.takeDamageSeen() || healWanted) {
+            healWanted = true;
             setAsideIfDamaged();
-        }
-        if (!sessionsRecordingAtDamage.isEmpty() && sessionsRecordingAtDamage.removeIf(activeSession.negate())) {
-            catalog.wantReconcile(); // a session recorded when the database was set aside is over: catalogue it
         }
         catalog.reserve().ensure();
         if (catalog.writeWait().isPositive()) {
@@ -87,6 +92,15 @@ public final class CatalogKeeper implements AutoCloseable {
         if (catalog.startup().rebuildPending()) {
             catalog.startup().rebuild();
             lastReconcileNanos = nanoTime.getAsLong();
+            return;
+        }
+        List<String> overSinceDamage = sessionsRecordingAtDamage.stream().filter(activeSession.negate()).toList();
+        if (!overSinceDamage.isEmpty()) {
+            // sessions recorded when the database was set aside are over: catalogued, then ended
+            lastReconcileNanos = nanoTime.getAsLong();
+            reconcile();
+            catalog.endSessionsIn(overSinceDamage);
+            overSinceDamage.forEach(sessionsRecordingAtDamage::remove);
             return;
         }
         boolean due = nanoTime.getAsLong() - lastReconcileNanos >= reconcilePeriod.toNanos();
@@ -111,9 +125,23 @@ public final class CatalogKeeper implements AutoCloseable {
      * of their files is uploaded, so nothing is uploaded twice.
      */
     private void setAsideIfDamaged() {
-        if (catalog.setAsideIfDamaged() == null) {
+        boolean replaced;
+        try {
+            replaced = catalog.setAsideIfDamaged(keptVerdict);
+        } catch (CatalogException e) {
+            healFailures.failed("Catalogue: a write found it damaged, and it cannot be set aside yet (next try in {}): {}",
+                    tick, e.getMessage(), e);
             return;
         }
+        healWanted = false;
+        healFailures.recovered("Catalogue: the damaged database could be dealt with");
+        if (!replaced) {
+            keptVerdict = "writes still find it damaged although it passed its integrity check";
+            log.warn("Catalogue {}: a write found it damaged, but it passes its integrity check and is kept; if writes"
+                    + " find it damaged again it is set aside", CatalogSchema.databaseFile(catalog.recordingsDir()));
+            return;
+        }
+        keptVerdict = null;
         Path recordingsDir = catalog.recordingsDir();
         List<Path> over = new ArrayList<>();
         Set<String> all = new HashSet<>();

@@ -72,6 +72,19 @@ final class CatalogOpener {
         }
     }
 
+    /**
+     * Moves the database aside although it passes its check, for a file whose writes SQLite keeps
+     * answering as damaged (an index that disagrees with its table passes a quick check), and
+     * opens a new one.
+     */
+    static Opened replace(Path databaseFile, CatalogTuning tuning, Instant now, String reason)
+            throws IOException, SQLException {
+        Path aside = moveAside(databaseFile, now);
+        log.error("Catalogue {} is damaged ({}); moved aside to {} and rebuilt from the segment files on disk, while"
+                + " recording goes on", databaseFile, reason, aside);
+        return new Opened(openChecked(databaseFile, tuning), true, aside);
+    }
+
     private static Connection openChecked(Path databaseFile, CatalogTuning tuning) throws SQLException {
         return CatalogSchema.openMigrated(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages(), true);
     }

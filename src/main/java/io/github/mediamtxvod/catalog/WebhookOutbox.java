@@ -35,6 +35,7 @@ public final class WebhookOutbox implements AutoCloseable {
     private final InstantSource clock;
     private final CatalogConnections connections;
     private final CatalogWriter writer;
+    private volatile boolean enabled;
 
     public WebhookOutbox(Path recordingsDir, InstantSource clock) {
         this.connections = new CatalogConnections(requireNonNull(recordingsDir, "recordingsDir is null"));
@@ -49,23 +50,39 @@ public final class WebhookOutbox implements AutoCloseable {
      */
     public int start(boolean enabled) {
         connections.open("webhooks");
+        this.enabled = enabled;
         if (enabled) {
-            // made again at every start, so that a catalogue of an older version gets this one
-            writer.update("replace the webhook trigger", "DROP TRIGGER IF EXISTS " + TRIGGER);
-            writer.update("install the webhook trigger", "CREATE TRIGGER " + TRIGGER
-                    + " AFTER UPDATE OF state ON segment WHEN NEW.state = 'UPLOADED' AND OLD.state = 'UPLOADING'"
-                    + " BEGIN INSERT INTO webhook_event (id, type, stream, session_start, relative_path, segment_index,"
-                    + " start_ms, duration_ms, size_bytes, s3_key, etag, checksum, created_at_ms)"
-                    + " VALUES ('segment.uploaded ' || NEW.relative_path, 'segment.uploaded', NEW.stream,"
-                    + " NEW.session_start,"
-                    + " NEW.relative_path, NEW.segment_index, NEW.start_ms, NEW.duration_ms, NEW.confirmed_size,"
-                    + " NEW.s3_key, NEW.etag, NEW.checksum, NEW.confirmed_at_ms); END");
+            installTrigger();
             return 0;
         }
         return writer.inTransaction("turn webhooks off", (connection, upsert) -> {
             CatalogWriter.execute(connection, "DROP TRIGGER IF EXISTS " + TRIGGER);
             return CatalogWriter.execute(connection, "DELETE FROM webhook_event");
         });
+    }
+
+    /**
+     * The catalogue's damaged database was replaced by a new one ({@link Catalog#whenReplaced}):
+     * with webhooks on, the trigger goes into it before the catalogue writes on. Events still
+     * waiting in the old file are lost with it.
+     */
+    public void databaseReplaced() {
+        if (enabled) {
+            installTrigger();
+        }
+    }
+
+    private void installTrigger() {
+        // made again at every start, so that a catalogue of an older version gets this one
+        writer.update("replace the webhook trigger", "DROP TRIGGER IF EXISTS " + TRIGGER);
+        writer.update("install the webhook trigger", "CREATE TRIGGER " + TRIGGER
+                + " AFTER UPDATE OF state ON segment WHEN NEW.state = 'UPLOADED' AND OLD.state = 'UPLOADING'"
+                + " BEGIN INSERT INTO webhook_event (id, type, stream, session_start, relative_path, segment_index,"
+                + " start_ms, duration_ms, size_bytes, s3_key, etag, checksum, created_at_ms)"
+                + " VALUES ('segment.uploaded ' || NEW.relative_path, 'segment.uploaded', NEW.stream,"
+                + " NEW.session_start,"
+                + " NEW.relative_path, NEW.segment_index, NEW.start_ms, NEW.duration_ms, NEW.confirmed_size,"
+                + " NEW.s3_key, NEW.etag, NEW.checksum, NEW.confirmed_at_ms); END");
     }
 
     /** The oldest undelivered event of each stream whose retry time has come, oldest first. */

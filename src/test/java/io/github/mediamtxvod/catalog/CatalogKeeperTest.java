@@ -104,8 +104,11 @@ class CatalogKeeperTest {
         SegmentFiles.makeAllOld(dir);
         AtomicBoolean recording = new AtomicBoolean(true);
         CatalogKeeper keeper = keeper(session -> recording.get() && session.equals(live0.sessionPath()));
-        PlaylistCatalog playlists = new PlaylistCatalog(dir, clock); // a store with connections of its own
+        PlaylistCatalog playlists = new PlaylistCatalog(dir, clock); // stores with connections of their own
         playlists.start();
+        WebhookOutbox outbox = new WebhookOutbox(dir, clock);
+        outbox.start(true);
+        catalog.whenReplaced(outbox::databaseReplaced);
         Path database = CatalogSchema.databaseFile(dir);
         Segment live1 = files.write("cam1", liveStart, 1, 100);
         Segment live2 = files.write("cam1", liveStart, 2, 100);
@@ -148,16 +151,43 @@ class CatalogKeeperTest {
             assertThat(rows.getLong(1)).as("written into the new file").isOne();
         }
         assertThat(playlists.outOfDateSessions(10)).extracting(PlaylistState::sessionStart).contains(liveStart);
-        playlists.close();
+        // and the webhook trigger is in the new file: a confirmed upload logs its event
+        Entry claimed = catalog.claimNextPending().orElseThrow();
+        catalog.markUploaded(claimed, new Confirmation("site/" + claimed.segment().relativePath(),
+                claimed.segment().sizeBytes(), "etag", "CRC32:abc=", clock.instant()));
+        assertThat(outbox.waiting()).isOne();
+        outbox.close();
 
         recording.set(false);
         keeper.runOnce();
         assertThat(catalog.segment(live0.relativePath())).as("catalogued once its recording is over").isPresent();
         assertThat(catalog.mayBeInS3Already(catalog.segment(live0.relativePath()).orElseThrow())).isTrue();
+        assertThat(playlists.outOfDateSessions(10)).filteredOn(state -> state.sessionStart().equals(liveStart))
+                .singleElement().satisfies(state -> assertThat(state.ended()).as("its session is over").isTrue());
+        playlists.close();
         try (var folders = Files.list(database.getParent())) {
             assertThat(folders.filter(path -> path.getFileName().toString().startsWith("corrupt-")))
                     .singleElement().satisfies(folder -> assertThat(folder.resolve("catalog.db")).hasBinaryContent(garbage));
         }
+    }
+
+    @Test
+    void aDatabaseThatPassesItsCheckIsKeptAndSetAsideWithoutOneWhenWritesStillFindItDamaged() throws Exception {
+        Segment segment = files.write("cam1", T0, 0, 100);
+        catalog.recordFinished(segment);
+        Path database = CatalogSchema.databaseFile(dir);
+
+        assertThat(catalog.setAsideIfDamaged(null)).as("kept: it passes its check").isFalse();
+        assertThat(catalog.segment(segment.relativePath())).isPresent();
+        try (LogCapture log = LogCapture.of(CatalogOpener.class)) {
+            assertThat(catalog.setAsideIfDamaged("writes still find it damaged")).isTrue();
+
+            assertThat(log.messages(Level.ERROR)).singleElement().asString()
+                    .contains(database.toString(), "writes still find it damaged", "moved aside to");
+        }
+        assertThat(catalog.segment(segment.relativePath())).as("a new, empty catalogue").isEmpty();
+        catalog.recordFinished(segment);
+        assertThat(catalog.segment(segment.relativePath())).isPresent();
     }
 
     @Test
