@@ -16,7 +16,6 @@ import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -486,36 +485,30 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
         if (closed.get()) {
             throw new CatalogException("catalogue " + databaseFile + " is not open (closed)", null);
         }
-        boolean[] replaced = new boolean[1];
         try {
+            // checked on a connection of its own, so that writers wait only for the swap
+            String reason = keptBefore != null ? keptBefore : CatalogOpener.unreadable(databaseFile, tuning);
+            if (reason == null) {
+                return false;
+            }
             writer.replace(() -> {
-                Object before = CatalogSchema.fileKey(databaseFile);
-                CatalogOpener.Opened opened = keptBefore == null
-                        ? CatalogOpener.open(databaseFile, tuning, clock.instant(), true, reserve)
-                        : CatalogOpener.replace(databaseFile, tuning, clock.instant(), keptBefore);
-                // an open retried after freeing the reserve (a full disk) finds the new file and says
-                // nothing of the move: the file's identity does
-                replaced[0] = opened.movedAside() != null || !Objects.equals(before, CatalogSchema.fileKey(databaseFile));
-                if (replaced[0]) {
-                    runWhenReplaced();
-                }
+                CatalogOpener.Opened opened = CatalogOpener.replace(databaseFile, tuning, clock.instant(), reason);
+                runWhenReplaced();
                 return opened.connection();
             });
-            if (replaced[0]) {
-                CatalogQueries damaged = queries;
-                queries = new CatalogQueries(CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages()));
-                if (damaged != null) {
-                    try {
-                        damaged.close();
-                    } catch (CatalogException e) {
-                        // the reader of the file set aside: nothing of it is needed any more
-                    }
+            CatalogQueries damaged = queries;
+            queries = new CatalogQueries(CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages()));
+            if (damaged != null) {
+                try {
+                    damaged.close();
+                } catch (CatalogException e) {
+                    // the reader of the file set aside: nothing of it is needed any more
                 }
             }
         } catch (IOException | SQLException e) {
             throw new CatalogException("cannot replace the damaged catalogue " + databaseFile + ": " + e.getMessage(), e);
         }
-        return replaced[0];
+        return true;
     }
 
     private void runWhenReplaced() {

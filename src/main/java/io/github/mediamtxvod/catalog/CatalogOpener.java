@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * SQLite, a foreign table) is moved aside, whole, into {@code .vod-recorder/corrupt-<UTC time>/}
  * (kept for inspection, named in one ERROR line) and a new, empty one takes its place: the
  * segment files are the truth and the catalogue is rebuilt from them. A database written by a
- * newer recorder is not damaged and is refused.
+ * newer recorder is not damaged and is refused. While the recorder runs, the keeper replaces a
+ * database a write found damaged the same way ({@link #unreadable}, {@link #replace}).
  */
 final class CatalogOpener {
     private static final Logger log = LoggerFactory.getLogger(CatalogOpener.class);
@@ -73,9 +74,28 @@ final class CatalogOpener {
     }
 
     /**
-     * Moves the database aside although it passes its check, for a file whose writes SQLite keeps
-     * answering as damaged (an index that disagrees with its table passes a quick check), and
-     * opens a new one.
+     * Why the database cannot be used as it is (the check at start: SQLite's quick check and the
+     * segment table), on a connection of its own; null when it can.
+     *
+     * @throws SQLException when it cannot be checked (locked, an I/O error)
+     */
+    static String unreadable(Path databaseFile, CatalogTuning tuning) throws SQLException {
+        try (Connection connection = CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages())) {
+            CatalogSchema.check(connection, databaseFile);
+            CatalogSchema.checkTable(connection, databaseFile);
+            return null;
+        } catch (SQLException e) {
+            if (unreadable(e)) {
+                return e.getMessage();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Moves the database aside (one ERROR line with the reason) and opens a new one: for a file
+     * found unreadable while the recorder runs, or whose writes SQLite keeps answering as damaged
+     * although it passed its check (an index that disagrees with its table passes a quick check).
      */
     static Opened replace(Path databaseFile, CatalogTuning tuning, Instant now, String reason)
             throws IOException, SQLException {

@@ -211,7 +211,7 @@ final class CatalogSchema {
      * Throws a {@link CatalogSchema.Unreadable} when the segment table is not the one this
      * recorder writes (a file overwritten by something else).
      */
-    private static void checkTable(Connection connection, Path databaseFile) throws SQLException {
+    static void checkTable(Connection connection, Path databaseFile) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT " + SegmentRows.COLUMNS + " FROM segment LIMIT 1")) {
             rs.next();
