@@ -9,6 +9,7 @@ import io.github.mediamtxvod.recording.SegmentListener;
 import io.github.mediamtxvod.recording.Session;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +63,8 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
     private final Set<String> foundWithoutRecord = ConcurrentHashMap.newKeySet();
     private final List<Runnable> whenReplaced = new CopyOnWriteArrayList<>();
     private volatile CatalogQueries queries;
+    /** Where a damaged database was moved while the new one could not be opened yet (keeper thread only). */
+    private Path movedAside;
     private volatile boolean reconcileWanted;
 
     public Catalog(Path recordingsDir, InstantSource clock) {
@@ -476,6 +479,9 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
      * for writes and reads; {@link #whenReplaced} actions run before writes go on. Writes wait
      * meanwhile; what was kept in memory is recorded into the new one.
      *
+     * <p>A file moved aside by an earlier call whose new file could not be opened (a full disk)
+     * is not moved again: this call opens the new file.
+     *
      * @param keptBefore null, or why the file is set aside without a check: it passed one before
      *     and writes still find it damaged
      * @return whether it was replaced (false: it passed the check and is kept)
@@ -486,29 +492,48 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
             throw new CatalogException("catalogue " + databaseFile + " is not open (closed)", null);
         }
         try {
-            // checked on a connection of its own, so that writers wait only for the swap
-            String reason = keptBefore != null ? keptBefore : CatalogOpener.unreadable(databaseFile, tuning);
-            if (reason == null) {
-                return false;
-            }
-            writer.replace(() -> {
-                CatalogOpener.Opened opened = CatalogOpener.replace(databaseFile, tuning, clock.instant(), reason);
-                runWhenReplaced();
-                return opened.connection();
-            });
-            CatalogQueries damaged = queries;
-            queries = new CatalogQueries(CatalogSchema.open(databaseFile, tuning.busyTimeout(), tuning.walCheckpointPages()));
-            if (damaged != null) {
-                try {
-                    damaged.close();
-                } catch (CatalogException e) {
-                    // the reader of the file set aside: nothing of it is needed any more
+            if (movedAside == null) {
+                // checked on a connection of its own, so that writers wait only for the swap
+                String reason = keptBefore != null ? keptBefore : CatalogOpener.unreadable(databaseFile, tuning);
+                if (reason == null) {
+                    writes.takeDamageSeen(); // what failed during the check counts no more
+                    return false;
                 }
+                movedAside = CatalogOpener.setAside(databaseFile, clock.instant(), reason);
             }
+            // from here on each step can be tried again (a full disk): the file is moved once
+            writer.replace(() -> {
+                Connection opened = CatalogOpener.openNew(databaseFile, tuning, reserve);
+                CatalogQueries damaged = queries;
+                try {
+                    queries = new CatalogQueries(CatalogSchema.open(databaseFile, tuning.busyTimeout(),
+                            tuning.walCheckpointPages()));
+                } catch (SQLException e) {
+                    opened.close();
+                    throw e;
+                }
+                closeQuietly(damaged);
+                runWhenReplaced();
+                // writes to the damaged file failed up to here; the next one goes to the new file
+                writes.takeDamageSeen();
+                return opened;
+            });
+            movedAside = null;
         } catch (IOException | SQLException e) {
             throw new CatalogException("cannot replace the damaged catalogue " + databaseFile + ": " + e.getMessage(), e);
         }
         return true;
+    }
+
+    private static void closeQuietly(CatalogQueries reader) {
+        if (reader == null) {
+            return;
+        }
+        try {
+            reader.close();
+        } catch (CatalogException e) {
+            // the reader of the file set aside: nothing of it is needed any more
+        }
     }
 
     private void runWhenReplaced() {

@@ -91,6 +91,10 @@ final class CatalogConnections implements AutoCloseable {
         return reader;
     }
 
+    boolean isClosed() {
+        return closed.get();
+    }
+
     @Override
     public void close() {
         if (closed.getAndSet(true)) {

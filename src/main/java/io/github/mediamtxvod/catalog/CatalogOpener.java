@@ -93,16 +93,30 @@ final class CatalogOpener {
     }
 
     /**
-     * Moves the database aside (one ERROR line with the reason) and opens a new one: for a file
-     * found unreadable while the recorder runs, or whose writes SQLite keeps answering as damaged
-     * although it passed its check (an index that disagrees with its table passes a quick check).
+     * Moves the database aside (one ERROR line with the reason): for a file found unreadable while
+     * the recorder runs, or whose writes SQLite keeps answering as damaged although it passed its
+     * check (an index that disagrees with its table passes a quick check). Returns the folder.
      */
-    static Opened replace(Path databaseFile, CatalogTuning tuning, Instant now, String reason)
-            throws IOException, SQLException {
+    static Path setAside(Path databaseFile, Instant now, String reason) throws IOException {
         Path aside = moveAside(databaseFile, now);
         log.error("Catalogue {} is damaged ({}); moved aside to {} and rebuilt from the segment files on disk, while"
                 + " recording goes on", databaseFile, reason, aside);
-        return new Opened(openChecked(databaseFile, tuning), true, aside);
+        return aside;
+    }
+
+    /**
+     * Opens (creating or completing) the database at the path with its whole schema; when that
+     * fails, the reserve is released (a full disk) and the open tried once more.
+     */
+    static Connection openNew(Path databaseFile, CatalogTuning tuning, CatalogReserve reserve) throws SQLException {
+        try {
+            return openChecked(databaseFile, tuning);
+        } catch (SQLException e) {
+            if (unreadable(e) || !reserve.release()) {
+                throw e;
+            }
+            return openChecked(databaseFile, tuning);
+        }
     }
 
     private static Connection openChecked(Path databaseFile, CatalogTuning tuning) throws SQLException {

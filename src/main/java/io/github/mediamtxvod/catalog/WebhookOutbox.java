@@ -36,6 +36,8 @@ public final class WebhookOutbox implements AutoCloseable {
     private final CatalogConnections connections;
     private final CatalogWriter writer;
     private volatile boolean enabled;
+    /** The trigger still has to go into a database that replaced a damaged one. */
+    private volatile boolean triggerWanted;
 
     public WebhookOutbox(Path recordingsDir, InstantSource clock) {
         this.connections = new CatalogConnections(requireNonNull(recordingsDir, "recordingsDir is null"));
@@ -67,8 +69,17 @@ public final class WebhookOutbox implements AutoCloseable {
      * waiting in the old file are lost with it.
      */
     public void databaseReplaced() {
-        if (enabled) {
+        if (enabled && !connections.isClosed()) {
+            triggerWanted = true;
+            ensureTrigger();
+        }
+    }
+
+    /** Installs the trigger a replaced database still lacks; a failure leaves it wanted for the next call. */
+    private void ensureTrigger() {
+        if (triggerWanted) {
             installTrigger();
+            triggerWanted = false;
         }
     }
 
@@ -87,6 +98,7 @@ public final class WebhookOutbox implements AutoCloseable {
 
     /** The oldest undelivered event of each stream whose retry time has come, oldest first. */
     public List<WebhookEvent> due(int limit) {
+        ensureTrigger();
         return connections.reader().query("list due webhook events", "SELECT " + COLUMNS + " FROM webhook_event"
                         + " WHERE seq IN (SELECT min(seq) FROM webhook_event GROUP BY stream) AND retry_at_ms <= ?"
                         + " ORDER BY seq LIMIT ?",
