@@ -470,7 +470,7 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
 
     /** Whether a write found the database damaged since the last call; resets. */
     boolean takeDamageSeen() {
-        return writes.takeDamageSeen();
+        return DamageReports.take(databaseFile);
     }
 
     /**
@@ -496,7 +496,7 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
                 // checked on a connection of its own, so that writers wait only for the swap
                 String reason = keptBefore != null ? keptBefore : CatalogOpener.unreadable(databaseFile, tuning);
                 if (reason == null) {
-                    writes.takeDamageSeen(); // what failed during the check counts no more
+                    DamageReports.take(databaseFile); // what failed during the check counts no more
                     return false;
                 }
                 movedAside = CatalogOpener.setAside(databaseFile, clock.instant(), reason);
@@ -515,7 +515,7 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
                 closeQuietly(damaged);
                 runWhenReplaced();
                 // writes to the damaged file failed up to here; the next one goes to the new file
-                writes.takeDamageSeen();
+                DamageReports.take(databaseFile);
                 return opened;
             });
             movedAside = null;

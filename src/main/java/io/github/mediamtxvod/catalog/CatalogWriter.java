@@ -83,7 +83,7 @@ final class CatalogWriter {
             return result;
         } catch (SQLException e) {
             discard(open, e);
-            throw new CatalogException("catalogue " + databaseFile + ": cannot " + what, e);
+            throw failed("catalogue " + databaseFile + ": cannot " + what, e);
         } catch (RuntimeException e) {
             discard(open, e);
             throw e;
@@ -97,7 +97,7 @@ final class CatalogWriter {
             return execute(open, sql, parameters);
         } catch (SQLException e) {
             discard(open, e);
-            throw new CatalogException("catalogue " + databaseFile + ": cannot " + what, e);
+            throw failed("catalogue " + databaseFile + ": cannot " + what, e);
         }
     }
 
@@ -147,10 +147,19 @@ final class CatalogWriter {
                 openedFile = CatalogSchema.fileKey(databaseFile);
             } catch (SQLException e) {
                 closeQuietly(fresh, e);
-                throw new CatalogException("catalogue " + databaseFile + ": cannot reopen to " + what, e);
+                throw failed("catalogue " + databaseFile + ": cannot reopen to " + what, e);
             }
         }
         return connection;
+    }
+
+    /** The failure to throw; a damaged file is reported ({@link DamageReports}). */
+    private CatalogException failed(String message, SQLException cause) {
+        CatalogException failure = new CatalogException(message, cause);
+        if (failure.kind() == CatalogException.Kind.CORRUPT) {
+            DamageReports.report(databaseFile);
+        }
+        return failure;
     }
 
     /** Whether another file is at the path now; a missing one is not taken for that (it is being replaced). */

@@ -21,7 +21,6 @@ final class CatalogWrites {
     private final CatalogReserve reserve;
     private final Object flushLock = new Object();
     private volatile boolean requeueWanted;
-    private volatile boolean damageSeen;
     private volatile Runnable whenPending = () -> { };
     private volatile Runnable whenRecovered = () -> { };
 
@@ -83,13 +82,6 @@ final class CatalogWrites {
         requeueWanted = true;
     }
 
-    /** Whether a write found the database damaged (SQLite's CORRUPT or NOTADB) since the last call; resets. */
-    boolean takeDamageSeen() {
-        boolean seen = damageSeen;
-        damageSeen = false;
-        return seen;
-    }
-
     /** Whether a kept segment had to be dropped (the disk must be reconciled); resets. */
     boolean takeSegmentsDropped() {
         return deferred.takeSegmentsDropped();
@@ -130,9 +122,6 @@ final class CatalogWrites {
     }
 
     private CatalogException failed(CatalogException failure) {
-        if (failure.kind() == CatalogException.Kind.CORRUPT) {
-            damageSeen = true;
-        }
         if (failure.kind() != CatalogException.Kind.CLOSED) {
             gate.failed(failure);
         }

@@ -2,6 +2,7 @@ package io.github.mediamtxvod.catalog;
 
 import static io.github.mediamtxvod.catalog.CatalogTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -169,6 +170,34 @@ class CatalogKeeperTest {
             assertThat(folders.filter(path -> path.getFileName().toString().startsWith("corrupt-")))
                     .singleElement().satisfies(folder -> assertThat(folder.resolve("catalog.db")).hasBinaryContent(garbage));
         }
+    }
+
+    @Test
+    void damageThatOnlyAStoreBesideTheCatalogueFindsIsDealtWithToo() throws Exception {
+        Segment segment = files.write("cam1", T0, 0, 100);
+        catalog.recordFinished(segment);
+        SegmentFiles.makeAllOld(dir);
+        PlaylistCatalog playlists = new PlaylistCatalog(dir, clock);
+        playlists.start();
+        Path database = CatalogSchema.databaseFile(dir);
+        try (Connection other = CatalogSchema.open(database); Statement statement = other.createStatement()) {
+            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)"); // every page in the file, none in the log
+        }
+        byte[] garbage = new byte[(int) Files.size(database)];
+        Arrays.fill(garbage, (byte) 'x');
+        Files.write(database, garbage);
+
+        assertThatThrownBy(() -> playlists.segmentFinished("cam1", T0)).isInstanceOf(CatalogException.class)
+                .extracting(e -> ((CatalogException) e).kind()).isEqualTo(CatalogException.Kind.CORRUPT);
+        try (LogCapture log = LogCapture.of(CatalogOpener.class)) {
+            keeper(session -> false).runOnce();
+
+            assertThat(log.messages(Level.ERROR)).singleElement().asString().contains("moved aside to");
+        }
+        keeper(session -> false).runOnce();
+        assertThat(catalog.segment(segment.relativePath())).as("rebuilt from the disk").isPresent();
+        playlists.segmentFinished("cam1", T0);
+        playlists.close();
     }
 
     @Test
