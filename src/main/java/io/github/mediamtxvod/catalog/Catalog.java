@@ -512,7 +512,9 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
                     opened.close();
                     throw e;
                 }
-                closeQuietly(damaged);
+                if (damaged != null) {
+                    damaged.closeReplaced();
+                }
                 runWhenReplaced();
                 // writes to the damaged file failed up to here; the next one goes to the new file
                 DamageReports.take(databaseFile);
@@ -523,17 +525,6 @@ public final class Catalog implements CatalogView, SegmentListener, AutoCloseabl
             throw new CatalogException("cannot replace the damaged catalogue " + databaseFile + ": " + e.getMessage(), e);
         }
         return true;
-    }
-
-    private static void closeQuietly(CatalogQueries reader) {
-        if (reader == null) {
-            return;
-        }
-        try {
-            reader.close();
-        } catch (CatalogException e) {
-            // the reader of the file set aside: nothing of it is needed any more
-        }
     }
 
     private void runWhenReplaced() {

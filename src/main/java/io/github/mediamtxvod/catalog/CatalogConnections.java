@@ -83,11 +83,7 @@ final class CatalogConnections implements AutoCloseable {
                 throw new CatalogException("cannot open catalogue " + databaseFile + " again after it was replaced", e);
             }
         }
-        try {
-            current.close();
-        } catch (CatalogException e) {
-            // the reader of the file that was replaced: nothing of it is needed any more
-        }
+        current.closeReplaced();
         return reader;
     }
 

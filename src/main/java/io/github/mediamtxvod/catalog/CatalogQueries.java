@@ -279,6 +279,15 @@ final class CatalogQueries {
         }
     }
 
+    /** Closes the reader of a file that was replaced: nothing of it is needed any more, a failure included. */
+    void closeReplaced() {
+        try {
+            close();
+        } catch (CatalogException e) {
+            // the file was set aside: what closing its reader says is of no use
+        }
+    }
+
     private static String where(CatalogView.Query q, List<Object> parameters) {
         List<String> conditions = new ArrayList<>();
         if (q.stream() != null) {
