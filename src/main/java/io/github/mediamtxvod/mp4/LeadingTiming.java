@@ -19,6 +19,8 @@ import java.util.Set;
  * a decoder that outputs at the frame rate never gets two frames for one slot (FFmpeg's
  * {@code non monotonically increasing dts} on {@code ffmpeg -i file -f null -}):
  * <ol>
+ *   <li>samples of any track that FFmpeg squeezed one tick apart after their track's times
+ *       jumped back are spread out, and the ones before them moved back ({@link SqueezedSamples});</li>
  *   <li>leading samples whose times are broken (jitter while the source settles its clock) get
  *       steady ones ({@link TimingPlan#plan});</li>
  *   <li>the frames are put on the frame grid of the file's start ({@link FrameGrid#alignment}):
@@ -55,8 +57,16 @@ public final class LeadingTiming {
      *                the order the bitstream shows them in (H.264)
      * @param evened  how many leading frames got evenly spaced decode times, for FFmpeg's guess of
      *                the frame rate
+     * @param squeezed how many samples of any track, squeezed one tick apart after their track's
+     *                 times jumped back, were spread out ({@link SqueezedSamples})
+     * @param jump     how far the samples before such a squeeze moved back, the largest
      */
-    public record Repair(int samples, Duration frame, Duration shift, int runs, int swapped, int evened) {}
+    public record Repair(int samples, Duration frame, Duration shift, int runs, int swapped, int evened,
+            int squeezed, Duration jump) {
+        Repair withSqueezes(SqueezedSamples.Repair squeezes) {
+            return new Repair(samples, frame, shift, runs, swapped, evened, squeezes.samples(), squeezes.jump());
+        }
+    }
 
     private LeadingTiming() {}
 
@@ -68,6 +78,9 @@ public final class LeadingTiming {
      * @throws PlaybackException when the file is not a fragmented MP4
      */
     public static Optional<Repair> repair(Path file) throws IOException, PlaybackException {
+        // samples squeezed after a jump back are spread first: the video steps below take the
+        // frame duration and the grid from the times around them
+        Optional<SqueezedSamples.Repair> squeezes = SqueezedSamples.repair(file);
         Optional<Repair> repair = repairOnce(file);
         // the steps work on each other's results, and a pass can leave something for the next one
         // (a run put back on the grid leaves a gap a tick off); a file is repaired once, before it
@@ -77,7 +90,11 @@ public final class LeadingTiming {
                 break;
             }
         }
-        return repair;
+        if (squeezes.isEmpty()) {
+            return repair;
+        }
+        return Optional.of(repair.orElse(new Repair(0, Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Duration.ZERO))
+                .withSqueezes(squeezes.get()));
     }
 
     private static Optional<Repair> repairOnce(Path file) throws IOException, PlaybackException {
@@ -177,7 +194,7 @@ public final class LeadingTiming {
         long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L) + align(timeline, window, frame, otherStart);
         int laterRuns = alignLaterRuns(timeline, window, frame, otherStart, approach.laterRunsByDecode());
         return new Repair(plan.map(TimingPlan.Retimed::count).orElse(0), ticks(frame, video.timescale()),
-                ticks(moved, video.timescale()), laterRuns, swapped, evened);
+                ticks(moved, video.timescale()), laterRuns, swapped, evened, 0, Duration.ZERO);
     }
 
     /**
@@ -307,13 +324,27 @@ public final class LeadingTiming {
         List<Patch> patches = new ArrayList<>();
         Set<Integer> runStarts = new HashSet<>();
         runs.forEach(run -> runStarts.add(run.firstSample()));
+        Set<Integer> newDefaults = new HashSet<>();
         for (int i = 0; i < samples.size(); i++) {
             TimingFields.Sample sample = samples.get(i);
             if (sample.duration() != timeline.duration[i] && !gapBeforeRun(timeline, samples, i, runStarts)) {
-                if (sample.durationAt() < 0 || timeline.duration[i] > 0xFFFFFFFFL) {
+                if (timeline.duration[i] > 0xFFFFFFFFL) {
                     return null;
                 }
-                patches.add(new Patch(sample.durationAt(), u32(timeline.duration[i])));
+                if (sample.durationAt() >= 0) {
+                    patches.add(new Patch(sample.durationAt(), u32(timeline.duration[i])));
+                } else {
+                    int run = runOf(runs, i);
+                    if (newDefaults.contains(run) && lastOfRun(runs, samples, run, i)) {
+                        continue;
+                    }
+                    if (!newDefaultFits(timeline, runs, samples, run, timeline.duration[i])) {
+                        return null;
+                    }
+                    if (newDefaults.add(run)) {
+                        patches.add(new Patch(runs.get(run).defaultDurationAt(), u32(timeline.duration[i])));
+                    }
+                }
             }
             if (sample.offset() != timeline.offset[i]) {
                 if (sample.offsetAt() < 0) {
@@ -336,6 +367,47 @@ public final class LeadingTiming {
             }
         }
         return patches;
+    }
+
+    /** The index of the run (traf) that holds sample {@code sample}: the last that starts at or before it. */
+    private static int runOf(List<TimingFields.Run> runs, int sample) {
+        int found = -1;
+        for (int r = 0; r < runs.size() && runs.get(r).firstSample() <= sample; r++) {
+            found = r;
+        }
+        return found;
+    }
+
+    /**
+     * Whether a new default duration in the run's {@code tfhd} gives each of its samples without a
+     * duration of its own the timeline's: all of them last {@code duration} now, but for the run's
+     * last, which may keep any duration when a later run's {@code tfdt} says when the next sample
+     * is decoded. FFmpeg leaves the field out when a fragment's samples all last the same, as the
+     * samples it squeezed one tick apart do ({@link SqueezedSamples}).
+     */
+    private static boolean newDefaultFits(VideoTimeline timeline, List<TimingFields.Run> runs,
+            List<TimingFields.Sample> samples, int run, long duration) {
+        if (run < 0 || runs.get(run).defaultDurationAt() < 0) {
+            return false;
+        }
+        for (int j = runs.get(run).firstSample(); j < runEnd(runs, samples, run); j++) {
+            if (samples.get(j).durationAt() < 0 && !lastOfRun(runs, samples, run, j)
+                    && timeline.duration[j] != duration) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the sample is its run's last and a later run follows, whose {@code tfdt} says when the next is decoded. */
+    private static boolean lastOfRun(List<TimingFields.Run> runs, List<TimingFields.Sample> samples, int run,
+            int sample) {
+        int end = runEnd(runs, samples, run);
+        return sample == end - 1 && end < samples.size();
+    }
+
+    private static int runEnd(List<TimingFields.Run> runs, List<TimingFields.Sample> samples, int run) {
+        return run + 1 < runs.size() ? runs.get(run + 1).firstSample() : samples.size();
     }
 
     /**
@@ -363,7 +435,7 @@ public final class LeadingTiming {
      * Moves the times of the video track's {@code tfra} entries (the random-access index FFmpeg
      * writes at the end of a finished file) with the samples they point at.
      */
-    private static List<Patch> tfraPatches(FileChannel channel, int trackId, VideoTimeline timeline,
+    static List<Patch> tfraPatches(FileChannel channel, int trackId, VideoTimeline timeline,
             List<TimingFields.Run> runs, List<TimingFields.Sample> samples) throws IOException, PlaybackException {
         List<Patch> patches = new ArrayList<>();
         for (TimingFields.TfraEntry entry : TimingFields.tfraEntries(channel, trackId)) {
@@ -401,7 +473,7 @@ public final class LeadingTiming {
         return ByteBuffer.allocate(4).putInt((int) value).array();
     }
 
-    private static void write(FileChannel channel, long position, byte[] bytes) throws IOException {
+    static void write(FileChannel channel, long position, byte[] bytes) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
             channel.write(buffer, position + buffer.position());

@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads where the times of a video track's samples are stored in a fragmented MP4, for
- * {@link LeadingTiming} to rewrite them in place: each {@code traf}'s {@code tfdt}, each sample's
+ * Reads where the times of a track's samples are stored in a fragmented MP4, for
+ * {@link LeadingTiming} and {@link SqueezedSamples} to rewrite them in place: each {@code traf}'s {@code tfdt}, each sample's
  * {@code trun} duration and composition offset, and the track's {@code tfra} entries. Pure apart
  * from the reads it is given a channel for.
  */
@@ -27,11 +27,17 @@ final class TimingFields {
     private static final int MFRO_SIZE = 16;
     private static final int MFRO = 0x6d66726f; // "mfro"
 
-    /** One video {@code traf}: where its decode time is and which samples it holds. */
-    record Run(long moofOffset, long tfdtAt, boolean tfdtWide, int firstSample) {}
+    /**
+     * One {@code traf} of the track: where its decode time is and which samples it holds.
+     *
+     * @param defaultDurationAt file position of the {@code tfhd}'s default sample duration, the
+     *                          duration of each of its samples without one of their own; -1 when
+     *                          the {@code tfhd} has none
+     */
+    record Run(long moofOffset, long tfdtAt, boolean tfdtWide, int firstSample, long defaultDurationAt) {}
 
     /**
-     * One video sample's times and where its fields are in the file.
+     * One sample's times and where its fields are in the file.
      *
      * @param durationAt file position of its duration: in the trun, or the {@code tfhd}'s default
      *                   when the sample is its traf's only one (FFmpeg writes a session's first
@@ -51,8 +57,8 @@ final class TimingFields {
 
     private TimingFields() {}
 
-    /** Adds the video track's samples of one moof, with where their times are stored. */
-    static void readMoof(byte[] moof, long moofOffset, TrackInfo video, List<Run> runs, List<Sample> samples,
+    /** Adds the track's samples of one moof, with where their times are stored. */
+    static void readMoof(byte[] moof, long moofOffset, TrackInfo track, List<Run> runs, List<Sample> samples,
             String name) throws PlaybackException {
         String where = name + " (moof at byte " + moofOffset + ")";
         for (Box top : Box.children(moof, 0, moof.length, where)) {
@@ -64,10 +70,10 @@ final class TimingFields {
                 Box tfhd = Box.require(children, "tfhd", where);
                 tfhd.requireBody(8, where);
                 int tfhdFlags = Bytes.i32(moof, tfhd.bodyStart()) & 0xffffff;
-                if (Bytes.i32(moof, tfhd.bodyStart() + 4) != video.id()) {
+                if (Bytes.i32(moof, tfhd.bodyStart() + 4) != track.id()) {
                     continue;
                 }
-                long defaultDuration = video.defaultSampleDuration();
+                long defaultDuration = track.defaultSampleDuration();
                 long defaultDurationAt = -1;
                 if ((tfhdFlags & TFHD_DEFAULT_DURATION) != 0) {
                     int at = tfhd.bodyStart() + 8 + ((tfhdFlags & TFHD_BASE_DATA_OFFSET) != 0 ? 8 : 0)
@@ -83,7 +89,7 @@ final class TimingFields {
                     tfdt.requireBody(12, where);
                 }
                 long decode = wide ? Bytes.i64(moof, tfdt.bodyStart() + 4) : Bytes.u32(moof, tfdt.bodyStart() + 4);
-                runs.add(new Run(moofOffset, moofOffset + tfdt.bodyStart() + 4, wide, samples.size()));
+                runs.add(new Run(moofOffset, moofOffset + tfdt.bodyStart() + 4, wide, samples.size(), defaultDurationAt));
                 int first = samples.size();
                 boolean oneTrun = children.stream().filter(box -> box.type().equals("trun")).count() == 1;
                 for (Box trun : children) {

@@ -183,11 +183,19 @@ public final class SessionFiles {
      * FFmpeg may still write the file.
      */
     static void steadyLeadingTiming(Session session, Path file) throws IOException {
-        FragmentedMp4.steadyLeadingTiming(file).ifPresent(repair -> log.info("{} - {}: gave {} leading video "
-                + "frames with broken timestamps a steady {} s each, showed the frames after them {} s later and "
-                + "put {} later runs of frames back on the frame grid, so that every frame decodes in order",
-                session.stream(), file, repair.samples(), repair.frame().toNanos() / 1e9,
-                repair.shift().toNanos() / 1e9, repair.runs()));
+        FragmentedMp4.steadyLeadingTiming(file).ifPresent(repair -> {
+            if (repair.squeezed() > 0) {
+                log.info("{} - {}: spread out {} samples that FFmpeg had squeezed one tick apart after the source's "
+                        + "times jumped back, and moved the samples before them {} s back", session.stream(), file,
+                        repair.squeezed(), repair.jump().toNanos() / 1e9);
+            }
+            if (repair.samples() > 0 || !repair.shift().isZero() || repair.runs() > 0 || repair.squeezed() == 0) {
+                log.info("{} - {}: gave {} leading video frames with broken timestamps a steady {} s each, showed "
+                        + "the frames after them {} s later and put {} later runs of frames back on the frame grid, "
+                        + "so that every frame decodes in order", session.stream(), file, repair.samples(),
+                        repair.frame().toNanos() / 1e9, repair.shift().toNanos() / 1e9, repair.runs());
+            }
+        });
     }
 
     /** The session a folder holds, read from its {@code .session.json}; empty when absent or bad. */

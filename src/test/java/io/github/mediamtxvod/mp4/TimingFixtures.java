@@ -60,6 +60,14 @@ public final class TimingFixtures {
      */
     public static final String SETTLING_CLOCK = "setts=pts=PTS+17600*gte(N\\,1)-19*floor(min(N\\,21)/2)"
             + ":dts=DTS+17600*gte(N\\,1)-19*floor(min(N\\,21)/2)";
+    /**
+     * No B-frames; from the 51st frame on, every frame 1.2 s (30 frames) earlier: the video's times
+     * jump back, as FFmpeg's RTSP reader's do at the first sender report when the track's times ran
+     * ahead. FFmpeg's muxer writes the 30 frames that would go back one tick apart.
+     */
+    public static final String VIDEO_JUMPS_BACK = "setts=pts=PTS-19200*gte(N\\,50):dts=DTS-19200*gte(N\\,50)";
+    /** As {@link #VIDEO_JUMPS_BACK} for the audio (48 kHz): from the 101st packet on, 1.2 s earlier. */
+    public static final String AUDIO_JUMPS_BACK = "setts=ts=TS-57600*gte(N\\,100)";
     /** The video track's timescale in the segments made here. */
     public static final int VIDEO_TIMESCALE = 16000;
 
@@ -67,6 +75,12 @@ public final class TimingFixtures {
 
     /** A 4 s segment as the recorder writes it, from a source whose video timestamps went through {@code bsf}. */
     public static Path segment(Path dir, String codec, boolean bFrames, boolean audio, String bsf)
+            throws IOException, InterruptedException {
+        return segment(dir, codec, bFrames, audio, bsf, null);
+    }
+
+    /** As {@link #segment(Path, String, boolean, boolean, String)}, the audio timestamps through {@code audioBsf}. */
+    public static Path segment(Path dir, String codec, boolean bFrames, boolean audio, String bsf, String audioBsf)
             throws IOException, InterruptedException {
         Path work = Files.createTempDirectory(dir, "segment");
         List<String> encode = new ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin",
@@ -94,6 +108,9 @@ public final class TimingFixtures {
                 "-loglevel", "error", "-y", "-i", "input.mkv", "-map", "0", "-c", "copy"));
         if (bsf != null) {
             copy.addAll(List.of("-bsf:v", bsf));
+        }
+        if (audioBsf != null) {
+            copy.addAll(List.of("-bsf:a", audioBsf));
         }
         copy.addAll(List.of("-f", "mp4", "-video_track_timescale", Integer.toString(VIDEO_TIMESCALE), "-movflags", "+frag_keyframe+empty_moov+default_base_moof",
                 "-frag_duration", "1000000", "segment.mp4"));

@@ -17,7 +17,7 @@ class TimingPatchesTest {
             new TimingFields.Sample(FRAME, FRAME, 0, -1, -1),
             new TimingFields.Sample(2 * FRAME + 256, FRAME, 0, -1, -1));
     private static final List<TimingFields.Run> RUNS = List.of(
-            new TimingFields.Run(0, 100, false, 0), new TimingFields.Run(1000, 1100, false, 2));
+            new TimingFields.Run(0, 100, false, 0, -1), new TimingFields.Run(1000, 1100, false, 2, -1));
 
     @Test
     void aGapTheNextFragmentsTfdtAlreadyHoldsNeedsNoDurationField() {
@@ -44,6 +44,33 @@ class TimingPatchesTest {
         timeline.duration[0] = FRAME + 10;
 
         assertThat(LeadingTiming.patches(timeline, RUNS, SAMPLES)).isNull();
+    }
+
+    @Test
+    void oneNewDurationForEverySampleOfAFragmentWithoutTheFieldIsWrittenAsItsTfhdDefault() {
+        // FFmpeg's squeezed samples: one tick each, so all the fragment's samples last its default
+        List<TimingFields.Sample> squeezed = List.of(
+                new TimingFields.Sample(0, 1, 0, -1, -1),
+                new TimingFields.Sample(1, 1, 0, -1, -1),
+                new TimingFields.Sample(2, 1, 0, -1, -1),
+                new TimingFields.Sample(2 * FRAME + 1, FRAME, 0, -1, -1));
+        List<TimingFields.Run> runs = List.of(new TimingFields.Run(0, 100, false, 0, 90),
+                new TimingFields.Run(1000, 1100, false, 3, 1090));
+        VideoTimeline timeline = new VideoTimeline(squeezed);
+        timeline.decode[1] = FRAME;
+        timeline.decode[2] = 2 * FRAME;
+        timeline.duration[0] = FRAME;
+        timeline.duration[1] = FRAME;
+        timeline.duration[2] = FRAME;
+
+        assertThat(LeadingTiming.patches(timeline, runs, squeezed)).extracting(LeadingTiming.Patch::at)
+                .containsExactly(90L);
+
+        timeline.duration[1] = FRAME + 1;
+        assertThat(LeadingTiming.patches(timeline, runs, squeezed)).as("two durations in one fragment").isNull();
+        List<TimingFields.Run> noDefault = List.of(new TimingFields.Run(0, 100, false, 0, -1), runs.get(1));
+        timeline.duration[1] = FRAME;
+        assertThat(LeadingTiming.patches(timeline, noDefault, squeezed)).as("no default to change").isNull();
     }
 
     @Test

@@ -1,0 +1,248 @@
+package io.github.mediamtxvod.mp4;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Spreads out, in place, the samples of a fragmented MP4 that FFmpeg squeezed one tick apart
+ * after a track's times jumped back, and moves the samples before them back by the jump.
+ *
+ * <p>Why: FFmpeg's RTSP reader times each track from its own first packet until the first RTCP
+ * sender report, then by the report's clock, on which the tracks agree. A track whose first packet
+ * came at another moment of the source than the other track's (a reader joining between two
+ * frames of a busy server, an audio track that starts late) then jumps, back by as much if its
+ * times ran ahead. FFmpeg's muxer writes every sample that would go back in time one tick after
+ * the one before it ({@code Non-monotonous DTS ... changing to}): seconds of frames within a few
+ * ticks, which a decoder that outputs at the frame rate gets for one slot ({@code non
+ * monotonically increasing dts} on {@code ffmpeg -i file -f null -}) and a player shows as a
+ * frozen picture and then a skip, or as audio played over itself.
+ *
+ * <p>The samples after a squeeze are on the report's clock, as the other tracks are: they keep
+ * their times. The squeezed ones get the track's steady sample duration, up to one before the
+ * first kept sample, and the samples before them move back with them: they were late by as much
+ * (the source sent them one after the other). When that would put a sample before the file's
+ * start, every track moves later instead. A squeeze the file ends in has no later sample to go
+ * by: its samples are spread after the one before them. Only {@code tfdt}, {@code trun}
+ * durations and composition offsets, {@code tfhd} default durations and {@code tfra} times change,
+ * as with {@link LeadingTiming}; a field the repair needs that the file lacks, or a time too
+ * large for its field, leaves the file as it is. Never call it for a file FFmpeg may still write.
+ * Stateless.
+ */
+final class SqueezedSamples {
+    /** A gap of at most 1/16 of the track's sample duration is a squeeze (FFmpeg leaves one tick). */
+    private static final long SQUEEZED_FRACTION = 16;
+
+    /**
+     * What was repaired.
+     *
+     * @param samples how many samples of all tracks were spread out
+     * @param jump    the largest distance the samples before a squeeze moved back
+     */
+    record Repair(int samples, Duration jump) {}
+
+    private SqueezedSamples() {}
+
+    /** Repairs the file if a track has squeezed samples; empty when none has, or the repair cannot be written. */
+    static Optional<Repair> repair(Path file) throws IOException, PlaybackException {
+        FragmentIndex index = FragmentIndex.read(FileSegmentSource.of(file, Instant.EPOCH));
+        if (index.fragments().isEmpty()) {
+            return Optional.empty();
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            List<Track> tracks = read(channel, index, file.toString());
+            int squeezed = 0;
+            long jumpNanos = 0;
+            for (Track track : tracks) {
+                Spread spread = spread(track.timeline.decode, track.timeline.offset, sampleDuration(track));
+                squeezed += spread.samples();
+                jumpNanos = Math.max(jumpNanos, nanos(spread.jump(), track.info.timescale()));
+            }
+            if (squeezed == 0) {
+                return Optional.empty();
+            }
+            startAtZero(tracks);
+            List<LeadingTiming.Patch> patches = new ArrayList<>();
+            for (Track track : tracks) {
+                track.durationsFollowDecodeTimes();
+                List<LeadingTiming.Patch> own = LeadingTiming.patches(track.timeline, track.runs, track.samples);
+                if (own == null) {
+                    return Optional.empty();
+                }
+                patches.addAll(own);
+                patches.addAll(LeadingTiming.tfraPatches(channel, track.info.id(), track.timeline, track.runs,
+                        track.samples));
+            }
+            for (LeadingTiming.Patch patch : patches) {
+                LeadingTiming.write(channel, patch.at(), patch.bytes());
+            }
+            channel.force(true);
+            return Optional.of(new Repair(squeezed, Duration.ofNanos(jumpNanos)));
+        }
+    }
+
+    /** One track's samples, where their times are stored, and their new times. */
+    private record Track(TrackInfo info, List<TimingFields.Run> runs, List<TimingFields.Sample> samples,
+            VideoTimeline timeline) {
+        /**
+         * Each sample lasts as much longer as the next one moved further than it: gaps the file
+         * had between fragments stay.
+         */
+        void durationsFollowDecodeTimes() {
+            for (int i = 0; i + 1 < samples.size(); i++) {
+                long moved = timeline.decode[i] - samples.get(i).decode();
+                long nextMoved = timeline.decode[i + 1] - samples.get(i + 1).decode();
+                timeline.duration[i] = samples.get(i).duration() + nextMoved - moved;
+            }
+        }
+    }
+
+    private static List<Track> read(FileChannel channel, FragmentIndex index, String name)
+            throws IOException, PlaybackException {
+        Map<Integer, List<TimingFields.Run>> runs = new HashMap<>();
+        Map<Integer, List<TimingFields.Sample>> samples = new HashMap<>();
+        for (TrackInfo track : index.tracks()) {
+            runs.put(track.id(), new ArrayList<>());
+            samples.put(track.id(), new ArrayList<>());
+        }
+        for (FragmentIndex.Fragment fragment : index.fragments()) {
+            byte[] moof = TimingFields.read(channel, fragment.moofOffset(), Math.toIntExact(fragment.moofSize()));
+            for (TrackInfo track : index.tracks()) {
+                if (fragment.run(track.id()).isPresent()) {
+                    TimingFields.readMoof(moof, fragment.moofOffset(), track, runs.get(track.id()),
+                            samples.get(track.id()), name);
+                }
+            }
+        }
+        List<Track> tracks = new ArrayList<>();
+        for (TrackInfo track : index.tracks()) {
+            List<TimingFields.Sample> own = samples.get(track.id());
+            if (own.size() >= 2) {
+                tracks.add(new Track(track, runs.get(track.id()), own, new VideoTimeline(own)));
+            }
+        }
+        return tracks;
+    }
+
+    /**
+     * The track's steady sample duration: the most common of its durations longer than a squeeze
+     * leaves (2 ticks), so that a short segment made mostly of squeezed samples still has it.
+     */
+    private static long sampleDuration(Track track) {
+        long[] durations = track.samples.stream().mapToLong(TimingFields.Sample::duration)
+                .filter(duration -> duration > 2).toArray();
+        return TimingPlan.frameDuration(durations);
+    }
+
+    /**
+     * @param samples how many samples were spread
+     * @param jump    the largest distance, in ticks, the samples before a squeeze moved back
+     */
+    record Spread(int samples, long jump) {}
+
+    /**
+     * Spreads the squeezed samples of one track, from the file's last squeeze to its first, each
+     * moving the samples before it ({@link #moveBack}); the times may start below zero then
+     * ({@link #startAtZero}).
+     * Squeezed samples of a track with composition offsets (B-frames) get the track's most common
+     * one; {@link LeadingTiming} then hands the presentation times out in the bitstream's order.
+     *
+     * @param decode   the decode times, changed in place
+     * @param offset   the composition offsets, changed in place
+     * @param duration the steady sample duration; nothing is squeezed when it is not positive
+     */
+    static Spread spread(long[] decode, long[] offset, long duration) {
+        if (duration <= 0) {
+            return new Spread(0, 0);
+        }
+        long squeezedGap = Math.max(1, duration / SQUEEZED_FRACTION);
+        long usualOffset = TimingPlan.frameDuration(offset);
+        int count = decode.length;
+        int spread = 0;
+        long jump = 0;
+        int i = count - 1;
+        while (i >= 1) {
+            if (decode[i] - decode[i - 1] > squeezedGap) {
+                i--;
+                continue;
+            }
+            int last = i;
+            int first = i;
+            while (first > 1 && decode[first - 1] - decode[first - 2] <= squeezedGap) {
+                first--;
+            }
+            int squeezed = last - first + 1;
+            int kept = last + 1;
+            long before = decode[first - 1];
+            // the first kept sample says where the squeezed ones belong; the ones before them
+            // were as late, unless they fit before it as they are
+            long start = before + duration;
+            long moved = 0;
+            if (kept < count && decode[kept] - squeezed * duration < start) {
+                start = decode[kept] - squeezed * duration;
+                moved = start - duration - before;
+            }
+            moveBack(decode, first, moved, duration);
+            for (int j = first; j <= last; j++) {
+                decode[j] = start + (long) (j - first) * duration;
+                offset[j] = usualOffset;
+            }
+            spread += squeezed;
+            jump = Math.max(jump, -moved);
+            i = first - 1;
+        }
+        return new Spread(spread, jump);
+    }
+
+    /**
+     * Moves the samples before {@code first} back by {@code moved} (not positive), as far as a
+     * jump forward among them (a gap of more than two sample durations): the samples before such a
+     * jump move only as far as they must to stay a sample duration before the next. The time
+     * FFmpeg gives a session's first packet, apart from the ones after it, is such a jump: it came
+     * from the same error the squeeze undoes, and moving the packet back with the others would
+     * leave that gap before the file's media.
+     */
+    private static void moveBack(long[] decode, int first, long moved, long duration) {
+        if (moved == 0 || first == 0) {
+            return;
+        }
+        long next = decode[first - 1];
+        decode[first - 1] += moved;
+        for (int j = first - 2; j >= 0; j--) {
+            long gap = next - decode[j];
+            next = decode[j];
+            decode[j] = gap <= 2 * duration ? decode[j + 1] - gap : Math.min(decode[j], decode[j + 1] - duration);
+        }
+    }
+
+    /** Moves every track later by as much as the earliest sample of any lies before the file's start. */
+    private static void startAtZero(List<Track> tracks) {
+        long early = 0;
+        for (Track track : tracks) {
+            if (track.timeline.decode[0] < 0) {
+                early = Math.max(early, Math.ceilDiv(-nanos(track.timeline.decode[0], 1), track.info.timescale()));
+            }
+        }
+        if (early == 0) {
+            return;
+        }
+        for (Track track : tracks) {
+            long ticks = Math.ceilDiv(early * track.info.timescale(), 1_000_000_000L);
+            for (int i = 0; i < track.timeline.decode.length; i++) {
+                track.timeline.decode[i] += ticks;
+            }
+        }
+    }
+
+    private static long nanos(long ticks, long timescale) {
+        return Math.multiplyExact(ticks, 1_000_000_000L) / timescale;
+    }
+}
