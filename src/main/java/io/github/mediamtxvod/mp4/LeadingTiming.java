@@ -335,13 +335,11 @@ public final class LeadingTiming {
                     patches.add(new Patch(sample.durationAt(), u32(timeline.duration[i])));
                 } else {
                     int run = runOf(runs, i);
-                    if (newDefaults.contains(run) && lastOfRun(runs, samples, run, i)) {
-                        continue;
-                    }
-                    if (!newDefaultFits(timeline, runs, samples, run, timeline.duration[i])) {
+                    boolean lastKeepsAny = newDefaults.contains(run) && lastOfRun(runs, samples, run, i);
+                    if (!lastKeepsAny && !newDefaultFits(timeline, runs, samples, run, timeline.duration[i])) {
                         return null;
                     }
-                    if (newDefaults.add(run)) {
+                    if (!lastKeepsAny && newDefaults.add(run)) {
                         patches.add(new Patch(runs.get(run).defaultDurationAt(), u32(timeline.duration[i])));
                     }
                 }

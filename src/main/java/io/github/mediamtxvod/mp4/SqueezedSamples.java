@@ -7,10 +7,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Spreads out, in place, the samples of a fragmented MP4 that FFmpeg squeezed one tick apart
@@ -63,6 +66,12 @@ final class SqueezedSamples {
             long jumpNanos = 0;
             for (Track track : tracks) {
                 Spread spread = spread(track.timeline.decode, track.timeline.offset, sampleDuration(track));
+                if (spread.samples() > 0 && track.info.isVideo()
+                        && Arrays.stream(track.timeline.offset).anyMatch(offset -> offset != 0)) {
+                    // the squeezed frames' display order is lost with their times: the bitstream has it
+                    AvcSlices.displayRanks(channel, index, track.info, file.toString())
+                            .ifPresent(track.timeline::showInOrder);
+                }
                 squeezed += spread.samples();
                 jumpNanos = Math.max(jumpNanos, nanos(spread.jump(), track.info.timescale()));
             }
@@ -152,8 +161,8 @@ final class SqueezedSamples {
      * Spreads the squeezed samples of one track, from the file's last squeeze to its first, each
      * moving the samples before it ({@link #moveBack}); the times may start below zero then
      * ({@link #startAtZero}).
-     * Squeezed samples of a track with composition offsets (B-frames) get the track's most common
-     * one; {@link LeadingTiming} then hands the presentation times out in the bitstream's order.
+     * Squeezed samples are shown when they are decoded, those of a track with B-frames at the
+     * free times around them ({@link #fillFreeSlots}).
      *
      * @param decode   the decode times, changed in place
      * @param offset   the composition offsets, changed in place
@@ -164,8 +173,9 @@ final class SqueezedSamples {
             return new Spread(0, 0);
         }
         long squeezedGap = Math.max(1, duration / SQUEEZED_FRACTION);
-        long usualOffset = TimingPlan.frameDuration(offset);
+        boolean reordered = reordered(decode, offset, squeezedGap);
         int count = decode.length;
+        boolean[] squeezedMask = new boolean[count];
         int spread = 0;
         long jump = 0;
         int i = count - 1;
@@ -193,13 +203,67 @@ final class SqueezedSamples {
             moveBack(decode, first, moved, duration);
             for (int j = first; j <= last; j++) {
                 decode[j] = start + (long) (j - first) * duration;
-                offset[j] = usualOffset;
+                offset[j] = 0;
+                squeezedMask[j] = true;
             }
             spread += squeezed;
             jump = Math.max(jump, -moved);
             i = first - 1;
         }
+        if (spread > 0 && reordered) {
+            fillFreeSlots(decode, offset, squeezedMask, duration);
+        }
         return new Spread(spread, jump);
+    }
+
+    /** Whether a sample that is not squeezed is shown at another time than it is decoded: B-frames. */
+    private static boolean reordered(long[] decode, long[] offset, long squeezedGap) {
+        for (int i = 0; i < decode.length; i++) {
+            if ((i == 0 || decode[i] - decode[i - 1] > squeezedGap) && offset[i] != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Gives the squeezed samples of a track with B-frames presentation times on the frame grid of
+     * the samples after them that no other sample is shown at, in decode order, each at or after
+     * its decode time (the times FFmpeg's squeeze left them are lost). The frames of a group are
+     * shown in another order than they are decoded, so the group a squeeze began or ended in holds
+     * squeezed and kept frames whose times must not meet. The times are then handed out in the
+     * bitstream's display order ({@link AvcSlices#displayRanks}, H.264).
+     */
+    private static void fillFreeSlots(long[] decode, long[] offset, boolean[] squeezed, long duration) {
+        Set<Long> taken = new HashSet<>();
+        for (int i = 0; i < decode.length; i++) {
+            if (!squeezed[i]) {
+                taken.add(decode[i] + offset[i]);
+            }
+        }
+        int first = 0;
+        while (first < decode.length) {
+            if (!squeezed[first]) {
+                first++;
+                continue;
+            }
+            int last = first;
+            while (last + 1 < decode.length && squeezed[last + 1]) {
+                last++;
+            }
+            int neighbour = last + 1 < decode.length ? last + 1 : first - 1;
+            long anchor = decode[neighbour] + offset[neighbour];
+            long slot = anchor + Math.ceilDiv(decode[first] - anchor, duration) * duration;
+            for (int j = first; j <= last; j++) {
+                while (taken.contains(slot)) {
+                    slot += duration;
+                }
+                offset[j] = slot - decode[j];
+                taken.add(slot);
+                slot += duration;
+            }
+            first = last + 1;
+        }
     }
 
     /**

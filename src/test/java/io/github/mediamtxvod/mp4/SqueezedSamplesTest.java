@@ -61,6 +61,22 @@ class SqueezedSamplesTest {
     }
 
     @Test
+    void videoWithBFramesSqueezedAfterAJumpBackIsShownInTheBitstreamsOrderOnTheFrameGrid() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", true, true, TimingFixtures.VIDEO_JUMPS_BACK, null);
+        assertThat(Ffprobe.decodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().squeezed()).isEqualTo(30);
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
+        // shown one frame after another: each presentation time once, none left out
+        List<String> shown = Ffprobe.packetTimes(file, "v:0").stream()
+                .sorted(java.util.Comparator.comparingLong(SqueezedSamplesTest::pts)).toList();
+        assertThat(steps(shown, 2, shown.size())).containsOnly(FRAME);
+    }
+
+    @Test
     void audioSqueezedAfterAJumpBackIsSpreadAndTheVideoStaysWithTheAudioAfterIt() throws Exception {
         Path file = TimingFixtures.segment(dir, "libx264", false, true, null, TimingFixtures.AUDIO_JUMPS_BACK);
         List<String> video = Ffprobe.packetTimes(file, "v:0");
