@@ -52,7 +52,18 @@ final class ThumbnailHandler implements Request.Handler {
         Instant at = parameters.requiredInstant("at");
         int width = parameters.integer("width", DEFAULT_WIDTH, MIN_WIDTH, MAX_WIDTH);
         ThumbnailMaker.Target target = locate(stream, at);
-        ThumbnailMaker.Image image = maker.make(target, at, width);
+        ThumbnailMaker.Image image;
+        try {
+            image = maker.make(target, at, width);
+        } catch (HttpProblem problem) {
+            if (problem.status() != 404 || target.localFile() == null || target.s3Url() != null) {
+                throw problem;
+            }
+            // the local file went while S3 was not yet confirmed when the segment was looked up:
+            // it has been uploaded since and retention deleted it; the catalogue now says where
+            target = locate(stream, at);
+            image = maker.make(target, at, width);
+        }
         // a finished segment never changes; the one being recorded may offer a nearer keyframe soon
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, target.finished() ? "private, max-age=86400" : "no-store");
         response.getHeaders().put("X-Frame-Time", image.frameTime().toString());
@@ -85,7 +96,9 @@ final class ThumbnailHandler implements Request.Handler {
             throw new HttpProblem(404, "thumbnails are made from MP4 segments only");
         }
         Path local = entry.localPresent() ? segment.file(recordingsDir) : null;
-        URI s3 = local == null ? view.presignedUrl(entry).orElse(null) : null;
+        // also beside a local file: retention deletes the file once S3 confirmed it, maybe while
+        // the thumbnail is being made, and the maker then reads the copy in S3
+        URI s3 = view.presignedUrl(entry).orElse(null);
         if (local == null && s3 == null) {
             throw new HttpProblem(404, "the recording at that time is not readable from S3");
         }

@@ -103,6 +103,22 @@ class ThumbnailIT {
     }
 
     @Test
+    void aFileRetentionDeletedBeforeTheCatalogueSaysSoIsReadFromS3() throws Exception {
+        Segment segment = session.get(2);
+        try (SegmentInS3 copy = new SegmentInS3(segment)) {
+            test.view.confirm(segment);
+            test.view.presigned.put(segment.relativePath(), copy.presignedGet());
+            // retention deletes the file, then records that; a request comes in between
+            Files.delete(segment.file(recordings));
+
+            HttpResponse<byte[]> response = thumbnail(segment.start().plusMillis(500), "&width=200");
+
+            assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
+            assertThat(image(response).getWidth()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aLocalFileThatRetentionDeletesWhileItIsReadIsReadFromS3() throws Exception {
         Segment segment = session.get(1);
         try (SegmentInS3 copy = new SegmentInS3(segment)) {
