@@ -27,13 +27,15 @@ import java.util.Set;
  *       FFmpeg gives the first frame of a session a time of its own, and the steady frames after
  *       it can sit half a frame off the grid, where the least jitter rounds two to one slot.</li>
  * </ol>
- * Only the {@code tfdt}, {@code trun} durations and composition offsets, and {@code tfra} times
- * change; sizes and media data never do, so a crash between two writes leaves a file that still
+ * Only the {@code tfdt}, {@code trun} durations and composition offsets, {@code tfhd} default
+ * durations (when every sample of a fragment without durations of its own changes alike) and
+ * {@code tfra} times change; sizes and media data never do, so a crash between two writes leaves a file that still
  * plays. A file whose timing needs neither is not written at all: every segment after a session's
  * first starts on the grid with steady times.
  *
- * <p>A field the repair needs that the fragment lacks (per-sample durations or composition
- * offsets), or a time too large for a 32-bit field, leaves the file as it is. Never call it for a
+ * <p>A field the repair needs that the fragment lacks (per-sample durations where its samples
+ * change unalike, or composition offsets), or a time too large for a 32-bit field, leaves the
+ * file as it is. Never call it for a
  * file FFmpeg may still write. Stateless.
  */
 public final class LeadingTiming {
@@ -60,27 +62,38 @@ public final class LeadingTiming {
      * @param squeezed how many samples of any track, squeezed one tick apart after their track's
      *                 times jumped back, were spread out ({@link SqueezedSamples})
      * @param jump     how far the samples before such a squeeze moved back, the largest
+     * @param earlier  how much later every track of the file now starts, so that the samples moved
+     *                 back stay at or after its start: the file's media begins that much earlier in
+     *                 wall-clock time than FFmpeg's segment list says
      */
     public record Repair(int samples, Duration frame, Duration shift, int runs, int swapped, int evened,
-            int squeezed, Duration jump) {
+            int squeezed, Duration jump, Duration earlier) {
         Repair withSqueezes(SqueezedSamples.Repair squeezes) {
-            return new Repair(samples, frame, shift, runs, swapped, evened, squeezes.samples(), squeezes.jump());
+            return new Repair(samples, frame, shift, runs, swapped, evened, squeezes.samples(), squeezes.jump(),
+                    squeezes.earlier());
         }
     }
 
     private LeadingTiming() {}
 
     /**
-     * Repairs the file if its video starts with broken timing.
+     * Repairs the file if a track's samples were squeezed after a jump back, or its video starts
+     * with broken timing.
      *
-     * @return what was repaired; empty when the timing was steady, there is no video, or the
-     *         repair cannot be done in place
+     * @return what was repaired; empty when the timing was steady, or the repair cannot be done in
+     *         place
      * @throws PlaybackException when the file is not a fragmented MP4
      */
     public static Optional<Repair> repair(Path file) throws IOException, PlaybackException {
         // samples squeezed after a jump back are spread first: the video steps below take the
-        // frame duration and the grid from the times around them
-        Optional<SqueezedSamples.Repair> squeezes = SqueezedSamples.repair(file);
+        // frame duration and the grid from the times around them; a track it cannot read, or
+        // times too large to move, leave the video steps to do what they can
+        Optional<SqueezedSamples.Repair> squeezes;
+        try {
+            squeezes = SqueezedSamples.repair(file);
+        } catch (PlaybackException | ArithmeticException e) {
+            squeezes = Optional.empty();
+        }
         Optional<Repair> repair = repairOnce(file);
         // the steps work on each other's results, and a pass can leave something for the next one
         // (a run put back on the grid leaves a gap a tick off); a file is repaired once, before it
@@ -93,7 +106,7 @@ public final class LeadingTiming {
         if (squeezes.isEmpty()) {
             return repair;
         }
-        return Optional.of(repair.orElse(new Repair(0, Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Duration.ZERO))
+        return Optional.of(repair.orElse(new Repair(0, Duration.ZERO, Duration.ZERO, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO))
                 .withSqueezes(squeezes.get()));
     }
 
@@ -152,8 +165,8 @@ public final class LeadingTiming {
 
     /**
      * What the repair may change. FFmpeg leaves out a fragment's per-sample durations when they
-     * all equal its default, and the steps that change durations then cannot be written: exact
-     * decode spacing, and a later run moved by its decode times (the sample before it, often the
+     * all equal its default, and the steps that change durations then cannot be written unless
+     * they change all of them alike (the default is rewritten then): exact decode spacing, and a later run moved by its decode times (the sample before it, often the
      * last of a fragment without the field, must last longer). The approaches are tried in turn
      * until one can be written: a later run can instead be shown later by its composition offsets
      * (when the fragments carry them, as with B-frames), and the spacing can be left out.
@@ -194,7 +207,7 @@ public final class LeadingTiming {
         long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L) + align(timeline, window, frame, otherStart);
         int laterRuns = alignLaterRuns(timeline, window, frame, otherStart, approach.laterRunsByDecode());
         return new Repair(plan.map(TimingPlan.Retimed::count).orElse(0), ticks(frame, video.timescale()),
-                ticks(moved, video.timescale()), laterRuns, swapped, evened, 0, Duration.ZERO);
+                ticks(moved, video.timescale()), laterRuns, swapped, evened, 0, Duration.ZERO, Duration.ZERO);
     }
 
     /**

@@ -41,7 +41,12 @@ import java.util.Set;
  * Stateless.
  */
 final class SqueezedSamples {
-    /** A gap of at most 1/16 of the track's sample duration is a squeeze (FFmpeg leaves one tick). */
+    /**
+     * A gap of at most 2 ticks, and at most 1/16 of the track's sample duration, is a squeeze:
+     * FFmpeg leaves one tick. A source's own gaps are never that short, at variable frame rates
+     * neither (a burst of 30 fps among 1 fps frames is 3,000 ticks at 90 kHz).
+     */
+    private static final long SQUEEZED_TICKS = 2;
     private static final long SQUEEZED_FRACTION = 16;
 
     /**
@@ -49,8 +54,10 @@ final class SqueezedSamples {
      *
      * @param samples how many samples of all tracks were spread out
      * @param jump    the largest distance the samples before a squeeze moved back
+     * @param earlier how much later every track now starts, so that no sample lies before the
+     *                file's start: the file's media begins that much earlier than before
      */
-    record Repair(int samples, Duration jump) {}
+    record Repair(int samples, Duration jump, Duration earlier) {}
 
     private SqueezedSamples() {}
 
@@ -78,7 +85,7 @@ final class SqueezedSamples {
             if (squeezed == 0) {
                 return Optional.empty();
             }
-            startAtZero(tracks);
+            long earlier = startAtZero(tracks);
             List<LeadingTiming.Patch> patches = new ArrayList<>();
             for (Track track : tracks) {
                 track.durationsFollowDecodeTimes();
@@ -94,7 +101,7 @@ final class SqueezedSamples {
                 LeadingTiming.write(channel, patch.at(), patch.bytes());
             }
             channel.force(true);
-            return Optional.of(new Repair(squeezed, Duration.ofNanos(jumpNanos)));
+            return Optional.of(new Repair(squeezed, Duration.ofNanos(jumpNanos), Duration.ofNanos(earlier)));
         }
     }
 
@@ -103,13 +110,17 @@ final class SqueezedSamples {
             VideoTimeline timeline) {
         /**
          * Each sample lasts as much longer as the next one moved further than it: gaps the file
-         * had between fragments stay.
+         * had between fragments stay, and one that {@link #moveBack} closed in part shrinks; a
+         * sample whose stored duration was shorter than such a gap lasts at most up to the next
+         * one's decode time, and never less than a tick.
          */
         void durationsFollowDecodeTimes() {
             for (int i = 0; i + 1 < samples.size(); i++) {
                 long moved = timeline.decode[i] - samples.get(i).decode();
                 long nextMoved = timeline.decode[i + 1] - samples.get(i + 1).decode();
-                timeline.duration[i] = samples.get(i).duration() + nextMoved - moved;
+                long gap = timeline.decode[i + 1] - timeline.decode[i];
+                long duration = samples.get(i).duration() + nextMoved - moved;
+                timeline.duration[i] = duration >= 1 ? duration : Math.max(1, Math.min(samples.get(i).duration(), gap));
             }
         }
     }
@@ -134,7 +145,7 @@ final class SqueezedSamples {
         List<Track> tracks = new ArrayList<>();
         for (TrackInfo track : index.tracks()) {
             List<TimingFields.Sample> own = samples.get(track.id());
-            if (own.size() >= 2) {
+            if (!own.isEmpty()) {
                 tracks.add(new Track(track, runs.get(track.id()), own, new VideoTimeline(own)));
             }
         }
@@ -172,7 +183,7 @@ final class SqueezedSamples {
         if (duration <= 0) {
             return new Spread(0, 0);
         }
-        long squeezedGap = Math.max(1, duration / SQUEEZED_FRACTION);
+        long squeezedGap = Math.max(1, Math.min(SQUEEZED_TICKS, duration / SQUEEZED_FRACTION));
         boolean reordered = reordered(decode, offset, squeezedGap);
         int count = decode.length;
         boolean[] squeezedMask = new boolean[count];
@@ -287,8 +298,12 @@ final class SqueezedSamples {
         }
     }
 
-    /** Moves every track later by as much as the earliest sample of any lies before the file's start. */
-    private static void startAtZero(List<Track> tracks) {
+    /**
+     * Moves every track later by as much as the earliest sample of any lies before the file's start.
+     *
+     * @return how far, in nanoseconds
+     */
+    private static long startAtZero(List<Track> tracks) {
         long early = 0;
         for (Track track : tracks) {
             if (track.timeline.decode[0] < 0) {
@@ -296,14 +311,15 @@ final class SqueezedSamples {
             }
         }
         if (early == 0) {
-            return;
+            return 0;
         }
         for (Track track : tracks) {
-            long ticks = Math.ceilDiv(early * track.info.timescale(), 1_000_000_000L);
+            long ticks = Math.ceilDiv(Math.multiplyExact(early, track.info.timescale()), 1_000_000_000L);
             for (int i = 0; i < track.timeline.decode.length; i++) {
                 track.timeline.decode[i] += ticks;
             }
         }
+        return early;
     }
 
     private static long nanos(long ticks, long timescale) {

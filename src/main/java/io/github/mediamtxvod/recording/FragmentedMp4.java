@@ -109,8 +109,9 @@ final class FragmentedMp4 {
     }
 
     /**
-     * Gives the first video frames steady timestamps in place when the source's were broken, so
-     * that they decode in order without two frames in one slot ({@link LeadingTiming}). A file
+     * Repairs the timestamps in place where the source's were broken (samples squeezed after a
+     * jump back, the first video frames), so that every frame decodes in order without two frames
+     * in one slot ({@link LeadingTiming}). A file
      * that is not a fragmented MP4 the recorder can read is left as it is. Never call it for a
      * file FFmpeg may still write.
      */

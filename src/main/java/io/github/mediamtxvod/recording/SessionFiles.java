@@ -3,6 +3,7 @@ package io.github.mediamtxvod.recording;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mediamtxvod.mp4.LeadingTiming;
 import io.github.mediamtxvod.recording.OutputFormat;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -156,8 +157,9 @@ public final class SessionFiles {
             measured = settled.duration();
             trimmed = settled.kind() == FragmentedMp4.Kind.TRIMMED;
         }
+        Duration earlier = Duration.ZERO;
         if (format == OutputFormat.MP4) {
-            steadyLeadingTiming(session, file);
+            earlier = steadyLeadingTiming(session, file);
         } else if (format == OutputFormat.TS) {
             TsPackets.trimToWholePackets(file);
         }
@@ -166,7 +168,7 @@ public final class SessionFiles {
             return deleteEmpty(session, file);
         }
         if (listed == null) {
-            return Optional.of(unlisted(session, file, nextStart, measured, size));
+            return Optional.of(beginningEarlier(unlisted(session, file, nextStart, measured, size), earlier));
         }
         Segment fromList = fromListEntry(session, listed, firstStart, size);
         if (trimmed && measured != null) {
@@ -174,28 +176,52 @@ public final class SessionFiles {
             fromList = new Segment(fromList.stream(), fromList.sessionStart(), fromList.index(),
                     fromList.relativePath(), fromList.start(), measured, size);
         }
-        return Optional.of(fromList);
+        return Optional.of(beginningEarlier(fromList, earlier));
     }
 
     /**
-     * Gives a finished MP4 segment's first video frames steady timestamps when the source's
-     * were broken ({@link FragmentedMp4#steadyLeadingTiming}), and says so. Never call it while
-     * FFmpeg may still write the file.
+     * The segment with its media beginning {@code earlier} before it did, and lasting as much
+     * longer: the timing repair moved samples that FFmpeg's times had put too late back before
+     * the file's start, and so every track later in the file ({@link LeadingTiming.Repair#earlier});
+     * the end, where the next segment goes on, stays.
      */
-    static void steadyLeadingTiming(Session session, Path file) throws IOException {
-        FragmentedMp4.steadyLeadingTiming(file).ifPresent(repair -> {
-            if (repair.squeezed() > 0) {
-                log.info("{} - {}: spread out {} samples that FFmpeg had squeezed one tick apart after the source's "
-                        + "times jumped back, and moved the samples before them {} s back", session.stream(), file,
-                        repair.squeezed(), repair.jump().toNanos() / 1e9);
-            }
-            if (repair.samples() > 0 || !repair.shift().isZero() || repair.runs() > 0 || repair.squeezed() == 0) {
-                log.info("{} - {}: gave {} leading video frames with broken timestamps a steady {} s each, showed "
-                        + "the frames after them {} s later and put {} later runs of frames back on the frame grid, "
-                        + "so that every frame decodes in order", session.stream(), file, repair.samples(),
-                        repair.frame().toNanos() / 1e9, repair.shift().toNanos() / 1e9, repair.runs());
-            }
-        });
+    static Segment beginningEarlier(Segment segment, Duration earlier) {
+        if (earlier.isZero()) {
+            return segment;
+        }
+        return new Segment(segment.stream(), segment.sessionStart(), segment.index(), segment.relativePath(),
+                segment.start().minus(earlier), segment.duration() == null ? null : segment.duration().plus(earlier),
+                segment.sizeBytes());
+    }
+
+    /**
+     * Repairs a finished MP4 segment's timestamps where the source's were broken
+     * ({@link FragmentedMp4#steadyLeadingTiming}), and says so. Never call it while FFmpeg may
+     * still write the file.
+     *
+     * @return how much earlier the file's media now begins ({@link #beginningEarlier}); zero mostly
+     */
+    static Duration steadyLeadingTiming(Session session, Path file) throws IOException {
+        Optional<LeadingTiming.Repair> repaired = FragmentedMp4.steadyLeadingTiming(file);
+        if (repaired.isEmpty()) {
+            return Duration.ZERO;
+        }
+        LeadingTiming.Repair repair = repaired.get();
+        if (repair.squeezed() > 0) {
+            log.info("{} - {}: spread out {} samples that FFmpeg had squeezed one tick apart after the source's "
+                    + "times jumped back, and moved the samples before them up to {} s back (the file's media "
+                    + "begins {} s earlier)", session.stream(), file, repair.squeezed(), repair.jump().toNanos() / 1e9,
+                    repair.earlier().toNanos() / 1e9);
+        }
+        if (repair.samples() > 0 || !repair.shift().isZero() || repair.runs() > 0 || repair.swapped() > 0
+                || repair.evened() > 0 || repair.squeezed() == 0) {
+            log.info("{} - {}: gave {} leading video frames with broken timestamps a steady {} s each, showed "
+                    + "the frames after them {} s later, put {} later runs of frames back on the frame grid, showed "
+                    + "{} frames in the bitstream's order and spaced {} evenly, so that every frame decodes in order",
+                    session.stream(), file, repair.samples(), repair.frame().toNanos() / 1e9,
+                    repair.shift().toNanos() / 1e9, repair.runs(), repair.swapped(), repair.evened());
+        }
+        return repair.earlier();
     }
 
     /** The session a folder holds, read from its {@code .session.json}; empty when absent or bad. */

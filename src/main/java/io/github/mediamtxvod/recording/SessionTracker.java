@@ -3,6 +3,7 @@ package io.github.mediamtxvod.recording;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,10 +100,11 @@ final class SessionTracker implements AutoCloseable {
             Path file = dir.resolve(entry.fileName());
             // once one waits, the later ones wait too: segments are handed on in order
             if (waiting.isEmpty() && index == handedOn && finished(file)) {
-                if (session.format() == OutputFormat.MP4) {
-                    SessionFiles.steadyLeadingTiming(session, file);
-                }
-                handOn(SessionFiles.fromListEntry(session, entry, firstStart, Files.size(file)));
+                Duration earlier = session.format() == OutputFormat.MP4
+                        ? SessionFiles.steadyLeadingTiming(session, file)
+                        : Duration.ZERO;
+                handOn(SessionFiles.beginningEarlier(SessionFiles.fromListEntry(session, entry, firstStart,
+                        Files.size(file)), earlier));
             } else {
                 waiting.put(entry.fileName(), entry);
             }

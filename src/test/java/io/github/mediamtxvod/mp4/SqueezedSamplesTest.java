@@ -38,6 +38,7 @@ class SqueezedSamplesTest {
         assertThat(repair).isPresent();
         assertThat(repair.get().squeezed()).isEqualTo(30);
         assertThat(repair.get().jump()).isEqualTo(Duration.ofMillis(1200));
+        assertThat(repair.get().earlier()).as("every track moved later by as much").isEqualTo(Duration.ofMillis(1200));
         assertThat(Ffprobe.decodeErrors(file)).isEmpty();
         assertThat(Files.size(file)).isEqualTo(size);
         List<String> after = Ffprobe.packetTimes(file, "v:0");
@@ -144,6 +145,20 @@ class SqueezedSamplesTest {
 
         assertThat(spread).isEqualTo(new SqueezedSamples.Spread(2, 0));
         assertThat(decode).containsExactly(0, 100, 200, 300, 400);
+    }
+
+    @Test
+    void aBurstOfFramesAmongSlowOnesIsNoSqueeze() {
+        // a camera that drops to 1 fps in a quiet scene (90 kHz), 30 fps for a moment of motion
+        long[] decode = new long[80];
+        for (int i = 1; i < decode.length; i++) {
+            decode[i] = decode[i - 1] + (i >= 40 && i < 70 ? 3000 : 90000);
+        }
+        long[] before = decode.clone();
+
+        assertThat(SqueezedSamples.spread(decode, new long[decode.length], 90000))
+                .isEqualTo(new SqueezedSamples.Spread(0, 0));
+        assertThat(decode).isEqualTo(before);
     }
 
     @Test

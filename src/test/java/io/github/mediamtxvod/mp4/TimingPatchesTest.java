@@ -63,8 +63,9 @@ class TimingPatchesTest {
         timeline.duration[1] = FRAME;
         timeline.duration[2] = FRAME;
 
-        assertThat(LeadingTiming.patches(timeline, runs, squeezed)).extracting(LeadingTiming.Patch::at)
-                .containsExactly(90L);
+        List<LeadingTiming.Patch> patches = LeadingTiming.patches(timeline, runs, squeezed);
+        assertThat(patches).extracting(LeadingTiming.Patch::at).containsExactly(90L);
+        assertThat(java.nio.ByteBuffer.wrap(patches.get(0).bytes()).getInt()).as("the new default").isEqualTo(FRAME);
 
         timeline.duration[1] = FRAME + 1;
         assertThat(LeadingTiming.patches(timeline, runs, squeezed)).as("two durations in one fragment").isNull();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,6 +108,28 @@ class SessionTrackerTest {
             tracker.poll();
 
             assertThat(handedOn).singleElement().satisfies(segment -> assertThat(segment.index()).isZero());
+            assertThat(Ffprobe.decodeErrors(dir.resolve("segment_000.mp4"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aSegmentWhoseAudioWasSqueezedAfterAJumpBackBeginsAsMuchEarlierAsItsRepairMovedIt() throws Exception {
+        Path squeezed = TimingFixtures.segment(recordings, "libx264", false, true, null,
+                TimingFixtures.AUDIO_JUMPS_BACK);
+        try (SessionTracker tracker = new SessionTracker(session, recordings, handedOn::add)) {
+            Files.copy(squeezed, dir.resolve("segment_000.mp4"));
+            Files.write(dir.resolve("segment_001.mp4"), Arrays.copyOf(mp4, 20000));
+            list("segment_000.mp4,0.000000,4.000000\n");
+
+            tracker.poll();
+
+            // the audio before the jump moved 1.2 s back, so every track 1.2 s later in the file:
+            // the media begins 1.2 s before the list's start and ends where the next segment begins
+            assertThat(handedOn).singleElement().satisfies(segment -> {
+                assertThat(segment.start()).isEqualTo(NOW.minusMillis(1200));
+                assertThat(segment.duration()).isEqualTo(Duration.ofMillis(5200));
+                assertThat(segment.end()).isEqualTo(NOW.plusSeconds(4));
+            });
             assertThat(Ffprobe.decodeErrors(dir.resolve("segment_000.mp4"))).isEmpty();
         }
     }
