@@ -28,9 +28,9 @@ import org.slf4j.event.Level;
  * {@link #RECONCILE_PERIOD} anyway. A database that a write found damaged while recording is set
  * aside and rebuilt as at start, without waiting for the next start. The reconciliation never
  * looks into a session FFmpeg may still write: {@code activeSession} (the recording stage's
- * answer for a relative session folder) leaves it out whole. A failing round is logged (first, a summary a minute, the recovery) and the next
- * one still comes. The creator calls {@link #start()} and {@link
- * #close()}.
+ * answer for a relative session folder) leaves it out whole. A failing round is logged (first, a
+ * summary a minute, the recovery) and the next one still comes. The creator calls {@link #start()}
+ * and {@link #close()}.
  */
 public final class CatalogKeeper implements AutoCloseable {
     public static final Duration TICK = Duration.ofSeconds(2);

@@ -86,21 +86,18 @@ final class SqueezedSamples {
                 return Optional.empty();
             }
             long earlier = startAtZero(tracks);
-            List<LeadingTiming.Patch> patches = new ArrayList<>();
+            List<TimingPatches.Patch> patches = new ArrayList<>();
             for (Track track : tracks) {
                 track.durationsFollowDecodeTimes();
-                List<LeadingTiming.Patch> own = LeadingTiming.patches(track.timeline, track.runs, track.samples);
+                List<TimingPatches.Patch> own = TimingPatches.of(track.timeline, track.runs, track.samples);
                 if (own == null) {
                     return Optional.empty();
                 }
                 patches.addAll(own);
-                patches.addAll(LeadingTiming.tfraPatches(channel, track.info.id(), track.timeline, track.runs,
+                patches.addAll(TimingPatches.tfra(channel, track.info.id(), track.timeline, track.runs,
                         track.samples));
             }
-            for (LeadingTiming.Patch patch : patches) {
-                LeadingTiming.write(channel, patch.at(), patch.bytes());
-            }
-            channel.force(true);
+            TimingPatches.write(channel, patches);
             return Optional.of(new Repair(squeezed, Duration.ofNanos(jumpNanos), Duration.ofNanos(earlier)));
         }
     }

@@ -25,7 +25,7 @@ class TimingPatchesTest {
         // as a later pass reads it: the durations follow the decode times
         timeline.duration[1] = timeline.decode[2] - timeline.decode[1];
 
-        assertThat(LeadingTiming.patches(timeline, RUNS, SAMPLES)).isEmpty();
+        assertThat(TimingPatches.of(timeline, RUNS, SAMPLES)).isEmpty();
     }
 
     @Test
@@ -34,8 +34,8 @@ class TimingPatchesTest {
 
         timeline.move(new long[] {0, 0, 128}, true);
 
-        List<LeadingTiming.Patch> patches = LeadingTiming.patches(timeline, RUNS, SAMPLES);
-        assertThat(patches).extracting(LeadingTiming.Patch::at).containsExactly(1100L);
+        List<TimingPatches.Patch> patches = TimingPatches.of(timeline, RUNS, SAMPLES);
+        assertThat(patches).extracting(TimingPatches.Patch::at).containsExactly(1100L);
     }
 
     @Test
@@ -43,7 +43,7 @@ class TimingPatchesTest {
         VideoTimeline timeline = new VideoTimeline(SAMPLES);
         timeline.duration[0] = FRAME + 10;
 
-        assertThat(LeadingTiming.patches(timeline, RUNS, SAMPLES)).isNull();
+        assertThat(TimingPatches.of(timeline, RUNS, SAMPLES)).isNull();
     }
 
     @Test
@@ -63,15 +63,15 @@ class TimingPatchesTest {
         timeline.duration[1] = FRAME;
         timeline.duration[2] = FRAME;
 
-        List<LeadingTiming.Patch> patches = LeadingTiming.patches(timeline, runs, squeezed);
-        assertThat(patches).extracting(LeadingTiming.Patch::at).containsExactly(90L);
+        List<TimingPatches.Patch> patches = TimingPatches.of(timeline, runs, squeezed);
+        assertThat(patches).extracting(TimingPatches.Patch::at).containsExactly(90L);
         assertThat(java.nio.ByteBuffer.wrap(patches.get(0).bytes()).getInt()).as("the new default").isEqualTo(FRAME);
 
         timeline.duration[1] = FRAME + 1;
-        assertThat(LeadingTiming.patches(timeline, runs, squeezed)).as("two durations in one fragment").isNull();
+        assertThat(TimingPatches.of(timeline, runs, squeezed)).as("two durations in one fragment").isNull();
         List<TimingFields.Run> noDefault = List.of(new TimingFields.Run(0, 100, false, 0, -1), runs.get(1));
         timeline.duration[1] = FRAME;
-        assertThat(LeadingTiming.patches(timeline, noDefault, squeezed)).as("no default to change").isNull();
+        assertThat(TimingPatches.of(timeline, noDefault, squeezed)).as("no default to change").isNull();
     }
 
     @Test
@@ -79,6 +79,6 @@ class TimingPatchesTest {
         VideoTimeline timeline = new VideoTimeline(SAMPLES);
         timeline.duration[1] = FRAME - 10;
 
-        assertThat(LeadingTiming.patches(timeline, RUNS, SAMPLES)).isNull();
+        assertThat(TimingPatches.of(timeline, RUNS, SAMPLES)).isNull();
     }
 }
