@@ -122,6 +122,71 @@ final class FrameGrid {
     }
 
     /**
+     * Ticks that put the last few frames of a segment back on the grid of the steady frames
+     * before them when the source's times jumped by a fraction of a frame just before the
+     * segment's end: to the nearest whole number of frames after the last frame before them,
+     * and never less than one (earlier by at most half a frame, or later by less than one). Why: FFmpeg guesses a file's frame rate from the spacing of its first seconds of
+     * frames, and one gap a quarter frame long makes it guess 24.92 for 25 fps; its output grid
+     * then drifts against the frames until two share a slot every 300 ({@code non monotonically
+     * increasing dts}). An RTSP source's times are re-based by its first sender report, about two
+     * seconds in, which with short segments can be a frame or two before the first segment's end;
+     * a file cut from that segment on ({@code /get}) then starts with the odd gap. Fewer than
+     * {@link #MIN_RUN} frames after a jump are too few for {@link #runAlignment}, which keeps
+     * longer runs, and their gaps, as they are. A jump counts where the samples before it in
+     * decode order are all shown before the ones after it and the frames on each side are
+     * steady; each side keeps its decode order and its composition offsets, and the other tracks
+     * do not move, so the moved frames stay within a frame of them.
+     *
+     * @param decode       decode times, in decode order
+     * @param presentation presentation times, in decode order
+     * @param frame        the frame duration
+     * @return ticks to add to each sample's decode time (and so to its presentation time), in
+     *         decode order; all zero when there is no such jump
+     */
+    static long[] trailingJumpOffGrid(long[] decode, long[] presentation, long frame) {
+        int count = decode.length;
+        long[] moves = new long[count];
+        if (frame < ALIGNMENT_STEPS || count < 4 || presentation.length != count) {
+            return moves;
+        }
+        long tolerance = Math.max(1, frame / TimingPlan.STEADY_FRACTION);
+        long[] shown = presentation.clone();
+        Arrays.sort(shown);
+        long[] laterMin = new long[count + 1];
+        laterMin[count] = Long.MAX_VALUE;
+        for (int i = count - 1; i >= 0; i--) {
+            laterMin[i] = Math.min(laterMin[i + 1], presentation[i]);
+        }
+        long shownMax = Long.MIN_VALUE;
+        for (int cut = 1; cut < count; cut++) {
+            shownMax = Math.max(shownMax, presentation[cut - 1]);
+            if (count - cut >= MIN_RUN || shownMax >= laterMin[cut] || !steadyAround(shown, cut, frame, tolerance)) {
+                continue;
+            }
+            long gap = laterMin[cut] - shownMax;
+            long delta = Math.max(1, Math.round((double) gap / frame)) * frame - gap;
+            if (Math.abs(delta) > tolerance && decode[cut] - decode[cut - 1] + delta > 0) {
+                Arrays.fill(moves, cut, count, delta);
+                return moves;
+            }
+        }
+        return moves;
+    }
+
+    /** Whether the two gaps before the {@code cut}-th shown time are steady, and every gap after it. */
+    private static boolean steadyAround(long[] shown, int cut, long frame, long tolerance) {
+        if (cut < 3) {
+            return false;
+        }
+        for (int k = cut - 3; k < shown.length - 1; k++) {
+            if (k != cut - 1 && Math.abs(shown[k + 1] - shown[k] - frame) > tolerance) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether the times (any order) are a steady frame apart, within 1/32 frame. A decoder guesses its output rate from
      * the first frames; after a jump in the times that guess is off the frame rate, its grid
      * drifts against the frames, and no move can help.

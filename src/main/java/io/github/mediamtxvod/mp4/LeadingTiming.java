@@ -193,11 +193,15 @@ public final class LeadingTiming {
         plan.ifPresent(timeline::apply);
         long frame = plan.map(TimingPlan.Retimed::frameDuration)
                 .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
+        // a jump of a fraction of a frame among the last frames puts them back on the grid of
+        // those before them, before the spacing below would take it for jitter
+        int offGrid = !approach.laterRunsByDecode() ? 0
+                : timeline.shift(FrameGrid.trailingJumpOffGrid(timeline.decode, timeline.shown(), frame));
         int evened = !approach.evenDecodeTimes() ? 0 : TimingPlan.steadyDecodeTimes(timeline.decode, timeline.shown(), frame,
                 probeSamples(frame, video.timescale()), plan.isPresent()).map(timeline::decodeAt).orElse(0);
         Long otherStart = otherTracksStart(index, video);
         long moved = plan.map(TimingPlan.Retimed::shift).orElse(0L) + align(timeline, window, frame, otherStart);
-        int laterRuns = alignLaterRuns(timeline, window, frame, otherStart, approach.laterRunsByDecode());
+        int laterRuns = offGrid + alignLaterRuns(timeline, window, frame, otherStart, approach.laterRunsByDecode());
         return new Repair(plan.map(TimingPlan.Retimed::count).orElse(0), ticks(frame, video.timescale()),
                 ticks(moved, video.timescale()), laterRuns, swapped, evened, 0, Duration.ZERO, Duration.ZERO);
     }

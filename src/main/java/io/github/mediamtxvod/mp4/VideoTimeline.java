@@ -110,6 +110,26 @@ final class VideoTimeline {
     }
 
     /**
+     * Decodes, and so shows, each sample {@code moves[i]} ticks later (earlier when negative), the
+     * moves being such that the decode order stays; the sample before each moved part lasts up to
+     * its first sample's new decode time.
+     *
+     * @return how many parts moved
+     */
+    int shift(long[] moves) {
+        int parts = 0;
+        for (int i = 0; i < moves.length; i++) {
+            decode[i] += moves[i];
+            if (i > 0 && moves[i] != moves[i - 1]) {
+                duration[i - 1] += moves[i] - moves[i - 1];
+                stretched[i - 1] |= moves[i] > moves[i - 1];
+                parts++;
+            }
+        }
+        return parts;
+    }
+
+    /**
      * Shows each sample {@code moves[i]} later: by its decode time when that is allowed and the
      * moves never shrink in decode order (so decode times stay in order and no composition
      * offset changes), else by its composition offset (which then only grows).

@@ -66,6 +66,8 @@ final class Routes extends Handler.Abstract {
             }
             return handler.handle(request, response, callback);
         } catch (HttpProblem problem) {
+            log.debug("{} {}?{}: {} {}", request.getMethod(), path, request.getHttpURI().getQuery(), problem.status(),
+                    problem.getMessage());
             return fail(request, response, callback, problem.status(), problem.getMessage(), null);
         } catch (CatalogException e) {
             // starting (the catalogue opens after the web server) or a catalogue failure the recorder logs itself

@@ -97,4 +97,87 @@ class FrameGridTest {
             assertThat(shown[k] + moves[k]).isGreaterThan(shown[k - 1] + moves[k - 1]);
         }
     }
+    @Test
+    void aLastFrameAQuarterFrameLateMovesBackOntoTheGrid() {
+        long[] times = steady(20);
+        times[19] += 117; // the source's times re-based just before the segment's end
+
+        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).containsExactly(moves(20, 19, -117));
+    }
+
+    @Test
+    void lastFramesMoreThanHalfAFrameLateMoveOnToTheNextFrame() {
+        long[] times = steady(20);
+        for (int i = 17; i < 20; i++) {
+            times[i] += 300;
+        }
+
+        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).containsExactly(moves(20, 17, FRAME - 300));
+    }
+
+    @Test
+    void aLastFrameLessThanAFrameAfterTheOneBeforeMovesLaterToAWholeFrame() {
+        long[] times = steady(20);
+        times[19] -= 400; // 112 ticks after the frame before: moving it back would show both at once
+
+        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).containsExactly(moves(20, 19, 400));
+    }
+
+    @Test
+    void aStallKeepsItsWholeFrames() {
+        long[] times = steady(20);
+        for (int i = 16; i < 20; i++) {
+            times[i] += 3 * FRAME + 100;
+        }
+
+        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).containsExactly(moves(20, 16, -100));
+    }
+
+    @Test
+    void framesWithBFramesMoveOnlyWhereNoFrameAfterTheJumpIsShownBeforeOneAhead() {
+        // decode order I P B B P B B with presentation 0 3 1 2 6 4 5 (in frames); the last three late
+        long[] decode = new long[7];
+        long[] shown = new long[7];
+        int[] order = {0, 3, 1, 2, 6, 4, 5};
+        for (int i = 0; i < 7; i++) {
+            decode[i] = (i - 2L) * FRAME;
+            shown[i] = order[i] * FRAME + (i >= 4 ? 117 : 0);
+            decode[i] += i >= 4 ? 117 : 0;
+        }
+
+        assertThat(FrameGrid.trailingJumpOffGrid(decode, shown, FRAME)).containsExactly(moves(7, 4, -117));
+
+        shown[3] = 7 * FRAME; // a frame ahead of the jump is shown after the ones behind it: no clean cut
+        assertThat(FrameGrid.trailingJumpOffGrid(decode, shown, FRAME)).containsOnly(0L);
+    }
+
+    @Test
+    void aJumpWithALongRunAfterItOrJitterAroundItIsLeftToTheOtherSteps() {
+        long[] times = steady(30);
+        for (int i = 10; i < 30; i++) {
+            times[i] += 117;
+        }
+        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).as("20 frames after it").containsOnly(0L);
+
+        long[] jittery = steady(20);
+        jittery[17] += 40;
+        jittery[19] += 117;
+        assertThat(FrameGrid.trailingJumpOffGrid(jittery, jittery, FRAME)).as("jitter before it").containsOnly(0L);
+    }
+
+    /** Times a frame apart from 0. */
+    private static long[] steady(int count) {
+        long[] times = new long[count];
+        for (int i = 0; i < count; i++) {
+            times[i] = i * FRAME;
+        }
+        return times;
+    }
+
+    /** {@code count} moves, {@code delta} from sample {@code from} on. */
+    private static long[] moves(int count, int from, long delta) {
+        long[] moves = new long[count];
+        java.util.Arrays.fill(moves, from, count, delta);
+        return moves;
+    }
 }

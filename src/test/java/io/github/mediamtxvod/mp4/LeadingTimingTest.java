@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.mediamtxvod.testing.Ffprobe;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recorder writes a segment; the strict decode check fails on it, and passes after the repair.
  */
 class LeadingTimingTest {
+    private static final long FRAME = TimingFixtures.VIDEO_TIMESCALE / 25;
     private static final String FAST_FIRST_GOP = TimingFixtures.FAST_FIRST_GOP;
 
     @TempDir
@@ -194,6 +197,29 @@ class LeadingTimingTest {
     }
 
     @Test
+    void aJumpOfAFractionOfAFrameAmongTheLastFramesIsTakenOutSoThatJoinedSegmentsKeepTheirFrameRate() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", false, true, TimingFixtures.JUMP_BEFORE_THE_END, null, 2);
+        List<String> before = Ffprobe.packetTimes(file, "v:0");
+        assertThat(decodeSteps(before).getLast()).as("the last frame as FFmpeg wrote it").isEqualTo(FRAME + 147);
+        assertThat(Ffprobe.guessedFrameRate(joined(file, 8))).as("eight copies joined, as FFmpeg wrote them")
+                .isNotEqualTo("25/1");
+        List<String> audio = Ffprobe.packetTimes(file, "a:0");
+
+        Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
+
+        assertThat(repair).isPresent();
+        assertThat(repair.get().runs()).isEqualTo(1);
+        List<String> after = Ffprobe.packetTimes(file, "v:0");
+        assertThat(after).hasSameSizeAs(before);
+        assertThat(decodeSteps(after)).as("every frame a whole number of frames after the one before")
+                .allMatch(step -> step > 0 && step % FRAME == 0);
+        assertThat(Ffprobe.guessedFrameRate(joined(file, 8))).as("eight copies joined").isEqualTo("25/1");
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
+        assertThat(Ffprobe.packetTimes(file, "a:0")).isEqualTo(audio);
+        assertThat(LeadingTiming.repair(file)).as("a second pass").isEmpty();
+    }
+
+    @Test
     void steadyFilesAreNotWritten() throws Exception {
         for (boolean bFrames : new boolean[] {true, false}) {
             Path file = TimingFixtures.segment(dir, "libx264", bFrames, true, null);
@@ -229,6 +255,26 @@ class LeadingTimingTest {
             previous = pts;
         }
         return count;
+    }
+
+    /** From each packet's dts to the next one's. */
+    private static List<Long> decodeSteps(List<String> packets) {
+        return IntStream.range(1, packets.size())
+                .mapToObj(i -> dts(packets.get(i)) - dts(packets.get(i - 1))).toList();
+    }
+
+    private static long dts(String packet) {
+        return Long.parseLong(packet.split(",")[1]);
+    }
+
+    /** {@code copies} copies of a segment joined one after the other into a plain MP4 by FFmpeg's concat demuxer. */
+    private Path joined(Path segment, int copies) throws Exception {
+        Path list = Files.createTempFile(dir, "joined", ".txt");
+        Files.write(list, Collections.nCopies(copies, "file '" + segment.toAbsolutePath() + "'"));
+        Path joined = Files.createTempFile(dir, "joined", ".mp4");
+        FfmpegSegments.run(dir, List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                "-f", "concat", "-safe", "0", "-i", list.toString(), "-c", "copy", joined.toString()));
+        return joined;
     }
 
     /** The pts of a {@link Ffprobe#packetTimes} line. */

@@ -68,6 +68,11 @@ public final class TimingFixtures {
     public static final String VIDEO_JUMPS_BACK = "setts=pts=PTS-19200*gte(N\\,50):dts=DTS-19200*gte(N\\,50)";
     /** As {@link #VIDEO_JUMPS_BACK} for the audio (48 kHz): from the 101st packet on, 1.2 s earlier. */
     public static final String AUDIO_JUMPS_BACK = "setts=ts=TS-57600*gte(N\\,100)";
+    /**
+     * For a 2 s segment: its last frame 147 ticks (0.23 frame) later, as an RTSP source's times
+     * re-based by its first sender report just before the first segment's end.
+     */
+    public static final String JUMP_BEFORE_THE_END = "setts=ts=TS+147*gte(N\\,49)";
     /** The video track's timescale in the segments made here. */
     public static final int VIDEO_TIMESCALE = 16000;
 
@@ -82,6 +87,12 @@ public final class TimingFixtures {
     /** As {@link #segment(Path, String, boolean, boolean, String)}, the audio timestamps through {@code audioBsf}. */
     public static Path segment(Path dir, String codec, boolean bFrames, boolean audio, String bsf, String audioBsf)
             throws IOException, InterruptedException {
+        return segment(dir, codec, bFrames, audio, bsf, audioBsf, 4);
+    }
+
+    /** As {@link #segment(Path, String, boolean, boolean, String, String)}, {@code seconds} long. */
+    public static Path segment(Path dir, String codec, boolean bFrames, boolean audio, String bsf, String audioBsf,
+            int seconds) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory(dir, "segment");
         List<String> encode = new ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin",
                 "-loglevel", "error", "-y"));
@@ -91,7 +102,7 @@ public final class TimingFixtures {
         if (audio) {
             encode.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"));
         }
-        encode.addAll(List.of("-t", "4"));
+        encode.addAll(List.of("-t", Integer.toString(seconds)));
         if (codec != null) {
             encode.addAll(List.of("-c:v", codec, "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25",
                     "-keyint_min", "25", "-sc_threshold", "0", "-bf", bFrames ? "2" : "0"));

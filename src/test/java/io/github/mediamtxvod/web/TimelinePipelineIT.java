@@ -61,7 +61,7 @@ class TimelinePipelineIT {
     @Test
     void aMomentRecordedInS3IsFoundAndPlayedInThreeClicksAndPlaysOnIntoTheNextSession() throws Exception {
         RtspTestServer.Publisher first = pipeline.publishLive(STREAM);
-        RecorderProcess recorder = pipeline.startRecorder("timeline", Map.of("LOCAL_RETENTION_DAYS", "0"));
+        RecorderProcess recorder = pipeline.startRecorder("timeline", Map.of("LOCAL_RETENTION_DAYS", "0", "LOG_LEVEL", "DEBUG"));
         pipeline.awaitFinishedSegments(STREAM, 4);
         pipeline.api.setLive(STREAM, false);
         first.stop();
@@ -115,7 +115,9 @@ class TimelinePipelineIT {
         timeline.hoverAt(STREAM, target);
         assertThat(timeline.awaitThumbnailWidth()).as("a thumbnail made from the copy in S3").isEqualTo(240);
         ui.screenshot(SCREENSHOTS.resolve("pipeline-timeline-thumbnail.png"));
-        assertThat(ui.consoleErrors()).as("script errors or CSP violations").isEmpty();
+        // the recorder logs why it refused a request at DEBUG: shown with a failed thumbnail, say
+        List<String> refusals = recorder.output().lines().filter(line -> line.contains(" GET /api/")).toList();
+        assertThat(ui.consoleErrors()).as("script errors or CSP violations; the recorder refused %s", refusals).isEmpty();
     }
 
     /** Every catalogued segment of the stream, oldest first. */
