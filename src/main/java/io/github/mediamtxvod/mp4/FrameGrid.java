@@ -122,30 +122,41 @@ final class FrameGrid {
     }
 
     /**
-     * Ticks that put the last few frames of a segment back on the grid of the steady frames
-     * before them when the source's times jumped by a fraction of a frame just before the
-     * segment's end: to the nearest whole number of frames after the last frame before them,
-     * and never less than one (earlier by at most half a frame, or later by less than one). Why: FFmpeg guesses a file's frame rate from the spacing of its first seconds of
-     * frames, and one gap a quarter frame long makes it guess 24.92 for 25 fps; its output grid
-     * then drifts against the frames until two share a slot every 300 ({@code non monotonically
-     * increasing dts}). An RTSP source's times are re-based by its first sender report, about two
-     * seconds in, which with short segments can be a frame or two before the first segment's end;
-     * a file cut from that segment on ({@code /get}) then starts with the odd gap. Fewer than
-     * {@link #MIN_RUN} frames after a jump are too few for {@link #runAlignment}, which keeps
-     * longer runs, and their gaps, as they are. A jump counts where the samples before it in
-     * decode order are all shown before the ones after it and the frames on each side are
-     * steady; each side keeps its decode order and its composition offsets, and the other tracks
-     * do not move, so the moved frames stay within a frame of them.
+     * How far to decode and to show the samples of a track, in ticks, each the same from one
+     * jump to the next.
+     */
+    record Moves(long[] decode, long[] shown) {}
+
+    /**
+     * Moves that put the frames after each jump of a fraction of a frame in the source's times
+     * back on the grid of the steady frames before it: to the nearest whole number of frames
+     * after the last frame before the jump, and never less than one (earlier by at most half a
+     * frame, or later by less than one). Why: FFmpeg guesses a file's frame rate from the
+     * spacing of its first seconds of frames; in a plain MP4 it reads about 3.5 s of them, and
+     * one gap a quarter frame long makes it guess 24.92 for 25 fps. Its output grid then drifts
+     * against the frames until two share a slot every 300 ({@code non monotonically increasing
+     * dts}). An RTSP source's times are re-based by its first sender report about two seconds in,
+     * a jump of a few milliseconds; a segment holding it decodes cleanly as FFmpeg wrote it (a
+     * fragmented file's guess reads fewer frames), but a plain MP4 of it does not: a {@code /get}
+     * from the session's start, or a download remuxed with {@code ffmpeg -c copy}.
+     *
+     * <p>A jump counts where the samples before it in decode order are all shown before the
+     * ones after it, the two gaps before it are steady and so are the gaps after it, up to
+     * {@link #MIN_RUN} of them or the last frame; a stall keeps its whole frames. Decode and
+     * presentation times move together when the jump is in both (the common case; they then
+     * keep their composition offsets), else each by its own jump, as long as no sample is shown
+     * before it is decoded and the decode order stays. The other tracks do not move, so the
+     * frames after a jump end up within a frame of where they were against them (half a frame
+     * when the jump was forward).
      *
      * @param decode       decode times, in decode order
      * @param presentation presentation times, in decode order
      * @param frame        the frame duration
-     * @return ticks to add to each sample's decode time (and so to its presentation time), in
-     *         decode order; all zero when there is no such jump
+     * @return the moves of each sample, in decode order; all zero when there is no such jump
      */
-    static long[] trailingJumpOffGrid(long[] decode, long[] presentation, long frame) {
+    static Moves jumpsOffGrid(long[] decode, long[] presentation, long frame) {
         int count = decode.length;
-        long[] moves = new long[count];
+        Moves moves = new Moves(new long[count], new long[count]);
         if (frame < ALIGNMENT_STEPS || count < 4 || presentation.length != count) {
             return moves;
         }
@@ -153,32 +164,53 @@ final class FrameGrid {
         long[] shown = presentation.clone();
         Arrays.sort(shown);
         long[] laterMin = new long[count + 1];
+        long[] offsetMin = new long[count + 1];
         laterMin[count] = Long.MAX_VALUE;
+        offsetMin[count] = Long.MAX_VALUE;
         for (int i = count - 1; i >= 0; i--) {
             laterMin[i] = Math.min(laterMin[i + 1], presentation[i]);
+            offsetMin[i] = Math.min(offsetMin[i + 1], presentation[i] - decode[i]);
         }
         long shownMax = Long.MIN_VALUE;
+        long decodeMoved = 0;
+        long shownMoved = 0;
         for (int cut = 1; cut < count; cut++) {
             shownMax = Math.max(shownMax, presentation[cut - 1]);
-            if (count - cut >= MIN_RUN || shownMax >= laterMin[cut] || !steadyAround(shown, cut, frame, tolerance)) {
-                continue;
+            if (shownMax < laterMin[cut] && steadyAround(shown, cut, frame, tolerance)) {
+                long shownGap = laterMin[cut] - shownMax;
+                long decodeGap = decode[cut] - decode[cut - 1];
+                long shownDelta = toWholeFrames(shownGap, frame, tolerance);
+                long decodeDelta = toWholeFrames(decodeGap, frame, tolerance);
+                if (shownDelta != 0 && decodeDelta != 0 && toWholeFrames(shownGap + decodeDelta, frame, tolerance) == 0) {
+                    shownDelta = decodeDelta;
+                }
+                boolean shownBeforeDecoded = offsetMin[cut] + shownMoved + shownDelta - decodeMoved - decodeDelta < 0;
+                if (shownDelta != 0 && decodeGap + decodeDelta > 0 && !shownBeforeDecoded) {
+                    decodeMoved += decodeDelta;
+                    shownMoved += shownDelta;
+                }
             }
-            long gap = laterMin[cut] - shownMax;
-            long delta = Math.max(1, Math.round((double) gap / frame)) * frame - gap;
-            if (Math.abs(delta) > tolerance && decode[cut] - decode[cut - 1] + delta > 0) {
-                Arrays.fill(moves, cut, count, delta);
-                return moves;
-            }
+            moves.decode()[cut] = decodeMoved;
+            moves.shown()[cut] = shownMoved;
         }
         return moves;
     }
 
-    /** Whether the two gaps before the {@code cut}-th shown time are steady, and every gap after it. */
+    /** Ticks that make a gap the nearest whole number of frames, at least one; zero when it is within the tolerance of that. */
+    private static long toWholeFrames(long gap, long frame, long tolerance) {
+        long delta = Math.max(1, Math.round((double) gap / frame)) * frame - gap;
+        return Math.abs(delta) > tolerance ? delta : 0;
+    }
+
+    /**
+     * Whether the two gaps before the {@code cut}-th shown time are steady, and the gaps after it
+     * up to {@link #MIN_RUN} of them or the last time.
+     */
     private static boolean steadyAround(long[] shown, int cut, long frame, long tolerance) {
         if (cut < 3) {
             return false;
         }
-        for (int k = cut - 3; k < shown.length - 1; k++) {
+        for (int k = cut - 3; k < Math.min(shown.length - 1, cut + MIN_RUN); k++) {
             if (k != cut - 1 && Math.abs(shown[k + 1] - shown[k] - frame) > tolerance) {
                 return false;
             }

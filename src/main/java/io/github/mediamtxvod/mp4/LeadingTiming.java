@@ -20,6 +20,9 @@ import java.util.Optional;
  *       jumped back are spread out, and the ones before them moved back ({@link SqueezedSamples});</li>
  *   <li>leading samples whose times are broken (jitter while the source settles its clock) get
  *       steady ones ({@link TimingPlan#plan});</li>
+ *   <li>the frames after a jump of a fraction of a frame between steady frames go to the nearest
+ *       whole number of frames after it ({@link FrameGrid#jumpsOffGrid}): a plain MP4 of the
+ *       segment would otherwise make FFmpeg guess a frame rate a little off;</li>
  *   <li>the frames are put on the frame grid of the file's start ({@link FrameGrid#alignment}):
  *       FFmpeg gives the first frame of a session a time of its own, and the steady frames after
  *       it can sit half a frame off the grid, where the least jitter rounds two to one slot.</li>
@@ -50,8 +53,9 @@ public final class LeadingTiming {
      * @param frame   the steady frame duration
      * @param shift   how much later the frames after those are shown now, less than a frame
      *                unless the broken ones had been squeezed
-     * @param runs    how many later runs of frames, after a jump in the source's times, were put
-     *                back on the frame grid
+         * @param runs    how many later runs of frames, after a jump in the source's times, were put
+     *                back on the frame grid (a whole number of frames after the frames before
+     *                them, or off a rounding edge)
      * @param swapped how many frames got another frame's time because their times disagreed with
      *                the order the bitstream shows them in (H.264)
      * @param evened  how many leading frames got evenly spaced decode times, for FFmpeg's guess of
@@ -193,10 +197,10 @@ public final class LeadingTiming {
         plan.ifPresent(timeline::apply);
         long frame = plan.map(TimingPlan.Retimed::frameDuration)
                 .orElse(TimingPlan.frameDuration(Arrays.copyOf(timeline.duration, window)));
-        // a jump of a fraction of a frame among the last frames puts them back on the grid of
-        // those before them, before the spacing below would take it for jitter
+        // a jump of a fraction of a frame puts the frames after it back on the grid of those
+        // before it, before the spacing below would take it for jitter
         int offGrid = !approach.laterRunsByDecode() ? 0
-                : timeline.shift(FrameGrid.trailingJumpOffGrid(timeline.decode, timeline.shown(), frame));
+                : timeline.shift(FrameGrid.jumpsOffGrid(timeline.decode, timeline.shown(), frame));
         int evened = !approach.evenDecodeTimes() ? 0 : TimingPlan.steadyDecodeTimes(timeline.decode, timeline.shown(), frame,
                 probeSamples(frame, video.timescale()), plan.isPresent()).map(timeline::decodeAt).orElse(0);
         Long otherStart = otherTracksStart(index, video);

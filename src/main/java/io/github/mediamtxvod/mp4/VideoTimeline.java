@@ -110,19 +110,24 @@ final class VideoTimeline {
     }
 
     /**
-     * Decodes, and so shows, each sample {@code moves[i]} ticks later (earlier when negative), the
-     * moves being such that the decode order stays; the sample before each moved part lasts up to
-     * its first sample's new decode time.
+     * Decodes and shows each sample as far later as the moves say (earlier when negative); the
+     * moves keep the decode order and show no sample before it is decoded. The sample before each
+     * moved part lasts up to the part's new first decode time.
      *
      * @return how many parts moved
      */
-    int shift(long[] moves) {
+    int shift(FrameGrid.Moves moves) {
+        long[] decodeMoves = moves.decode();
+        long[] shownMoves = moves.shown();
         int parts = 0;
-        for (int i = 0; i < moves.length; i++) {
-            decode[i] += moves[i];
-            if (i > 0 && moves[i] != moves[i - 1]) {
-                duration[i - 1] += moves[i] - moves[i - 1];
-                stretched[i - 1] |= moves[i] > moves[i - 1];
+        for (int i = 0; i < decode.length; i++) {
+            decode[i] += decodeMoves[i];
+            offset[i] += shownMoves[i] - decodeMoves[i];
+            if (i > 0 && decodeMoves[i] != decodeMoves[i - 1]) {
+                duration[i - 1] += decodeMoves[i] - decodeMoves[i - 1];
+                stretched[i - 1] |= decodeMoves[i] > decodeMoves[i - 1];
+            }
+            if (i > 0 && (decodeMoves[i] != decodeMoves[i - 1] || shownMoves[i] != shownMoves[i - 1])) {
                 parts++;
             }
         }

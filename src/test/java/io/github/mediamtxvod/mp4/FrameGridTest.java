@@ -102,7 +102,7 @@ class FrameGridTest {
         long[] times = steady(20);
         times[19] += 117; // the source's times re-based just before the segment's end
 
-        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).containsExactly(moves(20, 19, -117));
+        assertThat(decodeMoves(times)).containsExactly(moves(20, 19, -117));
     }
 
     @Test
@@ -112,7 +112,7 @@ class FrameGridTest {
             times[i] += 300;
         }
 
-        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).containsExactly(moves(20, 17, FRAME - 300));
+        assertThat(decodeMoves(times)).containsExactly(moves(20, 17, FRAME - 300));
     }
 
     @Test
@@ -120,7 +120,7 @@ class FrameGridTest {
         long[] times = steady(20);
         times[19] -= 400; // 112 ticks after the frame before: moving it back would show both at once
 
-        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).containsExactly(moves(20, 19, 400));
+        assertThat(decodeMoves(times)).containsExactly(moves(20, 19, 400));
     }
 
     @Test
@@ -130,7 +130,7 @@ class FrameGridTest {
             times[i] += 3 * FRAME + 100;
         }
 
-        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).containsExactly(moves(20, 16, -100));
+        assertThat(decodeMoves(times)).containsExactly(moves(20, 16, -100));
     }
 
     @Test
@@ -145,24 +145,56 @@ class FrameGridTest {
             decode[i] += i >= 4 ? 117 : 0;
         }
 
-        assertThat(FrameGrid.trailingJumpOffGrid(decode, shown, FRAME)).containsExactly(moves(7, 4, -117));
+        FrameGrid.Moves moves = FrameGrid.jumpsOffGrid(decode, shown, FRAME);
+        assertThat(moves.decode()).containsExactly(moves(7, 4, -117));
+        assertThat(moves.shown()).containsExactly(moves(7, 4, -117));
 
         shown[3] = 7 * FRAME; // a frame ahead of the jump is shown after the ones behind it: no clean cut
-        assertThat(FrameGrid.trailingJumpOffGrid(decode, shown, FRAME)).containsOnly(0L);
+        assertThat(FrameGrid.jumpsOffGrid(decode, shown, FRAME).shown()).containsOnly(0L);
     }
 
     @Test
-    void aJumpWithALongRunAfterItOrJitterAroundItIsLeftToTheOtherSteps() {
-        long[] times = steady(30);
-        for (int i = 10; i < 30; i++) {
+    void framesShownLaterWithoutBeingDecodedLaterAreShownOnTheGridAgainByTheirCompositionOffsets() {
+        long[] decode = steady(20);
+        long[] shown = steady(20);
+        for (int i = 0; i < 20; i++) {
+            shown[i] += 2 * FRAME + (i >= 12 ? 1267 : 0); // shown 2.47 frames later from the 13th on
+        }
+
+        FrameGrid.Moves moves = FrameGrid.jumpsOffGrid(decode, shown, FRAME);
+
+        assertThat(moves.decode()).containsOnly(0L);
+        assertThat(moves.shown()).containsExactly(moves(20, 12, 2 * FRAME - 1267));
+    }
+
+    @Test
+    void framesAfterAJumpInMidSegmentMoveBackOntoTheGridAndSoDoThoseAfterASecondJump() {
+        long[] times = steady(60);
+        for (int i = 10; i < 60; i++) {
             times[i] += 117;
         }
-        assertThat(FrameGrid.trailingJumpOffGrid(times, times, FRAME)).as("20 frames after it").containsOnly(0L);
+        for (int i = 40; i < 60; i++) {
+            times[i] += 2 * FRAME + 400; // then a stall of 2.78 frames
+        }
 
+        long[] expected = moves(60, 10, -117);
+        java.util.Arrays.fill(expected, 40, 60, -117 + FRAME - 400);
+        assertThat(decodeMoves(times)).containsExactly(expected);
+    }
+
+    @Test
+    void aJumpWithJitterAroundItIsLeftToTheOtherSteps() {
         long[] jittery = steady(20);
         jittery[17] += 40;
         jittery[19] += 117;
-        assertThat(FrameGrid.trailingJumpOffGrid(jittery, jittery, FRAME)).as("jitter before it").containsOnly(0L);
+        assertThat(decodeMoves(jittery)).containsOnly(0L);
+    }
+
+    /** The decode moves of a track shown when it is decoded. */
+    private static long[] decodeMoves(long[] times) {
+        FrameGrid.Moves moves = FrameGrid.jumpsOffGrid(times, times, FRAME);
+        assertThat(moves.shown()).as("shown as decoded").containsExactly(moves.decode());
+        return moves.decode();
     }
 
     /** Times a frame apart from 0. */

@@ -109,7 +109,7 @@ class LeadingTimingTest {
     }
 
     @Test
-    void framesLeftAtTheGridsRoundingEdgeByALaterJumpAreMovedOntoIt() throws Exception {
+    void framesLeftOffTheGridByALaterJumpAreMovedBackOntoIt() throws Exception {
         Path file = TimingFixtures.segment(dir, "libx264", true, true, TimingFixtures.JUMP_AFTER_SECOND_GOP);
         assertThat(Ffprobe.decodeErrors(file)).as("the file as FFmpeg wrote it").isNotEmpty();
         List<String> before = Ffprobe.packetTimes(file, "v:0");
@@ -122,10 +122,12 @@ class LeadingTimingTest {
         assertThat(Ffprobe.decodeErrors(file)).isEmpty();
         List<String> after = Ffprobe.packetTimes(file, "v:0");
         assertThat(after).hasSameSizeAs(before);
-        // the two GOPs before the jump stay; the frames after it all move by the same amount, less than a frame
+        // the two GOPs before the jump stay; the frames after it all move by the same amount, at
+        // most half a frame, to a whole number of frames after the frame before them
         assertThat(after.subList(0, 50)).isEqualTo(before.subList(0, 50));
         long shift = delta(before.get(50), after.get(50));
-        assertThat(shift).isPositive().isLessThan(TimingFixtures.VIDEO_TIMESCALE / 25);
+        assertThat(Math.abs(shift)).isPositive().isLessThanOrEqualTo(FRAME / 2);
+        assertThat(Math.floorMod(dts(after.get(50)) - dts(after.get(49)), FRAME)).isZero();
         for (int i = 50; i < before.size(); i++) {
             assertThat(delta(before.get(i), after.get(i))).as("packet %d", i).isEqualTo(shift);
         }
@@ -133,19 +135,17 @@ class LeadingTimingTest {
     }
 
     @Test
-    void aLaterRunIsMovedOntoTheGridWhenTheFrameBeforeItHasNoDurationField() throws Exception {
+    void aLaterRunShownLaterAtAFragmentsStartIsShownOnTheGridAgainByItsCompositionOffsets() throws Exception {
         Times times = laterRunRepaired(TimingFixtures.SHOWN_LATER_AFTER_SECOND_GOP);
 
-        // the frames before the jump are shown as before (a later pass may space their decode
-        // times up to the longer gap the move left)
-        for (int i = 0; i < 50; i++) {
-            assertThat(pts(times.after.get(i))).as("packet %d", i).isEqualTo(pts(times.before.get(i)));
-        }
-        // decoded later with it, so a segment after this one goes on from the moved frames
-        long shift = delta(times.before.get(50), times.after.get(50));
-        assertThat(shift).isPositive().isLessThan(TimingFixtures.VIDEO_TIMESCALE / 25);
+        assertThat(times.after.subList(0, 50)).isEqualTo(times.before.subList(0, 50));
+        // decoded as before (its decode times were steady); shown a whole number of frames after
+        // the frames before it, by at most half a frame earlier or later
+        long shift = pts(times.after.get(50)) - pts(times.before.get(50));
+        assertThat(Math.abs(shift)).isPositive().isLessThanOrEqualTo(FRAME / 2);
         for (int i = 50; i < times.before.size(); i++) {
-            assertThat(delta(times.before.get(i), times.after.get(i))).as("packet %d", i).isEqualTo(shift);
+            assertThat(dts(times.after.get(i))).as("packet %d decoded as before", i).isEqualTo(dts(times.before.get(i)));
+            assertThat(pts(times.after.get(i)) - pts(times.before.get(i))).as("packet %d", i).isEqualTo(shift);
         }
     }
 
@@ -197,12 +197,46 @@ class LeadingTimingTest {
     }
 
     @Test
+    void aJumpOfAFractionOfAFrameIsTakenOutSoThatAPlainMp4OfTheSegmentDecodesCleanly() throws Exception {
+        Path file = TimingFixtures.segment(dir, "libx264", false, true, TimingFixtures.QUARTER_FRAME_JUMP_AT_2_S, null, 16);
+        assertThat(Ffprobe.decodeErrors(file)).as("the segment as FFmpeg wrote it").isEmpty();
+        assertThat(Ffprobe.decodeErrors(remuxed(file))).as("a plain MP4 of it, as FFmpeg wrote it").isNotEmpty();
+        List<String> before = Ffprobe.packetTimes(file, "v:0");
+
+        List<String> after = repairedOntoWholeFrames(file);
+
+        // the fixture's first frame is FFmpeg's own, 0.53 frame before the others (the leading
+        // spacing takes its grid): the frames end up on one grid, each less than a frame from
+        // where it was against the audio
+        for (int i = 0; i < before.size(); i++) {
+            assertThat(Math.abs(delta(before.get(i), after.get(i)))).as("packet %d", i).isLessThan(FRAME);
+        }
+        assertThat(Ffprobe.guessedFrameRate(remuxed(file))).isEqualTo("25/1");
+        assertThat(Ffprobe.decodeErrors(remuxed(file))).as("a plain MP4 of it").isEmpty();
+    }
+
+    @Test
     void aJumpOfAFractionOfAFrameAmongTheLastFramesIsTakenOutSoThatJoinedSegmentsKeepTheirFrameRate() throws Exception {
-        Path file = TimingFixtures.segment(dir, "libx264", false, true, TimingFixtures.JUMP_BEFORE_THE_END, null, 2);
+        Path file = TimingFixtures.segment(dir, "libx264", false, true, TimingFixtures.QUARTER_FRAME_JUMP_AT_2_S, null, 2);
         List<String> before = Ffprobe.packetTimes(file, "v:0");
         assertThat(decodeSteps(before).getLast()).as("the last frame as FFmpeg wrote it").isEqualTo(FRAME + 147);
         assertThat(Ffprobe.guessedFrameRate(joined(file, 8))).as("eight copies joined, as FFmpeg wrote them")
                 .isNotEqualTo("25/1");
+
+        repairedOntoWholeFrames(file);
+
+        assertThat(Ffprobe.guessedFrameRate(joined(file, 8))).as("eight copies joined").isEqualTo("25/1");
+    }
+
+    /**
+     * Repairs a segment whose video jumps by a fraction of a frame: one run moved, every frame a
+     * whole number of frames after the one before, the audio as it was, a clean decode, nothing
+     * left for a second pass.
+     *
+     * @return the video's packet times after the repair
+     */
+    private List<String> repairedOntoWholeFrames(Path file) throws Exception {
+        List<String> before = Ffprobe.packetTimes(file, "v:0");
         List<String> audio = Ffprobe.packetTimes(file, "a:0");
 
         Optional<LeadingTiming.Repair> repair = LeadingTiming.repair(file);
@@ -213,10 +247,10 @@ class LeadingTimingTest {
         assertThat(after).hasSameSizeAs(before);
         assertThat(decodeSteps(after)).as("every frame a whole number of frames after the one before")
                 .allMatch(step -> step > 0 && step % FRAME == 0);
-        assertThat(Ffprobe.guessedFrameRate(joined(file, 8))).as("eight copies joined").isEqualTo("25/1");
-        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
         assertThat(Ffprobe.packetTimes(file, "a:0")).isEqualTo(audio);
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
         assertThat(LeadingTiming.repair(file)).as("a second pass").isEmpty();
+        return after;
     }
 
     @Test
@@ -265,6 +299,14 @@ class LeadingTimingTest {
 
     private static long dts(String packet) {
         return Long.parseLong(packet.split(",")[1]);
+    }
+
+    /** The segment as a plain MP4 (moov with every sample's times), as {@code ffmpeg -i segment -c copy plain.mp4} makes it. */
+    private Path remuxed(Path segment) throws Exception {
+        Path plain = Files.createTempFile(dir, "plain", ".mp4");
+        FfmpegSegments.run(dir, List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                "-i", segment.toString(), "-map", "0", "-c", "copy", plain.toString()));
+        return plain;
     }
 
     /** {@code copies} copies of a segment joined one after the other into a plain MP4 by FFmpeg's concat demuxer. */

@@ -53,8 +53,11 @@ class SqueezedSamplesTest {
         for (int i = 0; i < audio.size(); i++) {
             assertThat(pts(audioAfter.get(i)) - pts(audio.get(i))).as("audio packet %d", i).isEqualTo(audioMoved);
         }
+        // (within half a frame: the frames after the spread ones are then put a whole number of
+        // frames after them, and the fixture's first frame is FFmpeg's own, a fraction of a frame early)
         long videoMoved = pts(after.get(80)) - pts(video.get(80));
-        assertThat(videoMoved * 48000 / TimingFixtures.VIDEO_TIMESCALE).isEqualTo(audioMoved);
+        assertThat(Math.abs(videoMoved * 48000 / TimingFixtures.VIDEO_TIMESCALE - audioMoved))
+                .isLessThanOrEqualTo(48000 / 25 / 2);
         for (int i = 80; i < video.size(); i++) {
             assertThat(pts(after.get(i)) - pts(video.get(i))).as("video packet %d", i).isEqualTo(videoMoved);
         }

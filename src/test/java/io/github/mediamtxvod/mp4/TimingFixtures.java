@@ -69,10 +69,10 @@ public final class TimingFixtures {
     /** As {@link #VIDEO_JUMPS_BACK} for the audio (48 kHz): from the 101st packet on, 1.2 s earlier. */
     public static final String AUDIO_JUMPS_BACK = "setts=ts=TS-57600*gte(N\\,100)";
     /**
-     * For a 2 s segment: its last frame 147 ticks (0.23 frame) later, as an RTSP source's times
-     * re-based by its first sender report just before the first segment's end.
+     * From the 50th frame on (1.96 s), every frame 147 ticks (0.23 frame) later, as an RTSP
+     * source's times re-based by its first sender report: in a 2 s segment, its last frame.
      */
-    public static final String JUMP_BEFORE_THE_END = "setts=ts=TS+147*gte(N\\,49)";
+    public static final String QUARTER_FRAME_JUMP_AT_2_S = "setts=ts=TS+147*gte(N\\,49)";
     /** The video track's timescale in the segments made here. */
     public static final int VIDEO_TIMESCALE = 16000;
 
