@@ -141,13 +141,15 @@ final class FrameGrid {
      * from the session's start, or a download remuxed with {@code ffmpeg -c copy}.
      *
      * <p>A jump counts where the samples before it in decode order are all shown before the
-     * ones after it, the two gaps before it are steady and so are the gaps after it, up to
-     * {@link #MIN_RUN} of them or the last frame; a stall keeps its whole frames. Decode and
-     * presentation times move together when the jump is in both (the common case; they then
-     * keep their composition offsets), else each by its own jump, as long as no sample is shown
-     * before it is decoded and the decode order stays. The other tracks do not move, so the
-     * frames after a jump end up within a frame of where they were against them (half a frame
-     * when the jump was forward).
+     * ones after it, the gap is shorter than two frames (a stall keeps its length), the two gaps
+     * before it are steady and so are the gaps after it, up to {@link #MIN_RUN} of them or the
+     * last frame. Decode and presentation times move together when the jump is in both (the
+     * common case; they then keep their composition offsets), else each by its own jump, as
+     * long as no sample is shown before it is decoded. The other tracks do not move, and no
+     * frame moves by a whole frame or more against them (by at most half a frame after a jump
+     * forward): of several jumps of a clock that drifts one way, each is taken out with the
+     * whole number of frames that keeps the moves so far nearest zero, and one that would still
+     * take them a frame away is left.
      *
      * @param decode       decode times, in decode order
      * @param presentation presentation times, in decode order
@@ -160,7 +162,9 @@ final class FrameGrid {
         if (frame < ALIGNMENT_STEPS || count < 4 || presentation.length != count) {
             return moves;
         }
-        long tolerance = Math.max(1, frame / TimingPlan.STEADY_FRACTION);
+        // two ticks at least: a frame duration of whole ticks that is not the frame (33 ms at
+        // 30 fps) leaves steady gaps a tick longer
+        long tolerance = Math.max(2, frame / TimingPlan.STEADY_FRACTION);
         long[] shown = presentation.clone();
         Arrays.sort(shown);
         long[] laterMin = new long[count + 1];
@@ -177,15 +181,15 @@ final class FrameGrid {
         for (int cut = 1; cut < count; cut++) {
             shownMax = Math.max(shownMax, presentation[cut - 1]);
             if (shownMax < laterMin[cut] && steadyAround(shown, cut, frame, tolerance)) {
-                long shownGap = laterMin[cut] - shownMax;
-                long decodeGap = decode[cut] - decode[cut - 1];
-                long shownDelta = toWholeFrames(shownGap, frame, tolerance);
-                long decodeDelta = toWholeFrames(decodeGap, frame, tolerance);
-                if (shownDelta != 0 && decodeDelta != 0 && toWholeFrames(shownGap + decodeDelta, frame, tolerance) == 0) {
-                    shownDelta = decodeDelta;
+                long shownDelta = toWholeFrames(laterMin[cut] - shownMax, shownMoved, frame, tolerance);
+                long decodeDelta = toWholeFrames(decode[cut] - decode[cut - 1], decodeMoved, frame, tolerance);
+                if (decodeDelta != 0 && Math.abs(shownDelta - decodeDelta) <= tolerance) {
+                    shownDelta = decodeDelta; // the whole sample jumped: it keeps its composition offset
                 }
                 boolean shownBeforeDecoded = offsetMin[cut] + shownMoved + shownDelta - decodeMoved - decodeDelta < 0;
-                if (shownDelta != 0 && decodeGap + decodeDelta > 0 && !shownBeforeDecoded) {
+                boolean farFromTheOthers = Math.abs(shownMoved + shownDelta) >= frame
+                        || Math.abs(decodeMoved + decodeDelta) >= frame;
+                if (shownDelta != 0 && !shownBeforeDecoded && !farFromTheOthers) {
                     decodeMoved += decodeDelta;
                     shownMoved += shownDelta;
                 }
@@ -196,9 +200,18 @@ final class FrameGrid {
         return moves;
     }
 
-    /** Ticks that make a gap the nearest whole number of frames, at least one; zero when it is within the tolerance of that. */
-    private static long toWholeFrames(long gap, long frame, long tolerance) {
-        long delta = Math.max(1, Math.round((double) gap / frame)) * frame - gap;
+    /**
+     * Ticks that make a gap shorter than two frames a whole number of frames, at least one,
+     * choosing the number that keeps the samples after it nearest to where they were before
+     * the moves so far ({@code moved}: the jumps of a clock that drifts do not add up); zero
+     * when the gap is within the tolerance of that, or two frames or longer (a stall keeps its
+     * length).
+     */
+    private static long toWholeFrames(long gap, long moved, long frame, long tolerance) {
+        if (gap >= 2 * frame) {
+            return 0;
+        }
+        long delta = Math.max(1, Math.round((double) (gap - moved) / frame)) * frame - gap;
         return Math.abs(delta) > tolerance ? delta : 0;
     }
 

@@ -53,7 +53,7 @@ public final class LeadingTiming {
      * @param frame   the steady frame duration
      * @param shift   how much later the frames after those are shown now, less than a frame
      *                unless the broken ones had been squeezed
-         * @param runs    how many later runs of frames, after a jump in the source's times, were put
+     * @param runs    how many later runs of frames, after a jump in the source's times, were put
      *                back on the frame grid (a whole number of frames after the frames before
      *                them, or off a rounding edge)
      * @param swapped how many frames got another frame's time because their times disagreed with

@@ -124,7 +124,7 @@ final class VideoTimeline {
             decode[i] += decodeMoves[i];
             offset[i] += shownMoves[i] - decodeMoves[i];
             if (i > 0 && decodeMoves[i] != decodeMoves[i - 1]) {
-                duration[i - 1] += decodeMoves[i] - decodeMoves[i - 1];
+                duration[i - 1] = decode[i] - decode[i - 1];
                 stretched[i - 1] |= decodeMoves[i] > decodeMoves[i - 1];
             }
             if (i > 0 && (decodeMoves[i] != decodeMoves[i - 1] || shownMoves[i] != shownMoves[i - 1])) {

@@ -1,6 +1,10 @@
 package io.github.mediamtxvod.web;
 
 import io.github.mediamtxvod.catalog.CatalogException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -66,8 +70,8 @@ final class Routes extends Handler.Abstract {
             }
             return handler.handle(request, response, callback);
         } catch (HttpProblem problem) {
-            log.debug("{} {}?{}: {} {}", request.getMethod(), path, request.getHttpURI().getQuery(), problem.status(),
-                    problem.getMessage());
+            log.debug("{} {}?{}: {} {}", request.getMethod(), path, withoutToken(request.getHttpURI().getQuery()),
+                    problem.status(), problem.getMessage());
             return fail(request, response, callback, problem.status(), problem.getMessage(), null);
         } catch (CatalogException e) {
             // starting (the catalogue opens after the web server) or a catalogue failure the recorder logs itself
@@ -95,6 +99,23 @@ final class Routes extends Handler.Abstract {
                 yield path.startsWith(RecordingsHandler.MOUNT) ? recordings : null;
             }
         };
+    }
+
+    /** A query as it came, but for the values of {@code token} parameters (a hook's secret), however encoded. */
+    static String withoutToken(String query) {
+        if (query == null) {
+            return "";
+        }
+        return Arrays.stream(query.split("&", -1)).map(part -> {
+            int equals = part.indexOf('=');
+            String name = equals < 0 ? part : part.substring(0, equals);
+            try {
+                name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return part; // not a name QueryParameters accepts either
+            }
+            return name.equals("token") ? (equals < 0 ? part : part.substring(0, equals)) + "=[REDACTED]" : part;
+        }).collect(Collectors.joining("&"));
     }
 
     private static boolean fail(

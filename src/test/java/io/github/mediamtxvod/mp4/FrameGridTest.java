@@ -2,6 +2,7 @@ package io.github.mediamtxvod.mp4;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class FrameGridTest {
@@ -124,13 +125,13 @@ class FrameGridTest {
     }
 
     @Test
-    void aStallKeepsItsWholeFrames() {
+    void aStallOfTwoFramesOrMoreKeepsItsLength() {
         long[] times = steady(20);
         for (int i = 16; i < 20; i++) {
-            times[i] += 3 * FRAME + 100;
+            times[i] += 2 * FRAME + 100;
         }
 
-        assertThat(decodeMoves(times)).containsExactly(moves(20, 16, -100));
+        assertThat(decodeMoves(times)).containsOnly(0L);
     }
 
     @Test
@@ -150,7 +151,9 @@ class FrameGridTest {
         assertThat(moves.shown()).containsExactly(moves(7, 4, -117));
 
         shown[3] = 7 * FRAME; // a frame ahead of the jump is shown after the ones behind it: no clean cut
-        assertThat(FrameGrid.jumpsOffGrid(decode, shown, FRAME).shown()).containsOnly(0L);
+        FrameGrid.Moves none = FrameGrid.jumpsOffGrid(decode, shown, FRAME);
+        assertThat(none.decode()).containsOnly(0L);
+        assertThat(none.shown()).containsOnly(0L);
     }
 
     @Test
@@ -158,28 +161,98 @@ class FrameGridTest {
         long[] decode = steady(20);
         long[] shown = steady(20);
         for (int i = 0; i < 20; i++) {
-            shown[i] += 2 * FRAME + (i >= 12 ? 1267 : 0); // shown 2.47 frames later from the 13th on
+            shown[i] += 2 * FRAME + (i >= 12 ? 140 : 0); // shown 0.27 frame later from the 13th on
         }
 
         FrameGrid.Moves moves = FrameGrid.jumpsOffGrid(decode, shown, FRAME);
 
         assertThat(moves.decode()).containsOnly(0L);
-        assertThat(moves.shown()).containsExactly(moves(20, 12, 2 * FRAME - 1267));
+        assertThat(moves.shown()).containsExactly(moves(20, 12, -140));
     }
 
     @Test
-    void framesAfterAJumpInMidSegmentMoveBackOntoTheGridAndSoDoThoseAfterASecondJump() {
+    void framesAfterAJumpInMidSegmentMoveBackOntoTheGrid() {
         long[] times = steady(60);
         for (int i = 10; i < 60; i++) {
             times[i] += 117;
         }
-        for (int i = 40; i < 60; i++) {
-            times[i] += 2 * FRAME + 400; // then a stall of 2.78 frames
+
+        assertThat(decodeMoves(times)).containsExactly(moves(60, 10, -117));
+    }
+
+    @Test
+    void theJumpsOfAClockThatDriftsOneWayKeepTheFramesWithinAFrameOfTheOtherTracks() {
+        // four jumps of 0.3 frame forward: each taken out by the whole number of frames that
+        // keeps the moves so far nearest zero, so they never reach half a frame
+        long[] late = steady(60);
+        for (int jump = 1; jump <= 4; jump++) {
+            for (int i = jump * 10; i < 60; i++) {
+                late[i] += 154;
+            }
+        }
+        long[] moves = decodeMoves(late);
+        assertThat(Arrays.stream(moves).map(Math::abs).max().orElseThrow()).isLessThanOrEqualTo(FRAME / 2);
+        for (int i = 1; i < 60; i++) {
+            assertThat(Math.floorMod(late[i] + moves[i] - late[i - 1] - moves[i - 1], FRAME)).as("gap %d", i).isZero();
         }
 
-        long[] expected = moves(60, 10, -117);
-        java.util.Arrays.fill(expected, 40, 60, -117 + FRAME - 400);
-        assertThat(decodeMoves(times)).containsExactly(expected);
+        // four jumps of 0.3 frame back: each can only go on to a whole frame, and the fourth
+        // would take the frames a frame late: it is left
+        long[] early = steady(60);
+        for (int jump = 1; jump <= 4; jump++) {
+            for (int i = jump * 10; i < 60; i++) {
+                early[i] -= 154;
+            }
+        }
+        moves = decodeMoves(early);
+        assertThat(moves[10]).as("the first jump taken out").isEqualTo(154);
+        assertThat(moves[59]).as("three taken out, the fourth left").isEqualTo(3 * 154);
+    }
+
+    @Test
+    void aFrameDurationOfWholeTicksThatIsNotTheFramesLeavesSteadyFramesAlone() {
+        // 30 fps in milliseconds: 33, 33, 34, with a dropped frame (67) among them
+        long[] times = new long[60];
+        for (int i = 1; i < 60; i++) {
+            times[i] = Math.round(i * 1000.0 / 30) + (i >= 40 ? 33 : 0);
+        }
+
+        assertThat(FrameGrid.jumpsOffGrid(times, times, 33).decode()).containsOnly(0L);
+    }
+
+    @Test
+    void decodeAndPresentationTimesThatJumpedDifferentlyMoveEachByItsOwnJump() {
+        long[] decode = steady(20);
+        long[] shown = steady(20);
+        for (int i = 0; i < 20; i++) {
+            shown[i] += FRAME; // one frame of composition offset throughout
+            decode[i] += i >= 12 ? 100 : 0;
+            shown[i] += i >= 12 ? 200 : 0;
+        }
+
+        FrameGrid.Moves moves = FrameGrid.jumpsOffGrid(decode, shown, FRAME);
+
+        assertThat(moves.decode()).containsExactly(moves(20, 12, -100));
+        assertThat(moves.shown()).containsExactly(moves(20, 12, -200));
+    }
+
+    @Test
+    void noFrameIsShownBeforeItIsDecoded() {
+        long[] decode = steady(20);
+        long[] shown = steady(20);
+        for (int i = 12; i < 20; i++) {
+            shown[i] += 200; // shown 200 ticks late, decoded on time, no offset to take back
+        }
+        for (int i = 12; i < 20; i++) {
+            decode[i] += 180;
+        }
+        decode[15] = shown[15]; // this one is shown as soon as it is decoded: it cannot be shown earlier alone
+
+        FrameGrid.Moves moves = FrameGrid.jumpsOffGrid(decode, shown, FRAME);
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(shown[i] + moves.shown()[i]).as("sample %d", i).isGreaterThanOrEqualTo(decode[i] + moves.decode()[i]);
+        }
     }
 
     @Test
@@ -209,7 +282,7 @@ class FrameGridTest {
     /** {@code count} moves, {@code delta} from sample {@code from} on. */
     private static long[] moves(int count, int from, long delta) {
         long[] moves = new long[count];
-        java.util.Arrays.fill(moves, from, count, delta);
+        Arrays.fill(moves, from, count, delta);
         return moves;
     }
 }
