@@ -204,12 +204,13 @@ final class FrameGrid {
      * Ticks that make a gap shorter than two frames a whole number of frames, at least one,
      * choosing the number that keeps the samples after it nearest to where they were before
      * the moves so far ({@code moved}: the jumps of a clock that drifts do not add up); zero
-     * when the gap is within the tolerance of that, or two frames or longer (a stall keeps its
-     * length).
+     * when the gap is within the tolerance of a whole number of frames (no jump, whatever the
+     * moves so far), or two frames or longer (a stall keeps its length).
      */
     private static long toWholeFrames(long gap, long moved, long frame, long tolerance) {
-        if (gap >= 2 * frame) {
-            return 0;
+        long nearest = Math.max(1, Math.round((double) gap / frame)) * frame - gap;
+        if (gap >= 2 * frame || Math.abs(nearest) <= tolerance) {
+            return 0; // a stall, or no jump
         }
         long delta = Math.max(1, Math.round((double) (gap - moved) / frame)) * frame - gap;
         return Math.abs(delta) > tolerance ? delta : 0;

@@ -210,6 +210,21 @@ class FrameGridTest {
     }
 
     @Test
+    void framesAfterAJumpTakenOutStayAsTheyAreAtTheSteadyGapsThatFollow() {
+        // a jump of just under half a frame, taken out backwards; a later gap a little long, but
+        // steady: it is no jump, however near half a frame the moves so far are
+        long[] times = steady(40);
+        for (int i = 10; i < 40; i++) {
+            times[i] += 255;
+        }
+        for (int i = 25; i < 40; i++) {
+            times[i] += 10;
+        }
+
+        assertThat(decodeMoves(times)).containsExactly(moves(40, 10, -255));
+    }
+
+    @Test
     void aFrameDurationOfWholeTicksThatIsNotTheFramesLeavesSteadyFramesAlone() {
         // 30 fps in milliseconds: 33, 33, 34, with a dropped frame (67) among them
         long[] times = new long[60];
