@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.mediamtxvod.testing.Ffprobe;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -211,8 +212,9 @@ class LeadingTimingTest {
         for (int i = 0; i < before.size(); i++) {
             assertThat(Math.abs(delta(before.get(i), after.get(i)))).as("packet %d", i).isLessThan(FRAME);
         }
-        assertThat(Ffprobe.guessedFrameRate(remuxed(file))).isEqualTo("25/1");
-        assertThat(Ffprobe.decodeErrors(remuxed(file))).as("a plain MP4 of it").isEmpty();
+        Path plain = remuxed(file);
+        assertThat(Ffprobe.guessedFrameRate(plain)).isEqualTo("25/1");
+        assertThat(Ffprobe.decodeErrors(plain)).as("a plain MP4 of it").isEmpty();
     }
 
     @Test
@@ -303,20 +305,25 @@ class LeadingTimingTest {
 
     /** The segment as a plain MP4 (moov with every sample's times), as {@code ffmpeg -i segment -c copy plain.mp4} makes it. */
     private Path remuxed(Path segment) throws Exception {
-        Path plain = Files.createTempFile(dir, "plain", ".mp4");
-        FfmpegSegments.run(dir, List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                "-i", segment.toString(), "-map", "0", "-c", "copy", plain.toString()));
-        return plain;
+        return plainMp4("-i", segment.toString());
     }
 
     /** {@code copies} copies of a segment joined one after the other into a plain MP4 by FFmpeg's concat demuxer. */
     private Path joined(Path segment, int copies) throws Exception {
         Path list = Files.createTempFile(dir, "joined", ".txt");
         Files.write(list, Collections.nCopies(copies, "file '" + segment.toAbsolutePath() + "'"));
-        Path joined = Files.createTempFile(dir, "joined", ".mp4");
-        FfmpegSegments.run(dir, List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                "-f", "concat", "-safe", "0", "-i", list.toString(), "-c", "copy", joined.toString()));
-        return joined;
+        return plainMp4("-f", "concat", "-safe", "0", "-i", list.toString());
+    }
+
+    /** Every stream of the input FFmpeg's options name, copied into a new plain MP4. */
+    private Path plainMp4(String... input) throws Exception {
+        Path plain = Files.createTempFile(dir, "plain", ".mp4");
+        List<String> command = new ArrayList<>(List.of(FfmpegSegments.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel",
+                "error", "-y"));
+        command.addAll(List.of(input));
+        command.addAll(List.of("-map", "0", "-c", "copy", plain.toString()));
+        FfmpegSegments.run(dir, command);
+        return plain;
     }
 
     /** The pts of a {@link Ffprobe#packetTimes} line. */
